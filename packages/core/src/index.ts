@@ -1,1 +1,40 @@
-export {};
+/**
+ * `@rs/core`: framework-free randomized smoothing (Cohen, Rosenfeld & Kolter 2019).
+ *
+ * - statistics: Clopper-Pearson bounds, exact binomial test, normal CDF/quantile, certified radius;
+ * - noise: Philox4x32-10 counter-based Gaussian noise with a documented stream layout;
+ * - the sampling engine, CERTIFY / PREDICT, Gaussian-augmentation `fit`, smoothed gradients;
+ * - the `Classifier` contract backends implement, `smooth()`, `RandomizedSmoothingMixin`, `fromFunction`.
+ */
+export * from './stats/index.js';
+export * from './noise/index.js';
+export * from './errors.js';
+export type * from './classifier/classifier.js';
+export { LOGITS_ONLY } from './classifier/classifier.js';
+export { assertClassifier, featureCount } from './classifier/assert-classifier.js';
+export { fromFunction, type FromFunctionOptions } from './classifier/from-function.js';
+export { linearClassifier } from './classifier/linear-classifier.js';
+export { toInputBatch, toLabels, type InputLike, type InputBatch, type TensorLike } from './input/input-batch.js';
+export { expandPerFeature } from './input/feature-arrays.js';
+export { parseOptions } from './options/parse-options.js';
+export { smoothingOptionsSchema, seedSchema, SMOOTHING_OPTION_KEYS, type SmoothingOptions, type ParsedSmoothingOptions } from './options/smoothing-options.js';
+export {
+  certifyOptionsSchema,
+  predictOptionsSchema,
+  fitOptionsSchema,
+  gradientOptionsSchema,
+  batchOptionsSchema,
+  type CertifyOptions,
+  type PredictOptions,
+  type FitOptions,
+  type GradientOptions,
+  type BatchOptions,
+} from './options/run-options.js';
+export * from './sampling/index.js';
+export { resolveSmoothingConfig, type SmoothingConfig } from './smoothing/smoothing-config.js';
+export { minimumSamplesToCertify, type CertifyResult } from './smoothing/certify.js';
+export { minimumSamplesToPredict, oneHot, type PredictResult } from './smoothing/predict.js';
+export { epochOrder, type FitResult } from './smoothing/fit.js';
+export { SmoothedClassifier, type RandomizedSmoothingMethods } from './smoothing/smoothed-classifier.js';
+export { smooth } from './smoothing/smooth.js';
+export { RandomizedSmoothingMixin, pickSmoothingOptions } from './smoothing/mixin.js';

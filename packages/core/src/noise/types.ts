@@ -1,0 +1,43 @@
+import type { NoiseRequest } from './stream-layout.js';
+
+/** Per-feature clipping bounds for {@link NoiseGenerator.fillNoisy} (arrays of length >= dim). @example const clip: ClipBounds = { min: new Float32Array(784), max: new Float32Array(784).fill(1) }; */
+export interface ClipBounds {
+  min: Float32Array;
+  max: Float32Array;
+}
+
+/**
+ * A backend that draws the noise of the stream layout (see `stream-layout.ts`).
+ * All backends produce the same numbers for the same request.
+ *
+ * @example
+ * const gen = createNoiseGenerator();
+ * const out = new Float32Array(100 * 784);
+ * gen.fillStandardNormal(out, 0, { seed: 1n, stream: 1, inputIndex: 0, sampleStart: 0, sampleCount: 100, dim: 784 });
+ */
+export interface NoiseGenerator {
+  /** Backend name: 'wasm-simd' or 'js'. */
+  readonly name: string;
+  /**
+   * Writes sampleCount*dim standard normals: sample j (row j - sampleStart),
+   * feature f goes to out[outOffset + (j - sampleStart) * dim + f].
+   */
+  fillStandardNormal(out: Float32Array, outOffset: number, req: NoiseRequest): void;
+  /**
+   * Fused noisy copies of one input: for each row and feature f,
+   * out[outOffset + row*dim + f] = clamp(f32(base[baseOffset + f] + f32(f32(scale) * z)), clip.min[f], clip.max[f])
+   * where z is the float32 normal of fillStandardNormal; the clamp is
+   * v = v < min ? min : v; v = max < v ? max : v (only when `clip` is given).
+   */
+  fillNoisy(
+    out: Float32Array,
+    outOffset: number,
+    req: NoiseRequest,
+    base: Float32Array,
+    baseOffset: number,
+    scale: number,
+    clip?: ClipBounds,
+  ): void;
+  /** Releases backend resources (no-op for JS). */
+  dispose?(): void;
+}

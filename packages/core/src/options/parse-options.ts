@@ -1,0 +1,37 @@
+import type { z } from 'zod';
+import { describeValue } from '../errors.js';
+
+/**
+ * Validates `value` against a zod schema and returns the parsed value, or throws one error that
+ * names the offending option: a `TypeError` for a wrong type, a `RangeError` for a bad value.
+ *
+ * Schemas built with the helpers in `schema-helpers.ts` carry messages such as
+ * `must be in (0, 0.5)`; this function prefixes the option name and appends the value:
+ * `'alpha' must be in (0, 0.5), got 0.7`.
+ *
+ * @example
+ * const opts = parseOptions(smoothingOptionsSchema, { scale: 0.25 }, 'smoothing options');
+ */
+export function parseOptions<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+  const result = schema.safeParse(value ?? {});
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const name = issue.path.length > 0 ? issue.path.map(String).join('.') : what;
+  const input = pick(value, issue.path);
+  if (issue.code === 'unrecognized_keys') {
+    const keys = (issue as { keys: string[] }).keys;
+    throw new TypeError(`${what}: unknown option${keys.length > 1 ? 's' : ''} ${keys.map((k) => `'${k}'`).join(', ')}`);
+  }
+  const typeProblem = issue.code === 'invalid_type' || issue.code === 'invalid_union';
+  const message = `'${name}' ${issue.message}, got ${describeValue(input)}`;
+  throw typeProblem && !(typeof input === 'number' && !Number.isFinite(input)) ? new TypeError(message) : new RangeError(message);
+}
+
+function pick(value: unknown, path: PropertyKey[]): unknown {
+  let current: unknown = value;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}

@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { abortSignal, callback, integerAtLeast, positiveReal } from './schema-helpers.js';
+import type { Progress } from '../sampling/progress.js';
+
+const ids = z.union([
+  z.array(integerAtLeast(0)),
+  z.custom<Int32Array | Uint32Array>((v) => v instanceof Int32Array || v instanceof Uint32Array, { error: 'must be an Int32Array, Uint32Array or array of integers' }),
+]);
+
+const common = {
+  /** Noisy samples per model call (the memory bound: two buffers of batchSize inputs). */
+  batchSize: integerAtLeast(1).default(128),
+  /** Noise stream identity of each input (default 0..K-1, offset by `indexOffset`). */
+  inputIds: ids.optional(),
+  /** Added to the default input ids: a shard starting at dataset row 5000 passes 5000. */
+  indexOffset: integerAtLeast(0).default(0),
+  onProgress: callback<(p: Progress) => void>().optional(),
+  signal: abortSignal().optional(),
+};
+
+/**
+ * Options of `certify(x, options)`: `n` (required) samples for estimation, `batchSize`, and the
+ * shared run options (`inputIds`, `indexOffset`, `onProgress`, `signal`).
+ *
+ * @example
+ * parseOptions(certifyOptionsSchema, { n: 10_000, batchSize: 1000 }, 'certify options');
+ */
+export const certifyOptionsSchema = z.object({ n: integerAtLeast(1), ...common }).strict();
+/** Options of `certify`. */
+export type CertifyOptions = z.input<typeof certifyOptionsSchema>;
+
+/**
+ * Options of `predict(x, options)`: `n` (default: the classifier's `sampleSize`), `isAbstain`
+ * (default true: rows of zeros where the two-sided binomial test cannot separate the top two classes).
+ *
+ * @example
+ * parseOptions(predictOptionsSchema, { batchSize: 64, isAbstain: false }, 'predict options');
+ */
+export const predictOptionsSchema = z
+  .object({ n: integerAtLeast(1).optional(), isAbstain: z.boolean({ error: 'must be a boolean' }).default(true), ...common })
+  .strict();
+/** Options of `predict`. */
+export type PredictOptions = z.input<typeof predictOptionsSchema>;
+
+/**
+ * Options of `fit(x, y, options)`: Gaussian data augmentation with fresh noise every batch.
+ * `optimizer` and `learningRate` are passed to the classifier's training capability.
+ *
+ * @example
+ * parseOptions(fitOptionsSchema, { nbEpochs: 2, batchSize: 64, optimizer: 'adam', learningRate: 1e-3 }, 'fit options');
+ */
+export const fitOptionsSchema = z
+  .object({
+    batchSize: integerAtLeast(1).default(128),
+    nbEpochs: integerAtLeast(1).default(10),
+    shuffle: z.boolean({ error: 'must be a boolean' }).default(true),
+    optimizer: z.enum(['sgd', 'adam'], { error: "must be 'sgd' or 'adam'" }).default('adam'),
+    learningRate: positiveReal().default(1e-3),
+    /** Epoch number of the first epoch (its noise stream); a resumed fit passes the epochs already done. */
+    initialEpoch: integerAtLeast(0).default(0),
+    onProgress: callback<(p: Progress) => void>().optional(),
+    signal: abortSignal().optional(),
+  })
+  .strict();
+/** Options of `fit`. */
+export type FitOptions = z.input<typeof fitOptionsSchema>;
+
+/**
+ * Options of the gradient methods: `sampling` (ART's smoothed loss gradient over `sampleSize`
+ * noisy copies when true), `batchSize`, `inputIds`, `indexOffset`.
+ *
+ * @example
+ * parseOptions(gradientOptionsSchema, { sampling: true }, 'lossGradient options');
+ */
+export const gradientOptionsSchema = z
+  .object({
+    sampling: z.boolean({ error: 'must be a boolean' }).default(false),
+    batchSize: common.batchSize,
+    inputIds: common.inputIds,
+    indexOffset: common.indexOffset,
+  })
+  .strict();
+/** Options of `lossGradient` / `classGradient`. */
+export type GradientOptions = z.input<typeof gradientOptionsSchema>;
+
+/**
+ * Options of the unsmoothed batched methods (`predictLogits`, `computeLoss`, `getActivations`).
+ *
+ * @example
+ * parseOptions(batchOptionsSchema, { batchSize: 256 }, 'predictLogits options');
+ */
+export const batchOptionsSchema = z.object({ batchSize: common.batchSize }).strict();
+/** Options of `predictLogits` and friends. */
+export type BatchOptions = z.input<typeof batchOptionsSchema>;

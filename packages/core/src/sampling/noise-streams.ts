@@ -1,0 +1,22 @@
+/**
+ * Philox stream ids (counter word c3) of each method that draws noise. Separate streams make the
+ * selection and estimation samples of certify independent, as Cohen et al.'s CERTIFY requires,
+ * and keep every method reproducible on its own.
+ *
+ * @example
+ * const req = { seed, stream: NOISE_STREAM.estimation, inputIndex: 7, sampleStart: 0, sampleCount: 1000, dim: 784 };
+ */
+export const NOISE_STREAM = Object.freeze({
+  /** certify: the `sampleSize` (n0) samples that select the top class. */
+  selection: 0,
+  /** certify: the `n` samples that estimate its probability. */
+  estimation: 1,
+  /** predict: the samples of the two-sided test. */
+  predict: 2,
+  /** fit: one noisy copy per training example per epoch (sample index = epoch). */
+  training: 3,
+  /** lossGradient / classGradient with sampling: `sampleSize` noisy copies per input. */
+  gradient: 4,
+  /** fit: the Philox words of each epoch's shuffle (not Gaussian noise). */
+  shuffle: 5,
+} as const);

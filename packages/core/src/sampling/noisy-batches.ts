@@ -1,0 +1,224 @@
+import { ClassifierContractError, throwIfAborted } from '../errors.js';
+import type { NoiseGenerator } from '../noise/index.js';
+import type { Classifier } from '../classifier/classifier.js';
+import type { Progress } from './progress.js';
+
+/** Everything needed to turn clean inputs into model-ready noisy batches. */
+export interface SamplingContext {
+  classifier: Classifier;
+  dim: number;
+  noise: NoiseGenerator;
+  seed: bigint;
+  scale: number;
+  /** Clip the noisy copies to these per-feature bounds (only with `clipNoisy`). */
+  clipNoisy: { min: Float32Array; max: Float32Array } | null;
+  /** Applies preprocessing in place to `rows` inputs (null when the classifier does it itself). */
+  preprocess: ((buffer: Float32Array, rows: number) => void) | null;
+}
+
+/** `count` noisy samples, indices `sampleStart..`, of the input at `row` of the data, drawn with noise id `id`. */
+export interface SamplingJob {
+  row: number;
+  id: number;
+  sampleStart: number;
+  count: number;
+}
+
+/** Where the rows of one batch come from: `count` rows from `jobs[job]`, starting at batch row `rowStart`. */
+export interface BatchSegment {
+  job: number;
+  rowStart: number;
+  count: number;
+  /** Index of the first of these samples within the job. */
+  offsetInJob: number;
+}
+
+/** Run-wide settings of {@link runNoisyBatches}. */
+export interface NoisyBatchRun {
+  stream: number;
+  batchSize: number;
+  phase: Progress['phase'];
+  onProgress?: ((p: Progress) => void) | undefined;
+  signal?: AbortSignal | undefined;
+  /**
+   * What to compute on each noisy batch of raw (not yet preprocessed) inputs, which it may modify
+   * in place. Default: preprocess, then the classifier's logits, checked against the contract.
+   */
+  evaluate?: ((noisy: Float32Array, rows: number, segments: readonly BatchSegment[]) => Float32Array | Promise<Float32Array>) | undefined;
+}
+
+/**
+ * The sampling engine: evaluates the classifier on every noisy sample the jobs ask for, in batches
+ * of at most `batchSize` rows (several jobs may share a batch, a job may span batches), and hands
+ * each batch's logits to `consume` in order.
+ *
+ * Memory is two batch buffers, whatever the number of samples: while the classifier works on one
+ * (an async backend such as ONNX Runtime runs off the JS thread), the noise of the next is drawn
+ * into the other. The buffer passed to `consume` stays untouched until `consume` settles.
+ * Aborting through `signal` throws an `AbortError` between batches; nothing partial is returned.
+ *
+ * @example
+ * await runNoisyBatches(ctx, data, [{ row: 0, id: 0, sampleStart: 0, count: 10_000 }], { stream: 1, batchSize: 1000, phase: 'estimation' },
+ *   (logits, rows, segments) => { ... });
+ */
+export async function runNoisyBatches(
+  ctx: SamplingContext,
+  data: Float32Array,
+  jobs: readonly SamplingJob[],
+  run: NoisyBatchRun,
+  consume: (output: Float32Array, rows: number, segments: readonly BatchSegment[], noisy: Float32Array) => void | Promise<void>,
+): Promise<void> {
+  const { classifier, dim } = ctx;
+  const batchSize = Math.min(run.batchSize, classifier.maxBatchSize ?? Infinity);
+  const samplesTotal = jobs.reduce((s, j) => s + j.count, 0);
+  if (samplesTotal === 0) return;
+  const buffers = [new Float32Array(batchSize * dim), new Float32Array(batchSize * dim)];
+  const started = performance.now();
+  let samplesDone = 0;
+  let jobsDone = 0;
+  // Cursor over (job, offset within job).
+  let job = 0;
+  let offset = 0;
+
+  const fill = (buffer: Float32Array): { rows: number; segments: BatchSegment[] } | null => {
+    let rows = 0;
+    const segments: BatchSegment[] = [];
+    while (rows < batchSize && job < jobs.length) {
+      const j = jobs[job]!;
+      const take = Math.min(batchSize - rows, j.count - offset);
+      if (take > 0) {
+        ctx.noise.fillNoisy(
+          buffer,
+          rows * dim,
+          { seed: ctx.seed, stream: run.stream, inputIndex: j.id, sampleStart: j.sampleStart + offset, sampleCount: take, dim },
+          data,
+          j.row * dim,
+          ctx.scale,
+          ctx.clipNoisy ?? undefined,
+        );
+        segments.push({ job, rowStart: rows, count: take, offsetInJob: offset });
+        rows += take;
+        offset += take;
+      }
+      if (offset >= j.count) {
+        job++;
+        offset = 0;
+      }
+    }
+    if (rows === 0) return null;
+    return { rows, segments };
+  };
+
+  const evaluate = (buffer: Float32Array, rows: number, segments: readonly BatchSegment[]): Promise<Float32Array> => {
+    const input = rows * dim === buffer.length ? buffer : buffer.subarray(0, rows * dim);
+    try {
+      if (run.evaluate) return Promise.resolve(run.evaluate(input, rows, segments));
+      ctx.preprocess?.(input, rows);
+      return Promise.resolve(classifier.predictLogits(input, rows));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  };
+
+  throwIfAborted(run.signal);
+  let current = 0;
+  let batch = fill(buffers[current]!);
+  let pending = batch ? evaluate(buffers[current]!, batch.rows, batch.segments) : null;
+  while (batch && pending) {
+    const next = current ^ 1;
+    throwIfAborted(run.signal);
+    const nextBatch = fill(buffers[next]!); // drawn while the classifier works on `current`
+    let output: Float32Array;
+    try {
+      output = await pending;
+    } catch (err) {
+      if (err instanceof ClassifierContractError) throw err;
+      const what = run.evaluate ? 'the classifier' : 'predictLogits';
+      throw new ClassifierContractError(`${what} failed on a batch of ${batch.rows} noisy inputs: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+    }
+    if (!run.evaluate) checkLogits(output, batch.rows, classifier.nbClasses);
+    await consume(output, batch.rows, batch.segments, buffers[current]!);
+    samplesDone += batch.rows;
+    for (const s of batch.segments) if (s.offsetInJob + s.count >= jobs[s.job]!.count) jobsDone++;
+    if (run.onProgress) {
+      const elapsedSeconds = (performance.now() - started) / 1000;
+      run.onProgress({
+        phase: run.phase,
+        inputsDone: jobsDone,
+        inputsTotal: jobs.length,
+        samplesDone,
+        samplesTotal,
+        elapsedSeconds,
+        samplesPerSecond: elapsedSeconds > 0 ? samplesDone / elapsedSeconds : 0,
+      });
+    }
+    batch = nextBatch;
+    current = next;
+    pending = batch ? evaluate(buffers[current]!, batch.rows, batch.segments) : null;
+  }
+}
+
+/**
+ * Checks a classifier's output: a Float32Array of `rows * nbClasses` values, none NaN.
+ *
+ * @example
+ * checkLogits(logits, 4, 10);
+ */
+export function checkLogits(logits: unknown, rows: number, nbClasses: number): asserts logits is Float32Array {
+  if (!(logits instanceof Float32Array)) {
+    throw new ClassifierContractError(`predictLogits must return a Float32Array, got ${logits === null ? 'null' : typeof logits === 'object' ? (logits as object).constructor?.name : typeof logits}`);
+  }
+  if (logits.length !== rows * nbClasses) {
+    throw new ClassifierContractError(
+      `predictLogits returned ${logits.length} values for a batch of ${rows} inputs x ${nbClasses} classes (expected ${rows * nbClasses})`,
+    );
+  }
+  for (let i = 0; i < logits.length; i++) {
+    if (logits[i] !== logits[i]) {
+      throw new ClassifierContractError(`predictLogits returned NaN at batch row ${Math.floor(i / nbClasses)}, class ${i % nbClasses}`);
+    }
+  }
+}
+
+/**
+ * Index of the largest of `nbClasses` values starting at `offset` (first one on ties, like numpy's argmax).
+ *
+ * @example
+ * argmaxRow(new Float32Array([0.1, 0.7, 0.2]), 0, 3); // 1
+ */
+export function argmaxRow(values: Float32Array, offset: number, nbClasses: number): number {
+  let best = 0;
+  let bestValue = values[offset]!;
+  for (let k = 1; k < nbClasses; k++) {
+    const v = values[offset + k]!;
+    if (v > bestValue) {
+      bestValue = v;
+      best = k;
+    }
+  }
+  return best;
+}
+
+/**
+ * Counts, for each job, how many of its noisy samples the base classifier assigns to each class:
+ * returns `jobs.length * nbClasses` counts (Cohen et al.'s `_sample_noise`).
+ *
+ * @example
+ * const counts = await countPredictions(ctx, data, jobs, { stream: NOISE_STREAM.estimation, batchSize: 1000, phase: 'estimation' });
+ */
+export async function countPredictions(
+  ctx: SamplingContext,
+  data: Float32Array,
+  jobs: readonly SamplingJob[],
+  run: NoisyBatchRun,
+): Promise<Int32Array> {
+  const c = ctx.classifier.nbClasses;
+  const counts = new Int32Array(jobs.length * c);
+  await runNoisyBatches(ctx, data, jobs, run, (logits, _rows, segments) => {
+    for (const s of segments) {
+      const base = s.job * c;
+      for (let r = s.rowStart; r < s.rowStart + s.count; r++) counts[base + argmaxRow(logits, r * c, c)]++;
+    }
+  });
+  return counts;
+}

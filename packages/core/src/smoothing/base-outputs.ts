@@ -1,0 +1,62 @@
+import { toInputBatch, toLabels } from '../input/input-batch.js';
+import { batchOptionsSchema, type BatchOptions } from '../options/run-options.js';
+import { parseOptions } from '../options/parse-options.js';
+import { cleanLogits, forEachCleanBatch } from './clean-batches.js';
+import type { SmoothingConfig } from './smoothing-config.js';
+import { crossEntropyRow } from './softmax.js';
+
+/**
+ * The base classifier's logits (unsmoothed), `nbInputs * nbClasses`, preprocessing applied.
+ *
+ * @example
+ * const logits = await predictLogits(config, x, { batchSize: 256 });
+ */
+export async function predictLogits(config: SmoothingConfig, x: unknown, options: BatchOptions = {}): Promise<Float32Array> {
+  const o = parseOptions(batchOptionsSchema, options, 'predictLogits options');
+  const batch = toInputBatch(x, config.classifier.inputShape, { domain: config.domain });
+  const c = config.classifier.nbClasses;
+  const out = new Float32Array(batch.count * c);
+  await forEachCleanBatch(config, batch.data, batch.count, o.batchSize, async (xb, rows, start) => {
+    out.set(await cleanLogits(config, xb, rows), start * c);
+  });
+  return out;
+}
+
+/**
+ * Per-input cross-entropy of the base classifier (ART's `compute_losses`), in float64.
+ *
+ * @example
+ * const losses = await computeLosses(config, x, [3, 1]);
+ */
+export async function computeLosses(config: SmoothingConfig, x: unknown, y: unknown, options: BatchOptions = {}): Promise<Float64Array> {
+  const o = parseOptions(batchOptionsSchema, options, 'computeLosses options');
+  const batch = toInputBatch(x, config.classifier.inputShape, { domain: config.domain });
+  const c = config.classifier.nbClasses;
+  const labels = toLabels(y, batch.count, c);
+  const out = new Float64Array(batch.count);
+  await forEachCleanBatch(config, batch.data, batch.count, o.batchSize, async (xb, rows, start) => {
+    const logits = await cleanLogits(config, xb, rows);
+    for (let r = 0; r < rows; r++) out[start + r] = crossEntropyRow(logits, r * c, c, labels[start + r]!);
+  });
+  return out;
+}
+
+/**
+ * Cross-entropy with a reduction (ART's `compute_loss`; default `'none'` as there).
+ *
+ * @example
+ * await computeLoss(config, x, y, { reduction: 'mean' }); // number
+ */
+export async function computeLoss(
+  config: SmoothingConfig,
+  x: unknown,
+  y: unknown,
+  options: BatchOptions & { reduction?: 'none' | 'mean' | 'sum' } = {},
+): Promise<number | Float64Array> {
+  const { reduction = 'none', ...rest } = options;
+  if (!['none', 'mean', 'sum'].includes(reduction)) throw new RangeError(`'reduction' must be 'none', 'mean' or 'sum', got ${JSON.stringify(reduction)}`);
+  const losses = await computeLosses(config, x, y, rest);
+  if (reduction === 'none') return losses;
+  const sum = losses.reduce((a, b) => a + b, 0);
+  return reduction === 'sum' ? sum : sum / losses.length;
+}

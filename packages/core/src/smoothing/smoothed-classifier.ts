@@ -1,0 +1,178 @@
+import type { Classifier, ClassifierCapabilities } from '../classifier/classifier.js';
+import type { NoiseGenerator } from '../noise/index.js';
+import type { BatchOptions, CertifyOptions, FitOptions, GradientOptions, PredictOptions } from '../options/run-options.js';
+import type { SmoothingOptions } from '../options/smoothing-options.js';
+import { toInputBatch } from '../input/input-batch.js';
+import { computeLoss, computeLosses, predictLogits } from './base-outputs.js';
+import { certify, type CertifyResult } from './certify.js';
+import { fit, type FitResult } from './fit.js';
+import { classGradient, lossGradient } from './gradients.js';
+import { oneHot, predictClasses, type PredictResult } from './predict.js';
+import { resolveSmoothingConfig, type SmoothingConfig } from './smoothing-config.js';
+
+/**
+ * The methods randomized smoothing adds to a classifier (ART's `RandomizedSmoothingMixin`).
+ * Implemented by {@link SmoothedClassifier} and by classes made with `RandomizedSmoothingMixin`.
+ */
+export interface RandomizedSmoothingMethods {
+  /** n0: samples that select the class in certify; samples of predict and of the smoothed gradients. */
+  sampleSize: number;
+  /** sigma of the Gaussian noise, in raw input units. */
+  scale: number;
+  /** Failure probability of certify / predict. */
+  alpha: number;
+  /** Cohen et al.'s CERTIFY: `{ prediction, radius }` per input (plus the evidence). */
+  certify(x: unknown, options: CertifyOptions): Promise<CertifyResult>;
+  /** Smoothed prediction as ART returns it: one-hot rows, zeros where it abstains. */
+  predict(x: unknown, options?: PredictOptions): Promise<Float32Array>;
+  /** Smoothed prediction as class indices (-1 = abstain), with counts and p-values. */
+  predictClasses(x: unknown, options?: PredictOptions): Promise<PredictResult>;
+  /** Gaussian data augmentation training. */
+  fit(x: unknown, y: unknown, options?: FitOptions): Promise<FitResult>;
+  /** The base classifier's logits (no noise). */
+  predictLogits(x: unknown, options?: BatchOptions): Promise<Float32Array>;
+  lossGradient(x: unknown, y: unknown, options?: GradientOptions): Promise<Float32Array>;
+  classGradient(x: unknown, label?: number | ArrayLike<number>, options?: GradientOptions): Promise<{ data: Float32Array; shape: number[] }>;
+  computeLosses(x: unknown, y: unknown, options?: BatchOptions): Promise<Float64Array>;
+  computeLoss(x: unknown, y: unknown, options?: BatchOptions & { reduction?: 'none' | 'mean' | 'sum' }): Promise<number | Float64Array>;
+}
+
+/**
+ * A smoothed classifier g around a base classifier f (composition; see `smooth`). Holds validated
+ * options; `sampleSize`, `scale` and `alpha` can be changed later (validated again).
+ *
+ * @example
+ * const g = new SmoothedClassifier(linearClassifier({ weights: [[0, 0], [1, 1]], bias: [0, -1] }), { scale: 0.5, seed: 7 });
+ * const { prediction, radius } = await g.certify(new Float32Array([2, 2]), { n: 10_000, batchSize: 1000 });
+ */
+export class SmoothedClassifier implements RandomizedSmoothingMethods {
+  #config: SmoothingConfig;
+  #options: SmoothingOptions;
+  readonly #noise: NoiseGenerator | undefined;
+
+  constructor(readonly classifier: Classifier, options: SmoothingOptions = {}, noise?: NoiseGenerator) {
+    this.#noise = noise;
+    this.#options = { ...options };
+    this.#config = resolveSmoothingConfig(classifier, this.#options, noise);
+  }
+
+  /** Validated options in force. */
+  get options(): SmoothingConfig['options'] {
+    return this.#config.options;
+  }
+  get inputShape(): readonly number[] {
+    return this.classifier.inputShape;
+  }
+  get nbClasses(): number {
+    return this.classifier.nbClasses;
+  }
+  get capabilities(): Readonly<ClassifierCapabilities> {
+    return this.classifier.capabilities;
+  }
+  get sampleSize(): number {
+    return this.#config.options.sampleSize;
+  }
+  set sampleSize(v: number) {
+    this.configure({ sampleSize: v });
+  }
+  get scale(): number {
+    return this.#config.options.scale;
+  }
+  set scale(v: number) {
+    this.configure({ scale: v });
+  }
+  get alpha(): number {
+    return this.#config.options.alpha;
+  }
+  set alpha(v: number) {
+    this.configure({ alpha: v });
+  }
+  /** Name of the noise generator in use (e.g. `'wasm-simd'`). */
+  get noiseGenerator(): string {
+    return this.#config.noise.name;
+  }
+
+  /**
+   * Changes smoothing options (validated; nothing changes when validation fails).
+   *
+   * @example
+   * g.configure({ scale: 0.5, seed: 3 });
+   */
+  configure(options: SmoothingOptions): this {
+    const next = { ...this.#options, ...options };
+    this.#config = resolveSmoothingConfig(this.classifier, next, this.#noise);
+    this.#options = next;
+    return this;
+  }
+
+  certify(x: unknown, options: CertifyOptions): Promise<CertifyResult> {
+    return certify(this.#config, x, options);
+  }
+  async predict(x: unknown, options: PredictOptions = {}): Promise<Float32Array> {
+    return oneHot((await predictClasses(this.#config, x, options)).prediction, this.nbClasses);
+  }
+  predictClasses(x: unknown, options: PredictOptions = {}): Promise<PredictResult> {
+    return predictClasses(this.#config, x, options);
+  }
+  fit(x: unknown, y: unknown, options: FitOptions = {}): Promise<FitResult> {
+    return fit(this.#config, x, y, options);
+  }
+  predictLogits(x: unknown, options: BatchOptions = {}): Promise<Float32Array> {
+    return predictLogits(this.#config, x, options);
+  }
+  lossGradient(x: unknown, y: unknown, options: GradientOptions = {}): Promise<Float32Array> {
+    return lossGradient(this.#config, x, y, options);
+  }
+  classGradient(x: unknown, label?: number | ArrayLike<number>, options: GradientOptions = {}): Promise<{ data: Float32Array; shape: number[] }> {
+    return classGradient(this.#config, x, label, options);
+  }
+  computeLosses(x: unknown, y: unknown, options: BatchOptions = {}): Promise<Float64Array> {
+    return computeLosses(this.#config, x, y, options);
+  }
+  computeLoss(x: unknown, y: unknown, options: BatchOptions & { reduction?: 'none' | 'mean' | 'sum' } = {}): Promise<number | Float64Array> {
+    return computeLoss(this.#config, x, y, options);
+  }
+
+  /** Layer names of the base classifier (needs the `activations` capability). */
+  get layerNames(): readonly string[] {
+    return requireCapability(this.classifier, 'activations').activations!.layerNames;
+  }
+
+  /**
+   * Activations of a layer of the base classifier for clean inputs (needs `activations`).
+   *
+   * @example
+   * const { data, shape } = await g.getActivations(x, 'conv1');
+   */
+  async getActivations(x: unknown, layer: number | string): Promise<{ data: Float32Array; shape: readonly number[] }> {
+    const activations = requireCapability(this.classifier, 'activations').activations!;
+    const batch = toInputBatch(x, this.inputShape, { domain: this.#config.domain });
+    const pre = this.#config.preprocessing;
+    const data = pre ? batch.data.map((v, i) => (v - pre.sub[i % this.#config.dim]!) / pre.div[i % this.#config.dim]!) : batch.data;
+    return activations.getActivations(data, batch.count, layer);
+  }
+
+  /**
+   * Saves the base classifier's model (needs `save`).
+   *
+   * @example
+   * await g.save('trained.onnx');
+   */
+  async save(path: string): Promise<void> {
+    if (typeof path !== 'string' || path.length === 0) throw new TypeError(`'path' must be a non-empty string`);
+    await requireCapability(this.classifier, 'save').saver!.save(path);
+  }
+
+  /** Releases the base classifier's native resources. */
+  async dispose(): Promise<void> {
+    await this.classifier.dispose?.();
+  }
+}
+
+function requireCapability(classifier: Classifier, capability: keyof ClassifierCapabilities): Classifier {
+  if (!classifier.capabilities[capability]) {
+    const note = classifier.capabilityNotes?.[capability];
+    throw new TypeError(`this classifier does not declare the '${capability}' capability${note ? `: ${note}` : ''} (capabilities: ${JSON.stringify(classifier.capabilities)})`);
+  }
+  return classifier;
+}

@@ -1,0 +1,1 @@
+export { runAdapterConformance, type AdapterConformanceOptions } from './conformance.js';

@@ -1,0 +1,217 @@
+/**
+ * The context handed to gradient rules: emits backward nodes into the gradient graph and
+ * answers shape/dtype questions about forward values.
+ */
+import type { AttrInput, GraphBuilder } from '../builder.js';
+import { dtypeToCode, type DType } from '../dtype.js';
+import { UnsupportedOpError } from '../errors.js';
+import type { Dim, Node } from '../ir.js';
+import type { ShapeAnalysis } from '../shape-inference.js';
+import { makeTensor } from '../tensor.js';
+
+/**
+ * A vector-Jacobian-product rule: given the node and the gradients flowing into its outputs
+ * (undefined where none flows), returns the gradient for each input (undefined where not
+ * needed or not differentiable). Rules only compute inputs for which `ctx.needs(i)` is true.
+ * @example
+ * ```ts
+ * const negRule: GradRule = (ctx, _node, [g]) => [ctx.emit('Neg', [g!])];
+ * ```
+ */
+export type GradRule = (ctx: GradContext, node: Node, gy: (string | undefined)[]) => (string | undefined)[];
+
+/**
+ * Emission helpers and forward-graph facts for gradient rules.
+ *
+ * @example
+ * ```ts
+ * const rule: GradRule = (ctx, node, [g]) => [ctx.emit('Neg', [g!])];
+ * ```
+ */
+export class GradContext {
+  /** The node whose rule is running. */
+  node!: Node;
+
+  constructor(
+    readonly b: GraphBuilder,
+    readonly analysis: ShapeAnalysis,
+    private readonly active: ReadonlySet<string>,
+  ) {}
+
+  /** Default-domain opset of the gradient model (may be raised by {@link requireOpset}). */
+  get opset(): number {
+    return this.b.model.opsetVersion;
+  }
+
+  /** Raises the gradient model's opset to at least `v` (safe for the supported op set). */
+  requireOpset(v: number): void {
+    if (this.b.model.opsetVersion < v) this.b.model.opsetVersion = v;
+  }
+
+  /** True when input `i` of the current node needs a gradient. @example if (ctx.needs(1)) ... */
+  needs(i: number): boolean {
+    const x = this.node.inputs[i];
+    return !!x && this.active.has(x);
+  }
+
+  /** Dtype of a forward value (float32 if unknown). @example ctx.dtype('x') */
+  dtype(name: string): DType {
+    return this.analysis.info.get(name)?.dtype ?? 'float32';
+  }
+
+  /** Inferred shape of a forward value (undefined if the rank is unknown). @example ctx.shape('x') */
+  shape(name: string): Dim[] | undefined {
+    return this.analysis.info.get(name)?.shape;
+  }
+
+  /** Rank of a forward value; throws if unknown. @example ctx.rank('x') */
+  rank(name: string): number {
+    const s = this.shape(name);
+    if (!s) this.fail(`the rank of '${name}' could not be inferred`);
+    return s.length;
+  }
+
+  /**
+   * Static dims of `name` at the given axes (all axes by default); throws an
+   * UnsupportedOpError naming the node if any is not static.
+   *
+   * @example
+   * ```ts
+   * const [h, w] = ctx.staticDims('x', [2, 3]);
+   * ```
+   */
+  staticDims(name: string, axes?: number[]): number[] {
+    const s = this.shape(name);
+    if (!s) this.fail(`the shape of '${name}' could not be inferred`);
+    const ax = axes ?? s.map((_, i) => i);
+    return ax.map((a) => {
+      const d = s[a];
+      if (typeof d !== 'number') this.fail(`dimension ${a} of '${name}' must be static (got ${d === null ? 'unknown' : `'${d}'`})`);
+      return d;
+    });
+  }
+
+  /** Throws an UnsupportedOpError for the current node. @example ctx.fail('training mode') */
+  fail(detail: string): never {
+    throw new UnsupportedOpError(this.node.opType, this.node.name, detail);
+  }
+
+  /**
+   * Emits a node (named after the current forward node) and returns its first output.
+   *
+   * @example
+   * ```ts
+   * const gx = ctx.emit('Mul', [g, y]);
+   * ```
+   */
+  emit(opType: string, inputs: string[], attrs: Record<string, AttrInput | undefined> = {}): string {
+    return this.b.node(opType, inputs, attrs, { name: `${this.node.name}/grad/${opType}` });
+  }
+
+  /** Emits a multi-output node. @example const parts = ctx.emitMulti('Split', [g, sizes], { axis: 1 }, 2); */
+  emitMulti(opType: string, inputs: string[], attrs: Record<string, AttrInput | undefined>, outputs: number): string[] {
+    return this.b.nodeMulti(opType, inputs, attrs, { name: `${this.node.name}/grad/${opType}`, outputs });
+  }
+
+  /** A scalar constant of the given float dtype. @example ctx.scalar(1, 'float32') */
+  scalar(v: number, dtype: DType): string {
+    return this.b.scalar(v, dtype);
+  }
+
+  /** An int64 1-D constant. @example ctx.ints([0, 2, 3]) */
+  ints(values: readonly number[]): string {
+    return this.b.int64s(values, 'grad_ints');
+  }
+
+  /**
+   * ReduceSum over `axes` (nothing emitted for no axes).
+   *
+   * @example
+   * ```ts
+   * const gb = ctx.reduceSum(g, [0, 2, 3], false);
+   * ```
+   */
+  reduceSum(x: string, axes: number[], keepdims: boolean): string {
+    if (axes.length === 0) return x;
+    if (this.opset >= 13) return this.emit('ReduceSum', [x, this.ints(axes)], { keepdims: keepdims ? 1 : 0 });
+    return this.emit('ReduceSum', [x], { axes, keepdims: keepdims ? 1 : 0 });
+  }
+
+  /** Unsqueeze with opset-appropriate axes. @example ctx.unsqueeze(g, [-1]) */
+  unsqueeze(x: string, axes: number[]): string {
+    if (this.opset >= 13) return this.emit('Unsqueeze', [x, this.ints(axes)]);
+    return this.emit('Unsqueeze', [x], { axes });
+  }
+
+  /** Squeeze with opset-appropriate axes. @example ctx.squeeze(g, [-1]) */
+  squeeze(x: string, axes: number[]): string {
+    if (this.opset >= 13) return this.emit('Squeeze', [x, this.ints(axes)]);
+    return this.emit('Squeeze', [x], { axes });
+  }
+
+  /**
+   * The shape of forward value `like` as an int64 tensor: a constant when static, else a
+   * Shape node.
+   *
+   * @example
+   * ```ts
+   * ctx.emit('Reshape', [g, ctx.shapeOf('x')]);
+   * ```
+   */
+  shapeOf(like: string): string {
+    const s = this.shape(like);
+    if (s && s.every((d) => typeof d === 'number')) return this.ints(s as number[]);
+    return this.emit('Shape', [like]);
+  }
+
+  /** Reshapes `g` to the shape of forward value `like`. @example ctx.reshapeLike(g, 'x') */
+  reshapeLike(g: string, like: string): string {
+    return this.emit('Reshape', [g, this.shapeOf(like)]);
+  }
+
+  /**
+   * Sums a gradient of shape `gShape` (a broadcast result) back to the shape of forward value
+   * `target` (numpy broadcasting rules).
+   *
+   * @example
+   * ```ts
+   * const gb = ctx.reduceToShape(g, ctx.shape(node.outputs[0]), node.inputs[1]);
+   * ```
+   */
+  reduceToShape(g: string, gShape: Dim[] | undefined, target: string): string {
+    const t = this.shape(target);
+    if (!gShape || !t) {
+      if (gShape && t === undefined) this.fail(`the shape of '${target}' could not be inferred (needed to undo broadcasting)`);
+      return g;
+    }
+    const lead = gShape.length - t.length;
+    if (lead < 0) this.fail(`unexpected ranks while undoing broadcasting to '${target}'`);
+    const axes: number[] = [];
+    for (let i = 0; i < lead; i++) axes.push(i);
+    for (let i = 0; i < t.length; i++) if (t[i] === 1 && gShape[i + lead] !== 1) axes.push(i + lead);
+    if (axes.length === 0) return g;
+    const keptAxesAreAllLeading = axes.every((a) => a < lead);
+    if (keptAxesAreAllLeading) return this.reduceSum(g, axes, false);
+    const r = this.reduceSum(g, axes, true);
+    return lead > 0 ? this.reshapeLike(r, target) : r;
+  }
+
+  /**
+   * A zero tensor shaped like forward value `like`, of its dtype.
+   *
+   * @example
+   * ```ts
+   * const z = ctx.zerosLike('x');
+   * ```
+   */
+  zerosLike(like: string): string {
+    const dt = this.dtype(like);
+    const value = makeTensor('value', dt === 'float64' ? new Float64Array(1) : new Float32Array(1), [1]);
+    return this.emit('ConstantOfShape', [this.shapeOf(like)], { value });
+  }
+
+  /** Casts to a dtype. @example ctx.cast(mask, 'float32') */
+  cast(x: string, dtype: DType): string {
+    return this.emit('Cast', [x], { to: dtypeToCode(dtype) });
+  }
+}

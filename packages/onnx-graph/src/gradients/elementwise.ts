@@ -1,0 +1,141 @@
+/**
+ * Gradient rules of element-wise ops (arithmetic with broadcasting, activations, softmax).
+ */
+import { dtypeToCode } from '../dtype.js';
+import { attrFloat, attrInt } from '../ir.js';
+import type { GradRule } from './context.js';
+
+const binaryShape = (ctx: Parameters<GradRule>[0]) => ctx.shape(ctx.node.outputs[0]);
+
+/** d(a+b): g reduced to each operand's shape. @example GRAD_RULES.Add */
+export const addGrad: GradRule = (ctx, node, [g]) => {
+  const ys = binaryShape(ctx);
+  return [
+    ctx.needs(0) ? ctx.reduceToShape(g!, ys, node.inputs[0]) : undefined,
+    ctx.needs(1) ? ctx.reduceToShape(g!, ys, node.inputs[1]) : undefined,
+  ];
+};
+
+/** d(a-b). @example GRAD_RULES.Sub */
+export const subGrad: GradRule = (ctx, node, [g]) => {
+  const ys = binaryShape(ctx);
+  return [
+    ctx.needs(0) ? ctx.reduceToShape(g!, ys, node.inputs[0]) : undefined,
+    ctx.needs(1) ? ctx.reduceToShape(ctx.emit('Neg', [g!]), ys, node.inputs[1]) : undefined,
+  ];
+};
+
+/** d(a*b) = (g*b, g*a), reduced. @example GRAD_RULES.Mul */
+export const mulGrad: GradRule = (ctx, node, [g]) => {
+  const ys = binaryShape(ctx);
+  const [a, b] = node.inputs;
+  return [
+    ctx.needs(0) ? ctx.reduceToShape(ctx.emit('Mul', [g!, b]), ys, a) : undefined,
+    ctx.needs(1) ? ctx.reduceToShape(ctx.emit('Mul', [g!, a]), ys, b) : undefined,
+  ];
+};
+
+/** d(a/b) = (g/b, -g*y/b), reduced. @example GRAD_RULES.Div */
+export const divGrad: GradRule = (ctx, node, [g]) => {
+  const ys = binaryShape(ctx);
+  const [a, b] = node.inputs;
+  const y = node.outputs[0];
+  return [
+    ctx.needs(0) ? ctx.reduceToShape(ctx.emit('Div', [g!, b]), ys, a) : undefined,
+    ctx.needs(1)
+      ? ctx.reduceToShape(ctx.emit('Neg', [ctx.emit('Div', [ctx.emit('Mul', [g!, y]), b])]), ys, b)
+      : undefined,
+  ];
+};
+
+/** d(-x) = -g. @example GRAD_RULES.Neg */
+export const negGrad: GradRule = (ctx, _node, [g]) => [ctx.emit('Neg', [g!])];
+
+/** Identity-like ops (Identity, Dropout in inference): g. @example GRAD_RULES.Identity */
+export const identityGrad: GradRule = (_ctx, _node, [g]) => [g];
+
+/** Dropout: identity in inference mode (training_mode input must be absent or false). @example GRAD_RULES.Dropout */
+export const dropoutGrad: GradRule = (ctx, node, [g]) => {
+  if (node.inputs[2]) {
+    const v = ctx.analysis.values.get(node.inputs[2])?.values[0];
+    if (v !== 0) ctx.fail('Dropout with a training_mode input is only supported in inference mode (training_mode = false)');
+  }
+  return [g];
+};
+
+/** Cast between float types: cast the gradient back. @example GRAD_RULES.Cast */
+export const castGrad: GradRule = (ctx, node, [g]) => [ctx.emit('Cast', [g!], { to: dtypeToCode(ctx.dtype(node.inputs[0])) })];
+
+/** Relu: g where x > 0, else 0. @example GRAD_RULES.Relu */
+export const reluGrad: GradRule = (ctx, node, [g]) => {
+  const x = node.inputs[0];
+  const dt = ctx.dtype(x);
+  const zero = ctx.scalar(0, dt);
+  const mask = ctx.emit('Greater', [x, zero]);
+  return [ctx.emit('Where', [mask, g!, zero])];
+};
+
+/** LeakyRelu: g where x > 0, else alpha*g. @example GRAD_RULES.LeakyRelu */
+export const leakyReluGrad: GradRule = (ctx, node, [g]) => {
+  const x = node.inputs[0];
+  const dt = ctx.dtype(x);
+  const alpha = attrFloat(node, 'alpha', 0.01);
+  const mask = ctx.emit('Greater', [x, ctx.scalar(0, dt)]);
+  return [ctx.emit('Where', [mask, g!, ctx.emit('Mul', [g!, ctx.scalar(alpha, dt)])])];
+};
+
+/** Sigmoid: g*y*(1-y). @example GRAD_RULES.Sigmoid */
+export const sigmoidGrad: GradRule = (ctx, node, [g]) => {
+  const y = node.outputs[0];
+  const dt = ctx.dtype(y);
+  const oneMinus = ctx.emit('Sub', [ctx.scalar(1, dt), y]);
+  return [ctx.emit('Mul', [g!, ctx.emit('Mul', [y, oneMinus])])];
+};
+
+/** Tanh: g*(1-y^2). @example GRAD_RULES.Tanh */
+export const tanhGrad: GradRule = (ctx, node, [g]) => {
+  const y = node.outputs[0];
+  const dt = ctx.dtype(y);
+  const d = ctx.emit('Sub', [ctx.scalar(1, dt), ctx.emit('Mul', [y, y])]);
+  return [ctx.emit('Mul', [g!, d])];
+};
+
+/** Exp: g*y. @example GRAD_RULES.Exp */
+export const expGrad: GradRule = (ctx, node, [g]) => [ctx.emit('Mul', [g!, node.outputs[0]])];
+
+/** Log: g/x. @example GRAD_RULES.Log */
+export const logGrad: GradRule = (ctx, node, [g]) => [ctx.emit('Div', [g!, node.inputs[0]])];
+
+/** Sqrt: g/(2y). @example GRAD_RULES.Sqrt */
+export const sqrtGrad: GradRule = (ctx, node, [g]) => {
+  const y = node.outputs[0];
+  return [ctx.emit('Div', [g!, ctx.emit('Mul', [y, ctx.scalar(2, ctx.dtype(y))])])];
+};
+
+function softmaxAxis(ctx: Parameters<GradRule>[0]): number {
+  const node = ctx.node;
+  const rank = ctx.rank(node.inputs[0]);
+  const dflt = ctx.opset >= 13 ? -1 : 1;
+  let axis = attrInt(node, 'axis', dflt);
+  if (axis < 0) axis += rank;
+  if (ctx.opset < 13 && axis !== rank - 1) {
+    ctx.fail(`${node.opType} before opset 13 flattens to 2-D; only axis = last is supported`);
+  }
+  return axis;
+}
+
+/** Softmax: y*(g - sum(g*y, axis)). @example GRAD_RULES.Softmax */
+export const softmaxGrad: GradRule = (ctx, node, [g]) => {
+  const axis = softmaxAxis(ctx);
+  const y = node.outputs[0];
+  const s = ctx.reduceSum(ctx.emit('Mul', [g!, y]), [axis], true);
+  return [ctx.emit('Mul', [y, ctx.emit('Sub', [g!, s])])];
+};
+
+/** LogSoftmax: g - exp(y)*sum(g, axis). @example GRAD_RULES.LogSoftmax */
+export const logSoftmaxGrad: GradRule = (ctx, node, [g]) => {
+  const axis = softmaxAxis(ctx);
+  const y = node.outputs[0];
+  const s = ctx.reduceSum(g!, [axis], true);
+  return [ctx.emit('Sub', [g!, ctx.emit('Mul', [ctx.emit('Exp', [y]), s])])];
+};

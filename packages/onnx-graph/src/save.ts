@@ -1,0 +1,117 @@
+/**
+ * Writing the IR back to ONNX model bytes.
+ */
+import { dtypeToCode } from './dtype.js';
+import type { Attribute, Model, ValueInfo } from './ir.js';
+import { onnx, type IAttributeProto, type IModelProto, type IValueInfoProto } from './proto.js';
+import { tensorToProto } from './tensor.js';
+
+const utf8 = new TextEncoder();
+
+/**
+ * Encodes an IR attribute as an `AttributeProto`.
+ *
+ * @example
+ * ```ts
+ * attributeToProto('axis', { kind: 'int', value: 1 });
+ * ```
+ */
+export function attributeToProto(name: string, a: Attribute): IAttributeProto {
+  const T = onnx.AttributeProto.AttributeType;
+  switch (a.kind) {
+    case 'int':
+      return { name, type: T.INT, i: a.value };
+    case 'float':
+      return { name, type: T.FLOAT, f: a.value };
+    case 'string':
+      return { name, type: T.STRING, s: utf8.encode(a.value) };
+    case 'ints':
+      return { name, type: T.INTS, ints: [...a.value] };
+    case 'floats':
+      return { name, type: T.FLOATS, floats: [...a.value] };
+    case 'strings':
+      return { name, type: T.STRINGS, strings: a.value.map((s) => utf8.encode(s)) };
+    case 'tensor':
+      return { name, type: T.TENSOR, t: tensorToProto(a.value) };
+    case 'raw':
+      return { ...(a.value as IAttributeProto), name };
+  }
+}
+
+/**
+ * Encodes a value info (dtype/shape) as a `ValueInfoProto`.
+ *
+ * @example
+ * ```ts
+ * valueInfoToProto({ name: 'x', dtype: 'float32', shape: ['batch', 4] });
+ * ```
+ */
+export function valueInfoToProto(v: ValueInfo): IValueInfoProto {
+  const out: IValueInfoProto = { name: v.name };
+  if (v.dtype) {
+    out.type = {
+      tensorType: {
+        elemType: dtypeToCode(v.dtype),
+        shape: v.shape
+          ? {
+              dim: v.shape.map((d) =>
+                typeof d === 'number' ? { dimValue: d } : typeof d === 'string' ? { dimParam: d } : {},
+              ),
+            }
+          : undefined,
+      },
+    };
+  }
+  return out;
+}
+
+/**
+ * Converts the IR into a protobuf `ModelProto` object.
+ *
+ * @example
+ * ```ts
+ * const proto = modelToProto(model);
+ * ```
+ */
+export function modelToProto(model: Model): IModelProto {
+  const g = model.graph;
+  return {
+    irVersion: model.irVersion,
+    producerName: model.producerName,
+    producerVersion: model.producerVersion,
+    opsetImport: [
+      { domain: '', version: model.opsetVersion },
+      ...Object.entries(model.otherOpsets).map(([domain, version]) => ({ domain, version })),
+    ],
+    graph: {
+      name: g.name,
+      node: g.nodes.map((n) => ({
+        opType: n.opType,
+        name: n.name,
+        domain: n.domain || undefined,
+        input: [...n.inputs],
+        output: [...n.outputs],
+        attribute: Object.entries(n.attributes).map(([k, a]) => attributeToProto(k, a)),
+      })),
+      input: g.inputs.map(valueInfoToProto),
+      output: g.outputs.map(valueInfoToProto),
+      initializer: [...g.initializers.values()].map(tensorToProto),
+      valueInfo: [...g.valueInfo.values()].filter((v) => v.dtype).map(valueInfoToProto),
+    },
+  };
+}
+
+/**
+ * Serializes the IR to ONNX model bytes (initializers embedded as raw_data), loadable by
+ * onnxruntime or any ONNX runtime.
+ *
+ * @example
+ * ```ts
+ * import { writeFileSync } from 'node:fs';
+ * writeFileSync('copy.onnx', saveModel(loadModel(bytes)));
+ * ```
+ */
+export function saveModel(model: Model): Uint8Array {
+  const proto = onnx.ModelProto.fromObject(modelToProto(model) as Record<string, unknown>);
+  return onnx.ModelProto.encode(proto).finish();
+}

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { smoothingOptionsSchema } from '@rs/core';
+
+const modelSource = z.union(
+  [
+    z.string().min(1, { error: 'must be a non-empty path' }),
+    z.custom<Uint8Array>((v) => v instanceof Uint8Array, { error: 'must be a path or a Uint8Array of .onnx bytes' }),
+    z.custom<ArrayBuffer>((v) => v instanceof ArrayBuffer, { error: 'must be a path or a Uint8Array of .onnx bytes' }),
+  ],
+  { error: 'must be a path to an .onnx file or its bytes (Uint8Array)' },
+);
+
+const positiveInt = z.number({ error: 'must be an integer >= 1' }).refine((v) => Number.isInteger(v) && v >= 1, { error: 'must be an integer >= 1' });
+const nonNegativeInt = z.number({ error: 'must be an integer >= 0' }).refine((v) => Number.isInteger(v) && v >= 0, { error: 'must be an integer >= 0' });
+
+/**
+ * Options of `OnnxClassifier.create` (the base model, no smoothing).
+ *
+ * - `model`: path to an .onnx file, or its bytes.
+ * - `inputShape`, `nbClasses`: read from the model when its input/output dims are fixed; give them
+ *   when the model leaves them symbolic (a mismatch with the model is an error).
+ * - `inputName` / `outputName`: default the model's first input / output.
+ * - `deviceType`: `'cpu'` (default) or `'gpu'` (ONNX Runtime's CUDA execution provider, present when
+ *   onnxruntime-node was installed with `--onnxruntime-node-install=cuda12`). With `'gpu'` and no CUDA
+ *   provider, `create` fails with an error that says how to install it, unless `gpuFallback: 'cpu'`,
+ *   which logs a warning (through `onWarning`, default `console.warn`) and uses the CPU.
+ * - `intraOpNumThreads` (default: ONNX Runtime's choice, all cores), `interOpNumThreads`, `deviceId`.
+ * - `requireGradients` (default false): fail at load when the graph has an op outside the
+ *   differentiable set (the error names the op and node); otherwise such a model still runs
+ *   forward, with the `gradients` and `training` capabilities declared false and the reason in
+ *   `capabilityNotes`.
+ *
+ * @example
+ * parseOptions(onnxClassifierOptionsSchema, { model: 'model.onnx', deviceType: 'cpu', intraOpNumThreads: 2 }, 'OnnxClassifier.create options');
+ */
+export const onnxClassifierOptionsSchema = z
+  .object({
+    model: modelSource,
+    inputShape: z.array(positiveInt).min(1, { error: 'must have at least one dimension' }).optional(),
+    nbClasses: z.number().refine((v) => Number.isInteger(v) && v >= 2, { error: 'must be an integer >= 2' }).optional(),
+    inputName: z.string().min(1).optional(),
+    outputName: z.string().min(1).optional(),
+    deviceType: z.enum(['cpu', 'gpu'], { error: "must be 'cpu' or 'gpu'" }).default('cpu'),
+    gpuFallback: z.enum(['error', 'cpu'], { error: "must be 'error' or 'cpu'" }).default('error'),
+    deviceId: nonNegativeInt.default(0),
+    intraOpNumThreads: positiveInt.optional(),
+    interOpNumThreads: positiveInt.optional(),
+    requireGradients: z.boolean({ error: 'must be a boolean' }).default(false),
+    onWarning: z.custom<(message: string) => void>((v) => typeof v === 'function', { error: 'must be a function' }).optional(),
+  })
+  .strict();
+
+/** Options of `OnnxClassifier.create`. */
+export type OnnxClassifierOptions = z.input<typeof onnxClassifierOptionsSchema>;
+
+/**
+ * Options of `OnnxRandomizedSmoothing.create`: the base model's options plus the smoothing options
+ * of `@rs/core` (`sampleSize`, `scale`, `alpha`, `clipValues`, `clipNoisy`, `seed`, `channelsFirst`,
+ * `preprocessing`).
+ *
+ * @example
+ * const opts: OnnxRandomizedSmoothingOptions = { model: 'model.onnx', scale: 0.25, sampleSize: 100, alpha: 0.001, clipValues: [0, 1] };
+ */
+export const onnxRandomizedSmoothingOptionsSchema = onnxClassifierOptionsSchema.extend(smoothingOptionsSchema.omit({ inputShape: true, nbClasses: true }).shape);
+
+/** Options of `OnnxRandomizedSmoothing.create`. */
+export type OnnxRandomizedSmoothingOptions = z.input<typeof onnxRandomizedSmoothingOptionsSchema>;

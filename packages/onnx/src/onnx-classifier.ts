@@ -1,0 +1,198 @@
+import * as ort from 'onnxruntime-node';
+import {
+  parseOptions,
+  type ActivationsCapability,
+  type Classifier,
+  type ClassifierCapabilities,
+  type GradientCapability,
+  type SaveCapability,
+  type TrainingCapability,
+} from '@rs/core';
+import { onnxClassifierOptionsSchema, type OnnxClassifierOptions } from './create-options.js';
+import { readModelSource, type ModelSource } from './model-source.js';
+import { OnnxRuntimeModel } from './onnx-runtime-model.js';
+import { createSession, type DeviceInfo, type SessionSettings } from './session.js';
+
+/** Everything an {@link OnnxClassifier} is made of, prepared by `prepareOnnxClassifier`. */
+export interface OnnxClassifierInit {
+  source: ModelSource;
+  session: ort.InferenceSession;
+  settings: SessionSettings;
+  /** The validated options (to clone the classifier). */
+  options: OnnxClassifierOptions;
+  device: DeviceInfo;
+  inputName: string;
+  outputName: string;
+  inputShape: readonly number[];
+  nbClasses: number;
+  /** A fixed batch size the model was exported with (then every call is split to it), or undefined. */
+  fixedBatch: number | undefined;
+  /** The model with its weights and sessions. */
+  model: OnnxRuntimeModel;
+}
+
+function dimsOf(meta: ort.InferenceSession.ValueMetadata | undefined): ReadonlyArray<number | string> | undefined {
+  return meta && meta.isTensor ? meta.shape : undefined;
+}
+
+/**
+ * Validates options, loads the model into ONNX Runtime and works out its input/output contract:
+ * input/output names, `inputShape` and `nbClasses` (from the model, or checked against it), and a
+ * probe run that verifies the output really is `[batch, nbClasses]`.
+ *
+ * @example
+ * const init = await prepareOnnxClassifier({ model: 'model.onnx' });
+ */
+export async function prepareOnnxClassifier(options: OnnxClassifierOptions): Promise<OnnxClassifierInit> {
+  const o = parseOptions(onnxClassifierOptionsSchema, options, 'OnnxClassifier options');
+  const source = await readModelSource(o.model);
+  const { session, device } = await createSession(source.bytes, source.label, o);
+  try {
+    const inputName = o.inputName ?? session.inputNames[0];
+    const outputName = o.outputName ?? session.outputNames[0];
+    if (!inputName || !session.inputNames.includes(inputName)) throw new RangeError(`'inputName' ${JSON.stringify(inputName)} is not an input of the model (inputs: ${session.inputNames.join(', ')})`);
+    if (!outputName || !session.outputNames.includes(outputName)) throw new RangeError(`'outputName' ${JSON.stringify(outputName)} is not an output of the model (outputs: ${session.outputNames.join(', ')})`);
+    const inMeta = session.inputMetadata[session.inputNames.indexOf(inputName)];
+    if (inMeta?.isTensor && inMeta.type !== 'float32') throw new RangeError(`model input '${inputName}' has type ${inMeta.type}: only float32 inputs are supported`);
+    const inDims = dimsOf(inMeta);
+    const modelShape = inDims && inDims.length >= 2 ? inDims.slice(1) : undefined;
+    const fixedBatch = inDims && typeof inDims[0] === 'number' ? inDims[0] : undefined;
+    let inputShape: readonly number[];
+    if (o.inputShape) {
+      if (modelShape && (modelShape.length !== o.inputShape.length || modelShape.some((d, i) => typeof d === 'number' && d !== o.inputShape![i]))) {
+        throw new RangeError(`'inputShape' [${o.inputShape.join(', ')}] does not match the model's input '${inputName}' [${inDims!.join(', ')}] (batch dimension first)`);
+      }
+      inputShape = [...o.inputShape];
+    } else {
+      if (!modelShape || modelShape.some((d) => typeof d !== 'number')) {
+        throw new RangeError(`the model's input '${inputName}' has shape [${inDims?.join(', ') ?? 'unknown'}]: give 'inputShape' (without the batch dimension)`);
+      }
+      inputShape = modelShape as number[];
+    }
+    const outDims = dimsOf(session.outputMetadata[session.outputNames.indexOf(outputName)]);
+    let nbClasses = o.nbClasses;
+    if (nbClasses === undefined) {
+      const last = outDims?.[outDims.length - 1];
+      if (outDims?.length !== 2 || typeof last !== 'number') {
+        throw new RangeError(`the model's output '${outputName}' has shape [${outDims?.join(', ') ?? 'unknown'}]: give 'nbClasses'`);
+      }
+      nbClasses = last;
+    }
+    // Probe: one input of zeros must give exactly [batch, nbClasses] float logits.
+    const probeBatch = fixedBatch ?? 1;
+    let out: ort.Tensor;
+    try {
+      const probe = await session.run({ [inputName]: new ort.Tensor('float32', new Float32Array(probeBatch * inputShape.reduce((a, b) => a * b, 1)), [probeBatch, ...inputShape]) }, [outputName]);
+      out = probe[outputName] as ort.Tensor;
+    } catch (err) {
+      throw new RangeError(`the model (${source.label}) failed on an input of shape [${probeBatch}, ${inputShape.join(', ')}]: ${(err as Error).message.split('\n')[0]}`, { cause: err });
+    }
+    if (out.dims.length !== 2 || out.dims[0] !== probeBatch || out.dims[1] !== nbClasses) {
+      throw new RangeError(`the model's output '${outputName}' has shape [${out.dims.join(', ')}] for a batch of ${probeBatch}: expected [batch, nbClasses] = [${probeBatch}, ${nbClasses}]`);
+    }
+    if (!['float32', 'float64', 'float16'].includes(out.type)) throw new RangeError(`the model's output '${outputName}' has type ${out.type}: expected float logits`);
+    const settings: SessionSettings = { deviceType: device.provider === 'cuda' ? 'gpu' : 'cpu', gpuFallback: o.gpuFallback, deviceId: o.deviceId, intraOpNumThreads: o.intraOpNumThreads, interOpNumThreads: o.interOpNumThreads, onWarning: o.onWarning };
+    const model = new OnnxRuntimeModel(source.bytes, source.label, settings, inputName, outputName, inputShape, session);
+    if (o.requireGradients && model.gradientProblem) {
+      throw new RangeError(`the model (${source.label}) cannot be differentiated: ${model.gradientProblem}`);
+    }
+    return { source, session, settings, options: o, device, inputName, outputName, inputShape, nbClasses, fixedBatch, model };
+  } catch (err) {
+    await session.release();
+    throw err;
+  }
+}
+
+/**
+ * A {@link Classifier} backed by an ONNX Runtime session (onnxruntime-node): the base classifier f
+ * of randomized smoothing. Create it with {@link OnnxClassifier.create}; smooth it with `@rs/core`'s
+ * `smooth()`, or use `OnnxRandomizedSmoothing` (the mixin applied).
+ *
+ * @example
+ * const f = await OnnxClassifier.create({ model: 'model.onnx', intraOpNumThreads: 2 });
+ * const logits = await f.predictLogits(x, 20); // 20 x nbClasses
+ * await f.dispose();
+ */
+export class OnnxClassifier implements Classifier {
+  readonly inputShape: readonly number[];
+  readonly nbClasses: number;
+  readonly capabilities: Readonly<ClassifierCapabilities>;
+  /** The device the session runs on. */
+  readonly device: DeviceInfo;
+  /** SHA-256 of the model bytes. */
+  readonly modelSha256: string;
+  readonly maxBatchSize: number | undefined;
+  /** Why a capability is off (e.g. the op outside the differentiable set that blocks gradients). */
+  readonly capabilityNotes: Partial<Record<keyof ClassifierCapabilities, string>>;
+  readonly gradients?: GradientCapability;
+  readonly training?: TrainingCapability;
+  readonly activations: ActivationsCapability;
+  readonly saver: SaveCapability;
+  protected readonly init: OnnxClassifierInit;
+  #released = false;
+
+  /**
+   * Creates an ONNX classifier from a model path or bytes.
+   *
+   * @example
+   * const f = await OnnxClassifier.create({ model: 'model.onnx', deviceType: 'gpu', gpuFallback: 'cpu' });
+   */
+  static async create(options: OnnxClassifierOptions): Promise<OnnxClassifier> {
+    return new OnnxClassifier(await prepareOnnxClassifier(options));
+  }
+
+  /** Use {@link OnnxClassifier.create}; the constructor takes a prepared session. */
+  constructor(init: OnnxClassifierInit) {
+    this.init = init;
+    this.inputShape = Object.freeze([...init.inputShape]);
+    this.nbClasses = init.nbClasses;
+    this.device = init.device;
+    this.modelSha256 = init.source.sha256;
+    this.maxBatchSize = init.fixedBatch;
+    const model = init.model;
+    const differentiable = model.gradientProblem === undefined;
+    this.capabilities = Object.freeze({ gradients: differentiable, training: differentiable, activations: true, save: true, preprocessing: false });
+    this.capabilityNotes = differentiable ? {} : { gradients: model.gradientProblem!, training: model.gradientProblem! };
+    if (differentiable) {
+      this.gradients = { vjp: (x, batch, upstream) => model.vjp(x, batch, upstream) };
+      this.training = {
+        trainOnBatch: (x, labels, batch, hyper) => model.trainOnBatch(x, labels, batch, hyper),
+        reset: () => model.reset(),
+        cloneForRefitting: async () => {
+          const clone = await OnnxClassifier.create({ ...init.options, model: init.source.bytes });
+          await clone.init.model.reset();
+          return clone;
+        },
+      };
+    }
+    this.activations = {
+      get layerNames() {
+        return model.layerNames;
+      },
+      getActivations: (x, batch, layer) => model.activations(x, batch, layer),
+    };
+    this.saver = { save: (path) => model.save(path) };
+  }
+
+  /** Input and output names in use. */
+  get names(): { input: string; output: string } {
+    return { input: this.init.inputName, output: this.init.outputName };
+  }
+
+  /**
+   * Logits for `batch` inputs back to back (float32), as ONNX Runtime computes them.
+   *
+   * @example
+   * const logits = await f.predictLogits(new Float32Array(2 * 784), 2);
+   */
+  predictLogits(x: Float32Array, batch: number): Promise<Float32Array> {
+    return this.init.model.forward(x, batch);
+  }
+
+  /** Releases every ONNX Runtime session; idempotent. */
+  async dispose(): Promise<void> {
+    if (this.#released) return;
+    this.#released = true;
+    await this.init.model.release();
+  }
+}

@@ -1,0 +1,211 @@
+import { writeFile, rename } from 'node:fs/promises';
+import * as ort from 'onnxruntime-node';
+import {
+  buildGradientModel,
+  checkSupported,
+  getInitializers,
+  layerNames,
+  loadModel,
+  replaceInitializers,
+  withIntermediateOutputs,
+  type GradientModel,
+  type Model,
+} from '@rs/onnx-graph';
+import type { TrainingHyperParameters } from '@rs/core';
+import { createOptimizer, type Optimizer } from './optimizers.js';
+import { createSession, type SessionSettings } from './session.js';
+import { initialWeights } from './weight-init.js';
+
+/**
+ * An ONNX model with mutable weights and the ONNX Runtime sessions that run it: forward, the VJP
+ * (input gradients) and the training step (weight gradients with a softmax cross-entropy head),
+ * all built lazily from the graph by `@rs/onnx-graph`'s autodiff, plus one session per layer asked
+ * for activations. Sessions baked with weights are rebuilt after the weights change.
+ *
+ * @example
+ * const m = new OnnxRuntimeModel(bytes, 'model.onnx', settings, 'input', 'logits', [1, 28, 28], session);
+ * const g = await m.vjp(x, 4, upstream);
+ */
+export class OnnxRuntimeModel {
+  readonly ir: Model;
+  /** Why gradients are unavailable (an op outside the supported set), or undefined. */
+  readonly gradientProblem: string | undefined;
+  #weights: Map<string, Float32Array> | undefined;
+  #version = 0;
+  #forward: { session: ort.InferenceSession; version: number };
+  #vjp: { session: ort.InferenceSession; model: GradientModel; version: number } | undefined;
+  #train: TrainState | undefined;
+  /** Dims of every initializer, by name. */
+  #dims = new Map<string, number[]>();
+  #layers = new Map<string, { session: ort.InferenceSession; version: number }>();
+  #optimizer: Optimizer | undefined;
+  #released = false;
+
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly label: string,
+    readonly settings: SessionSettings,
+    readonly inputName: string,
+    readonly outputName: string,
+    readonly inputShape: readonly number[],
+    forward: ort.InferenceSession,
+  ) {
+    this.#forward = { session: forward, version: 0 };
+    this.ir = loadModel(bytes);
+    let problem: string | undefined;
+    try {
+      checkSupported(this.ir);
+    } catch (err) {
+      problem = (err as Error).message;
+    }
+    this.gradientProblem = problem;
+  }
+
+  #assertLive(): void {
+    if (this.#released) throw new Error('this ONNX classifier was disposed');
+  }
+
+  /** The bytes of the model with the current weights. */
+  currentBytes(): Uint8Array {
+    return this.#weights && this.#version > 0 ? replaceInitializers(this.bytes, this.#weights) : this.bytes;
+  }
+
+  async #session(bytes: Uint8Array): Promise<ort.InferenceSession> {
+    return (await createSession(bytes, this.label, { ...this.settings, gpuFallback: 'cpu', onWarning: () => undefined })).session;
+  }
+
+  #inputTensor(x: Float32Array, batch: number): ort.Tensor {
+    return new ort.Tensor('float32', x, [batch, ...this.inputShape]);
+  }
+
+  /** Logits with the current weights. */
+  async forward(x: Float32Array, batch: number): Promise<Float32Array> {
+    this.#assertLive();
+    if (this.#forward.version !== this.#version) {
+      const old = this.#forward.session;
+      this.#forward = { session: await this.#session(this.currentBytes()), version: this.#version };
+      await old.release();
+    }
+    const out = (await this.#forward.session.run({ [this.inputName]: this.#inputTensor(x, batch) }, [this.outputName]))[this.outputName]!;
+    return toFloat32(out.data);
+  }
+
+  /** `d/dx sum(upstream * logits(x))`. */
+  async vjp(x: Float32Array, batch: number, upstream: Float32Array): Promise<Float32Array> {
+    this.#assertLive();
+    if (!this.#vjp || this.#vjp.version !== this.#version) {
+      const model = buildGradientModel(this.currentBytes(), { output: this.outputName, wrt: [this.inputName] });
+      await this.#vjp?.session.release();
+      this.#vjp = { session: await this.#session(model.bytes), model, version: this.#version };
+    }
+    const { session, model } = this.#vjp;
+    const nbClasses = upstream.length / batch;
+    const gradName = model.inputGradients[this.inputName]!;
+    const out = await session.run(
+      { [this.inputName]: this.#inputTensor(x, batch), [model.seedInput!]: new ort.Tensor('float32', upstream, [batch, nbClasses]) },
+      [gradName],
+    );
+    return toFloat32(out[gradName]!.data);
+  }
+
+  /** The trainable weights (initializers the training graph differentiates), current values. */
+  async weights(): Promise<Map<string, Float32Array>> {
+    await this.#trainSession();
+    return this.#weights!;
+  }
+
+  async #trainSession(): Promise<TrainState> {
+    if (!this.#train) {
+      const model = buildGradientModel(this.bytes, { output: this.outputName, wrt: [], weights: true, loss: { type: 'softmax-cross-entropy' } });
+      const all = getInitializers(this.bytes);
+      for (const [name, t] of all) this.#dims.set(name, t.dims);
+      this.#weights ??= new Map(model.weightInputs.map((name) => [name, Float32Array.from(all.get(name)!.data)]));
+      this.#train = { session: await this.#session(model.bytes), model };
+    }
+    return this.#train;
+  }
+  /** One optimizer step of mean softmax cross-entropy; returns the batch's mean loss before the step. */
+  async trainOnBatch(x: Float32Array, labels: Int32Array, batch: number, hyper: TrainingHyperParameters): Promise<number> {
+    this.#assertLive();
+    const { session, model } = await this.#trainSession();
+    const weights = this.#weights!;
+    const feeds: Record<string, ort.Tensor> = {
+      [this.inputName]: this.#inputTensor(x, batch),
+      [model.labelsInput!]: new ort.Tensor('int64', BigInt64Array.from(labels, (v) => BigInt(v)), [batch]),
+    };
+    for (const [name, w] of weights) feeds[name] = new ort.Tensor('float32', w, this.#dims.get(name)!);
+    const fetch = [model.lossOutput!, ...Object.values(model.weightGradients)];
+    const out = await session.run(feeds, fetch);
+    const losses = toFloat32(out[model.lossOutput!]!.data);
+    let loss = 0;
+    for (let i = 0; i < batch; i++) loss += losses[i]!;
+    loss /= batch;
+    const grads = new Map<string, Float32Array>();
+    for (const [name, gradName] of Object.entries(model.weightGradients)) {
+      const g = toFloat32(out[gradName]!.data);
+      for (let i = 0; i < g.length; i++) g[i]! /= batch; // the graph differentiates the sum of losses
+      grads.set(name, g);
+    }
+    if (!this.#optimizer || this.#optimizer.kind !== hyper.optimizer || this.#optimizer.learningRate !== hyper.learningRate) {
+      this.#optimizer = createOptimizer(hyper.optimizer, hyper.learningRate);
+    }
+    this.#optimizer.step(weights, grads);
+    this.#version++;
+    return loss;
+  }
+
+  /** Re-initializes the trainable weights (PyTorch's default scheme, Philox-seeded) and drops optimizer state. */
+  async reset(seed = 0n): Promise<void> {
+    this.#assertLive();
+    await this.#trainSession();
+    this.#weights = initialWeights(this.ir, this.#weights!, seed);
+    this.#optimizer = undefined;
+    this.#version++;
+  }
+
+  /** Layer names (first output of each computing node, topological order). */
+  get layerNames(): string[] {
+    return layerNames(this.ir);
+  }
+
+  /** Activations of one layer for a batch. */
+  async activations(x: Float32Array, batch: number, layer: number | string): Promise<{ data: Float32Array; shape: readonly number[] }> {
+    this.#assertLive();
+    const names = this.layerNames;
+    const name = typeof layer === 'number' ? names[layer] : layer;
+    if (name === undefined || !names.includes(name)) {
+      throw new RangeError(`'layer' ${JSON.stringify(layer)} is not a layer of this model: give an index in [0, ${names.length - 1}] or one of ${names.slice(0, 8).join(', ')}${names.length > 8 ? ', ...' : ''}`);
+    }
+    let entry = this.#layers.get(name);
+    if (!entry || entry.version !== this.#version) {
+      await entry?.session.release();
+      entry = { session: await this.#session(withIntermediateOutputs(this.currentBytes(), [name])), version: this.#version };
+      this.#layers.set(name, entry);
+    }
+    const out = (await entry.session.run({ [this.inputName]: this.#inputTensor(x, batch) }, [name]))[name]!;
+    return { data: toFloat32(out.data), shape: out.dims.slice(1) };
+  }
+
+  /** Writes the model with the current weights to `path` atomically (temporary file, then rename). */
+  async save(path: string): Promise<void> {
+    const tmp = `${path}.tmp-${process.pid}`;
+    await writeFile(tmp, this.currentBytes());
+    await rename(tmp, path);
+  }
+
+  async release(): Promise<void> {
+    if (this.#released) return;
+    this.#released = true;
+    const sessions = [this.#forward.session, this.#vjp?.session, this.#train?.session, ...[...this.#layers.values()].map((l) => l.session)];
+    await Promise.all(sessions.map((s) => s?.release()));
+  }
+}
+
+interface TrainState {
+  session: ort.InferenceSession;
+  model: GradientModel;
+}
+
+function toFloat32(data: ort.Tensor['data']): Float32Array {
+  return data instanceof Float32Array ? data : Float32Array.from(data as ArrayLike<number>);
+}

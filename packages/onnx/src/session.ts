@@ -1,0 +1,73 @@
+import * as ort from 'onnxruntime-node';
+
+/** Where a session runs. */
+export interface DeviceInfo {
+  /** What was asked for. */
+  requested: 'cpu' | 'gpu';
+  /** What runs: ONNX Runtime's execution provider. */
+  provider: 'cpu' | 'cuda';
+  /** True when `'gpu'` was asked, the CUDA provider was missing and `gpuFallback: 'cpu'` allowed the CPU. */
+  fellBack: boolean;
+}
+
+/** Settings of {@link createSession}. */
+export interface SessionSettings {
+  deviceType: 'cpu' | 'gpu';
+  gpuFallback: 'error' | 'cpu';
+  deviceId: number;
+  intraOpNumThreads?: number | undefined;
+  interOpNumThreads?: number | undefined;
+  onWarning?: ((message: string) => void) | undefined;
+}
+
+/** The install hint for the CUDA execution provider. */
+export const CUDA_INSTALL_HINT =
+  'onnxruntime-node ships only the CPU provider by default; on a Linux x64 machine with CUDA 12 and cuDNN 9, reinstall it with `npm install onnxruntime-node --onnxruntime-node-install=cuda12` to get the CUDA provider';
+
+/**
+ * Creates an ONNX Runtime session on the requested device. Errors: a model ONNX Runtime cannot load
+ * ("not a valid ONNX model (label): ..."), and `'gpu'` without the CUDA provider (with the install
+ * hint), unless `gpuFallback: 'cpu'`, which warns and uses the CPU.
+ *
+ * @example
+ * const { session, device } = await createSession(bytes, 'model.onnx', { deviceType: 'gpu', gpuFallback: 'cpu', deviceId: 0 });
+ */
+export async function createSession(bytes: Uint8Array, label: string, s: SessionSettings): Promise<{ session: ort.InferenceSession; device: DeviceInfo }> {
+  const base: ort.InferenceSession.SessionOptions = {
+    graphOptimizationLevel: 'all',
+    logSeverityLevel: 3,
+    ...(s.intraOpNumThreads ? { intraOpNumThreads: s.intraOpNumThreads } : {}),
+    ...(s.interOpNumThreads ? { interOpNumThreads: s.interOpNumThreads } : {}),
+  };
+  const open = async (providers: ort.InferenceSession.SessionOptions['executionProviders']) => {
+    try {
+      return await ort.InferenceSession.create(bytes, { ...base, executionProviders: providers });
+    } catch (err) {
+      const message = (err as Error).message ?? String(err);
+      if (/cuda/i.test(message) && providers?.some((p) => (typeof p === 'string' ? p : p.name) === 'cuda')) {
+        throw new GpuUnavailableError(`deviceType 'gpu' needs ONNX Runtime's CUDA execution provider, which could not be loaded: ${firstLine(message)}. ${CUDA_INSTALL_HINT}`, { cause: err });
+      }
+      throw new Error(`not a valid ONNX model (${label}): ${firstLine(message)}`, { cause: err });
+    }
+  };
+  if (s.deviceType === 'cpu') return { session: await open(['cpu']), device: { requested: 'cpu', provider: 'cpu', fellBack: false } };
+  try {
+    return { session: await open([{ name: 'cuda', deviceId: s.deviceId }]), device: { requested: 'gpu', provider: 'cuda', fellBack: false } };
+  } catch (err) {
+    if (!(err instanceof GpuUnavailableError) || s.gpuFallback !== 'cpu') throw err;
+    (s.onWarning ?? console.warn)(`@rs/onnx: ${err.message}. Falling back to the CPU provider (gpuFallback: 'cpu').`);
+    return { session: await open(['cpu']), device: { requested: 'gpu', provider: 'cpu', fellBack: true } };
+  }
+}
+
+/** Thrown when `deviceType: 'gpu'` is asked and the CUDA provider cannot be loaded. */
+export class GpuUnavailableError extends Error {
+  override readonly name = 'GpuUnavailableError';
+}
+
+function firstLine(message: string): string {
+  // ORT messages carry ANSI colours and long source paths: keep the informative part.
+  // eslint-disable-next-line no-control-regex
+  const clean = message.replace(/\u001b\[[0-9;]*m/g, '').trim();
+  return clean.length > 600 ? `${clean.slice(0, 600)}...` : clean;
+}
