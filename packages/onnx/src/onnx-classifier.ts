@@ -91,7 +91,7 @@ export async function prepareOnnxClassifier(options: OnnxClassifierOptions): Pro
       throw new RangeError(`the model's output '${outputName}' has shape [${out.dims.join(', ')}] for a batch of ${probeBatch}: expected [batch, nbClasses] = [${probeBatch}, ${nbClasses}]`);
     }
     if (!['float32', 'float64', 'float16'].includes(out.type)) throw new RangeError(`the model's output '${outputName}' has type ${out.type}: expected float logits`);
-    const settings: SessionSettings = { deviceType: device.provider === 'cuda' ? 'gpu' : 'cpu', gpuFallback: o.gpuFallback, deviceId: o.deviceId, intraOpNumThreads: o.intraOpNumThreads, interOpNumThreads: o.interOpNumThreads, onWarning: o.onWarning };
+    const settings: SessionSettings = { deviceType: device.provider === 'cuda' ? 'gpu' : 'cpu', gpuFallback: o.gpuFallback, deviceId: o.deviceId, intraOpNumThreads: o.intraOpNumThreads, interOpNumThreads: o.interOpNumThreads, intraOpSpinning: o.intraOpSpinning, onWarning: o.onWarning };
     const model = new OnnxRuntimeModel(source.bytes, source.label, settings, inputName, outputName, inputShape, session);
     if (o.requireGradients && model.gradientProblem) {
       throw new RangeError(`the model (${source.label}) cannot be differentiated: ${model.gradientProblem}`);

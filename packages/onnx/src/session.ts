@@ -17,6 +17,8 @@ export interface SessionSettings {
   deviceId: number;
   intraOpNumThreads?: number | undefined;
   interOpNumThreads?: number | undefined;
+  /** Let ONNX Runtime's intra-op threads busy-wait between runs (default false: they would steal the core that draws the noise). */
+  intraOpSpinning?: boolean | undefined;
   onWarning?: ((message: string) => void) | undefined;
 }
 
@@ -36,6 +38,7 @@ export async function createSession(bytes: Uint8Array, label: string, s: Session
   const base: ort.InferenceSession.SessionOptions = {
     graphOptimizationLevel: 'all',
     logSeverityLevel: 3,
+    extra: { session: { intra_op: { allow_spinning: s.intraOpSpinning ? '1' : '0' } } },
     ...(s.intraOpNumThreads ? { intraOpNumThreads: s.intraOpNumThreads } : {}),
     ...(s.interOpNumThreads ? { interOpNumThreads: s.interOpNumThreads } : {}),
   };

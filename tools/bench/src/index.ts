@@ -1,6 +1,9 @@
 /**
- * Benchmarks of the monorepo: `node tools/bench/dist/index.js` runs all of them.
+ * Benchmarks of the monorepo: `npm run bench` (from the root) builds and runs all of them.
  */
+import { runCertifyOnnxBench } from './certify-onnx.js';
 import { runNoiseBench } from './noise.js';
 
 runNoiseBench();
+console.log('');
+await runCertifyOnnxBench();

@@ -4,27 +4,16 @@
  * fillNoisy rate (dim 784, batch 1000 by default).
  *
  * Usage: node tools/bench/dist/noise.js [--rows 1000] [--dim 784] [--reps 7]
- * Needs the built core: npm run build -w @rs/core
  */
 import { pathToFileURL } from 'node:url';
-// @rs/core's index does not re-export the noise module yet; import the built file directly.
+import { arg, median } from './util.js';
 import {
   createJsNoiseGenerator,
   createWasmNoiseGenerator,
   type NoiseGenerator,
   type NoiseRequest,
-} from '../../../packages/core/dist/noise/index.js';
+} from '@rs/core';
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? Number(process.argv[i + 1]) : fallback;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
 /** Median rate in M values/s of `fn` producing `count` values per call. */
 function rate(count: number, reps: number, fn: (rep: number) => void): number {

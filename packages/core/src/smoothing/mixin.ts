@@ -112,6 +112,23 @@ export function RandomizedSmoothingMixin<TBase extends ClassifierConstructor>(Ba
     computeLoss(x: unknown, y: unknown, options?: BatchOptions & { reduction?: 'none' | 'mean' | 'sum' }): Promise<number | Float64Array> {
       return this.smoothing.computeLoss(x, y, options);
     }
+    /** Layer names of the model (needs the `activations` capability). */
+    get layerNames(): readonly string[] {
+      return this.smoothing.layerNames;
+    }
+    /** Activations of a layer for clean inputs (needs `activations`). */
+    getActivations(x: unknown, layer: number | string): Promise<{ data: Float32Array; shape: readonly number[] }> {
+      return this.smoothing.getActivations(x, layer);
+    }
+    /** Saves the model (needs `save`). */
+    save(path: string): Promise<void> {
+      return this.smoothing.save(path);
+    }
+    /** Re-initializes the weights (needs `training`). */
+    async reset(): Promise<void> {
+      if (!this.capabilities.training || !this.training) throw new TypeError(`reset needs the 'training' capability; this classifier declares training: false`);
+      await this.training.reset();
+    }
   }
   return RandomizedSmoothing;
 }

@@ -64,7 +64,7 @@ function nextPoint(lo: number, hi: number): number {
  * few ulps of the exact root for all a, b tested up to 1e9).
  *
  * @example
- * solveBetaTail(2, 3, 0.6875, 'lower'); // 0.5
+ * solveBetaTail(2, 3, 0.6875, 'lower'); // 0.49999999999999994 (exact root 0.5)
  */
 export function solveBetaTail(a: number, b: number, target: number, tail: BetaTail): number {
   const increasing = tail === 'lower';
@@ -109,7 +109,7 @@ export function solveBetaTail(a: number, b: number, target: number, tail: BetaTa
  * @throws TypeError for non-numbers; RangeError naming 'q', 'a' or 'b' when out of range.
  * @example
  * betaPpf(0.6875, 2, 3); // 0.5
- * betaPpf(0.05, 5, 6); // 0.2224...  (Clopper-Pearson lower bound for 5/10)
+ * betaPpf(0.05, 5, 6); // 0.22244110100812908 (Clopper-Pearson lower bound for 5/10, before rounding down)
  */
 export function betaPpf(q: number, a: number, b: number): number {
   assertClosedUnit('q', q);

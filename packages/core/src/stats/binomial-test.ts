@@ -31,8 +31,8 @@ function logPmf(j: number, n: number, p: number): number {
  * @param p null success probability in [0, 1]
  * @throws TypeError for non-numbers; RangeError naming 'k', 'n' or 'p'.
  * @example
- * binomialTestPValue(7, 10); // 0.34375
- * binomialTestPValue(0, 10, 0.1); // 1
+ * binomialTestPValue(7, 10); // 0.34374999999999994 (exact: 0.34375)
+ * binomialTestPValue(0, 10, 0.1); // 0.6125795110000001 (= P(X = 0) + P(X >= 2))
  */
 export function binomialTestPValue(k: number, n: number, p = 0.5): number {
   assertCounts(k, n);

@@ -52,7 +52,7 @@ export function binomialSfRaw(k: number, n: number, p: number): number {
  * @throws TypeError for non-numbers; RangeError naming 'k', 'n' or 'p'.
  * @example
  * binomialPmf(3, 10, 0.5); // 0.1171875
- * binomialPmf(5e8, 1e9, 0.5); // 2.5231325220201604e-5
+ * binomialPmf(5e8, 1e9, 0.5); // 2.523132521389377e-5
  */
 export function binomialPmf(k: number, n: number, p: number): number {
   validate(k, n, p);
@@ -61,13 +61,12 @@ export function binomialPmf(k: number, n: number, p: number): number {
 
 /**
  * Binomial distribution function P(X <= k), X ~ Bin(n, p), with full relative
- * accuracy in the lower tail (e.g. `binomialCdf(0, 1e4, 0.5)` = 2^-10000
- * underflows to 0, `binomialCdf(3000, 1e4, 0.5)` ~ 1e-331... likewise; values
- * down to ~1e-307 are accurate).
+ * accuracy in the lower tail (values down to ~1e-300 are accurate; smaller
+ * ones underflow towards 0).
  *
  * @throws TypeError for non-numbers; RangeError naming 'k', 'n' or 'p'.
  * @example
- * binomialCdf(3, 10, 0.5); // 0.171875
+ * binomialCdf(3, 10, 0.5); // 0.17187499999999997 (exact: 176/1024)
  */
 export function binomialCdf(k: number, n: number, p: number): number {
   validate(k, n, p);
@@ -81,7 +80,7 @@ export function binomialCdf(k: number, n: number, p: number): number {
  *
  * @throws TypeError for non-numbers; RangeError naming 'k', 'n' or 'p'.
  * @example
- * binomialSf(6, 10, 0.5); // 0.171875
+ * binomialSf(6, 10, 0.5); // 0.17187499999999997 (exact: 176/1024)
  */
 export function binomialSf(k: number, n: number, p: number): number {
   validate(k, n, p);

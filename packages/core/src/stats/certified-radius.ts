@@ -21,7 +21,7 @@ import { assertClosedUnit, assertPositiveFinite } from './validate.js';
  * @param sigma noise level, finite and > 0
  * @throws TypeError for non-numbers; RangeError naming 'pALower' or 'sigma'.
  * @example
- * certifiedRadius(0.99, 0.25);  // 0.5815...  = 0.25 * 2.3263478740408408
+ * certifiedRadius(0.99, 0.25);  // 0.5815869685102102 = 0.25 * 2.3263478740408408
  * certifiedRadius(0.5, 0.25);   // 0 (abstain)
  */
 export function certifiedRadius(pALower: number, sigma: number): number {

@@ -66,8 +66,8 @@ function rootOfAlpha(alpha: number, n: number): number {
  * @param alpha one-sided error level in (0, 1)
  * @throws TypeError for non-numbers; RangeError naming 'k', 'n' or 'alpha'.
  * @example
- * clopperPearsonLower(990, 1000, 0.001); // 0.97853...
- * clopperPearsonLower(10, 10, 0.05);     // 0.74113... = 0.05^(1/10)
+ * clopperPearsonLower(990, 1000, 0.001); // 0.97603618715531
+ * clopperPearsonLower(10, 10, 0.05);     // 0.7411344491069329 (0.05^(1/10), rounded down)
  */
 export function clopperPearsonLower(k: number, n: number, alpha: number): number {
   assertCounts(k, n);
@@ -93,7 +93,7 @@ export function clopperPearsonLower(k: number, n: number, alpha: number): number
  * @param alpha one-sided error level in (0, 1)
  * @throws TypeError for non-numbers; RangeError naming 'k', 'n' or 'alpha'.
  * @example
- * clopperPearsonUpper(0, 1e6, 0.05); // 2.9957...e-6 = 1 - 0.05^(1e-6)
+ * clopperPearsonUpper(0, 1e6, 0.05); // 0.0000029957277863527144 (1 - 0.05^(1e-6), rounded up)
  */
 export function clopperPearsonUpper(k: number, n: number, alpha: number): number {
   assertCounts(k, n);

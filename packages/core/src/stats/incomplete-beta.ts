@@ -175,7 +175,7 @@ function validate(x: number, a: number, b: number): void {
  * @throws TypeError for non-numbers; RangeError naming 'x', 'a' or 'b' when out of range.
  * @example
  * regularizedIncompleteBeta(0.5, 2, 3); // 0.6875
- * regularizedIncompleteBeta(1e-3, 1, 1e7); // 0.9999546... = 1 - (1 - 1e-3)^1e7
+ * regularizedIncompleteBeta(1e-7, 1, 1e7); // 0.6321205772225305 = 1 - (1 - 1e-7)^1e7
  */
 export function regularizedIncompleteBeta(x: number, a: number, b: number): number {
   validate(x, a, b);

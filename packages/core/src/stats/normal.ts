@@ -129,7 +129,7 @@ export function logNormalPdf(x: number): number {
  * @throws TypeError if `x` is not a number; RangeError if `x` is NaN.
  * @example
  * normalCdf(1.959963984540054); // 0.975
- * normalCdf(-37); // 5.725571222524e-300
+ * normalCdf(-37); // 5.725571222524577e-300
  */
 export function normalCdf(x: number): number {
   assertNotNaN('x', x);

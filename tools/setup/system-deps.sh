@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the test suite uses, when they are missing:
+#   dataset-fashion-mnist  Fashion-MNIST (IDX files in /usr/share/datasets/fashion-mnist) for the
+#                          training and certification tests on real data.
+# Without apt-get (not Debian/Ubuntu) it says what is missing and exits 0: the tests that need a
+# package are then skipped, visibly, with the reason.
+set -euo pipefail
+packages=(dataset-fashion-mnist)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "system packages present: ${packages[*]}"
+  exit 0
+fi
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "warning: apt-get not found; missing ${missing[*]}: the tests that need them will be skipped" >&2
+  exit 0
+fi
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "installing Debian packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get install -y --no-install-recommends "${missing[@]}" || { $sudo apt-get update && $sudo apt-get install -y --no-install-recommends "${missing[@]}"; }
