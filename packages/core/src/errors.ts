@@ -56,7 +56,7 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
  * number of logits, NaN logits, a rejected promise. The message names the classifier and the batch.
  *
  * @example
- * throw new ClassifierContractError('predictLogits returned 30 values for a batch of 4 x 10 classes (expected 40)');
+ * throw new ClassifierContractError('forward returned 30 values for a batch of 4 x 10 classes (expected 40)');
  */
 export class ClassifierContractError extends Error {
   override readonly name = 'ClassifierContractError';

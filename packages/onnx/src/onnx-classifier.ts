@@ -110,7 +110,7 @@ export async function prepareOnnxClassifier(options: OnnxClassifierOptions): Pro
  *
  * @example
  * const f = await OnnxClassifier.create({ model: 'model.onnx', intraOpNumThreads: 2 });
- * const logits = await f.predictLogits(x, 20); // 20 x nbClasses
+ * const logits = await f.forward(x, 20); // 20 x nbClasses
  * await f.dispose();
  */
 export class OnnxClassifier implements Classifier {
@@ -183,9 +183,9 @@ export class OnnxClassifier implements Classifier {
    * Logits for `batch` inputs back to back (float32), as ONNX Runtime computes them.
    *
    * @example
-   * const logits = await f.predictLogits(new Float32Array(2 * 784), 2);
+   * const logits = await f.forward(new Float32Array(2 * 784), 2);
    */
-  predictLogits(x: Float32Array, batch: number): Promise<Float32Array> {
+  forward(x: Float32Array, batch: number): Promise<Float32Array> {
     return this.init.model.forward(x, batch);
   }
 

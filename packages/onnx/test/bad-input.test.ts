@@ -46,7 +46,7 @@ describe('bad input to the ONNX backend gets a clear error', () => {
     await expect(rs.certify(x, { n: 100 })).rejects.toThrow(/'x' contains NaN at input 0, feature 100/);
     await expect(rs.predict(f.x.slice(0, 700))).rejects.toThrow(/'x' has 700 values, not a multiple of prod\(inputShape\) = 784/);
     await rs.dispose();
-    await expect(rs.predictLogits(f.x.slice(0, 784), 1)).rejects.toThrow(/disposed/);
+    await expect(rs.predictLogits(f.x.slice(0, 784))).rejects.toThrow(/disposed/);
   });
 
   it("deviceType 'gpu' without the CUDA provider: an error with the install hint, or a logged fallback", async () => {

@@ -12,15 +12,15 @@ const dir = mkdtempSync(join(tmpdir(), 'rs-onnx-train-'));
 describe('save, reset, cloneForRefitting, activations', () => {
   it('save writes a valid .onnx that ONNX Runtime loads and that gives the trained outputs', async () => {
     const rs = await OnnxRandomizedSmoothing.create({ model: f.model, scale: 0.25, seed: 4 });
-    const before = await rs.predictBaseLogits(f.x);
+    const before = await rs.predictLogits(f.x);
     expect(relativeError(before, f.logits)).toBeLessThan(1e-5);
     await rs.fit(f.x, f.y, { nbEpochs: 2, batchSize: 10, optimizer: 'sgd', learningRate: 0.05 });
-    const trained = await rs.predictBaseLogits(f.x);
+    const trained = await rs.predictLogits(f.x);
     expect(relativeError(trained, before)).toBeGreaterThan(1e-3);
     const path = join(dir, 'trained.onnx');
     await rs.save(path);
     const reloaded = await OnnxClassifier.create({ model: path });
-    const again = await reloaded.predictLogits(f.x.slice(), 20);
+    const again = await reloaded.forward(f.x.slice(), 20);
     expect(relativeError(again, trained)).toBeLessThan(1e-6);
     expect(readFileSync(path).length).toBeGreaterThan(100_000);
     await reloaded.dispose();
@@ -32,12 +32,12 @@ describe('save, reset, cloneForRefitting, activations', () => {
     const b = await OnnxClassifier.create({ model: f.model });
     await a.training!.reset();
     await b.training!.reset();
-    const la = await a.predictLogits(f.x.slice(0, 784 * 4), 4);
-    const lb = await b.predictLogits(f.x.slice(0, 784 * 4), 4);
+    const la = await a.forward(f.x.slice(0, 784 * 4), 4);
+    const lb = await b.forward(f.x.slice(0, 784 * 4), 4);
     expect(Array.from(la)).toEqual(Array.from(lb));
     expect(relativeError(la, f.logits.subarray(0, 40))).toBeGreaterThan(0.1);
     const clone = await a.training!.cloneForRefitting();
-    const lc = await clone.predictLogits(f.x.slice(0, 784 * 4), 4);
+    const lc = await clone.forward(f.x.slice(0, 784 * 4), 4);
     expect(Array.from(lc)).toEqual(Array.from(la));
     await Promise.all([a.dispose(), b.dispose(), clone.dispose?.()]);
   });

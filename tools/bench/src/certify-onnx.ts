@@ -23,11 +23,11 @@ export async function runCertifyOnnxBench(): Promise<void> {
   // Raw ONNX Runtime: the model alone on batches of noisy-looking inputs.
   const raw = await OnnxClassifier.create({ model, intraOpNumThreads: threads });
   const input = Float32Array.from({ length: batch * 784 }, (_, i) => x[i % x.length]! + 0.25 * Math.sin(i));
-  for (let w = 0; w < 3; w++) await raw.predictLogits(input, batch);
+  for (let w = 0; w < 3; w++) await raw.forward(input, batch);
   const times: number[] = [];
   for (let r = 0; r < 10; r++) {
     const t0 = performance.now();
-    await raw.predictLogits(input, batch);
+    await raw.forward(input, batch);
     times.push(performance.now() - t0);
   }
   const rawRate = batch / (median(times) / 1000);

@@ -10,7 +10,7 @@ const CAPABILITY_PROPERTY: Record<Exclude<keyof ClassifierCapabilities, 'preproc
 
 /**
  * Checks that `value` honours the {@link Classifier} contract's static part: a positive integer
- * `inputShape`, `nbClasses >= 2`, a `predictLogits` function, and capabilities that match the
+ * `inputShape`, `nbClasses >= 2`, a `forward` function, and capabilities that match the
  * properties present (a declared capability must be provided, an undeclared one must be absent).
  * Throws a `TypeError` naming the first problem.
  *
@@ -26,7 +26,7 @@ export function assertClassifier(value: unknown, name = 'classifier'): asserts v
   if (!Number.isInteger(c.nbClasses) || (c.nbClasses as number) < 2) {
     throw new TypeError(`'${name}.nbClasses' must be an integer >= 2, got ${describeValue(c.nbClasses)}`);
   }
-  if (typeof c.predictLogits !== 'function') throw new TypeError(`'${name}.predictLogits' must be a function`);
+  if (typeof c.forward !== 'function') throw new TypeError(`'${name}.forward' must be a function`);
   const caps = c.capabilities;
   if (caps === null || typeof caps !== 'object') throw new TypeError(`'${name}.capabilities' must be an object declaring gradients, training, activations, save, preprocessing`);
   for (const [capability, property] of Object.entries(CAPABILITY_PROPERTY) as [keyof typeof CAPABILITY_PROPERTY, keyof Classifier][]) {

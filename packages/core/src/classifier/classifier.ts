@@ -71,7 +71,7 @@ export interface SaveCapability {
  * const classifier: Classifier = {
  *   inputShape: [2], nbClasses: 2,
  *   capabilities: { gradients: false, training: false, activations: false, save: false, preprocessing: false },
- *   predictLogits: (x, batch) => { const out = new Float32Array(batch * 2); for (let i = 0; i < batch; i++) out[2 * i + 1] = x[2 * i] - x[2 * i + 1]; return out; },
+ *   forward: (x, batch) => { const out = new Float32Array(batch * 2); for (let i = 0; i < batch; i++) out[2 * i + 1] = x[2 * i] - x[2 * i + 1]; return out; },
  * };
  */
 export interface Classifier {
@@ -84,7 +84,7 @@ export interface Classifier {
    * Core does not keep or mutate `x` after the promise settles, and reads the result before the
    * next call (a backend may reuse its output buffer).
    */
-  predictLogits(x: Float32Array, batch: number): Float32Array | Promise<Float32Array>;
+  forward(x: Float32Array, batch: number): Float32Array | Promise<Float32Array>;
   /** Present exactly when `capabilities.gradients`. */
   readonly gradients?: GradientCapability;
   /** Present exactly when `capabilities.training`. */

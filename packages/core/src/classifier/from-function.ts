@@ -40,7 +40,7 @@ export function fromFunction(options: FromFunctionOptions): Classifier {
     inputShape: Object.freeze([...o.inputShape]),
     nbClasses: o.nbClasses,
     capabilities: vjp ? Object.freeze({ ...LOGITS_ONLY, gradients: true }) : LOGITS_ONLY,
-    predictLogits: o.predict,
+    forward: o.predict,
     ...(vjp ? { gradients: { vjp } } : {}),
     ...(o.maxBatchSize !== undefined ? { maxBatchSize: o.maxBatchSize } : {}),
   };

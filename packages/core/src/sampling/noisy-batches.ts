@@ -114,7 +114,7 @@ export async function runNoisyBatches(
     try {
       if (run.evaluate) return Promise.resolve(run.evaluate(input, rows, segments));
       ctx.preprocess?.(input, rows);
-      return Promise.resolve(classifier.predictLogits(input, rows));
+      return Promise.resolve(classifier.forward(input, rows));
     } catch (err) {
       return Promise.reject(err);
     }
@@ -133,7 +133,7 @@ export async function runNoisyBatches(
       output = await pending;
     } catch (err) {
       if (err instanceof ClassifierContractError) throw err;
-      const what = run.evaluate ? 'the classifier' : 'predictLogits';
+      const what = run.evaluate ? 'the classifier' : 'forward';
       throw new ClassifierContractError(`${what} failed on a batch of ${batch.rows} noisy inputs: ${(err as Error)?.message ?? String(err)}`, { cause: err });
     }
     if (!run.evaluate) checkLogits(output, batch.rows, classifier.nbClasses);
@@ -166,16 +166,16 @@ export async function runNoisyBatches(
  */
 export function checkLogits(logits: unknown, rows: number, nbClasses: number): asserts logits is Float32Array {
   if (!(logits instanceof Float32Array)) {
-    throw new ClassifierContractError(`predictLogits must return a Float32Array, got ${logits === null ? 'null' : typeof logits === 'object' ? (logits as object).constructor?.name : typeof logits}`);
+    throw new ClassifierContractError(`forward must return a Float32Array, got ${logits === null ? 'null' : typeof logits === 'object' ? (logits as object).constructor?.name : typeof logits}`);
   }
   if (logits.length !== rows * nbClasses) {
     throw new ClassifierContractError(
-      `predictLogits returned ${logits.length} values for a batch of ${rows} inputs x ${nbClasses} classes (expected ${rows * nbClasses})`,
+      `forward returned ${logits.length} values for a batch of ${rows} inputs x ${nbClasses} classes (expected ${rows * nbClasses})`,
     );
   }
   for (let i = 0; i < logits.length; i++) {
     if (logits[i] !== logits[i]) {
-      throw new ClassifierContractError(`predictLogits returned NaN at batch row ${Math.floor(i / nbClasses)}, class ${i % nbClasses}`);
+      throw new ClassifierContractError(`forward returned NaN at batch row ${Math.floor(i / nbClasses)}, class ${i % nbClasses}`);
     }
   }
 }

@@ -38,9 +38,9 @@ export async function forEachCleanBatch(
 export async function cleanLogits(config: SmoothingConfig, x: Float32Array, rows: number): Promise<Float32Array> {
   let logits: Float32Array;
   try {
-    logits = await config.classifier.predictLogits(x, rows);
+    logits = await config.classifier.forward(x, rows);
   } catch (err) {
-    throw new ClassifierContractError(`predictLogits failed on a batch of ${rows} inputs: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+    throw new ClassifierContractError(`forward failed on a batch of ${rows} inputs: ${(err as Error)?.message ?? String(err)}`, { cause: err });
   }
   checkLogits(logits, rows, config.classifier.nbClasses);
   return logits;

@@ -28,8 +28,8 @@ export function pickSmoothingOptions(value: unknown): SmoothingOptions {
  * `certify`, `predict`, `predictClasses`, `fit`, gradients and losses. The subclass's constructor
  * takes `Base`'s arguments; smoothing options are read from the first argument when it is an object
  * (keys `sampleSize`, `scale`, `alpha`, `clipValues`, `clipNoisy`, `seed`, `channelsFirst`,
- * `preprocessing`), or set later with `configureSmoothing`. The base's own `predictLogits` stays the
- * unsmoothed model.
+ * `preprocessing`), or set later with `configureSmoothing`. The base's own `forward(x, batch)` stays the
+ * raw model; `predictLogits(x, { batchSize })` is its validated, batched, preprocessed form.
  *
  * @example
  * class MyClassifier implements Classifier { ... constructor(opts: { weights: Float32Array }) { ... } }
@@ -38,7 +38,7 @@ export function pickSmoothingOptions(value: unknown): SmoothingOptions {
  * const { prediction, radius } = await g.certify(x, { n: 10_000 });
  */
 export function RandomizedSmoothingMixin<TBase extends ClassifierConstructor>(Base: TBase) {
-  class RandomizedSmoothing extends Base implements Omit<RandomizedSmoothingMethods, 'predictLogits'> {
+  class RandomizedSmoothing extends Base implements RandomizedSmoothingMethods {
     #smoothed: SmoothedClassifier | undefined;
     #pending: SmoothingOptions;
 
@@ -96,8 +96,8 @@ export function RandomizedSmoothingMixin<TBase extends ClassifierConstructor>(Ba
     fit(x: unknown, y: unknown, options?: FitOptions): Promise<FitResult> {
       return this.smoothing.fit(x, y, options);
     }
-    /** The base model's logits for clean inputs, preprocessing applied, in batches. */
-    predictBaseLogits(x: unknown, options?: BatchOptions): Promise<Float32Array> {
+    /** The base model's logits (unsmoothed) for clean inputs, preprocessing applied, in batches. */
+    predictLogits(x: unknown, options?: BatchOptions): Promise<Float32Array> {
       return this.smoothing.predictLogits(x, options);
     }
     lossGradient(x: unknown, y: unknown, options?: GradientOptions): Promise<Float32Array> {

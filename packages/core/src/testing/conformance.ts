@@ -88,21 +88,21 @@ export function runAdapterConformance(options: AdapterConformanceOptions): void 
     it('returns batch x nbClasses finite logits, deterministically, without touching the input', async () => {
       const c = await setup();
       const copy = options.inputs.slice();
-      const a = await c.predictLogits(copy, count);
+      const a = await c.forward(copy, count);
       expect(a).toBeInstanceOf(Float32Array);
       expect(a.length).toBe(count * c.nbClasses);
       expect(a.every(Number.isFinite)).toBe(true);
       const aCopy = a.slice();
       expect(copy).toEqual(options.inputs);
-      const b = await c.predictLogits(options.inputs.slice(), count);
+      const b = await c.forward(options.inputs.slice(), count);
       expect(Array.from(b)).toEqual(Array.from(aCopy));
     });
 
     it('gives the same logits whatever the batch composition', async () => {
       const c = await setup();
-      const all = (await c.predictLogits(options.inputs.slice(), count)).slice();
+      const all = (await c.forward(options.inputs.slice(), count)).slice();
       for (let i = 0; i < count; i++) {
-        const one = await c.predictLogits(options.inputs.slice(i * dim, (i + 1) * dim), 1);
+        const one = await c.forward(options.inputs.slice(i * dim, (i + 1) * dim), 1);
         const ref = all.subarray(i * c.nbClasses, (i + 1) * c.nbClasses);
         const err = maxAbs(one.map((v, k) => v - ref[k]!));
         expect(err).toBeLessThanOrEqual(tol.logits * Math.max(1, maxAbs(ref)));
@@ -112,7 +112,7 @@ export function runAdapterConformance(options: AdapterConformanceOptions): void 
     it.runIf(Boolean(options.referenceLogits))('matches the reference logits', async () => {
       const c = await setup();
       const ref = options.referenceLogits!;
-      const got = await c.predictLogits(options.inputs.slice(), count);
+      const got = await c.forward(options.inputs.slice(), count);
       const err = maxAbs(got.map((v, k) => v - ref[k]!)) / Math.max(maxAbs(ref), 1e-30);
       console.log(`[${options.name}] logits vs reference: max relative error ${err.toExponential(2)}`);
       expect(err).toBeLessThanOrEqual(tol.logits);
@@ -149,8 +149,8 @@ export function runAdapterConformance(options: AdapterConformanceOptions): void 
       const h = 1e-3 * Math.max(1e-3, maxAbs(x));
       const plus = x.map((xi, i) => xi + h * v[i]!);
       const minus = x.map((xi, i) => xi - h * v[i]!);
-      const lp = (await c.predictLogits(plus, 2)).slice();
-      const lm = (await c.predictLogits(minus, 2)).slice();
+      const lp = (await c.forward(plus, 2)).slice();
+      const lm = (await c.forward(minus, 2)).slice();
       let numeric = 0;
       for (let k = 0; k < u.length; k++) numeric += (u[k]! * (lp[k]! - lm[k]!)) / (2 * h);
       console.log(`[${options.name}] vjp directional derivative ${analytic.toPrecision(6)} vs finite difference ${numeric.toPrecision(6)}`);

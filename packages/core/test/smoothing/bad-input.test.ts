@@ -57,7 +57,7 @@ describe('bad input gets a clear error naming the problem', () => {
     const nan = smooth(fromFunction({ inputShape: [2], nbClasses: 2, predict: (_x, batch) => new Float32Array(batch * 2).fill(Number.NaN) }), { seed: 1 });
     await expect(nan.predict(x)).rejects.toThrow(/returned NaN at batch row 0, class 0/);
     const throws = smooth(fromFunction({ inputShape: [2], nbClasses: 2, predict: () => { throw new Error('GPU lost'); } }), { seed: 1 });
-    await expect(throws.certify(x, { n: 100 })).rejects.toThrow(/predictLogits failed on a batch of .*GPU lost/);
+    await expect(throws.certify(x, { n: 100 })).rejects.toThrow(/forward failed on a batch of .*GPU lost/);
     const rejects = smooth(fromFunction({ inputShape: [2], nbClasses: 2, predict: async () => Promise.reject(new Error('session closed')) }), { seed: 1 });
     await expect(rejects.predict(x)).rejects.toThrow(/session closed/);
     const wrongType = smooth(fromFunction({ inputShape: [2], nbClasses: 2, predict: (_x, batch) => Array(batch * 2).fill(0) as never }), { seed: 1 });

@@ -19,7 +19,7 @@ function loss(xr: Float64Array, label: number): number {
   const z = new Float32Array(C);
   const xp = new Float32Array(dim);
   for (let f = 0; f < dim; f++) xp[f] = (xr[f]! - preprocessing[0][f]!) / preprocessing[1][f]!;
-  z.set(model.predictLogits(xp, 1) as Float32Array);
+  z.set(model.forward(xp, 1) as Float32Array);
   const max = Math.max(...z);
   return max + Math.log(z.reduce((s, v) => s + Math.exp(v - max), 0)) - z[label]!;
 }
@@ -33,7 +33,7 @@ function smoothedLoss(xr: Float64Array, label: number, inputId: number, seed: bi
   for (let j = 0; j < m; j++) {
     const xp = new Float32Array(dim);
     for (let f = 0; f < dim; f++) xp[f] = (Math.fround(xr[f]! + sigma * z[j * dim + f]!) - preprocessing[0][f]!) / preprocessing[1][f]!;
-    const l = model.predictLogits(xp, 1) as Float32Array;
+    const l = model.forward(xp, 1) as Float32Array;
     const max = Math.max(...l);
     const sum = l.reduce((s, v) => s + Math.exp(v - max), 0);
     mean += Math.exp(l[label]! - max) / sum / m;

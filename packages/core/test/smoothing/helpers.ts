@@ -73,7 +73,7 @@ export function softmaxRegression(dim: number, nbClasses: number, initSeed = 1):
     inputShape: [dim],
     nbClasses,
     capabilities: { ...LOGITS_ONLY, gradients: true, training: true },
-    predictLogits: logits,
+    forward: logits,
     gradients: {
       vjp: (_x, batch, up) => {
         const out = new Float32Array(batch * dim);

@@ -8,7 +8,7 @@ class TinyLinear implements Classifier {
   readonly nbClasses = 2;
   readonly capabilities = LOGITS_ONLY;
   constructor(readonly options: { weights: number[] } & SmoothingOptions) {}
-  predictLogits(x: Float32Array, batch: number): Float32Array {
+  forward(x: Float32Array, batch: number): Float32Array {
     const out = new Float32Array(batch * 2);
     for (let i = 0; i < batch; i++) out[i * 2 + 1] = this.options.weights.reduce((s, w, f) => s + w * x[i * 3 + f]!, 0);
     return out;
@@ -42,7 +42,8 @@ describe('RandomizedSmoothingMixin', () => {
     expect(Array.from(prediction)).toEqual([1, 0]);
     expect(radius[0]).toBeGreaterThan(0.5);
     expect(Array.from(await g.predict(x))).toEqual([0, 1, 1, 0]);
-    expect((await g.predictLogits(x, 2))[1]).toBeCloseTo(2);
+    expect((await g.predictLogits(x))[1]).toBeCloseTo(2);
+    expect((await g.forward(x, 2))[1]).toBeCloseTo(2);
     expect(g).toBeInstanceOf(TinyLinear);
   });
 });
