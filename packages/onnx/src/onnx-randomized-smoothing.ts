@@ -36,4 +36,20 @@ export class OnnxRandomizedSmoothing extends RandomizedSmoothingMixin(OnnxClassi
   constructor(init: OnnxClassifierInit) {
     super(init);
   }
+
+  /**
+   * A fresh copy with the same model file, device and smoothing options, its weights re-initialized
+   * (ART's `clone_for_refitting`). Needs the `training` capability.
+   *
+   * @example
+   * const fresh = await rs.cloneForRefitting();
+   * await fresh.fit(xTrain, yTrain, { nbEpochs: 2 });
+   */
+  async cloneForRefitting(): Promise<OnnxRandomizedSmoothing> {
+    if (!this.training) throw new TypeError(`cloneForRefitting needs the 'training' capability: ${this.capabilityNotes.training ?? 'training: false'}`);
+    const clone = new OnnxRandomizedSmoothing(await prepareOnnxClassifier({ ...this.init.options, model: this.init.source.bytes }));
+    clone.configureSmoothing({ ...this.smoothingOptions });
+    await clone.reset();
+    return clone;
+  }
 }

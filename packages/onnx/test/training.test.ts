@@ -42,6 +42,15 @@ describe('save, reset, cloneForRefitting, activations', () => {
     await Promise.all([a.dispose(), b.dispose(), clone.dispose?.()]);
   });
 
+  it('OnnxRandomizedSmoothing.cloneForRefitting keeps the smoothing options and resets the weights', async () => {
+    const rs = await OnnxRandomizedSmoothing.create({ model: f.model, scale: 0.3, sampleSize: 17, alpha: 0.01, seed: 9 });
+    const fresh = await rs.cloneForRefitting();
+    expect([fresh.scale, fresh.sampleSize, fresh.alpha]).toEqual([0.3, 17, 0.01]);
+    expect(relativeError(await fresh.predictLogits(f.x), f.logits)).toBeGreaterThan(0.1);
+    expect(relativeError(await rs.predictLogits(f.x), f.logits)).toBeLessThan(1e-5);
+    await Promise.all([rs.dispose(), fresh.dispose()]);
+  });
+
   it('layerNames and getActivations', async () => {
     const rs = await OnnxRandomizedSmoothing.create({ model: f.model });
     const names = rs.layerNames;

@@ -54,6 +54,11 @@ export function RandomizedSmoothingMixin<TBase extends ClassifierConstructor>(Ba
       return this.#smoothed;
     }
 
+    /** The smoothing options as given (constructor argument and `configureSmoothing` calls). */
+    get smoothingOptions(): SmoothingOptions {
+      return this.#smoothed ? this.#smoothed.userOptions : { ...this.#pending };
+    }
+
     /** Sets smoothing options (validated). */
     configureSmoothing(options: SmoothingOptions): this {
       if (this.#smoothed) this.#smoothed.configure(options);

@@ -56,6 +56,11 @@ export class SmoothedClassifier implements RandomizedSmoothingMethods {
     this.#config = resolveSmoothingConfig(classifier, this.#options, noise);
   }
 
+  /** The options as given (merged over every `configure` call), e.g. to build a twin. */
+  get userOptions(): SmoothingOptions {
+    return { ...this.#options };
+  }
+
   /** Validated options in force. */
   get options(): SmoothingConfig['options'] {
     return this.#config.options;
