@@ -6,7 +6,9 @@ const CAPABILITY_PROPERTY: Record<Exclude<keyof ClassifierCapabilities, 'preproc
   training: 'training',
   activations: 'activations',
   save: 'saver',
+  deviceSampling: 'deviceSampler',
 };
+const OPTIONAL_CAPABILITIES = new Set<string>(['deviceSampling']);
 
 /**
  * Checks that `value` honours the {@link Classifier} contract's static part: a positive integer
@@ -30,7 +32,7 @@ export function assertClassifier(value: unknown, name = 'classifier'): asserts v
   const caps = c.capabilities;
   if (caps === null || typeof caps !== 'object') throw new TypeError(`'${name}.capabilities' must be an object declaring gradients, training, activations, save, preprocessing`);
   for (const [capability, property] of Object.entries(CAPABILITY_PROPERTY) as [keyof typeof CAPABILITY_PROPERTY, keyof Classifier][]) {
-    const declared = caps[capability];
+    const declared = caps[capability] ?? (OPTIONAL_CAPABILITIES.has(capability) ? false : undefined);
     if (typeof declared !== 'boolean') throw new TypeError(`'${name}.capabilities.${capability}' must be a boolean`);
     const present = c[property] !== undefined;
     if (declared && !present) throw new TypeError(`'${name}' declares capability '${capability}' but has no '${property}'`);

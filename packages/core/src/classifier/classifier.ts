@@ -20,6 +20,41 @@ export interface ClassifierCapabilities {
   save: boolean;
   /** The classifier applies `preprocessing` itself (on its device); core then passes raw inputs. */
   preprocessing: boolean;
+  /**
+   * The classifier runs the whole Monte Carlo loop on its device (noise in core's stream layout,
+   * add, clip, preprocessing, forward, argmax, counting) and returns only the counts. Optional:
+   * absent means false, and core draws the noise on the host and calls `forward`.
+   */
+  deviceSampling?: boolean;
+}
+
+/** One Monte Carlo counting request handed to a device sampler (see {@link DeviceSamplingCapability}). */
+export interface DeviceSamplingRequest {
+  /** Clean inputs, raw input space, `dim` values each, back to back. */
+  data: Float32Array;
+  dim: number;
+  /** Per job: `count` noisy samples (sample indices `sampleStart..`) of input `row`, noise id `id`. */
+  jobs: ReadonlyArray<{ row: number; id: number; sampleStart: number; count: number }>;
+  /** Noise key and stream (counter word c3) of core's Philox layout (src/noise/stream-layout.ts). */
+  seed: bigint;
+  stream: number;
+  /** sigma: noisy = clean + scale * z, in float32 as core's `fillNoisy` does. */
+  scale: number;
+  /** Clip noisy copies to these per-feature bounds (clipNoisy), or null. */
+  clip: { min: Float32Array; max: Float32Array } | null;
+  /** Per-feature `(x - sub) / div` to apply after noise and clip, or null. */
+  preprocessing: { sub: Float32Array; div: Float32Array } | null;
+  /** Largest number of noisy samples to evaluate at once (the caller's memory bound). */
+  batchSize: number;
+  signal?: AbortSignal | undefined;
+  /** Called as work completes: samples evaluated so far and jobs completed so far. */
+  report?: ((samplesDone: number, jobsDone: number) => void) | undefined;
+}
+
+/** The whole Monte Carlo loop on the classifier's device. */
+export interface DeviceSamplingCapability {
+  /** Per-class counts of the argmax of the logits over each job's noisy samples: `jobs.length * nbClasses` values. */
+  countPredictions(request: DeviceSamplingRequest): Promise<Int32Array>;
 }
 
 /** `d/dx sum(upstream * logits(x))` for a batch: the backend side of every gradient method. */
@@ -93,6 +128,8 @@ export interface Classifier {
   readonly activations?: ActivationsCapability;
   /** Present exactly when `capabilities.save`. */
   readonly saver?: SaveCapability;
+  /** Present exactly when `capabilities.deviceSampling`. */
+  readonly deviceSampler?: DeviceSamplingCapability;
   /** Preprocessing `[subtrahend, divisor]` the classifier applies itself (when `capabilities.preprocessing`). */
   readonly preprocessing?: unknown;
   /** Why a capability is declared false (e.g. "unsupported ONNX op 'LSTM' (node 'lstm1')"), shown in core's errors. */

@@ -14,6 +14,8 @@ export interface SamplingContext {
   clipNoisy: { min: Float32Array; max: Float32Array } | null;
   /** Applies preprocessing in place to `rows` inputs (null when the classifier does it itself). */
   preprocess: ((buffer: Float32Array, rows: number) => void) | null;
+  /** The per-feature preprocessing `preprocess` applies (for device samplers), or null. */
+  preprocessing: { sub: Float32Array; div: Float32Array } | null;
 }
 
 /** `count` noisy samples, indices `sampleStart..`, of the input at `row` of the data, drawn with noise id `id`. */
@@ -213,12 +215,55 @@ export async function countPredictions(
   run: NoisyBatchRun,
 ): Promise<Int32Array> {
   const c = ctx.classifier.nbClasses;
+  if (ctx.classifier.capabilities.deviceSampling && ctx.classifier.deviceSampler) return countOnDevice(ctx, data, jobs, run);
   const counts = new Int32Array(jobs.length * c);
   await runNoisyBatches(ctx, data, jobs, run, (logits, _rows, segments) => {
     for (const s of segments) {
       const base = s.job * c;
       for (let r = s.rowStart; r < s.rowStart + s.count; r++) counts[base + argmaxRow(logits, r * c, c)]++;
     }
+  });
+  return counts;
+}
+
+/** {@link countPredictions} through the classifier's device sampler, with its output checked. */
+async function countOnDevice(ctx: SamplingContext, data: Float32Array, jobs: readonly SamplingJob[], run: NoisyBatchRun): Promise<Int32Array> {
+  const c = ctx.classifier.nbClasses;
+  const samplesTotal = jobs.reduce((s, j) => s + j.count, 0);
+  const started = performance.now();
+  throwIfAborted(run.signal);
+  let counts: Int32Array;
+  try {
+    counts = await ctx.classifier.deviceSampler!.countPredictions({
+      data,
+      dim: ctx.dim,
+      jobs,
+      seed: ctx.seed,
+      stream: run.stream,
+      scale: ctx.scale,
+      clip: ctx.clipNoisy,
+      preprocessing: ctx.preprocessing,
+      batchSize: Math.min(run.batchSize, ctx.classifier.maxBatchSize ?? Infinity),
+      signal: run.signal,
+      report: run.onProgress
+        ? (samplesDone, jobsDone) => {
+            const elapsedSeconds = (performance.now() - started) / 1000;
+            run.onProgress!({ phase: run.phase, inputsDone: jobsDone, inputsTotal: jobs.length, samplesDone, samplesTotal, elapsedSeconds, samplesPerSecond: elapsedSeconds > 0 ? samplesDone / elapsedSeconds : 0 });
+          }
+        : undefined,
+    });
+  } catch (err) {
+    if (err instanceof ClassifierContractError || (err as Error)?.name === 'AbortError') throw err;
+    throw new ClassifierContractError(`deviceSampler.countPredictions failed: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+  }
+  throwIfAborted(run.signal);
+  if (!(counts instanceof Int32Array) || counts.length !== jobs.length * c) {
+    throw new ClassifierContractError(`deviceSampler.countPredictions returned ${counts instanceof Int32Array ? counts.length : typeof counts} counts for ${jobs.length} jobs x ${c} classes`);
+  }
+  jobs.forEach((j, i) => {
+    let sum = 0;
+    for (let k = 0; k < c; k++) sum += counts[i * c + k]!;
+    if (sum !== j.count) throw new ClassifierContractError(`deviceSampler.countPredictions counted ${sum} samples for job ${i}, which asked for ${j.count}: refusing counts that would void the certificate`);
   });
   return counts;
 }

@@ -109,6 +109,7 @@ export function samplingContext(config: SmoothingConfig, seed: bigint): Sampling
     scale: config.options.scale,
     clipNoisy: config.options.clipNoisy ? config.domain : null,
     preprocess: preprocessor(config),
+    preprocessing: config.preprocessing,
   };
 }
 
