@@ -7,9 +7,9 @@
 // Needs the devDependency `wabt` (the JS port of the WebAssembly Binary Toolkit).
 // test/noise/wasm-generated.test.ts checks that the committed files are up to date.
 //
-// The kernel performs exactly the binary64 operations of src/noise/box-muller.ts
-// (see the layout comment in src/noise/stream-layout.ts), so its float32 output
-// is bitwise identical to the JS reference.
+// The kernel performs exactly the float32 operations of src/noise/box-muller.ts
+// (see the layout comment in src/noise/stream-layout.ts), in the same order and
+// without fused multiply-add, so its output is bitwise identical to the JS reference.
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -20,19 +20,20 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const WAT_PATH = resolve(here, '../src/noise/philox-normal.wat');
 export const TS_PATH = resolve(here, '../src/noise/wasm-bytes.generated.ts');
 
-/** Exact hex literal of a binary64 (normal numbers only). */
-function f64(x) {
+/** Exact hex literal of a float32 value (normal numbers only). */
+function f32(x) {
   if (x === 0) return '0x0p+0';
-  const dv = new DataView(new ArrayBuffer(8));
-  dv.setFloat64(0, x);
-  const hi = dv.getUint32(0);
-  const lo = dv.getUint32(4);
-  const sign = hi >>> 31 ? '-' : '';
-  const exp = ((hi >>> 20) & 0x7ff) - 1023;
-  const mant = ((hi & 0xfffff).toString(16).padStart(5, '0') + lo.toString(16).padStart(8, '0'));
+  const dv = new DataView(new ArrayBuffer(4));
+  dv.setFloat32(0, x);
+  if (dv.getFloat32(0) !== x) throw new Error(`${x} is not a float32`);
+  const b = dv.getUint32(0);
+  const sign = b >>> 31 ? '-' : '';
+  const exp = ((b >>> 23) & 0xff) - 127;
+  const mant = ((b & 0x7fffff) << 1).toString(16).padStart(6, '0'); // 23 bits -> 24 = 6 hex digits
   return `${sign}0x1.${mant}p${exp >= 0 ? '+' : ''}${exp}`;
 }
-const splat = (x) => `(f64x2.splat (f64.const ${f64(x)}))`;
+const splat = (x) => `(v128.const f32x4 ${f32(x)} ${f32(x)} ${f32(x)} ${f32(x)})`;
+const isplat = (x) => `(v128.const i32x4 ${x} ${x} ${x} ${x})`;
 /** i8x16.shuffle lane list from 32-bit word indices (0-3 first operand, 4-7 second). */
 const words = (...w) => w.map((k) => [0, 1, 2, 3].map((i) => 4 * k + i).join(' ')).join(' ');
 
@@ -41,58 +42,93 @@ const W1 = 0xbb67ae85;
 const M0 = 0xd2511f53;
 const M1 = 0xcd9e8d57;
 
-// Same constant expressions as src/noise/box-muller.ts (so the same doubles).
-const LOG_L = [2 / 3, 2 / 5, 2 / 7, 2 / 9, 2 / 11, 2 / 13, 2 / 15, 2 / 17];
-const SIN_S = [-1 / 6, 1 / 120, -1 / 5040, 1 / 362880, -1 / 39916800, 1 / 6227020800, -1 / 1307674368000, 1 / 355687428096000];
-const COS_C = [
-  -1 / 2, 1 / 24, -1 / 720, 1 / 40320, -1 / 3628800, 1 / 479001600, -1 / 87178291200, 1 / 20922789888000, -1 / 6402373705728000,
-];
+// Same float32 constants as src/noise/box-muller.ts.
+const fr = Math.fround;
+const U_MAX = 1 - 2 ** -24;
+const LN2_HI = 0xb17180 * 2 ** -24;
+const LN2_LO = fr(9.05800061445916e-6);
+const LG = [0xaaaaaa * 2 ** -24, 0xccce13 * 2 ** -25, 0x91e9ee * 2 ** -25, 0xf89e26 * 2 ** -26];
+const SIN_S = [fr(-1.6666654611e-1), fr(8.3321608736e-3), fr(-1.9515295891e-4)];
+const COS_C = [fr(4.166664568298827e-2), fr(-1.388731625493765e-3), fr(2.443315711809948e-5)];
+const ANGLE_STEP = fr(Math.PI) * 2 ** -23;
 
-/** Horner: c0 + x (c1 + x (c2 + ...)), innermost last, as (f64x2) WAT. */
+/** Horner: c0 + x (c1 + x (c2 + ...)), innermost last, as (f32x4) WAT. */
 function horner(x, coeffs) {
   let e = splat(coeffs[coeffs.length - 1]);
   for (let i = coeffs.length - 2; i >= 0; i--) {
-    e = `(f64x2.add ${splat(coeffs[i])} (f64x2.mul (local.get ${x}) ${e}))`;
+    e = `(f32x4.add ${splat(coeffs[i])} (f32x4.mul (local.get ${x}) ${e}))`;
   }
   return e;
 }
 
-/** Box-Muller of one f64x2 pair of lanes: inputs i32x4 expressions whose low 2 lanes are x_even / x_odd. */
-function boxMuller(xe, xo, dest) {
+/**
+ * Box-Muller of 4 lanes in float32: xe / xo are i32x4 expressions (the even / odd Philox
+ * words of 4 blocks); writes r cos 2 pi u_odd to zc and r sin 2 pi u_odd to zs.
+ */
+function boxMuller(xe, xo, zc, zs) {
   return `
-    ;; ---- Box-Muller, 2 pairs -> ${dest}
-    (local.set $u (f64x2.add (f64x2.mul (f64x2.convert_low_i32x4_u ${xe}) ${splat(2 ** -32)}) ${splat(2 ** -33)}))
-    (local.set $k (i64x2.shr_s (i64x2.sub (local.get $u) (v128.const i64x2 0x3FE6955500000000 0x3FE6955500000000)) (i32.const 52)))
-    (local.set $f (f64x2.sub (i64x2.sub (local.get $u) (i64x2.shl (local.get $k) (i32.const 52))) ${splat(1)}))
-    (local.set $kf (f64x2.sub (i64x2.add (local.get $k) (v128.const i64x2 0x4338000000000000 0x4338000000000000)) ${splat(6755399441055744)}))
-    (local.set $s (f64x2.div (local.get $f) (f64x2.add ${splat(2)} (local.get $f))))
-    (local.set $w (f64x2.mul (local.get $s) (local.get $s)))
-    (local.set $r (f64x2.sqrt (f64x2.mul
-      (f64x2.add
-        (f64x2.mul (local.get $kf) ${splat(Math.LN2)})
-        (f64x2.add (f64x2.add (local.get $s) (local.get $s))
-                   (f64x2.mul (local.get $s) (f64x2.mul (local.get $w) ${horner('$w', LOG_L)}))))
+    ;; ---- Box-Muller (float32), 4 lanes -> ${zc} (cos), ${zs} (sin)
+    ;; radius uniform u = min((x >>> 8) 2^-24 + ((x & 255) + 0.5) 2^-32, 1 - 2^-24)
+    (local.set $u (f32x4.pmin
+      (f32x4.add
+        (f32x4.mul (f32x4.convert_i32x4_s (i32x4.shr_u ${xe} (i32.const 8))) ${splat(2 ** -24)})
+        (f32x4.mul (f32x4.add (f32x4.convert_i32x4_s (v128.and ${xe} ${isplat(255)})) ${splat(0.5)}) ${splat(2 ** -32)}))
+      ${splat(U_MAX)}))
+    ;; ln u (musl logf): u = 2^k (1 + f)
+    (local.set $ix (i32x4.sub (local.get $u) ${isplat(0x3f3504f3)}))
+    (local.set $kf (f32x4.convert_i32x4_s (i32x4.shr_s (local.get $ix) (i32.const 23))))
+    (local.set $f (f32x4.sub (i32x4.add (v128.and (local.get $ix) ${isplat(0x7fffff)}) ${isplat(0x3f3504f3)}) ${splat(1)}))
+    (local.set $s (f32x4.div (local.get $f) (f32x4.add ${splat(2)} (local.get $f))))
+    (local.set $z (f32x4.mul (local.get $s) (local.get $s)))
+    (local.set $w (f32x4.mul (local.get $z) (local.get $z)))
+    (local.set $hf (f32x4.mul (f32x4.mul ${splat(0.5)} (local.get $f)) (local.get $f)))
+    (local.set $r (f32x4.sqrt (f32x4.mul
+      (f32x4.add
+        (f32x4.add
+          (f32x4.sub
+            (f32x4.add
+              (f32x4.mul (local.get $s) (f32x4.add (local.get $hf)
+                (f32x4.add
+                  (f32x4.mul (local.get $z) (f32x4.add ${splat(LG[0])} (f32x4.mul (local.get $w) ${splat(LG[2])})))
+                  (f32x4.mul (local.get $w) (f32x4.add ${splat(LG[1])} (f32x4.mul (local.get $w) ${splat(LG[3])}))))))
+              (f32x4.mul (local.get $kf) ${splat(LN2_LO)}))
+            (local.get $hf))
+          (local.get $f))
+        (f32x4.mul (local.get $kf) ${splat(LN2_HI)}))
       ${splat(-2)})))
-    (local.set $phi (f64x2.mul
-      (f64x2.sub (f64x2.add (f64x2.mul (f64x2.convert_low_i32x4_u ${xo}) ${splat(2 ** -32)}) ${splat(2 ** -33)}) ${splat(0.5)})
-      ${splat(Math.PI)}))
-    (local.set $t (f64x2.mul (local.get $phi) (local.get $phi)))
-    (local.set $sn (f64x2.add (local.get $phi) (f64x2.mul (f64x2.mul (local.get $phi) (local.get $t)) ${horner('$t', SIN_S)})))
-    (local.set $cs (f64x2.add ${splat(1)} (f64x2.mul (local.get $t) ${horner('$t', COS_C)})))
-    (local.set ${dest} (i8x16.shuffle ${words(0, 4, 1, 5)}
-      (f32x4.demote_f64x2_zero (f64x2.mul (local.get $r)
-        (f64x2.sub (f64x2.mul (f64x2.mul (local.get $sn) (local.get $sn)) ${splat(2)}) ${splat(1)})))
-      (f32x4.demote_f64x2_zero (f64x2.mul (local.get $r)
-        (f64x2.mul (f64x2.mul (local.get $sn) (local.get $cs)) ${splat(-2)})))))`;
+    ;; angle: 2 pi u_odd = q pi/2 + a, q = (x + 2^29) >>> 30, a = (((x << 2) >> 10) + 0.5) step
+    (local.set $n (i32x4.add ${xo} ${isplat(0x20000000)}))
+    (local.set $n1 (i32x4.shl (local.get $n) (i32.const 1)))
+    (local.set $a (f32x4.mul
+      (f32x4.add (f32x4.convert_i32x4_s (i32x4.shr_s (i32x4.shl ${xo} (i32.const 2)) (i32.const 10))) ${splat(0.5)})
+      ${splat(ANGLE_STEP)}))
+    (local.set $t (f32x4.mul (local.get $a) (local.get $a)))
+    (local.set $sa (f32x4.add (local.get $a) (f32x4.mul (f32x4.mul (local.get $a) (local.get $t)) ${horner('$t', SIN_S)})))
+    (local.set $ca (f32x4.add ${splat(1)} (f32x4.mul (local.get $t) ${horner('$t', [-0.5, ...COS_C])})))
+    (local.set $swap (i32x4.shr_s (local.get $n1) (i32.const 31)))
+    (local.set ${zc} (f32x4.mul (local.get $r)
+      (v128.xor (v128.bitselect (local.get $sa) (local.get $ca) (local.get $swap))
+                (v128.and (v128.xor (local.get $n) (local.get $n1)) ${isplat(0x80000000)}))))
+    (local.set ${zs} (f32x4.mul (local.get $r)
+      (v128.xor (v128.bitselect (local.get $ca) (local.get $sa) (local.get $swap))
+                (v128.and (local.get $n) ${isplat(0x80000000)}))))`;
 }
 
+/** Groups of 4 lanes (blocks) per loop iteration. 2 (interleaved chains) measured no faster than 1 on Zen 5 / Node 20, so 1. */
+const GROUPS = 1;
+const LANES = 4 * GROUPS;
+/** Name of Philox word w (0..3) of group g: $x0..$x3 for group 0, $y0..$y3 for group 1, ... */
+const xv = (g, w) => `$${'xyvw'[g]}${w}`;
+
 function laneSetup(L) {
+  const g = L >> 2;
+  const l = L & 3;
   return `
       ;; lane ${L}: block b of sample jj
       (local.set $a${L} (i32.add (local.get $row) (i32.shl (local.get $b) (i32.const 4))))
       (local.set $f${L} (i32.shl (local.get $b) (i32.const 4)))
-      (local.set $x0 (i32x4.replace_lane ${L} (local.get $x0) (local.get $b)))
-      (local.set $x1 (i32x4.replace_lane ${L} (local.get $x1) (local.get $jj)))
+      (local.set ${xv(g, 0)} (i32x4.replace_lane ${l} (local.get ${xv(g, 0)}) (local.get $b)))
+      (local.set ${xv(g, 1)} (i32x4.replace_lane ${l} (local.get ${xv(g, 1)}) (local.get $jj)))
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
       (if (i32.eq (local.get $b) (local.get $nb))
         (then
@@ -101,22 +137,39 @@ function laneSetup(L) {
           (local.set $row (i32.add (local.get $row) (local.get $rowBytes)))))`;
 }
 
-function philoxRound(r) {
+function philoxRound(r, g) {
   const K0 = 32 * r;
   const K1 = 32 * r + 16;
+  const [x0, x1, x2, x3] = [0, 1, 2, 3].map((w) => xv(g, w));
   return `
-      ;; Philox round ${r}
+      ;; Philox round ${r}, group ${g}
       (local.set $h0 (i8x16.shuffle ${words(1, 3, 5, 7)}
-        (i64x2.extmul_low_i32x4_u (local.get $x0) (local.get $m0))
-        (i64x2.extmul_high_i32x4_u (local.get $x0) (local.get $m0))))
-      (local.set $l0 (i32x4.mul (local.get $x0) (local.get $m0)))
+        (i64x2.extmul_low_i32x4_u (local.get ${x0}) (local.get $m0))
+        (i64x2.extmul_high_i32x4_u (local.get ${x0}) (local.get $m0))))
+      (local.set $l0 (i32x4.mul (local.get ${x0}) (local.get $m0)))
       (local.set $h1 (i8x16.shuffle ${words(1, 3, 5, 7)}
-        (i64x2.extmul_low_i32x4_u (local.get $x2) (local.get $m1))
-        (i64x2.extmul_high_i32x4_u (local.get $x2) (local.get $m1))))
-      (local.set $x0 (v128.xor (v128.xor (local.get $h1) (local.get $x1)) (v128.load offset=${K0} (i32.const 0))))
-      (local.set $x1 (i32x4.mul (local.get $x2) (local.get $m1)))
-      (local.set $x2 (v128.xor (v128.xor (local.get $h0) (local.get $x3)) (v128.load offset=${K1} (i32.const 0))))
-      (local.set $x3 (local.get $l0))`;
+        (i64x2.extmul_low_i32x4_u (local.get ${x2}) (local.get $m1))
+        (i64x2.extmul_high_i32x4_u (local.get ${x2}) (local.get $m1))))
+      (local.set ${x0} (v128.xor (local.get $h1) (v128.xor (local.get ${x1}) (v128.load offset=${K0} (i32.const 0)))))
+      (local.set ${x1} (i32x4.mul (local.get ${x2}) (local.get $m1)))
+      (local.set ${x2} (v128.xor (local.get $h0) (v128.xor (local.get ${x3}) (v128.load offset=${K1} (i32.const 0)))))
+      (local.set ${x3} (local.get $l0))`;
+}
+
+/** Box-Muller of group g and the 4x4 transpose into $z(4g) .. $z(4g+3) (lane L's 4 normals). */
+function groupNormals(g) {
+  const z = (l) => `$z${4 * g + l}`;
+  return `${boxMuller(`(local.get ${xv(g, 0)})`, `(local.get ${xv(g, 1)})`, '$zc0', '$zs0')}
+${boxMuller(`(local.get ${xv(g, 2)})`, `(local.get ${xv(g, 3)})`, '$zc1', '$zs1')}
+      ;; transpose: z_L = (zc0, zs0, zc1, zs1)[L] = the 4 normals of lane L's block
+      (local.set $t0 (i8x16.shuffle ${words(0, 4, 1, 5)} (local.get $zc0) (local.get $zs0)))
+      (local.set $t1 (i8x16.shuffle ${words(2, 6, 3, 7)} (local.get $zc0) (local.get $zs0)))
+      (local.set $t2 (i8x16.shuffle ${words(0, 4, 1, 5)} (local.get $zc1) (local.get $zs1)))
+      (local.set $t3 (i8x16.shuffle ${words(2, 6, 3, 7)} (local.get $zc1) (local.get $zs1)))
+      (local.set ${z(0)} (i8x16.shuffle ${words(0, 1, 4, 5)} (local.get $t0) (local.get $t2)))
+      (local.set ${z(1)} (i8x16.shuffle ${words(2, 3, 6, 7)} (local.get $t0) (local.get $t2)))
+      (local.set ${z(2)} (i8x16.shuffle ${words(0, 1, 4, 5)} (local.get $t1) (local.get $t3)))
+      (local.set ${z(3)} (i8x16.shuffle ${words(2, 3, 6, 7)} (local.get $t1) (local.get $t3)))`;
 }
 
 function storeLane(L) {
@@ -139,16 +192,20 @@ export function buildWat() {
       `    (v128.store offset=${32 * r + 16} (i32.const 0) (i32x4.splat (i32.add (local.get $k1) (i32.const ${(r * W1) >>> 0}))))`,
     );
   }
+  const lanes = Array.from({ length: LANES }, (_, L) => L);
+  const groups = Array.from({ length: GROUPS }, (_, g) => g);
   const rounds = [];
-  for (let r = 0; r < 10; r++) rounds.push(philoxRound(r));
+  for (let r = 0; r < 10; r++) for (const g of groups) rounds.push(philoxRound(r, g));
+  const decl = (names) => names.map((n) => `(local ${n} v128)`).join(' ');
   return `;; GENERATED by packages/core/scripts/gen-noise-wasm.mjs -- do not edit by hand.
-;; Philox4x32-10 + Box-Muller noise kernel of @rs/core (stream layout: src/noise/stream-layout.ts).
+;; Philox4x32-10 + float32 Box-Muller noise kernel of @rs/core (stream layout: src/noise/stream-layout.ts).
 ;; Memory: bytes [0, 320) hold the 10 splatted round keys (k0 at 32r, k1 at 32r+16);
 ;; the caller places base / clip bounds / output elsewhere (see src/noise/wasm-generator.ts).
+;; Each loop iteration computes ${LANES} blocks (${GROUPS} groups of 4 lanes, interleaved for latency).
 (module
   (memory (export "memory") 1)
   ;; fill(out, base, lo, hi, mode, k0, k1, stream, input, j0, rows, dim, scale)
-  ;; Writes rows*dim float32 at byte address out (plus up to 64 bytes of scratch past the end).
+  ;; Writes rows*dim float32 at byte address out (plus up to ${16 * (LANES - 1) + 12} bytes of scratch past the end).
   ;; mode 0: standard normals; 1: base + scale*z; 2: base + scale*z clamped to [lo, hi].
   ;; base / lo / hi must be readable for ceil(dim/4)*4 floats.
   (func (export "fill")
@@ -156,18 +213,20 @@ export function buildWat() {
     (param $k0 i32) (param $k1 i32) (param $stream i32) (param $input i32)
     (param $j0 i32) (param $rows i32) (param $dim i32) (param $scale f32)
     (local $nb i32) (local $groups i32) (local $rowBytes i32) (local $b i32) (local $jj i32) (local $row i32)
-    (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32)
-    (local $f0 i32) (local $f1 i32) (local $f2 i32) (local $f3 i32)
+    ${lanes.map((L) => `(local $a${L} i32)`).join(' ')}
+    ${lanes.map((L) => `(local $f${L} i32)`).join(' ')}
     (local $m0 v128) (local $m1 v128) (local $c2 v128) (local $c3 v128) (local $scalev v128)
-    (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128)
+${groups.map((g) => `    ${decl([0, 1, 2, 3].map((w) => xv(g, w)))}`).join('\n')}
     (local $h0 v128) (local $l0 v128) (local $h1 v128)
-    (local $u v128) (local $k v128) (local $f v128) (local $kf v128) (local $s v128) (local $w v128)
-    (local $r v128) (local $phi v128) (local $t v128) (local $sn v128) (local $cs v128)
+    (local $u v128) (local $ix v128) (local $kf v128) (local $f v128) (local $s v128) (local $z v128)
+    (local $w v128) (local $hf v128) (local $r v128) (local $n v128) (local $n1 v128) (local $a v128)
+    (local $t v128) (local $sa v128) (local $ca v128) (local $swap v128)
+    (local $zc0 v128) (local $zs0 v128) (local $zc1 v128) (local $zs1 v128)
     (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
-    (local $z0 v128) (local $z1 v128) (local $z2 v128) (local $z3 v128) (local $v v128)
+    ${decl(lanes.map((L) => `$z${L}`))} (local $v v128)
 ${keyInit.join('\n')}
     (local.set $nb (i32.shr_u (i32.add (local.get $dim) (i32.const 3)) (i32.const 2)))
-    (local.set $groups (i32.shr_u (i32.add (i32.mul (local.get $rows) (local.get $nb)) (i32.const 3)) (i32.const 2)))
+    (local.set $groups (i32.shr_u (i32.add (i32.mul (local.get $rows) (local.get $nb)) (i32.const ${LANES - 1})) (i32.const ${Math.log2(LANES)})))
     (local.set $rowBytes (i32.shl (local.get $dim) (i32.const 2)))
     (local.set $jj (local.get $j0))
     (local.set $row (local.get $out))
@@ -179,27 +238,16 @@ ${keyInit.join('\n')}
     (block $done
       (br_if $done (i32.eqz (local.get $groups)))
       (loop $group
-${[0, 1, 2, 3].map(laneSetup).join('\n')}
-      (local.set $x2 (local.get $c2))
-      (local.set $x3 (local.get $c3))
+${lanes.map(laneSetup).join('\n')}
+${groups.map((g) => `      (local.set ${xv(g, 2)} (local.get $c2))\n      (local.set ${xv(g, 3)} (local.get $c3))`).join('\n')}
 ${rounds.join('\n')}
-${boxMuller('(local.get $x0)', '(local.get $x1)', '$t0')}
-${boxMuller(`(i8x16.shuffle ${words(2, 3, 2, 3)} (local.get $x0) (local.get $x0))`, `(i8x16.shuffle ${words(2, 3, 2, 3)} (local.get $x1) (local.get $x1))`, '$t1')}
-${boxMuller('(local.get $x2)', '(local.get $x3)', '$t2')}
-${boxMuller(`(i8x16.shuffle ${words(2, 3, 2, 3)} (local.get $x2) (local.get $x2))`, `(i8x16.shuffle ${words(2, 3, 2, 3)} (local.get $x3) (local.get $x3))`, '$t3')}
-      ;; transpose: z_L = the 4 normals of lane L's block
-      (local.set $z0 (i8x16.shuffle ${words(0, 1, 4, 5)} (local.get $t0) (local.get $t2)))
-      (local.set $z1 (i8x16.shuffle ${words(2, 3, 6, 7)} (local.get $t0) (local.get $t2)))
-      (local.set $z2 (i8x16.shuffle ${words(0, 1, 4, 5)} (local.get $t1) (local.get $t3)))
-      (local.set $z3 (i8x16.shuffle ${words(2, 3, 6, 7)} (local.get $t1) (local.get $t3)))
+${groups.map(groupNormals).join('\n')}
+      ;; stores in lane order (a truncated last block's surplus is overwritten by the next row)
       (if (i32.eqz (local.get $mode))
         (then
-          (v128.store (local.get $a0) (local.get $z0))
-          (v128.store (local.get $a1) (local.get $z1))
-          (v128.store (local.get $a2) (local.get $z2))
-          (v128.store (local.get $a3) (local.get $z3)))
+${lanes.map((L) => `          (v128.store (local.get $a${L}) (local.get $z${L}))`).join('\n')})
         (else
-${[0, 1, 2, 3].map(storeLane).join('\n')}))
+${lanes.map(storeLane).join('\n')}))
       (local.set $groups (i32.sub (local.get $groups) (i32.const 1)))
       (br_if $group (local.get $groups))))
   )

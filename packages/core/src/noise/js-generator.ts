@@ -1,6 +1,6 @@
 /**
- * Plain-JS noise generator: reference and fallback. Same binary64 operations
- * as the WASM kernel, hence bitwise-identical float32 output.
+ * Plain-JS noise generator: reference and fallback. Same float32 operations
+ * (emulated with Math.fround) as the WASM kernel, hence bitwise-identical output.
  */
 import { boxMullerPair } from './box-muller.js';
 import {
@@ -119,8 +119,8 @@ function fillNoisyJs(
 }
 
 /**
- * Plain-JavaScript {@link NoiseGenerator} (about 25-30 M normals/s on one
- * core). Reference for the WASM backend and fallback where WebAssembly SIMD is
+ * Plain-JavaScript {@link NoiseGenerator} (about 15 M normals/s on one core:
+ * the float32 emulation costs a Math.fround per operation). Reference for the WASM backend and fallback where WebAssembly SIMD is
  * unavailable.
  *
  * @example

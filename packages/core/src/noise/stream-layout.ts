@@ -1,7 +1,7 @@
 /**
  * Noise stream layout of @rs/core: the contract every backend (JS, WASM, and
- * later WGSL / CUDA) must reproduce bit for bit (or, for GPU backends, to float32
- * rounding).
+ * later WGSL / CUDA) must reproduce bit for bit (or, for GPU backends without
+ * correctly rounded division / sqrt, to a few float32 ulps).
  *
  * Generator: Philox4x32-10 (Salmon, Moraes, Dror & Shaw, "Parallel random
  * numbers: as easy as 1, 2, 3", SC 2011), the counter-based generator used by
@@ -23,45 +23,87 @@
  *
  * Stream ids separate purposes (the callers' table is NOISE_STREAM in
  * src/sampling/noise-streams.ts): 0 certify selection, 1 certify estimation,
- * 2 predict, 3 training augmentation, 4 smoothed gradients.
+ * 2 predict, 3 training augmentation, 4 smoothed gradients. Two more streams
+ * use the raw Philox words, not normals: 5 the per-epoch shuffle of `fit`
+ * (counter (word block, 0, epoch, 5)) and 6 the weight re-initialization of
+ * `reset()` in @rs/onnx (counter (word block, tensor index, 0, 6)).
  *
  * From the block's outputs (x0, x1, x2, x3) come 4 standard normals by
- * Box-Muller in cuRAND's curand_normal4 order:
+ * Box-Muller in cuRAND's curand_normal4 order, evaluated entirely in IEEE
+ * binary32 (float32):
  *
- *     u_k      = x_k * 2^-32 + 2^-33               (exact in f64; u in (0, 1))
- *     r        = sqrt(-2 ln u_0),  z_0 = r cos(2 pi u_1),  z_1 = r sin(2 pi u_1)
- *     r'       = sqrt(-2 ln u_2),  z_2 = r' cos(2 pi u_3), z_3 = r' sin(2 pi u_3)
+ *     u_k   = float32 radius uniform of x_k (below),   v_k = ((x_k >>> 8) + 1/2) 2^-24
+ *     r     = sqrt(-2 ln u_0),  z_0 = r cos(2 pi v_1),  z_1 = r sin(2 pi v_1)
+ *     r'    = sqrt(-2 ln u_2),  z_2 = r' cos(2 pi v_3), z_3 = r' sin(2 pi v_3)
  *
- * and feature 4b + k of the vector is float32(z_k). The last block of a vector
- * is truncated when dim is not a multiple of 4 (its surplus normals are
+ * and feature 4b + k of the vector is z_k. The last block of a vector is
+ * truncated when dim is not a multiple of 4 (its surplus normals are
  * discarded; they are never shifted into the next vector). A noise vector
  * therefore depends only on (seed, stream, input index, sample index, feature),
  * never on batch size, input order, process split or backend.
  *
- * Exact arithmetic of the reference (what the JS and WASM backends both do, in
- * IEEE binary64, no fused multiply-add, so their float32 outputs are bitwise
- * identical). ln u uses the musl/fdlibm argument reduction and an atanh series:
+ * Exact arithmetic (what the JS and WASM backends both do). Every operation
+ * below is one correctly rounded float32 operation (round to nearest even), in
+ * exactly this order, with no fused multiply-add; fl(.) marks the roundings.
+ * The WASM kernel uses f32x4 lanes; the JS reference emulates each step with
+ * Math.fround. Both give bitwise-identical output. Float32 everywhere also makes
+ * a GPU (WGSL / CUDA) port straightforward: the same operations in f32 agree
+ * to within a few float32 ulps even where the GPU's division, sqrt or rounding
+ * are not correctly rounded, and exactly where they are.
  *
- *     ix = bits(u); t = ix - 0x3FE6955500000000; k = t >> 52 (arithmetic)
- *     z = from_bits(ix - (k << 52))        (z in [0.70573, 1.41146), u = z 2^k)
- *     f = z - 1; s = f / (2 + f); w = s s
- *     ln u = k ln2 + ((s + s) + s (w (L1 + w (L2 + ... + w L8))))
- *     with L_n = 2 / (2n + 1), ln2 = 0.6931471805599453 (Math.LN2)
+ * 1. Radius uniform, exact terms and one rounding, capped below 1:
  *
- * The angle uses phi = (u_odd - 0.5) pi in (-pi/2, pi/2) so that
- * 2 pi u_odd = 2 phi + pi, with Taylor polynomials (t = phi^2)
+ *     u = fl(f32(x >>> 8) * 2^-24 + (f32(x & 255) + 0.5) * 2^-32)
+ *     u = (1 - 2^-24) < u ? (1 - 2^-24) : u        (f32x4.pmin; bits 0x3F7FFFFF)
  *
- *     S = phi + (phi t) (S1 + t (S2 + ... + t S8)),  S_n = (-1)^n / (2n+1)!
- *     C = 1 + t (C1 + t (C2 + ... + t C9)),          C_n = (-1)^n / (2n)!
- *     cos(2 pi u) = 2 S^2 - 1,  sin(2 pi u) = -2 S C
+ *    so u is the float32 nearest to (x + 1/2) 2^-32 (capped), in [2^-33,
+ *    1 - 2^-24]: never 0 or 1, ln u never -Infinity. The radius keeps the full
+ *    32-bit resolution where it matters (small u): the largest |z| is
+ *    sqrt(-2 ln 2^-33) = 6.764 (P(|Z| > 6.764) = 1.3e-11), the same tail
+ *    truncation as a 32-bit uniform. Near u = 1 the float32 grid (spacing
+ *    2^-24) quantizes r below ~1e-3: the smallest r is sqrt(2^-23) = 3.5e-4,
+ *    with probability 1.5 2^-24 (the cap absorbs the top half-step). The angle
+ *    uses the top 24 bits of x_odd (2^24 equally spaced angles, exact).
  *
- * z_even = r (((S S) 2) - 1), z_odd = r ((S C) (-2)); r = sqrt(ln u * -2);
- * phi = ((x_odd 2^-32 + 2^-33) - 0.5) pi with pi = Math.PI. Every constant is
- * the correctly rounded double of the written fraction (e.g. 2/3, -1/5040).
- * Deviation from the Math.log / Math.cos / Math.sin formula: < 1e-11 max(1, r)
- * in binary64; after float32 rounding the two agree exactly except in rare
- * rounding-boundary cases, which differ by one float32 ulp (tested), so a GPU
- * backend using native log / sin / cos agrees to within float32 rounding.
+ * 2. ln u (musl / fdlibm logf, error < 1 float32 ulp), with i32 bit operations:
+ *
+ *     ix = bits(u) - 0x3F3504F3;  k = ix >> 23 (arithmetic)
+ *     f  = from_bits((ix & 0x007FFFFF) + 0x3F3504F3) - 1     (exact; u = 2^k (1 + f))
+ *     s  = f / (2 + f);  z = s s;  w = z z
+ *     R  = z (LG1 + w LG3) + w (LG2 + w LG4)                 (the sum: t2 + t1)
+ *     hf = (0.5 f) f
+ *     ln u = ((((s (hf + R)) + k LN2_LO) - hf) + f) + k LN2_HI
+ *
+ *    LG1 = 0x3F2AAAAA (0.666666627), LG2 = 0x3ECCCE13 (0.400009722),
+ *    LG3 = 0x3E91E9EE (0.284987867), LG4 = 0x3E789E26 (0.242790788);
+ *    LN2_HI = 0x3F317180 (0.693138123; k LN2_HI is exact), LN2_LO = 0x3717F7D1
+ *    (9.05800061e-6); k is converted to float32 exactly.
+ *
+ * 3. r = sqrt(ln u * -2)   (float32 sqrt, correctly rounded)
+ *
+ * 4. Angle 2 pi v = q pi/2 + a, with i32 operations on x = x_odd:
+ *
+ *     n = x + 0x20000000 (mod 2^32);  q = n >>> 30 (quadrant)
+ *     a = (f32((x << 2) >> 10) + 0.5) * STEP     ((x << 2) >> 10 is a signed
+ *         22-bit integer s; s + 0.5 is exact; |a| < pi/4)
+ *     STEP = float32(pi) 2^-23 = 0x34C90FDB (2 pi / 2^24 rounded)
+ *     t = a a
+ *     sin a ~ Sa = a + (a t) (S1 + t (S2 + t S3))
+ *     cos a ~ Ca = 1 + t (-0.5 + t (C1 + t (C2 + t C3)))
+ *     S1 = 0xBE2AAAA3 (-0.166666552), S2 = 0x3C08839E (0.00833216123),
+ *     S3 = 0xB94CA1F9 (-1.95152956e-4); C1 = 0x3D2AAAA5 (0.0416666456),
+ *     C2 = 0xBAB6061A (-0.00138873165), C3 = 0x37CCF5CE (2.44331568e-5)
+ *     (the Cephes sinf / cosf coefficients, rounded to float32).
+ *     cos 2 pi v = (q odd ? Sa : Ca), negated when q is 1 or 2 (sign bit of n ^ (n << 1))
+ *     sin 2 pi v = (q odd ? Ca : Sa), negated when q is 2 or 3 (sign bit of n)
+ *
+ * 5. z_even = r * cos 2 pi v,  z_odd = r * sin 2 pi v   (one rounding each).
+ *
+ * Accuracy against Math.log / Math.cos / Math.sin in binary64 on the same
+ * uniforms (u, v): ln u < 0.83 ulp; sin / cos < 1.96 ulp (exhaustive over all
+ * 2^24 angles; relative everywhere, the quadrant reduction has no absolute
+ * error term near zeros); z < 3.4 float32 ulps, i.e. < 2.7e-7 relative
+ * (tested < 4 ulps / 3e-7 in test/noise/accuracy.test.ts).
  */
 
 /** Philox4x32 round multiplier for counter word 0. @example PHILOX_M0 === 0xd2511f53 */

@@ -1,14 +1,19 @@
 // Shared helpers of the noise tests (not part of the library).
 import type { NoiseRequest } from '../../src/noise/index.js';
+import { angleUniformFromU32, uniformFromU32 } from '../../src/noise/box-muller.js';
 
 export function req(partial: Partial<NoiseRequest> = {}): NoiseRequest {
   return { seed: 0x0123456789abcdefn, stream: 1, inputIndex: 0, sampleStart: 0, sampleCount: 1, dim: 16, ...partial };
 }
 
-/** Box-Muller with Math.log / Math.cos / Math.sin in binary64 (the "textbook" formula). */
+/**
+ * Box-Muller with Math.log / Math.cos / Math.sin in binary64 on the same uniforms as the
+ * float32 kernel: u_even = the float32 radius uniform (uniformFromU32), u_odd = the 24-bit
+ * angle uniform ((x >>> 8) + 1/2) 2^-24 (exact).
+ */
 export function mathBoxMuller(xEven: number, xOdd: number): [number, number] {
-  const u0 = xEven * 2 ** -32 + 2 ** -33;
-  const u1 = xOdd * 2 ** -32 + 2 ** -33;
+  const u0 = uniformFromU32(xEven);
+  const u1 = angleUniformFromU32(xOdd);
   const r = Math.sqrt(-2 * Math.log(u0));
   return [r * Math.cos(2 * Math.PI * u1), r * Math.sin(2 * Math.PI * u1)];
 }
