@@ -5,8 +5,9 @@
  *
  * Usage: node tools/bench/dist/certify-onnx.js [--n 10000] [--batch 1000] [--images 20] [--threads 2]
  */
-import { pathToFileURL } from 'node:url';
-import { artCertifyReference, readFmnistCnn } from '@rs/fixtures';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { artCertifyReference, FMNIST_CNN_DIR, readFmnistCnn } from '@rs/fixtures';
 import { OnnxClassifier, OnnxRandomizedSmoothing } from '@rs/onnx';
 import { readNpy } from '@rs/onnx-graph';
 import { arg, median } from './util.js';
@@ -44,16 +45,45 @@ export async function runCertifyOnnxBench(): Promise<void> {
   const certifyRate = samples / seconds;
   const rssMb = process.resourceUsage().maxRSS / 1024;
 
+  const torchRef = runTorchReference(n, batch, arg('ref-images', 5), threads);
+
   console.log(`certify benchmark: fixture CNN, ${images} images, n0 100, n ${n}, batch ${batch}, ${threads} ORT threads, noise ${rs.smoothing.noiseGenerator}, Node ${process.version}`);
   console.table({
     'raw ONNX Runtime (this run)': { 'samples/s': Math.round(rawRate), 's/image': '-', 'peak RSS MB': '-' },
     '@rs/onnx certify (this run)': { 'samples/s': Math.round(certifyRate), 's/image': (seconds / images).toFixed(3), 'peak RSS MB': Math.round(rssMb) },
     [`${art.impl} certify (recorded)`]: { 'samples/s': Math.round(art.samples_per_s), 's/image': art.sec_per_image.toFixed(3), 'peak RSS MB': Math.round(art.peak_rss_mb) },
+    ...(torchRef
+      ? {
+          [`${torchRef.impl} (this run, ${torchRef.images} images)`]: { 'samples/s': Math.round(torchRef.samples_per_s), 's/image': torchRef.sec_per_image.toFixed(3), 'peak RSS MB': Math.round(torchRef.peak_rss_mb) },
+          '  its raw forward (this run)': { 'samples/s': Math.round(torchRef.raw_samples_per_s), 's/image': '-', 'peak RSS MB': '-' },
+        }
+      : {}),
   });
+  if (!torchRef) console.log('PyTorch reference skipped: /usr/bin/python3 with torch and onnx not found (apt-get install python3-torch python3-onnx)');
+  else console.log(`certify / PyTorch reference loop (this run): ${(certifyRate / torchRef.samples_per_s).toFixed(1)}x; the reference's own certify / raw forward: ${(torchRef.samples_per_s / torchRef.raw_samples_per_s).toFixed(2)}x`);
   console.log(`certify / raw ONNX Runtime: ${(certifyRate / rawRate).toFixed(2)}x (goal >= 0.8x)`);
   console.log(`certify / ART: ${(certifyRate / art.samples_per_s).toFixed(1)}x (goal >= 5x; ART's figure was recorded on this machine kind, not in this run)`);
   const agree = result.prediction.reduce((s, p, i) => s + (p === art.pred[i] ? 1 : 0), 0);
   console.log(`predictions equal to ART's: ${agree}/${images}`);
+}
+
+/** Runs tools/bench/reference/torch_certify.py (Debian's PyTorch) when available. */
+function runTorchReference(n: number, batch: number, images: number, threads: number) {
+  const python = '/usr/bin/python3';
+  const probe = spawnSync(python, ['-c', 'import torch, onnx'], { encoding: 'utf8' });
+  if (probe.status !== 0) return undefined;
+  const script = fileURLToPath(new URL('../reference/torch_certify.py', import.meta.url));
+  const run = spawnSync(
+    python,
+    [script, `${FMNIST_CNN_DIR}/model.onnx`, `${FMNIST_CNN_DIR}/x.npy`, '--n', String(n), '--batch', String(batch), '--images', String(images), '--threads', String(threads)],
+    { encoding: 'utf8', maxBuffer: 1 << 20 },
+  );
+  if (run.status !== 0) {
+    console.log(`PyTorch reference failed: ${run.stderr.trim().split('\n').at(-1)}`);
+    return undefined;
+  }
+  const result = JSON.parse(run.stdout) as { impl: string; samples_per_s: number; raw_samples_per_s: number; sec_per_image: number; peak_rss_mb: number };
+  return { ...result, images };
 }
 
 const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
