@@ -39,6 +39,26 @@ describe('bad input to the ONNX backend gets a clear error', () => {
     await expect(OnnxClassifier.create({ model: f.model, inputShape: [1, 32, 32] })).rejects.toThrow(/'inputShape' \[1, 32, 32\] does not match the model's input 'input' \[batch, 1, 28, 28\]/);
   });
 
+  it('an op outside the differentiable set: runs forward, declares no gradients, names the op and node', async () => {
+    const b = new GraphBuilder({ opset: 13 });
+    b.input('x', 'float32', ['batch', 3]);
+    const w = b.initializer('w', new Float32Array([1, 0, 0, 1, 1, 1]), [3, 2]);
+    const h = b.node('MatMul', ['x', w]);
+    const y = b.node('Erf', [h], {}, { name: 'my_erf' });
+    b.output(y, 'float32', ['batch', 2]);
+    const bytes = b.toBytes();
+    const rs = await OnnxRandomizedSmoothing.create({ model: bytes, scale: 0.5, seed: 1 });
+    expect(rs.capabilities.gradients).toBe(false);
+    expect(rs.capabilities.training).toBe(false);
+    expect(rs.capabilityNotes.gradients).toMatch(/Erf.*my_erf/);
+    const { prediction } = await rs.certify(new Float32Array([2, -1, 0]), { n: 200 });
+    expect(prediction[0]).toBe(0);
+    await expect(rs.lossGradient(new Float32Array([1, 2, 3]), [0])).rejects.toThrow(/'gradients' capability.*Erf.*my_erf/);
+    await expect(rs.fit(new Float32Array([1, 2, 3]), [0])).rejects.toThrow(/'training' capability.*Erf/);
+    await rs.dispose();
+    await expect(OnnxClassifier.create({ model: bytes, requireGradients: true })).rejects.toThrow(/cannot be differentiated: .*Erf.*my_erf/);
+  });
+
   it('NaN inputs and wrong input lengths', async () => {
     const rs = await OnnxRandomizedSmoothing.create({ model: f.model, scale: 0.25, seed: 1 });
     const x = f.x.slice(0, 784);
