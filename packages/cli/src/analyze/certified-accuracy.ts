@@ -1,0 +1,113 @@
+import type { ResultRow } from '../io/tsv.js';
+
+/**
+ * A results table to analyze, with its legend name.
+ *
+ * @example
+ * const t: NamedTable = { name: 'a.tsv', kind: 'certify', rows: parseResultsTsv(text, 'a.tsv').rows };
+ */
+export interface NamedTable {
+  name: string;
+  kind: 'certify' | 'predict';
+  rows: ResultRow[];
+}
+
+/**
+ * The analysis of one results file.
+ *
+ * @example
+ * const { acr, approximate } = analyzeTables(tables, opts).tables[0]!;
+ */
+export interface TableAnalysis {
+  name: string;
+  kind: 'certify' | 'predict';
+  /** Rows in the file. */
+  count: number;
+  /** Fraction of rows with correct = 1 (the smoothed classifier's clean accuracy). */
+  accuracy: number;
+  /** Fraction of rows with predict = -1. */
+  abstainRate: number;
+  /** Average certified radius: mean over rows of (correct ? radius : 0). Certify files only. */
+  acr: number | null;
+  /** Approximate certified accuracy at each radius: mean of (correct and radius >= r). */
+  approximate: number[] | null;
+  /** Cohen et al.'s high-probability certified accuracy at each radius (clamped at 0). */
+  highProb: number[] | null;
+}
+
+/**
+ * The analysis of several files on one radius grid.
+ *
+ * @example
+ * const a: Analysis = analyzeTables(tables, { radii: [0, 0.5], alpha: 0.001, rho: 0.001 });
+ */
+export interface Analysis {
+  radii: number[];
+  /** Failure probability of each certificate (in the high-probability bound). */
+  alpha: number;
+  /** The high-probability bound holds with probability 1 - rho. */
+  rho: number;
+  tables: TableAnalysis[];
+}
+
+/**
+ * Approximate certified accuracy at radius r (Cohen et al.'s `ApproximateAccuracy`): the fraction
+ * of rows that are correct with radius >= r.
+ *
+ * @example
+ * approximateCertifiedAccuracy(rows, 0.5); // 0.4
+ */
+export function approximateCertifiedAccuracy(rows: readonly ResultRow[], r: number): number {
+  if (rows.length === 0) return 0;
+  let hits = 0;
+  for (const row of rows) if (row.correct === 1 && (row.radius ?? 0) >= r) hits++;
+  return hits / rows.length;
+}
+
+/**
+ * Cohen et al.'s `HighProbAccuracy`: a lower bound on the certified accuracy at radius r that holds
+ * with probability 1 - rho over the certification randomness, given that each certificate is wrong
+ * with probability at most alpha: `mean - alpha - sqrt(alpha (1 - alpha) ln(1/rho) / m) - ln(1/rho) / (3 m)`
+ * for m rows (Bernstein's inequality), clamped at 0.
+ *
+ * @example
+ * highProbabilityCertifiedAccuracy(rows, 0.5, 0.001, 0.001);
+ */
+export function highProbabilityCertifiedAccuracy(rows: readonly ResultRow[], r: number, alpha: number, rho: number): number {
+  const m = rows.length;
+  if (m === 0) return 0;
+  const mean = approximateCertifiedAccuracy(rows, r);
+  const log = Math.log(1 / rho);
+  return Math.max(0, mean - alpha - Math.sqrt((alpha * (1 - alpha) * log) / m) - log / (3 * m));
+}
+
+/**
+ * Analyzes results tables: accuracy, abstain rate, average certified radius, and approximate and
+ * high-probability certified accuracy at each radius (certify tables; predict tables get accuracy
+ * and abstain rate only).
+ *
+ * @example
+ * const a = analyzeTables([{ name: 'sigma 0.25', kind: 'certify', rows }], { radii: [0, 0.25, 0.5], alpha: 0.001, rho: 0.001 });
+ */
+export function analyzeTables(tables: NamedTable[], o: { radii: number[]; alpha: number; rho: number }): Analysis {
+  return {
+    radii: o.radii,
+    alpha: o.alpha,
+    rho: o.rho,
+    tables: tables.map((t) => {
+      const m = t.rows.length;
+      const mean = (f: (r: ResultRow) => number) => (m === 0 ? 0 : t.rows.reduce((s, r) => s + f(r), 0) / m);
+      const certify = t.kind === 'certify';
+      return {
+        name: t.name,
+        kind: t.kind,
+        count: m,
+        accuracy: mean((r) => r.correct),
+        abstainRate: mean((r) => (r.predict === -1 ? 1 : 0)),
+        acr: certify ? mean((r) => (r.correct === 1 ? (r.radius ?? 0) : 0)) : null,
+        approximate: certify ? o.radii.map((r) => approximateCertifiedAccuracy(t.rows, r)) : null,
+        highProb: certify ? o.radii.map((r) => highProbabilityCertifiedAccuracy(t.rows, r, o.alpha, o.rho)) : null,
+      };
+    }),
+  };
+}

@@ -1,0 +1,34 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The folder of the bundled default model and images (packages/cli/assets).
+ *
+ * @example
+ * readdirSync(ASSETS_DIR); // ['README.md', 'model.onnx', 'x.npy', 'y.npy', ...]
+ */
+export const ASSETS_DIR = fileURLToPath(new URL('../assets/', import.meta.url));
+
+/**
+ * The bundled default: a small CNN this project trained with `rsmooth train` (see assets/README.md)
+ * and Fashion-MNIST test images with their labels, used when certify/predict get neither --model
+ * nor --data, and by `rsmooth demo`.
+ *
+ * @example
+ * const { model, data, labels, sigma } = bundledDefault();
+ */
+export function bundledDefault(): { model: string; data: string; labels: string; sigma: number; n: number; clip: [number, number] } {
+  const model = `${ASSETS_DIR}model.onnx`;
+  if (!existsSync(model)) throw new Error(`the bundled default model is missing: ${model}`);
+  return { model, data: `${ASSETS_DIR}x.npy`, labels: `${ASSETS_DIR}y.npy`, sigma: 0.25, n: 10_000, clip: [0, 1] };
+}
+
+/**
+ * This package's version (from its package.json).
+ *
+ * @example
+ * console.log(`rsmooth ${cliVersion()}`);
+ */
+export function cliVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}

@@ -1,0 +1,101 @@
+import { writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { z } from 'zod';
+import { formatOptions, numberFlag, parseCommandArgs, type OptionSpec } from '../cli/args.js';
+import { analyzeTables, type NamedTable } from '../analyze/certified-accuracy.js';
+import { formatAnalysis } from '../analyze/format.js';
+import { parseRadii } from '../analyze/radii.js';
+import { CliError } from '../errors.js';
+import { readResults } from '../io/read-results.js';
+import { writePlot } from '../plot/write-plot.js';
+import type { Command } from './command.js';
+
+const OPTIONS: OptionSpec = {
+  radii: { type: 'string', help: 'radius grid start:stop:step (stop included) or a list a,b,c (default 0:2:0.25)', arg: 'SPEC' },
+  format: { type: 'string', help: 'md (default), csv or latex', arg: 'md|csv|latex' },
+  names: { type: 'string', help: 'comma-separated legend names, one per file (default: file names)', arg: 'A,B' },
+  alpha: { type: 'string', help: "alpha of the high-probability bound (default: the files' alpha from their logs, else 0.001)", arg: 'A' },
+  rho: { type: 'string', help: 'the high-probability bound holds with probability 1 - rho (default 0.001)', arg: 'R' },
+  plot: { type: 'string', help: 'write certified accuracy vs radius: .svg, or .png (needs ImageMagick convert)', arg: 'PATH' },
+  title: { type: 'string', help: 'plot title', arg: 'TEXT' },
+  out: { type: 'string', help: 'write the table to a file instead of stdout', arg: 'PATH' },
+  help: { type: 'boolean', short: 'h', help: 'print this help' },
+};
+
+const schema = z
+  .object({
+    radii: z.string().default('0:2:0.25'),
+    format: z.enum(['md', 'csv', 'latex'], { error: "must be 'md', 'csv' or 'latex'" }).default('md'),
+    names: z.string().optional(),
+    alpha: numberFlag('in (0, 0.5)', (v) => v > 0 && v < 0.5).optional(),
+    rho: numberFlag('in (0, 1)', (v) => v > 0 && v < 1).default(0.001),
+    plot: z
+      .string()
+      .refine((s) => /\.(svg|png)$/i.test(s), { error: 'must end in .svg or .png' })
+      .optional(),
+    title: z.string().optional(),
+    out: z.string().optional(),
+    help: z.boolean().default(false),
+  })
+  .strict();
+
+/**
+ * `rsmooth analyze`: certified accuracy at each radius, average certified radius, abstain rate and
+ * Cohen et al.'s high-probability variant of one or more results files, as md/csv/latex; optional
+ * SVG/PNG plot.
+ *
+ * @example
+ * process.exitCode = await analyzeCommand.run(['results.tsv', '--radii', '0:1:0.25', '--plot', 'curve.svg']);
+ */
+export const analyzeCommand: Command = {
+  name: 'analyze',
+  summary: 'certified accuracy vs radius, ACR, abstain rate (table and plot) of results files',
+  usage: () => `Usage: rsmooth analyze results.tsv [more.tsv ...] [--radii 0:2:0.25] [--format md|csv|latex] [--plot curve.svg]
+
+Reads certify (or predict) TSV files (this tool's or Cohen et al.'s) and prints, per file:
+  accuracy   fraction of rows with correct = 1
+  abstain    fraction of rows with predict = -1
+  ACR        average certified radius: mean of (correct ? radius : 0)
+  r = x      approximate certified accuracy: fraction of rows with correct = 1 and radius >= x
+and the high-probability certified accuracy of Cohen et al.'s analyze.py (HighProbAccuracy):
+  mean - alpha - sqrt(alpha (1 - alpha) ln(1/rho) / m) - ln(1/rho) / (3 m), clamped at 0, for m rows.
+A last line without its newline (an interrupted write) is ignored, with a warning.
+
+Options:
+${formatOptions(OPTIONS)}`,
+  async run(argv) {
+    const { values, positionals } = parseCommandArgs('analyze', argv, OPTIONS, schema, { positionals: true });
+    if (values.help) {
+      process.stdout.write(`${analyzeCommand.usage()}\n`);
+      return 0;
+    }
+    if (positionals.length === 0) throw new CliError(`rsmooth analyze: give at least one results file (see 'rsmooth analyze --help')`);
+    let radii: number[];
+    try {
+      radii = parseRadii(values.radii);
+    } catch (err) {
+      throw new CliError(`rsmooth analyze: --radii: ${(err as Error).message}`);
+    }
+    const names = values.names?.split(',');
+    if (names && names.length !== positionals.length) throw new CliError(`rsmooth analyze: --names has ${names.length} names for ${positionals.length} files`);
+    const alphas = new Set<number>();
+    const tables: NamedTable[] = positionals.map((path, i) => {
+      const { table, log } = readResults(path, { warn: (s) => process.stderr.write(`rsmooth analyze: ${s}`) });
+      if (log) alphas.add(log.settings.alpha);
+      return { name: names?.[i] ?? basename(path), kind: table.kind, rows: table.rows };
+    });
+    if (values.alpha === undefined && alphas.size > 1) throw new CliError(`rsmooth analyze: the files were made with different alphas (${[...alphas].join(', ')}); pass --alpha for the high-probability bound`);
+    const alpha = values.alpha ?? [...alphas][0] ?? 0.001;
+    const analysis = analyzeTables(tables, { radii, alpha, rho: values.rho });
+    const text = `${formatAnalysis(analysis, values.format)}\n`;
+    if (values.out) writeFileSync(values.out, text);
+    else process.stdout.write(text);
+    if (values.plot) {
+      const certify = tables.filter((t) => t.kind === 'certify');
+      if (certify.length === 0) throw new CliError('rsmooth analyze: --plot needs at least one certify file (predict files have no radii)');
+      writePlot(values.plot, certify, { maxRadius: radii[radii.length - 1]! > 0 ? radii[radii.length - 1]! : 1, title: values.title });
+      process.stderr.write(`rsmooth analyze: plot written to ${values.plot}\n`);
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,15 @@
+/**
+ * A subcommand of `rsmooth`.
+ *
+ * @example
+ * const hello: Command = { name: 'hello', summary: 'says hello', usage: () => 'Usage: rsmooth hello', run: async () => 0 };
+ */
+export interface Command {
+  name: string;
+  /** One line for `rsmooth --help`. */
+  summary: string;
+  /** Full help text for `rsmooth <name> --help`. */
+  usage(): string;
+  /** Runs with the arguments after the command name; resolves to the exit status. */
+  run(argv: string[]): Promise<number>;
+}

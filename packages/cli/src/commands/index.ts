@@ -1,0 +1,15 @@
+import { analyzeCommand } from './analyze.js';
+import { certifyCommand } from './certify.js';
+import type { Command } from './command.js';
+import { demoCommand } from './demo.js';
+import { mergeCommand } from './merge.js';
+import { predictCommand } from './predict.js';
+import { trainCommand } from './train.js';
+
+/**
+ * Every `rsmooth` subcommand, in help order.
+ *
+ * @example
+ * const cmd = COMMANDS.find((c) => c.name === 'certify');
+ */
+export const COMMANDS: readonly Command[] = [certifyCommand, predictCommand, trainCommand, analyzeCommand, mergeCommand, demoCommand];

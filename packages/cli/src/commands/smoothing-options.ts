@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { clipFlag, intFlag, numberFlag, seedFlag, shardFlag, type OptionSpec } from '../cli/args.js';
+
+/**
+ * Flags shared by `certify` and `predict`.
+ *
+ * @example
+ * console.log(formatOptions(SMOOTHING_RUN_OPTIONS));
+ */
+export const SMOOTHING_RUN_OPTIONS: OptionSpec = {
+  model: { type: 'string', help: 'model file (.onnx for the onnx backend); omit with --data for the bundled default', arg: 'PATH' },
+  backend: { type: 'string', help: "model backend (default 'onnx')", arg: 'NAME' },
+  device: { type: 'string', help: 'cpu (default) or gpu', arg: 'cpu|gpu' },
+  threads: { type: 'string', help: 'intra-op threads of the backend (default: all cores)', arg: 'N' },
+  data: { type: 'string', help: ".npy, IDX (.gz too) or 'fashion-mnist'", arg: 'PATH|NAME' },
+  labels: { type: 'string', help: 'labels (.npy or IDX); a named data set brings its own', arg: 'PATH' },
+  split: { type: 'string', help: "split of a named data set: test (default) or train", arg: 'test|train' },
+  'scale-uint8': { type: 'boolean', help: 'divide uint8 data by 255 (to [0, 1])' },
+  clip: { type: 'string', help: 'valid input domain, e.g. 0:1 (inputs outside are rejected)', arg: 'MIN:MAX' },
+  sigma: { type: 'string', help: 'noise standard deviation (required, except for the bundled default: 0.25)', arg: 'S' },
+  n: { type: 'string', help: 'Monte Carlo samples per input (default 100000; 10000 for the bundled default)', arg: 'N' },
+  alpha: { type: 'string', help: 'failure probability (default 0.001)', arg: 'A' },
+  batch: { type: 'string', help: 'noisy samples per model call (default 1000)', arg: 'B' },
+  seed: { type: 'string', help: 'noise seed (default 0); noise of input i comes from (seed, i)', arg: 'K' },
+  skip: { type: 'string', help: 'take every k-th input: dataset indices 0, k, 2k, ... (default 1)', arg: 'k' },
+  max: { type: 'string', help: 'at most m inputs (counted after --skip)', arg: 'm' },
+  shard: { type: 'string', help: 'this process does shard i of N (0-based): positions p with p mod N = i', arg: 'i/N' },
+  group: { type: 'string', help: 'inputs per library call (default 1: rows stream out one by one)', arg: 'G' },
+  out: { type: 'string', help: 'results TSV (appended, resumable); omit to print rows to stdout', arg: 'PATH' },
+  log: { type: 'string', help: 'JSON Lines provenance log (default OUT.jsonl)', arg: 'PATH' },
+  quiet: { type: 'boolean', short: 'q', help: 'no progress on stderr' },
+  help: { type: 'boolean', short: 'h', help: 'print this help' },
+};
+
+const positive = (v: number) => v > 0;
+
+/**
+ * zod schema of the shared flags (values arrive as strings from parseArgs).
+ *
+ * @example
+ * const schema = z.object({ ...smoothingRunShape, n0: intFlag(1).default(100) }).strict();
+ */
+export const smoothingRunShape = {
+  model: z.string().min(1).optional(),
+  backend: z.string().min(1).default('onnx'),
+  device: z.enum(['cpu', 'gpu'], { error: "must be 'cpu' or 'gpu'" }).default('cpu'),
+  threads: intFlag(1, 1024).optional(),
+  data: z.string().min(1).optional(),
+  labels: z.string().min(1).optional(),
+  split: z.enum(['test', 'train'], { error: "must be 'test' or 'train'" }).default('test'),
+  'scale-uint8': z.boolean().default(false),
+  clip: clipFlag.optional(),
+  sigma: numberFlag('a number > 0', positive).optional(),
+  n: intFlag(1).optional(),
+  alpha: numberFlag('in (0, 0.5)', (v) => v > 0 && v < 0.5).default(0.001),
+  batch: intFlag(1).default(1000),
+  seed: seedFlag.default('0'),
+  skip: intFlag(1).default(1),
+  max: intFlag(1).optional(),
+  shard: shardFlag.optional(),
+  group: intFlag(1, 10_000).default(1),
+  out: z.string().min(1).optional(),
+  log: z.string().min(1).optional(),
+  quiet: z.boolean().default(false),
+  help: z.boolean().default(false),
+};
+
+/**
+ * The shared flags, parsed.
+ *
+ * @example
+ * const f: SmoothingRunFlags = parseCommandArgs('predict', argv, SMOOTHING_RUN_OPTIONS, schema).values;
+ */
+export type SmoothingRunFlags = z.output<z.ZodObject<typeof smoothingRunShape>>;

@@ -1,0 +1,181 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { FASHION_MNIST_INSTALL_HINT, hasFashionMnist, loadFashionMnist, parseIdx } from '@rs/datasets';
+import { readNpy } from '@rs/onnx-graph';
+import { CliError } from '../errors.js';
+
+/**
+ * Inputs and (optionally) labels, flat, with where they came from.
+ *
+ * @example
+ * const { x, labels, count } = loadData({ data: 'x.npy', labels: 'y.npy', split: 'test', scaleUint8: false });
+ */
+export interface LoadedData {
+  /** `count * perInput` values, float32. */
+  x: Float32Array;
+  /** Per-input shape as stored (e.g. [28, 28] for IDX images, [1, 28, 28] for a 4-d .npy). */
+  shape: number[];
+  count: number;
+  labels?: Int32Array | undefined;
+  /** `fashion-mnist:test`, or the path given. */
+  source: string;
+  labelsSource?: string | undefined;
+  /** SHA-256 of the float32 input bytes and of the int32 labels: the data's identity in settings. */
+  sha256: string;
+  labelsSha256?: string | undefined;
+}
+
+/**
+ * How to read `--data` / `--labels`.
+ *
+ * @example
+ * loadData({ data: 'train-images-idx3-ubyte.gz', labels: 'train-labels-idx1-ubyte.gz', split: 'train', scaleUint8: true });
+ */
+export interface LoadDataOptions {
+  /** A path (.npy, IDX, IDX .gz) or the name `fashion-mnist`. */
+  data: string;
+  labels?: string | undefined;
+  split: 'train' | 'test';
+  /** Divide uint8 data by 255. */
+  scaleUint8: boolean;
+  /** Directory of the Fashion-MNIST IDX files (tests point it elsewhere). */
+  fashionMnistDir?: string | undefined;
+}
+
+/**
+ * The named data sets `--data` accepts.
+ *
+ * @example
+ * NAMED_DATASETS.includes('fashion-mnist'); // true
+ */
+export const NAMED_DATASETS = ['fashion-mnist'] as const;
+
+/**
+ * Loads `--data` and `--labels`: `.npy` (float32/float64 as is; uint8 as is, or / 255 with
+ * `scaleUint8`), IDX (`.gz` too), or `fashion-mnist` (Debian's dataset-fashion-mnist files, pixels
+ * scaled to [0, 1], labels included; `split` picks train or test). Errors are {@link CliError}s.
+ *
+ * @example
+ * const d = loadData({ data: 'fashion-mnist', split: 'test', scaleUint8: true }); // d.count 10000, d.labels
+ */
+export function loadData(o: LoadDataOptions): LoadedData {
+  let x: Float32Array;
+  let shape: number[];
+  let count: number;
+  let labels: Int32Array | undefined;
+  let source: string;
+  let labelsSource: string | undefined;
+  if ((NAMED_DATASETS as readonly string[]).includes(o.data)) {
+    const dir = o.fashionMnistDir ?? process.env.RSMOOTH_FASHION_MNIST_DIR;
+    if (!hasFashionMnist(dir)) throw new CliError(`the data set 'fashion-mnist' is not installed${dir ? ` in ${dir}` : ''}: ${FASHION_MNIST_INSTALL_HINT}`);
+    const d = loadFashionMnist({ split: o.split, ...(dir ? { dir } : {}) });
+    x = d.x;
+    shape = [...d.inputShape];
+    count = d.count;
+    labels = d.y;
+    source = `fashion-mnist:${o.split}`;
+    labelsSource = source;
+  } else {
+    const arr = readArray(o.data, 'data');
+    if (arr.shape.length < 2) throw new CliError(`--data ${o.data}: expected an array of inputs [count, ...input shape], got shape [${arr.shape.join(', ')}]`);
+    count = arr.shape[0]!;
+    shape = arr.shape.slice(1);
+    x = toFloat32(arr, o.scaleUint8, o.data);
+    source = o.data;
+  }
+  if (o.labels !== undefined) {
+    const arr = readArray(o.labels, 'labels');
+    if (arr.shape.length !== 1 && !(arr.shape.length === 2 && arr.shape[1] === 1)) {
+      throw new CliError(`--labels ${o.labels}: expected a 1-d array of class indices, got shape [${arr.shape.join(', ')}]`);
+    }
+    labels = toLabels(arr.data, o.labels);
+    labelsSource = o.labels;
+  }
+  if (labels && labels.length !== count) throw new CliError(`--labels has ${labels.length} labels but --data has ${count} inputs`);
+  if (count === 0) throw new CliError(`--data ${o.data} holds no inputs`);
+  return {
+    x,
+    shape,
+    count,
+    labels,
+    source,
+    labelsSource,
+    sha256: sha256(x),
+    labelsSha256: labels ? sha256(labels) : undefined,
+  };
+}
+
+/**
+ * Checks that each input has the model's per-input size: `[28, 28]` data fits a `[1, 28, 28]`
+ * model (same number of values); `[3, 32, 32]` does not.
+ *
+ * @example
+ * checkDataFitsModel(data, [1, 28, 28]);
+ */
+export function checkDataFitsModel(data: LoadedData, inputShape: readonly number[], model: string): void {
+  const want = inputShape.reduce((a, b) => a * b, 1);
+  const have = data.shape.reduce((a, b) => a * b, 1);
+  if (want !== have) {
+    throw new CliError(
+      `--data ${data.source} has inputs of shape [${data.shape.join(', ')}] (${have} values each), but the model ${model} takes inputs of shape [${inputShape.join(', ')}] (${want} values)`,
+    );
+  }
+}
+
+/**
+ * Checks labels against the number of classes of the model.
+ *
+ * @example
+ * checkLabels(data, 10);
+ */
+export function checkLabels(data: LoadedData, nbClasses: number): void {
+  if (!data.labels) return;
+  const bad = data.labels.findIndex((l) => l < 0 || l >= nbClasses);
+  if (bad >= 0) throw new CliError(`--labels: label ${data.labels[bad]} at index ${bad} is not a class of the model (0..${nbClasses - 1})`);
+}
+
+interface RawArray {
+  data: ArrayLike<number> | BigInt64Array;
+  shape: number[];
+  dtype: string;
+}
+
+function readArray(path: string, flag: string): RawArray {
+  if (!existsSync(path)) throw new CliError(`--${flag} file not found: ${path}${flag === 'data' ? ` (or name a data set: ${NAMED_DATASETS.join(', ')})` : ''}`);
+  const bytes = new Uint8Array(readFileSync(path));
+  try {
+    if (bytes[0] === 0x93 && bytes[1] === 0x4e) {
+      const a = readNpy(bytes);
+      return { data: a.data, shape: a.shape, dtype: a.dtype };
+    }
+    const a = parseIdx(bytes, path);
+    return { data: a.data, shape: a.shape, dtype: a.data.constructor.name };
+  } catch (err) {
+    throw new CliError(`--${flag} ${path}: cannot read it as .npy or IDX: ${(err as Error).message}`);
+  }
+}
+
+function toFloat32(arr: RawArray, scaleUint8: boolean, path: string): Float32Array {
+  const { data } = arr;
+  if (data instanceof BigInt64Array) throw new CliError(`--data ${path}: int64 inputs are not supported (use float32)`);
+  const isUint8 = data instanceof Uint8Array;
+  const scale = isUint8 && scaleUint8 ? 1 / 255 : 1;
+  if (data instanceof Float32Array) return data;
+  const out = new Float32Array(data.length);
+  for (let i = 0; i < data.length; i++) out[i] = data[i]! * scale;
+  return out;
+}
+
+function toLabels(data: ArrayLike<number> | BigInt64Array, path: string): Int32Array {
+  const out = new Int32Array(data.length);
+  for (let i = 0; i < data.length; i++) {
+    const v = Number(data[i]!);
+    if (!Number.isInteger(v)) throw new CliError(`--labels ${path}: label ${v} at index ${i} is not an integer`);
+    out[i] = v;
+  }
+  return out;
+}
+
+function sha256(a: ArrayBufferView): string {
+  return createHash('sha256').update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)).digest('hex');
+}

@@ -1,0 +1,136 @@
+/**
+ * The version tag of the JSON Lines log's first line.
+ *
+ * @example
+ * JSON.parse(firstLine).format === LOG_FORMAT;
+ */
+export const LOG_FORMAT = 'rsmooth-log/1';
+/**
+ * The noise generator's algorithm, recorded in every log.
+ *
+ * @example
+ * record.rng = RNG_ALGORITHM; // 'philox4x32-10'
+ */
+export const RNG_ALGORITHM = 'philox4x32-10';
+
+/**
+ * The settings that decide a run's rows. A resumed run must have equal settings; shards being
+ * merged must have equal settings except `selection.shard`. (Batch size, device and threads do not
+ * change the noise, so they are recorded per certificate but not compared.)
+ *
+ * @example
+ * diffSettings(parseLog(text, path).settings, settings); // [] when a resume may go on
+ */
+export interface RunSettings {
+  command: 'certify' | 'predict';
+  backend: string;
+  modelSha256: string;
+  /** SHA-256 of the inputs (float32 bytes) and labels (int32 bytes), and the data set's size. */
+  data: { count: number; sha256: string; labelsSha256: string | null };
+  selection: { skip: number; max: number | null; shard: { index: number; count: number } | null };
+  sigma: number;
+  /** Selection samples (certify; null for predict). */
+  n0: number | null;
+  n: number;
+  alpha: number;
+  seed: string;
+  rng: typeof RNG_ALGORITHM;
+  /** The noise identity of each input: its index in the data set. */
+  noiseIds: 'dataset-index';
+  clip: [number, number] | null;
+}
+
+/**
+ * The first line of a log.
+ *
+ * @example
+ * const head = JSON.parse(firstLine) as SettingsLine; head.settings.seed;
+ */
+export interface SettingsLine {
+  type: 'settings';
+  format: typeof LOG_FORMAT;
+  settings: RunSettings;
+  /** Informational, not compared: paths as given, tool version, when the file was started. */
+  info: Record<string, unknown>;
+}
+
+/**
+ * The settings line of a log, with its newline.
+ *
+ * @example
+ * out.writeLine(settingsLine(settings, { model: 'model.onnx', created: new Date().toISOString() }));
+ */
+export function settingsLine(settings: RunSettings, info: Record<string, unknown>): string {
+  const line: SettingsLine = { type: 'settings', format: LOG_FORMAT, settings, info };
+  return `${JSON.stringify(line)}\n`;
+}
+
+/**
+ * A parsed log: its settings and record lines (with the byte offset after each).
+ *
+ * @example
+ * const { settings, records } = parseLog(readFileSync('r.tsv.jsonl', 'utf8'), 'r.tsv.jsonl');
+ */
+export interface ParsedLog {
+  settings: RunSettings;
+  info: Record<string, unknown>;
+  records: { record: Record<string, unknown>; end: number }[];
+  /** Bytes up to the end of the settings line. */
+  headerEnd: number;
+}
+
+/**
+ * Parses a JSON Lines log; a last line without its newline (an interrupted write) is ignored.
+ *
+ * @example
+ * const log = parseLog(readFileSync('results.tsv.jsonl', 'utf8'), 'results.tsv.jsonl');
+ */
+export function parseLog(text: string, path: string): ParsedLog {
+  const lines: { text: string; end: number }[] = [];
+  let start = 0;
+  let bytes = 0;
+  for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+    const line = text.slice(start, nl);
+    bytes += Buffer.byteLength(line) + 1;
+    lines.push({ text: line, end: bytes });
+    start = nl + 1;
+  }
+  const first = lines.shift();
+  let head: SettingsLine | undefined;
+  try {
+    head = first ? (JSON.parse(first.text) as SettingsLine) : undefined;
+  } catch {
+    head = undefined;
+  }
+  if (!first || !head || head.type !== 'settings' || head.format !== LOG_FORMAT) throw new Error(`${path}: not an rsmooth log (its first line must be the settings line, format ${LOG_FORMAT})`);
+  const records = lines.map((l, i) => {
+    try {
+      return { record: JSON.parse(l.text) as Record<string, unknown>, end: l.end };
+    } catch {
+      throw new Error(`${path}, line ${i + 2}: not valid JSON`);
+    }
+  });
+  return { settings: head.settings, info: head.info ?? {}, records, headerEnd: first.end };
+}
+
+/**
+ * The settings that differ between two runs, as `key: old -> new` lines (empty when equal).
+ *
+ * @example
+ * diffSettings(old, now); // ['sigma: 0.25 -> 0.5']
+ */
+export function diffSettings(a: RunSettings, b: RunSettings, ignore: string[] = []): string[] {
+  const fa = flatten(a);
+  const fb = flatten(b);
+  const keys = [...new Set([...Object.keys(fa), ...Object.keys(fb)])].filter((k) => !ignore.some((i) => k === i || k.startsWith(`${i}.`)));
+  return keys.filter((k) => fa[k] !== fb[k]).map((k) => `${k}: ${fa[k] ?? '(none)'} -> ${fb[k] ?? '(none)'}`);
+}
+
+function flatten(v: unknown, prefix = '', out: Record<string, string> = {}): Record<string, string> {
+  if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+    for (const [k, x] of Object.entries(v)) flatten(x, prefix ? `${prefix}.${k}` : k, out);
+  } else {
+    out[prefix] = JSON.stringify(v);
+  }
+  return out;
+}
