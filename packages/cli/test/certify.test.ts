@@ -39,6 +39,11 @@ describe('rsmooth certify / predict end to end (fixture CNN, 20 images)', () => 
       expect(c.nA).toBeLessThanOrEqual(1000);
       expect(c.pALower).toBeGreaterThan(0);
       expect(c.seconds).toBeGreaterThan(0);
+      const sum = (v: number[]) => v.reduce((t, k) => t + k, 0);
+      expect(c.selectionCounts).toHaveLength(10);
+      expect(sum(c.selectionCounts)).toBe(50);
+      expect(sum(c.estimationCounts)).toBe(1000);
+      expect(c.estimationCounts[c.selected]).toBe(c.nA);
     });
   });
 

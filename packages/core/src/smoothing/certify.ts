@@ -18,6 +18,10 @@ export interface CertifyResult {
   selected: Int32Array;
   /** Estimation samples (out of `n`) that fell in the selected class. */
   countSelected: Int32Array;
+  /** Per-class counts of the `n0` selection samples, `nbInputs * nbClasses`. */
+  selectionCounts: Int32Array;
+  /** Per-class counts of the `n` estimation samples, `nbInputs * nbClasses`. */
+  estimationCounts: Int32Array;
   n: number;
   n0: number;
   alpha: number;
@@ -71,6 +75,8 @@ export async function certify(config: SmoothingConfig, x: unknown, options: Cert
     pALower: new Float64Array(batch.count),
     selected: new Int32Array(batch.count),
     countSelected: new Int32Array(batch.count),
+    selectionCounts: selection,
+    estimationCounts: estimation,
     n: o.n,
     n0,
     alpha,
