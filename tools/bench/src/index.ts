@@ -2,8 +2,11 @@
  * Benchmarks of the monorepo: `npm run bench` (from the root) builds and runs all of them.
  */
 import { runCertifyOnnxBench } from './certify-onnx.js';
+import { runCertifyTfjsBench } from './certify-tfjs.js';
 import { runNoiseBench } from './noise.js';
 
 runNoiseBench();
 console.log('');
 await runCertifyOnnxBench();
+console.log('');
+await runCertifyTfjsBench();
