@@ -2,10 +2,13 @@
 # Installs the Debian packages the test suite uses, when they are missing:
 #   dataset-fashion-mnist  Fashion-MNIST (IDX files in /usr/share/datasets/fashion-mnist) for the
 #                          training and certification tests on real data.
+#   libvulkan1 chromium-common  the Vulkan loader and SwiftShader's Vulkan driver
+#                          (/usr/lib/chromium/vk_swiftshader_icd.json): a WebGPU adapter for
+#                          @rs/webgpu-native's tests on machines without a GPU driver.
 # Without apt-get (not Debian/Ubuntu) it says what is missing and exits 0: the tests that need a
 # package are then skipped, visibly, with the reason.
 set -euo pipefail
-packages=(dataset-fashion-mnist)
+packages=(dataset-fashion-mnist libvulkan1 chromium-common)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

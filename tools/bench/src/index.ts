@@ -3,6 +3,7 @@
  */
 import { runCertifyOnnxBench } from './certify-onnx.js';
 import { runCertifyTfjsBench } from './certify-tfjs.js';
+import { runCertifyWebGpuBench } from './certify-webgpu.js';
 import { runNoiseBench } from './noise.js';
 
 runNoiseBench();
@@ -10,3 +11,5 @@ console.log('');
 await runCertifyOnnxBench();
 console.log('');
 await runCertifyTfjsBench();
+console.log('');
+await runCertifyWebGpuBench();

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { smoothingOptionsSchema } from '@rs/core';
+
+const modelSource = z.union(
+  [
+    z.string().min(1, { error: 'must be a non-empty path' }),
+    z.custom<Uint8Array>((v) => v instanceof Uint8Array, { error: 'must be a path or a Uint8Array of .onnx bytes' }),
+    z.custom<ArrayBuffer>((v) => v instanceof ArrayBuffer, { error: 'must be a path or a Uint8Array of .onnx bytes' }),
+  ],
+  { error: 'must be a path to an .onnx file or its bytes (Uint8Array)' },
+);
+const positiveInt = z.number({ error: 'must be an integer >= 1' }).refine((v) => Number.isInteger(v) && v >= 1, { error: 'must be an integer >= 1' });
+
+/**
+ * Options of `WebGpuClassifier.create` (the base model, no smoothing).
+ *
+ * - `model`: path to an .onnx file (URL in a browser), or its bytes.
+ * - `inputShape`, `nbClasses`: read from the model when its dims are fixed; give them otherwise.
+ * - `inputName` / `outputName`: default the model's first input / output.
+ * - `powerPreference`: `'high-performance'` or `'low-power'` adapter; `forceFallbackAdapter`.
+ * - `memoryBudget`: device bytes for one batch's activations (default 1 GiB): with the device's
+ *   maxStorageBufferBindingSize, it bounds `maxBatchSize`.
+ * - `gpu`: a GPU object to use instead of the environment's (navigator.gpu or Dawn for Node).
+ *
+ * @example
+ * parseOptions(webGpuClassifierOptionsSchema, { model: 'model.onnx', powerPreference: 'high-performance' }, 'WebGpuClassifier options');
+ */
+export const webGpuClassifierOptionsSchema = z
+  .object({
+    model: modelSource,
+    inputShape: z.array(positiveInt).min(1, { error: 'must have at least one dimension' }).optional(),
+    nbClasses: z.number().refine((v) => Number.isInteger(v) && v >= 2, { error: 'must be an integer >= 2' }).optional(),
+    inputName: z.string().min(1).optional(),
+    outputName: z.string().min(1).optional(),
+    powerPreference: z.enum(['low-power', 'high-performance'], { error: "must be 'low-power' or 'high-performance'" }).optional(),
+    forceFallbackAdapter: z.boolean({ error: 'must be a boolean' }).default(false),
+    memoryBudget: positiveInt.optional(),
+    gpu: z.custom<object>((v) => typeof v === 'object' && v !== null && typeof (v as { requestAdapter?: unknown }).requestAdapter === 'function', { error: 'must be a GPU object (with requestAdapter)' }).optional(),
+  })
+  .strict();
+
+/** Options of `WebGpuClassifier.create`. */
+export type WebGpuClassifierOptions = z.input<typeof webGpuClassifierOptionsSchema>;
+
+/**
+ * Options of `WebGpuRandomizedSmoothing.create`: the base model's options plus `@rs/core`'s
+ * smoothing options (`sampleSize`, `scale`, `alpha`, `clipValues`, `clipNoisy`, `seed`,
+ * `channelsFirst`, `preprocessing`).
+ *
+ * @example
+ * const opts: WebGpuRandomizedSmoothingOptions = { model: 'model.onnx', scale: 0.25, sampleSize: 100, alpha: 0.001, clipValues: [0, 1] };
+ */
+export const webGpuRandomizedSmoothingOptionsSchema = webGpuClassifierOptionsSchema.extend(smoothingOptionsSchema.omit({ inputShape: true, nbClasses: true }).shape);
+
+/** Options of `WebGpuRandomizedSmoothing.create`. */
+export type WebGpuRandomizedSmoothingOptions = z.input<typeof webGpuRandomizedSmoothingOptionsSchema>;

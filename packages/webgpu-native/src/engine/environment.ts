@@ -1,0 +1,56 @@
+/// <reference types="@webgpu/types" />
+/**
+ * Where the engine gets its GPU object and reads / writes model files. The default uses the
+ * browser's `navigator.gpu` and `fetch`; the Node entry point of this package installs Dawn for
+ * Node and the file system on import.
+ */
+
+/**
+ * The host services the engine needs.
+ *
+ * @example
+ * setGpuEnvironment({ gpu: async () => navigator.gpu, readModel: async (url) => new Uint8Array(await (await fetch(url)).arrayBuffer()) });
+ */
+export interface GpuEnvironment {
+  /** The WebGPU entry object (navigator.gpu, or Dawn's `create([])`). */
+  gpu(): Promise<GPU>;
+  /** Bytes of a model given as a path or URL. */
+  readModel(path: string): Promise<Uint8Array>;
+  /** Writes a file (the `save` capability is declared only when present). */
+  writeFile?: ((path: string, bytes: Uint8Array) => Promise<void>) | undefined;
+}
+
+const browserEnvironment: GpuEnvironment = {
+  gpu: async () => {
+    const gpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
+    if (!gpu) throw new Error('navigator.gpu is not available in this environment');
+    return gpu;
+  },
+  readModel: async (path) => {
+    const res = await fetch(path);
+    if (!res.ok) throw new Error(`cannot fetch model ${path}: HTTP ${res.status}`);
+    return new Uint8Array(await res.arrayBuffer());
+  },
+};
+
+let current: GpuEnvironment = browserEnvironment;
+
+/**
+ * Installs the host services (the Node entry point of this package does it on import).
+ *
+ * @example
+ * setGpuEnvironment(myEnvironment);
+ */
+export function setGpuEnvironment(env: GpuEnvironment): void {
+  current = env;
+}
+
+/**
+ * The host services in use.
+ *
+ * @example
+ * const gpu = await getGpuEnvironment().gpu();
+ */
+export function getGpuEnvironment(): GpuEnvironment {
+  return current;
+}

@@ -1,0 +1,19 @@
+/**
+ * The WebGPU engine of `@rs/webgpu-native`, free of Node-only imports (it runs wherever a WebGPU
+ * `GPU` object exists): pass `gpu: navigator.gpu` or call `setGpuEnvironment`.
+ *
+ * @example
+ * import { WebGpuClassifier } from '@rs/webgpu-native/engine';
+ * const f = await WebGpuClassifier.create({ model: bytes, gpu: navigator.gpu });
+ */
+export { WebGpuClassifier, prepareWebGpuClassifier, type WebGpuClassifierInit } from './webgpu-classifier.js';
+export { WebGpuRandomizedSmoothing } from './webgpu-randomized-smoothing.js';
+export { webGpuClassifierOptionsSchema, webGpuRandomizedSmoothingOptionsSchema, type WebGpuClassifierOptions, type WebGpuRandomizedSmoothingOptions } from './create-options.js';
+export { setGpuEnvironment, getGpuEnvironment, type GpuEnvironment } from './environment.js';
+export { openGpuDevice, GpuDevice, type AdapterReport, type GpuDeviceOptions } from './gpu-device.js';
+export { NoAdapterError, DeviceLostError, UnsupportedModelError, GpuExecutionError, VULKAN_INSTALL_HINT } from './errors.js';
+export { WebGpuEngine, DEFAULT_MEMORY_BUDGET } from './webgpu-engine.js';
+export { prepareModel, type PreparedModel } from './prepared-model.js';
+export { WEBGPU_SUPPORTED_OPS } from './lowerings.js';
+export { countOnGpu } from './device-sampler.js';
+export { PHILOX_NORMAL_WGSL, noisyBatchKernel, argmaxCountKernel } from './kernels/philox-noise.js';

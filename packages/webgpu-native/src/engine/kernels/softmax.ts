@@ -1,0 +1,73 @@
+import { attrIntOf } from '../attributes.js';
+import type { OpLowering } from '../lower-context.js';
+import { elementwiseKernel, numel, u32 } from './wgsl.js';
+
+/**
+ * Softmax and LogSoftmax (opset 13: along `axis`; before 13: over the input flattened to 2-D at
+ * `axis`), max-subtracted, one thread per row.
+ *
+ * @example
+ * LOWERINGS.Softmax = softmaxLowering;
+ */
+export const softmaxLowering: OpLowering = (ctx) => {
+  const x = ctx.input(0);
+  const xs = ctx.shape(x);
+  const rank = xs.length;
+  const legacy = ctx.opset < 13;
+  let axis = attrIntOf(ctx.node, 'axis', legacy ? 1 : -1);
+  if (axis < 0) axis += rank;
+  if (axis < 0 || axis >= rank) throw ctx.fail(`axis ${attrIntOf(ctx.node, 'axis', -1)} is out of range for rank ${rank}`);
+  const outer = numel(xs.slice(0, axis));
+  const len = legacy ? numel(xs.slice(axis)) : xs[axis]!;
+  const inner = legacy ? 1 : numel(xs.slice(axis + 1));
+  const y = ctx.output(0, xs);
+  const log = ctx.node.opType === 'LogSoftmax';
+  const body = `
+  let base = (i / ${u32(inner)}) * ${u32(len * inner)} + i % ${u32(inner)};
+  var mx = xin[base];
+  for (var k = 1u; k < ${u32(len)}; k++) { mx = max(mx, xin[base + k * ${u32(inner)}]); }
+  var sum = 0.0;
+  for (var k = 0u; k < ${u32(len)}; k++) { sum = sum + exp(xin[base + k * ${u32(inner)}] - mx); }
+  ${log ? 'let ls = log(sum);' : 'let inv = 1.0 / sum;'}
+  for (var k = 0u; k < ${u32(len)}; k++) { let v = xin[base + k * ${u32(inner)}] - mx; y[base + k * ${u32(inner)}] = ${log ? 'v - ls' : 'exp(v) * inv'}; }`;
+  ctx.kernel(elementwiseKernel(`${ctx.node.opType} ${ctx.node.name}`, [{ variable: 'xin', value: x }, { variable: 'y', value: y, write: true }], outer * inner, body));
+};
+
+/**
+ * BatchNormalization in inference mode: `scale (x - mean) / sqrt(var + epsilon) + B` folded on
+ * the host (float64) to one multiply-add per element with per-channel constants.
+ *
+ * @example
+ * LOWERINGS.BatchNormalization = batchNormLowering;
+ */
+export const batchNormLowering: OpLowering = (ctx) => {
+  const { node } = ctx;
+  if (node.outputs.slice(1).some((o) => o)) throw ctx.fail('BatchNormalization in training mode (running statistics outputs) is not supported');
+  if (attrIntOf(node, 'training_mode', 0) !== 0) throw ctx.fail('BatchNormalization training_mode 1 is not supported');
+  const x = ctx.input(0);
+  const xs = ctx.shape(x);
+  const params = [1, 2, 3, 4].map((k) => ctx.hostTensor(ctx.input(k)));
+  if (params.some((p) => !p)) throw ctx.fail('BatchNormalization needs constant scale, B, mean and var (initializers)');
+  const [scale, bias, mean, variance] = params.map((p) => Float64Array.from(p!.data as ArrayLike<number>)) as [Float64Array, Float64Array, Float64Array, Float64Array];
+  const c = xs[1] ?? 1;
+  const eps = node.attributes.epsilon?.kind === 'float' ? node.attributes.epsilon.value : 1e-5;
+  const mul = new Float32Array(c);
+  const add = new Float32Array(c);
+  for (let k = 0; k < c; k++) {
+    const s = scale[k]! / Math.sqrt(variance[k]! + Math.fround(eps));
+    mul[k] = s;
+    add[k] = bias[k]! - mean[k]! * s;
+  }
+  const mulName = ctx.constant('bn_mul', mul, [c]);
+  const addName = ctx.constant('bn_add', add, [c]);
+  const inner = numel(xs.slice(2));
+  const y = ctx.output(0, xs);
+  ctx.kernel(
+    elementwiseKernel(
+      `BatchNormalization ${node.name}`,
+      [{ variable: 'xin', value: x }, { variable: 'mul', value: mulName }, { variable: 'add', value: addName }, { variable: 'y', value: y, write: true }],
+      numel(xs),
+      `  let ch = (i / ${u32(inner)}) % ${u32(c)};\n  y[i] = xin[i] * mul[ch] + add[ch];`,
+    ),
+  );
+};

@@ -1,0 +1,43 @@
+import type { Node, Tensor } from '@rs/onnx-graph';
+import type { KernelSpec } from './kernels/wgsl.js';
+
+/**
+ * What an op lowering sees while the graph is compiled for one batch size: concrete shapes, host
+ * constants, and the calls that declare outputs and emit kernels.
+ *
+ * @example
+ * const relu: OpLowering = (ctx) => { const x = ctx.input(0); ctx.output(0, ctx.shape(x)); ctx.kernel(...); };
+ */
+export interface LowerContext {
+  readonly node: Node;
+  /** Default-domain opset of the model. */
+  readonly opset: number;
+  /** Name of input `k` (throws naming the node when it is missing). */
+  input(k: number): string;
+  /** Whether optional input `k` is present. */
+  hasInput(k: number): boolean;
+  /** Name of output `k`. */
+  outputName(k: number): string;
+  /** Concrete shape of a value. */
+  shape(value: string): readonly number[];
+  /** A constant known on the host (initializer or Constant output), else undefined. */
+  hostTensor(value: string): Tensor | undefined;
+  /** Declares output `k` with its own GPU buffer; returns its name. */
+  output(k: number, shape: readonly number[]): string;
+  /** Declares output `k` as a view of `source` (same data, new shape: Reshape, Flatten, Identity). */
+  alias(k: number, source: string, shape: readonly number[]): void;
+  /** Appends a dispatch. */
+  kernel(spec: KernelSpec): void;
+  /** A float constant computed at compile time (e.g. folded BatchNormalization), uploaded once; returns its value name. */
+  constant(suffix: string, data: Float32Array, dims: number[]): string;
+  /** An UnsupportedModelError naming the node, to throw: `throw ctx.fail('...')`. */
+  fail(message: string): Error;
+}
+
+/**
+ * Lowers one ONNX node to WGSL dispatches.
+ *
+ * @example
+ * const identity: OpLowering = (ctx) => ctx.alias(0, ctx.input(0), ctx.shape(ctx.input(0)));
+ */
+export type OpLowering = (ctx: LowerContext) => void;

@@ -1,0 +1,45 @@
+import type { OpLowering } from './lower-context.js';
+import { convLowering } from './kernels/conv.js';
+import { BINARY_OPS, binaryLowering, UNARY_OPS, unaryLowering } from './kernels/elementwise.js';
+import { concatLowering, flattenLowering, identityLowering, reshapeLowering, squeezeLowering, transposeLowering } from './kernels/layout.js';
+import { gemmLowering, matmulLowering } from './kernels/matmul.js';
+import { globalPoolLowering, poolLowering } from './kernels/pool.js';
+import { batchNormLowering, softmaxLowering } from './kernels/softmax.js';
+
+/**
+ * The ONNX ops the WGSL engine runs (default domain), each lowered to WGSL dispatches. `Constant`
+ * nodes are folded into constants before lowering.
+ *
+ * @example
+ * Object.keys(LOWERINGS).includes('Conv'); // true
+ */
+export const LOWERINGS: Readonly<Record<string, OpLowering>> = Object.freeze({
+  Conv: convLowering,
+  MaxPool: poolLowering,
+  AveragePool: poolLowering,
+  GlobalAveragePool: globalPoolLowering,
+  GlobalMaxPool: globalPoolLowering,
+  Gemm: gemmLowering,
+  MatMul: matmulLowering,
+  ...Object.fromEntries(UNARY_OPS.map((op) => [op, unaryLowering])),
+  ...Object.fromEntries(BINARY_OPS.map((op) => [op, binaryLowering])),
+  Softmax: softmaxLowering,
+  LogSoftmax: softmaxLowering,
+  BatchNormalization: batchNormLowering,
+  Flatten: flattenLowering,
+  Reshape: reshapeLowering,
+  Squeeze: squeezeLowering,
+  Unsqueeze: squeezeLowering,
+  Transpose: transposeLowering,
+  Concat: concatLowering,
+  Identity: identityLowering,
+  Dropout: identityLowering,
+});
+
+/**
+ * Names of the supported ops (plus `Constant`), sorted.
+ *
+ * @example
+ * WEBGPU_SUPPORTED_OPS.includes('Softmax'); // true
+ */
+export const WEBGPU_SUPPORTED_OPS: readonly string[] = Object.freeze([...Object.keys(LOWERINGS), 'Constant'].sort());

@@ -1,0 +1,165 @@
+/// <reference types="@webgpu/types" />
+import {
+  parseOptions,
+  type ActivationsCapability,
+  type Classifier,
+  type ClassifierCapabilities,
+  type DeviceSamplingCapability,
+  type SaveCapability,
+} from '@rs/core';
+import { layerNames as graphLayerNames } from '@rs/onnx-graph';
+import { webGpuClassifierOptionsSchema, type WebGpuClassifierOptions } from './create-options.js';
+import { countOnGpu } from './device-sampler.js';
+import { getGpuEnvironment, type GpuEnvironment } from './environment.js';
+import { openGpuDevice, type AdapterReport, type GpuDevice } from './gpu-device.js';
+import { prepareModel } from './prepared-model.js';
+import { WebGpuEngine } from './webgpu-engine.js';
+
+/** Everything a {@link WebGpuClassifier} is made of, prepared by {@link prepareWebGpuClassifier}. */
+export interface WebGpuClassifierInit {
+  options: WebGpuClassifierOptions;
+  bytes: Uint8Array;
+  dev: GpuDevice;
+  engine: WebGpuEngine;
+  inputShape: readonly number[];
+  nbClasses: number;
+  env: GpuEnvironment;
+}
+
+const NOT_IN_WGSL = 'not implemented by the WebGPU backend yet (use @rs/onnx for gradients and training)';
+
+/**
+ * Validates options, reads the model, opens a WebGPU device and compiles the model for it (the
+ * probe: every op, attribute and shape is checked; the output must be [batch, nbClasses]).
+ *
+ * @example
+ * const init = await prepareWebGpuClassifier({ model: 'model.onnx' });
+ */
+export async function prepareWebGpuClassifier(options: WebGpuClassifierOptions): Promise<WebGpuClassifierInit> {
+  const o = parseOptions(webGpuClassifierOptionsSchema, options, 'WebGpuClassifier options');
+  const env = getGpuEnvironment();
+  let bytes: Uint8Array;
+  if (typeof o.model === 'string') bytes = await env.readModel(o.model);
+  else bytes = o.model instanceof Uint8Array ? o.model : new Uint8Array(o.model);
+  if (bytes.length === 0) throw new Error('not a valid ONNX model: the file is empty');
+  const prepared = prepareModel(bytes, { inputName: o.inputName, outputName: o.outputName });
+  const declared = prepared.declaredInput.slice(1);
+  let inputShape: readonly number[];
+  if (o.inputShape) {
+    if (declared.length && (declared.length !== o.inputShape.length || declared.some((d, i) => typeof d === 'number' && d !== o.inputShape![i]))) {
+      throw new RangeError(`'inputShape' [${o.inputShape.join(', ')}] does not match the model's input '${prepared.inputName}' [${prepared.declaredInput.join(', ')}] (batch dimension first)`);
+    }
+    inputShape = [...o.inputShape];
+  } else {
+    if (!declared.length || declared.some((d) => typeof d !== 'number')) {
+      throw new RangeError(`the model's input '${prepared.inputName}' has shape [${prepared.declaredInput.join(', ')}]: give 'inputShape' (without the batch dimension)`);
+    }
+    inputShape = declared as number[];
+  }
+  const gpu = (o.gpu as GPU | undefined) ?? (await env.gpu());
+  const dev = await openGpuDevice(gpu, { powerPreference: o.powerPreference, forceFallbackAdapter: o.forceFallbackAdapter });
+  try {
+    const engine = await WebGpuEngine.create(dev, prepared, inputShape, { memoryBudget: o.memoryBudget });
+    const out = engine.outputShape;
+    const nbClasses = o.nbClasses ?? out[0];
+    if (out.length !== 1 || out[0] !== nbClasses) {
+      await engine.destroy();
+      throw new RangeError(`the model's output '${prepared.outputName}' has shape [batch, ${out.join(', ')}]: expected [batch, nbClasses]${o.nbClasses ? ` = [batch, ${o.nbClasses}]` : ''}`);
+    }
+    return { options: o, bytes, dev, engine, inputShape, nbClasses: nbClasses!, env };
+  } catch (err) {
+    dev.destroy();
+    throw err;
+  }
+}
+
+/**
+ * A {@link Classifier} whose model runs as WGSL compute kernels on a WebGPU device, with the
+ * whole Monte Carlo loop of randomized smoothing on the device (the `deviceSampling`
+ * capability): Philox noise, add / clip / preprocessing, forward, argmax and atomic counting;
+ * only the counts come back. `forward` returns logits to the host. Gradients and training are
+ * declared false (see `capabilityNotes`). `dispose()` destroys the device so Node can exit.
+ *
+ * @example
+ * const f = await WebGpuClassifier.create({ model: 'model.onnx' });
+ * f.adapter.name; // 'google/swiftshader'
+ * const logits = await f.forward(x, 20);
+ * await f.dispose();
+ */
+export class WebGpuClassifier implements Classifier {
+  readonly inputShape: readonly number[];
+  readonly nbClasses: number;
+  readonly capabilities: Readonly<ClassifierCapabilities>;
+  readonly capabilityNotes: Partial<Record<keyof ClassifierCapabilities, string>>;
+  /** The adapter in use: vendor, architecture, description, fallback or not. */
+  readonly adapter: AdapterReport;
+  /** Largest batch one device pass holds (device binding limit and memory budget). */
+  readonly maxBatchSize: number;
+  readonly deviceSampler: DeviceSamplingCapability;
+  readonly activations: ActivationsCapability;
+  readonly saver?: SaveCapability;
+  protected readonly init: WebGpuClassifierInit;
+  #disposed = false;
+
+  /**
+   * Creates a classifier from a model path or bytes on the environment's GPU (Dawn for Node, or navigator.gpu).
+   *
+   * @example
+   * const f = await WebGpuClassifier.create({ model: bytes, powerPreference: 'high-performance' });
+   */
+  static async create(options: WebGpuClassifierOptions): Promise<WebGpuClassifier> {
+    return new WebGpuClassifier(await prepareWebGpuClassifier(options));
+  }
+
+  /** Use {@link WebGpuClassifier.create}; the constructor takes a prepared device and engine. */
+  constructor(init: WebGpuClassifierInit) {
+    this.init = init;
+    this.inputShape = Object.freeze([...init.inputShape]);
+    this.nbClasses = init.nbClasses;
+    this.adapter = init.dev.adapter;
+    this.maxBatchSize = init.engine.maxBatch;
+    const canSave = Boolean(init.env.writeFile);
+    this.capabilities = Object.freeze({ gradients: false, training: false, activations: true, save: canSave, preprocessing: false, deviceSampling: true });
+    this.capabilityNotes = { gradients: NOT_IN_WGSL, training: NOT_IN_WGSL, ...(canSave ? {} : { save: 'no file system in this environment' }) };
+    const engine = init.engine;
+    this.deviceSampler = { countPredictions: (req) => countOnGpu(engine, init.nbClasses, req) };
+    const names = graphLayerNames(engine.prepared.model);
+    this.activations = {
+      layerNames: names,
+      getActivations: async (x, batch, layer) => {
+        const name = typeof layer === 'number' ? names[layer] : layer;
+        if (name === undefined || !names.includes(name)) {
+          throw new RangeError(`'layer' ${JSON.stringify(layer)} is not a layer of this model: give an index in [0, ${names.length - 1}] or one of ${names.slice(0, 8).join(', ')}${names.length > 8 ? ', ...' : ''}`);
+        }
+        return engine.forward(x, batch, name);
+      },
+    };
+    if (canSave) this.saver = { save: (path) => init.env.writeFile!(path, init.bytes) };
+  }
+
+  /** The WebGPU device (for diagnostics; the classifier owns it). */
+  get device(): GPUDevice {
+    return this.init.dev.device;
+  }
+
+  /**
+   * Logits for `batch` inputs back to back (float32), computed on the device.
+   *
+   * @example
+   * const logits = await f.forward(new Float32Array(2 * 784), 2);
+   */
+  async forward(x: Float32Array, batch: number): Promise<Float32Array> {
+    return (await this.init.engine.forward(x, batch)).data;
+  }
+
+  /** Frees the device buffers and destroys the device (so Node can exit); idempotent. */
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    try {
+      await this.init.engine.destroy();
+    } finally {
+      this.init.dev.destroy();
+    }
+  }
+}

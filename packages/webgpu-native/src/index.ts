@@ -1,0 +1,18 @@
+/**
+ * `@rs/webgpu-native`: randomized smoothing run entirely on the GPU through WebGPU, on Node
+ * (Dawn, the `webgpu` npm package). Importing this entry point installs the Node environment
+ * (Dawn's GPU object; `VK_ICD_FILENAMES` defaults to SwiftShader's Vulkan driver when unset and
+ * present). The engine alone, without Node imports, is `@rs/webgpu-native/engine`.
+ *
+ * @example
+ * import { WebGpuRandomizedSmoothing } from '@rs/webgpu-native';
+ * const rs = await WebGpuRandomizedSmoothing.create({ model: 'model.onnx', scale: 0.25, seed: 0 });
+ */
+import { setGpuEnvironment } from './engine/environment.js';
+import { nodeEnvironment } from './node-environment.js';
+
+setGpuEnvironment(nodeEnvironment);
+
+export * from './engine/index.js';
+export { nodeEnvironment } from './node-environment.js';
+export { nodeGpu, defaultVulkanDriver, SWIFTSHADER_ICD } from './node-gpu.js';

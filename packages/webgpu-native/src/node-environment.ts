@@ -1,0 +1,23 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import type { GpuEnvironment } from './engine/environment.js';
+import { nodeGpu } from './node-gpu.js';
+
+/**
+ * Node's host services: Dawn's GPU object (the `webgpu` package, SwiftShader by default when no
+ * Vulkan driver is configured), model files from the file system, `save` to a file.
+ *
+ * @example
+ * setGpuEnvironment(nodeEnvironment);
+ */
+export const nodeEnvironment: GpuEnvironment = {
+  gpu: nodeGpu,
+  readModel: async (path) => {
+    try {
+      return new Uint8Array(await readFile(path));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new Error(code === 'ENOENT' ? `model file not found: ${path}` : `cannot read model file ${path}: ${(err as Error).message}`, { cause: err });
+    }
+  },
+  writeFile: (path, bytes) => writeFile(path, bytes),
+};

@@ -1,0 +1,16 @@
+import { runAdapterConformance } from '@rs/core/testing';
+import { WebGpuClassifier } from '../src/index.js';
+import { adapter, fixture } from './helpers.js';
+
+const f = fixture();
+
+runAdapterConformance({
+  name: 'webgpu (fixture CNN)',
+  create: () => WebGpuClassifier.create({ model: f.model }),
+  inputs: f.x.slice(0, 6 * 784),
+  labels: f.y.slice(0, 6),
+  referenceLogits: f.logits.slice(0, 6 * 10),
+  capabilities: { gradients: false, training: false, activations: true, save: true, preprocessing: false, deviceSampling: true },
+  tolerance: { logits: 1e-4 },
+  skip: adapter.available ? false : adapter.reason,
+});

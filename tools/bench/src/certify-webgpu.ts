@@ -1,0 +1,69 @@
+/**
+ * Certify throughput of @rs/webgpu-native (the whole Monte Carlo loop on the WebGPU device) next to
+ * @rs/onnx (host noise + ONNX Runtime CPU) on the fixture CNN, same images, n, batch and seed, in
+ * the same run; plus the raw forward throughput of both. On a machine without a GPU the adapter is
+ * SwiftShader (a CPU Vulkan implementation), which the table says.
+ *
+ * Usage: node tools/bench/dist/certify-webgpu.js [--n 1000] [--batch 500] [--images 4] [--threads 2]
+ */
+import { pathToFileURL } from 'node:url';
+import { readFmnistCnn } from '@rs/fixtures';
+import { OnnxClassifier, OnnxRandomizedSmoothing } from '@rs/onnx';
+import { readNpy } from '@rs/onnx-graph';
+import { WebGpuClassifier, WebGpuRandomizedSmoothing } from '@rs/webgpu-native';
+import { arg, median } from './util.js';
+
+async function rawRate(forward: (x: Float32Array, b: number) => Promise<Float32Array>, input: Float32Array, batch: number, repeats: number): Promise<number> {
+  await forward(input, batch);
+  const times: number[] = [];
+  for (let r = 0; r < repeats; r++) {
+    const t0 = performance.now();
+    await forward(input, batch);
+    times.push(performance.now() - t0);
+  }
+  return batch / (median(times) / 1000);
+}
+
+export async function runCertifyWebGpuBench(): Promise<void> {
+  const n = arg('n', 1000);
+  const batch = arg('batch', 500);
+  const images = arg('images', 4);
+  const threads = arg('threads', 2);
+  const model = readFmnistCnn('model.onnx');
+  const x = (readNpy(readFmnistCnn('x.npy')).data as Float32Array).subarray(0, images * 784);
+  const input = Float32Array.from({ length: batch * 784 }, (_, i) => x[i % x.length]! + 0.25 * Math.sin(i));
+
+  const gpuRaw = await WebGpuClassifier.create({ model });
+  const adapter = gpuRaw.adapter;
+  const gpuForward = await rawRate((a, b) => gpuRaw.forward(a, b), input, batch, 3);
+  await gpuRaw.dispose();
+  const onnxRaw = await OnnxClassifier.create({ model, intraOpNumThreads: threads });
+  const onnxForward = await rawRate((a, b) => onnxRaw.forward(a, b), input, batch, 10);
+  await onnxRaw.dispose();
+
+  const settings = { scale: 0.25, sampleSize: 100, alpha: 0.001, seed: 1 };
+  const timeCertify = async (rs: { certify: (x: Float32Array, o: { n: number; batchSize: number }) => Promise<{ prediction: Int32Array }> }) => {
+    await rs.certify(x.subarray(0, 784), { n: Math.min(n, batch), batchSize: batch }); // warm-up (compiles the batch plan)
+    const t0 = performance.now();
+    const result = await rs.certify(x, { n, batchSize: batch });
+    return { seconds: (performance.now() - t0) / 1000, prediction: Array.from(result.prediction) };
+  };
+  const gpu = await WebGpuRandomizedSmoothing.create({ model, ...settings });
+  const g = await timeCertify(gpu);
+  await gpu.dispose();
+  const onnx = await OnnxRandomizedSmoothing.create({ model, intraOpNumThreads: threads, ...settings });
+  const o = await timeCertify(onnx);
+  await onnx.dispose();
+  const samples = images * (n + 100);
+
+  console.log(`certify benchmark (WebGPU): fixture CNN, ${images} images, n0 100, n ${n}, batch ${batch}, adapter ${adapter.name} (${adapter.description}${adapter.isFallbackAdapter ? ', fallback adapter' : ''}), ORT ${threads} threads, Node ${process.version}`);
+  console.table({
+    '@rs/webgpu-native certify (device sampling)': { 'samples/s': Math.round(samples / g.seconds), 's/image': (g.seconds / images).toFixed(3), 'raw forward samples/s': Math.round(gpuForward) },
+    '@rs/onnx certify (host noise, ORT CPU)': { 'samples/s': Math.round(samples / o.seconds), 's/image': (o.seconds / images).toFixed(3), 'raw forward samples/s': Math.round(onnxForward) },
+  });
+  const agree = g.prediction.filter((p, i) => p === o.prediction[i]).length;
+  console.log(`WebGPU / ONNX certify throughput: ${(o.seconds / g.seconds).toFixed(3)}x; predictions equal: ${agree}/${images}`);
+}
+
+const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (invokedDirectly) await runCertifyWebGpuBench();
