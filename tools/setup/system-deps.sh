@@ -5,10 +5,11 @@
 #   libvulkan1 chromium-common  the Vulkan loader and SwiftShader's Vulkan driver
 #                          (/usr/lib/chromium/vk_swiftshader_icd.json): a WebGPU adapter for
 #                          @rs/webgpu-native's tests on machines without a GPU driver.
+#   librsvg2-bin           rsvg-convert, which `rsmooth analyze --plot curve.png` uses to render PNG.
 # Without apt-get (not Debian/Ubuntu) it says what is missing and exits 0: the tests that need a
 # package are then skipped, visibly, with the reason.
 set -euo pipefail
-packages=(dataset-fashion-mnist libvulkan1 chromium-common)
+packages=(dataset-fashion-mnist libvulkan1 chromium-common librsvg2-bin)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

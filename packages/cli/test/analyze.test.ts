@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -63,6 +64,15 @@ describe('rsmooth analyze', () => {
     expect(text).toMatch(/^<\?xml/);
     expect(text.match(/<polyline /g)).toHaveLength(2);
     for (const s of ['radius (L2)', 'certified accuracy', 'sigma = 0.25', 'sigma = 0.50', 'Fashion-MNIST', '>1.2<', '>0.8<']) expect(text).toContain(s);
+  });
+
+  const renderer = ['rsvg-convert', 'convert', 'magick'].find((r) => !spawnSync(r, ['--version']).error && spawnSync(r, ['--version']).status === 0);
+  it.runIf(Boolean(renderer))('writes a PNG plot through an SVG renderer (needs rsvg-convert or ImageMagick; skipped when absent)', () => {
+    const png = join(dir, 'curve.png');
+    const r = rsmooth(['analyze', a, '--plot', png]);
+    expect(r.status, r.stderr).toBe(0);
+    const head = readFileSync(png).subarray(0, 8);
+    expect(Array.from(head)).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   });
 
   it('rejects bad input', () => {

@@ -1,14 +1,22 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NamedTable } from '../analyze/certified-accuracy.js';
 import { CliError } from '../errors.js';
 import { certifiedAccuracySvg, type PlotOptions } from './svg.js';
 
+/** SVG-to-PNG renderers tried in order: librsvg's `rsvg-convert`, then ImageMagick. */
+const RENDERERS: ReadonlyArray<{ name: string; args: (src: string, out: string) => string[] }> = [
+  { name: 'rsvg-convert', args: (src, out) => ['--zoom', '2', '--background-color', 'white', '-o', out, src] },
+  { name: 'convert', args: (src, out) => ['-density', '200', src, `png:${out}`] },
+  { name: 'magick', args: (src, out) => ['-density', '200', src, `png:${out}`] },
+];
+
 /**
- * Writes the certified-accuracy plot to `path`: SVG directly, PNG through ImageMagick's `convert`
- * (an error that says so when it is not installed). Written atomically (temporary file, rename).
+ * Writes the certified-accuracy plot to `path`: SVG directly, PNG through the first renderer that
+ * works (`rsvg-convert` from librsvg2-bin, else ImageMagick's `convert` / `magick`; an error naming
+ * what to install when none does). Written atomically (temporary file, rename).
  *
  * @example
  * writePlot('curve.svg', tables, { maxRadius: 1, title: 'Fashion-MNIST, sigma = 0.25' });
@@ -22,16 +30,26 @@ export function writePlot(path: string, tables: NamedTable[], o: PlotOptions): v
     return;
   }
   const dir = mkdtempSync(join(tmpdir(), 'rsmooth-plot-'));
+  const failures: string[] = [];
   try {
     const src = join(dir, 'plot.svg');
     writeFileSync(src, svg);
-    const r = spawnSync('convert', ['-density', '200', src, `png:${tmp}`], { encoding: 'utf8' });
-    if (r.error || r.status !== 0) {
+    for (const renderer of RENDERERS) {
+      const r = spawnSync(renderer.name, renderer.args(src, tmp), { encoding: 'utf8' });
+      if (!r.error && r.status === 0 && existsSync(tmp) && isPng(tmp)) {
+        renameSync(tmp, path);
+        return;
+      }
       rmSync(tmp, { force: true });
-      throw new CliError(`cannot write ${path}: PNG needs ImageMagick's 'convert' (${r.error ? 'not found' : r.stderr.trim()}); install imagemagick or write .svg`, 1);
+      failures.push(`${renderer.name}: ${r.error ? 'not found' : (r.stderr || 'no PNG written').trim().split('\n')[0]}`);
     }
-    renameSync(tmp, path);
+    throw new CliError(`cannot write ${path}: PNG needs an SVG renderer (${failures.join('; ')}); install librsvg2-bin or imagemagick, or write .svg`, 1);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function isPng(file: string): boolean {
+  const head = readFileSync(file).subarray(0, 8);
+  return head.length === 8 && head[0] === 0x89 && head[1] === 0x50 && head[2] === 0x4e && head[3] === 0x47;
 }
