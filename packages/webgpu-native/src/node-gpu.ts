@@ -3,7 +3,7 @@
  * The Node-specific part: the GPU object from Dawn (the `webgpu` npm package). Everything else of
  * this package (src/engine) only uses the WebGPU API and runs wherever `navigator.gpu` exists.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { NoAdapterError, VULKAN_INSTALL_HINT } from './engine/errors.js';
 
 /** Debian's SwiftShader Vulkan driver (package chromium-common). @example SWIFTSHADER_ICD === '/usr/lib/chromium/vk_swiftshader_icd.json' */
@@ -11,16 +11,39 @@ export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
 let cached: Promise<GPU> | undefined;
 
+/** Where Vulkan loaders look for installed drivers' manifests (ICD JSON files). */
+const ICD_DIRS = ['/usr/share/vulkan/icd.d', '/etc/vulkan/icd.d', '/usr/local/share/vulkan/icd.d'];
+
 /**
- * Points the Vulkan loader at SwiftShader when `VK_ICD_FILENAMES` is unset and SwiftShader's ICD
- * file exists (so tests and users on a machine without a GPU need no environment variable). A
- * `VK_ICD_FILENAMES` you set yourself is left alone. Returns the value in effect.
+ * Names of the Vulkan drivers installed system-wide that Dawn can use (lavapipe, `lvp_icd*`, is left
+ * out: Dawn rejects it).
+ *
+ * @example
+ * installedVulkanDrivers(); // ['nvidia_icd.json'] on a machine with NVIDIA's driver
+ */
+export function installedVulkanDrivers(): string[] {
+  return ICD_DIRS.flatMap((dir) => {
+    try {
+      return readdirSync(dir).filter((f) => f.endsWith('.json') && !f.startsWith('lvp_icd'));
+    } catch {
+      return [];
+    }
+  });
+}
+
+/**
+ * Points the Vulkan loader at SwiftShader when `VK_ICD_FILENAMES` is unset, no usable system Vulkan
+ * driver is installed (a real GPU's driver always wins), and SwiftShader's ICD file exists: so tests
+ * and users on a machine without a GPU need no environment variable. A `VK_ICD_FILENAMES` you set
+ * yourself is left alone. Returns the value in effect.
  *
  * @example
  * defaultVulkanDriver(); // '/usr/lib/chromium/vk_swiftshader_icd.json' on a Debian box without a GPU driver
  */
 export function defaultVulkanDriver(): string | undefined {
-  if (process.env.VK_ICD_FILENAMES === undefined && existsSync(SWIFTSHADER_ICD)) process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+  if (process.env.VK_ICD_FILENAMES === undefined && installedVulkanDrivers().length === 0 && existsSync(SWIFTSHADER_ICD)) {
+    process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+  }
   return process.env.VK_ICD_FILENAMES;
 }
 

@@ -10,7 +10,7 @@ runAdapterConformance({
   inputs: f.x.slice(0, 6 * 784),
   labels: f.y.slice(0, 6),
   referenceLogits: f.logits.slice(0, 6 * 10),
-  capabilities: { gradients: false, training: false, activations: true, save: true, preprocessing: false, deviceSampling: true },
+  capabilities: { gradients: true, training: true, activations: true, save: true, preprocessing: false, deviceSampling: true },
   tolerance: { logits: 1e-4 },
   skip: adapter.available ? false : adapter.reason,
 });

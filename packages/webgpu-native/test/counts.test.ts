@@ -11,7 +11,7 @@ const n = 300;
 
 /** The same classifier without device sampling: core draws the noise on the host and calls forward. */
 function hostSampled(c: Classifier): Classifier {
-  return { inputShape: c.inputShape, nbClasses: c.nbClasses, capabilities: { ...c.capabilities, deviceSampling: false, activations: false, save: false }, forward: (xs, b) => c.forward(xs, b) };
+  return { inputShape: c.inputShape, nbClasses: c.nbClasses, capabilities: { ...c.capabilities, deviceSampling: false, activations: false, save: false, gradients: false, training: false }, forward: (xs, b) => c.forward(xs, b) };
 }
 
 function disagreement(a: Int32Array, b: Int32Array): number {

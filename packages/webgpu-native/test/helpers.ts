@@ -20,6 +20,8 @@ export function fixture() {
     x: f32('x.npy'),
     y: Int32Array.from(readNpy(readFmnistCnn('y.npy')).data as BigInt64Array, (v) => Number(v)),
     logits: f32('logits.npy'),
+    lossGrad: f32('loss_grad_sum.npy'),
+    classGrad: f32('class_grad.npy'),
   };
 }
 

@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-node';
-import { GraphBuilder } from '@rs/onnx-graph';
+import { buildGradientModel, GraphBuilder } from '@rs/onnx-graph';
 import { afterAll, describe, expect, it } from 'vitest';
 import { nodeGpu } from '../src/index.js';
 import { openGpuDevice, type GpuDevice } from '../src/engine/gpu-device.js';
@@ -40,10 +40,38 @@ const CASES: Case[] = [
   ['Identity, Dropout, Constant', [5], (b, x) => b.node('Add', [b.node('Dropout', [b.node('Identity', [x])]), b.node('Constant', [], { value: { name: 'c', dtype: 'float32', dims: [5], data: Float32Array.of(1, 2, 3, 4, 5) } })])],
 ];
 
+/** Ops the gradient models use, each on its own. */
+const GRADIENT_OP_CASES: Case[] = [
+  ['ConvTranspose strides pads dilations groups output_padding bias', [4, 5, 4], (b, x) => b.node('ConvTranspose', [x, w(b, 'w', [4, 3, 3, 2], 20), w(b, 'bias', [6], 21)], { strides: [2, 3], pads: [1, 0, 0, 1], dilations: [1, 2], group: 2, output_padding: [1, 1] })],
+  ['ConvTranspose 1-D, output_shape', [2, 6], (b, x) => b.node('ConvTranspose', [x, w(b, 'w', [2, 3, 3], 22)], { strides: [2], output_shape: [12] })],
+  ['Greater, Less, Equal -> Where', [3, 4], (b, x) => b.node('Where', [b.node('Greater', [x, w(b, 't', [4], 23)]), b.node('Where', [b.node('Less', [x, b.initializer('z', Float32Array.of(-0.5), [])]), x, w(b, 'u', [3, 1], 24)]), b.node('Cast', [b.node('Equal', [x, x])], { to: 1 })])],
+  ['Sum, Expand, Reciprocal', [3, 1], (b, x) => b.node('Sum', [b.node('Expand', [x, b.initializer('s', BigInt64Array.of(3n, 4n), [2])]), b.node('Reciprocal', [b.node('Add', [b.node('Abs', [x]), b.initializer('one', Float32Array.of(1), [])])]), w(b, 'c', [4], 25)])],
+  ['ReduceSum axes keepdims 0 / 1', [3, 4, 5], (b, x) => b.node('Add', [b.node('ReduceSum', [x, b.initializer('a', BigInt64Array.of(-2n), [1])], { keepdims: 0 }), b.node('Reshape', [b.node('ReduceSum', [x, b.initializer('a2', BigInt64Array.of(2n), [1])], { keepdims: 1 }), b.initializer('s', BigInt64Array.of(0n, 3n, -1n), [3])])])],
+  ['Slice with negative steps, Split', [4, 6], (b, x) => {
+    const [p, q] = b.nodeMulti('Split', [b.node('Slice', [x, b.initializer('st', BigInt64Array.of(-1n, 1n), [2]), b.initializer('en', BigInt64Array.of(-100n, 6n), [2]), b.initializer('ax', BigInt64Array.of(2n, 1n), [2]), b.initializer('sp', BigInt64Array.of(-2n, 1n), [2])]), b.initializer('sz', BigInt64Array.of(1n, 2n), [2])], { axis: 1 }, { outputs: 2 });
+    return b.node('Sub', [p!, q!]);
+  }],
+  ['MaxPool Indices -> ScatterElements (add) into ConstantOfShape(Shape)', [2, 5, 5], (b, x) => {
+    const [, ind] = b.nodeMulti('MaxPool', [x], { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] }, { outputs: 2 });
+    const flat = b.node('Reshape', [ind!, b.initializer('m1', BigInt64Array.of(-1n), [1])]);
+    const zeros = b.node('ConstantOfShape', [b.node('Reshape', [b.node('Size', [x]), b.initializer('one', BigInt64Array.of(1n), [1])])], { value: { name: 'v', dtype: 'float32', dims: [1], data: Float32Array.of(0) } });
+    const ones = b.node('Expand', [b.initializer('f1', Float32Array.of(1), [1]), b.node('Shape', [flat])]);
+    const scattered = b.node('ScatterElements', [zeros, flat, ones], { axis: 0, reduction: 'add' });
+    return b.node('Add', [b.node('Reshape', [scattered, b.node('Shape', [x])]), b.node('Cast', [b.node('Cast', [x], { to: 7 })], { to: 1 })]);
+  }, 16],
+];
+
+async function onnxRuntime(bytes: Uint8Array, feeds: Record<string, ort.Tensor>, output?: string): Promise<ort.Tensor> {
+  const session = await ort.InferenceSession.create(bytes);
+  const out = (await session.run(feeds))[output ?? session.outputNames[0]!]!;
+  await session.release();
+  return out;
+}
+
 describe.skipIf(!adapter.available)(`WGSL ops vs onnxruntime-node${adapter.available ? '' : ` (skipped: ${adapter.reason})`}`, () => {
   let dev: GpuDevice | undefined;
   afterAll(() => dev?.destroy());
-  for (const [name, shape, build, opset] of CASES) {
+  for (const [name, shape, build, opset] of [...CASES, ...GRADIENT_OP_CASES]) {
     it(name, async () => {
       dev ??= await openGpuDevice(await nodeGpu());
       const batch = 3;
@@ -61,6 +89,38 @@ describe.skipIf(!adapter.available)(`WGSL ops vs onnxruntime-node${adapter.avail
       expect(got.data.length).toBe(ref.data.length);
       if (ref.dims[0] === batch) expect([batch, ...got.shape]).toEqual(ref.dims.map(Number));
       const err = relativeError(got.data, ref.data as Float32Array);
+      expect(err, `max relative error ${err}`).toBeLessThan(2e-6);
+    });
+  }
+});
+
+describe.skipIf(!adapter.available)(`gradient (VJP) models of every op case vs onnxruntime-node${adapter.available ? '' : ` (skipped: ${adapter.reason})`}`, () => {
+  let dev: GpuDevice | undefined;
+  afterAll(() => dev?.destroy());
+  // Not here: 'Flatten + Reshape' (its output's first dimension is 3 x batch, while the engine feeds
+  // gradient seeds with the batch first, as a classifier's [batch, nbClasses] logits have it).
+  for (const [name, shape, build, opset] of CASES.filter(([n]) => !n.startsWith('Flatten + Reshape'))) {
+    const b = new GraphBuilder({ opset: opset ?? 13 });
+    const x = b.input('x', 'float32', ['batch', ...shape]);
+    b.output(b.node('Flatten', [build(b, x)], { axis: 1 }), 'float32');
+    let gm: ReturnType<typeof buildGradientModel> | undefined;
+    try {
+      gm = buildGradientModel(b.toBytes(), { wrt: ['x'] });
+    } catch {
+      continue; // an op without a gradient rule in @rs/onnx-graph: no gradient model to compare
+    }
+    it(`d/dx of ${name}`, async () => {
+      dev ??= await openGpuDevice(await nodeGpu());
+      const batch = 3;
+      const input = rand(batch * shape.reduce((a, c) => a * c, 1), name.length + 1);
+      const outDims = (await onnxRuntime(b.toBytes(), { x: new ort.Tensor('float32', input, [batch, ...shape]) })).dims.map(Number);
+      const seed = rand(outDims.reduce((p, d) => p * d, 1), 77);
+      const grad = gm!.inputGradients.x!;
+      const ref = await onnxRuntime(gm!.bytes, { x: new ort.Tensor('float32', input, [batch, ...shape]), [gm!.seedInput!]: new ort.Tensor('float32', seed, outDims) }, grad);
+      const engine = await WebGpuEngine.create(dev, prepareModel(gm!.model, { outputName: grad, inputName: 'x', feeds: true }), shape);
+      const [got] = await engine.exclusive(() => engine.runPlan(batch, { x: input, [gm!.seedInput!]: seed }, [grad]));
+      await engine.destroy();
+      const err = relativeError(got!, ref.data as Float32Array);
       expect(err, `max relative error ${err}`).toBeLessThan(2e-6);
     });
   }

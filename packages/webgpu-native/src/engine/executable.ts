@@ -49,16 +49,23 @@ export class PipelineCache {
 export class WeightStore {
   readonly #dev: GpuDevice;
   readonly #buffers = new Map<string, GPUBuffer>();
+  readonly #shared: { store: WeightStore; names: ReadonlySet<string> } | undefined;
 
-  constructor(dev: GpuDevice) {
+  /** `shared`: names served by another store (the trainable weights every engine of a classifier binds). */
+  constructor(dev: GpuDevice, shared?: { store: WeightStore; names: ReadonlySet<string> }) {
     this.#dev = dev;
+    this.#shared = shared;
   }
 
-  /** The device buffer of a constant (uploaded on first use). */
+  /** The device buffer of a constant (uploaded on first use): floats as f32, integers as i32, booleans as f32 0 / 1. */
   get(t: Tensor): GPUBuffer {
+    if (this.#shared?.names.has(t.name)) return this.#shared.store.get(t);
     let b = this.#buffers.get(t.name);
     if (!b) {
-      const data = t.data instanceof Float32Array ? t.data : Float32Array.from(t.data as ArrayLike<number>);
+      let data: Float32Array | Int32Array;
+      if (t.data instanceof Float32Array) data = t.data;
+      else if (t.dtype === 'bool' || t.dtype.startsWith('float')) data = Float32Array.from(t.data as ArrayLike<number>, (v) => Number(v));
+      else data = Int32Array.from(t.data as ArrayLike<number | bigint>, (v) => Number(v));
       b = this.#dev.device.createBuffer({ size: Math.max(4, data.byteLength), usage: BUFFER_USAGE.STORAGE | BUFFER_USAGE.COPY_DST | BUFFER_USAGE.COPY_SRC, label: t.name });
       this.#dev.device.queue.writeBuffer(b, 0, data.buffer, data.byteOffset, data.byteLength);
       this.#buffers.set(t.name, b);

@@ -12,8 +12,11 @@ export { webGpuClassifierOptionsSchema, webGpuRandomizedSmoothingOptionsSchema, 
 export { setGpuEnvironment, getGpuEnvironment, type GpuEnvironment } from './environment.js';
 export { openGpuDevice, GpuDevice, type AdapterReport, type GpuDeviceOptions } from './gpu-device.js';
 export { NoAdapterError, DeviceLostError, UnsupportedModelError, GpuExecutionError, VULKAN_INSTALL_HINT } from './errors.js';
-export { WebGpuEngine, DEFAULT_MEMORY_BUDGET } from './webgpu-engine.js';
-export { prepareModel, type PreparedModel } from './prepared-model.js';
+export { WebGpuEngine, DEFAULT_MEMORY_BUDGET, Serial, type EngineOptions } from './webgpu-engine.js';
+export { prepareModel, type PreparedModel, type PrepareOptions } from './prepared-model.js';
+export { analyzeGradients, GpuGradients, type GradientSupport } from './gradients.js';
+export { initialWeights } from './weight-init.js';
+export type { ValueType } from './lower-context.js';
 export { WEBGPU_SUPPORTED_OPS } from './lowerings.js';
 export { countOnGpu } from './device-sampler.js';
 export { PHILOX_NORMAL_WGSL, noisyBatchKernel, argmaxCountKernel } from './kernels/philox-noise.js';

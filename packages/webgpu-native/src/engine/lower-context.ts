@@ -2,6 +2,15 @@ import type { Node, Tensor } from '@rs/onnx-graph';
 import type { KernelSpec } from './kernels/wgsl.js';
 
 /**
+ * How a value is stored on the device: `float` as f32, `int` (ONNX int64 / int32 indices and
+ * labels) as i32, `bool` as f32 0 / 1 (so Cast(bool -> float) is a view and Where reads floats).
+ *
+ * @example
+ * const t: ValueType = 'int';
+ */
+export type ValueType = 'float' | 'int' | 'bool';
+
+/**
  * What an op lowering sees while the graph is compiled for one batch size: concrete shapes, host
  * constants, and the calls that declare outputs and emit kernels.
  *
@@ -22,10 +31,16 @@ export interface LowerContext {
   shape(value: string): readonly number[];
   /** A constant known on the host (initializer or Constant output), else undefined. */
   hostTensor(value: string): Tensor | undefined;
-  /** Declares output `k` with its own GPU buffer; returns its name. */
-  output(k: number, shape: readonly number[]): string;
+  /** How a value is stored on the device (float unless declared otherwise). */
+  dtype(value: string): ValueType;
+  /** Declares output `k` with its own GPU buffer (float unless `type` says otherwise); returns its name. */
+  output(k: number, shape: readonly number[], type?: ValueType): string;
+  /** Declares output `k` as a value computed on the host at compile time (Shape, Size, shape slices). */
+  hostOutput(k: number, tensor: Tensor): void;
+  /** The batch size this plan is compiled for. */
+  readonly batch: number;
   /** Declares output `k` as a view of `source` (same data, new shape: Reshape, Flatten, Identity). */
-  alias(k: number, source: string, shape: readonly number[]): void;
+  alias(k: number, source: string, shape: readonly number[], type?: ValueType): void;
   /** Appends a dispatch. */
   kernel(spec: KernelSpec): void;
   /** A float constant computed at compile time (e.g. folded BatchNormalization), uploaded once; returns its value name. */

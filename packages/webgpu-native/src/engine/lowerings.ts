@@ -1,6 +1,7 @@
 import type { OpLowering } from './lower-context.js';
 import { convLowering } from './kernels/conv.js';
 import { BINARY_OPS, binaryLowering, UNARY_OPS, unaryLowering } from './kernels/elementwise.js';
+import { castLowering, COMPARE_OPS, compareLowering, constantOfShapeLowering, convTransposeLowering, expandLowering, reduceSumLowering, scatterElementsLowering, shapeLowering, sliceLowering, splitLowering, sumLowering, whereLowering } from './kernels/gradient-ops.js';
 import { concatLowering, flattenLowering, identityLowering, reshapeLowering, squeezeLowering, transposeLowering } from './kernels/layout.js';
 import { gemmLowering, matmulLowering } from './kernels/matmul.js';
 import { globalPoolLowering, poolLowering } from './kernels/pool.js';
@@ -34,6 +35,20 @@ export const LOWERINGS: Readonly<Record<string, OpLowering>> = Object.freeze({
   Concat: concatLowering,
   Identity: identityLowering,
   Dropout: identityLowering,
+  // Ops of the gradient models built by @rs/onnx-graph.
+  ConvTranspose: convTransposeLowering,
+  ...Object.fromEntries(COMPARE_OPS.map((op) => [op, compareLowering])),
+  Where: whereLowering,
+  Sum: sumLowering,
+  Expand: expandLowering,
+  Cast: castLowering,
+  ConstantOfShape: constantOfShapeLowering,
+  ScatterElements: scatterElementsLowering,
+  ReduceSum: reduceSumLowering,
+  Slice: sliceLowering,
+  Split: splitLowering,
+  Shape: shapeLowering,
+  Size: shapeLowering,
 });
 
 /**

@@ -1,5 +1,6 @@
-import { foldShapeArithmetic, loadModel, topologicalSort, type Model, type Node, type Tensor } from '@rs/onnx-graph';
+import { foldShapeArithmetic, loadModel, topologicalSort, type Dim, type Model, type Node, type Tensor } from '@rs/onnx-graph';
 import { UnsupportedModelError } from './errors.js';
+import type { ValueType } from './lower-context.js';
 import { LOWERINGS } from './lowerings.js';
 
 /**
@@ -22,6 +23,36 @@ export interface PreparedModel {
   weights: Map<string, Tensor>;
   /** Every constant known on the host (shape targets, axes, BatchNormalization statistics...). */
   hostConstants: Map<string, Tensor>;
+  /** Graph inputs besides the main one (gradient seeds, labels), fed per call; symbolic dims are the batch. */
+  feeds: Array<{ name: string; type: ValueType; dims: Dim[] }>;
+  /** Weights whose values change on the device (training): never read on the host by a lowering. */
+  mutable: ReadonlySet<string>;
+}
+
+/**
+ * Options of {@link prepareModel}.
+ *
+ * @example
+ * prepareModel(gradientModel.model, { inputName: 'input', outputName: 'grad_input', feeds: true });
+ */
+export interface PrepareOptions {
+  inputName?: string | undefined;
+  outputName?: string | undefined;
+  /** Accept graph inputs besides `inputName` (they become {@link PreparedModel.feeds}); default false. */
+  feeds?: boolean | undefined;
+  /**
+   * Graph inputs that are device-resident weights (a weight-gradient model's weights): bound to
+   * the weight buffers of these tensors (names, dims, initial values) instead of being fed.
+   */
+  external?: ReadonlyMap<string, Tensor> | undefined;
+  /** Weights the device updates (training): lowerings must not fold their host values. */
+  mutable?: ReadonlySet<string> | undefined;
+}
+
+function valueType(dtype: string | undefined): ValueType {
+  if (dtype === 'bool') return 'bool';
+  if (dtype === undefined || dtype.startsWith('float')) return 'float';
+  return 'int';
 }
 
 function constantTensor(node: Node): Tensor {
@@ -42,7 +73,7 @@ function constantTensor(node: Node): Tensor {
  * @example
  * const pm = prepareModel(readFileSync('model.onnx'), { outputName: 'logits' });
  */
-export function prepareModel(source: Uint8Array | Model, names: { inputName?: string | undefined; outputName?: string | undefined } = {}): PreparedModel {
+export function prepareModel(source: Uint8Array | Model, names: PrepareOptions = {}): PreparedModel {
   let model: Model;
   try {
     model = foldShapeArithmetic(source instanceof Uint8Array ? loadModel(source) : source);
@@ -50,19 +81,24 @@ export function prepareModel(source: Uint8Array | Model, names: { inputName?: st
     throw new UnsupportedModelError(`not a valid ONNX model: ${(err as Error).message}`, { cause: err });
   }
   const g = model.graph;
-  const graphInputs = g.inputs.filter((i) => !g.initializers.has(i.name));
+  const external = names.external ?? new Map<string, Tensor>();
+  const graphInputs = g.inputs.filter((i) => !g.initializers.has(i.name) && !external.has(i.name));
   const inputName = names.inputName ?? graphInputs[0]?.name;
   const outputName = names.outputName ?? g.outputs[0]?.name;
   if (!inputName || !graphInputs.some((i) => i.name === inputName)) throw new RangeError(`'inputName' ${JSON.stringify(inputName)} is not an input of the model (inputs: ${graphInputs.map((i) => i.name).join(', ')})`);
   if (!outputName || !g.outputs.some((o) => o.name === outputName)) throw new RangeError(`'outputName' ${JSON.stringify(outputName)} is not an output of the model (outputs: ${g.outputs.map((o) => o.name).join(', ')})`);
-  if (graphInputs.length > 1) throw new UnsupportedModelError(`the model has ${graphInputs.length} inputs (${graphInputs.map((i) => i.name).join(', ')}): only single-input models are supported`);
-  const input = graphInputs[0]!;
+  if (graphInputs.length > 1 && !names.feeds) throw new UnsupportedModelError(`the model has ${graphInputs.length} inputs (${graphInputs.map((i) => i.name).join(', ')}): only single-input models are supported`);
+  const input = graphInputs.find((i) => i.name === inputName)!;
+  const feeds = graphInputs.filter((i) => i !== input).map((i) => ({ name: i.name, type: valueType(i.dtype), dims: i.shape ?? [] }));
   if (input.dtype && input.dtype !== 'float32') throw new RangeError(`model input '${inputName}' has type ${input.dtype}: only float32 inputs are supported`);
   const weights = new Map<string, Tensor>();
   const hostConstants = new Map<string, Tensor>();
   for (const [name, t] of g.initializers) {
     hostConstants.set(name, t);
     if (t.dtype === 'float32') weights.set(name, t);
+  }
+  for (const [name, t] of external) {
+    if (g.inputs.some((i) => i.name === name)) weights.set(name, t);
   }
   const nodes: Node[] = [];
   for (const n of topologicalSort(g)) {
@@ -77,5 +113,5 @@ export function prepareModel(source: Uint8Array | Model, names: { inputName?: st
     nodes.push(n);
   }
   const outInfo = g.outputs.find((o) => o.name === outputName);
-  return { model, nodes, inputName, outputName, declaredInput: input.shape ?? [], declaredOutput: outInfo?.shape, weights, hostConstants };
+  return { model, nodes, inputName, outputName, declaredInput: input.shape ?? [], declaredOutput: outInfo?.shape, weights, hostConstants, feeds, mutable: new Set([...(names.mutable ?? []), ...external.keys()]) };
 }

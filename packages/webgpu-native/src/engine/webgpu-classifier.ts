@@ -5,15 +5,19 @@ import {
   type Classifier,
   type ClassifierCapabilities,
   type DeviceSamplingCapability,
+  type GradientCapability,
   type SaveCapability,
+  type TrainingCapability,
 } from '@rs/core';
 import { layerNames as graphLayerNames } from '@rs/onnx-graph';
 import { webGpuClassifierOptionsSchema, type WebGpuClassifierOptions } from './create-options.js';
 import { countOnGpu } from './device-sampler.js';
 import { getGpuEnvironment, type GpuEnvironment } from './environment.js';
+import { WeightStore } from './executable.js';
 import { openGpuDevice, type AdapterReport, type GpuDevice } from './gpu-device.js';
+import { analyzeGradients, GpuGradients, type GradientSupport } from './gradients.js';
 import { prepareModel } from './prepared-model.js';
-import { WebGpuEngine } from './webgpu-engine.js';
+import { Serial, WebGpuEngine } from './webgpu-engine.js';
 
 /** Everything a {@link WebGpuClassifier} is made of, prepared by {@link prepareWebGpuClassifier}. */
 export interface WebGpuClassifierInit {
@@ -24,9 +28,11 @@ export interface WebGpuClassifierInit {
   inputShape: readonly number[];
   nbClasses: number;
   env: GpuEnvironment;
+  /** The gradient models the engine can run (or why not). */
+  support: GradientSupport;
+  /** Gradients and training on the device, sharing the forward engine's weights. */
+  gradients: GpuGradients;
 }
-
-const NOT_IN_WGSL = 'not implemented by the WebGPU backend yet (use @rs/onnx for gradients and training)';
 
 /**
  * Validates options, reads the model, opens a WebGPU device and compiles the model for it (the
@@ -42,7 +48,7 @@ export async function prepareWebGpuClassifier(options: WebGpuClassifierOptions):
   if (typeof o.model === 'string') bytes = await env.readModel(o.model);
   else bytes = o.model instanceof Uint8Array ? o.model : new Uint8Array(o.model);
   if (bytes.length === 0) throw new Error('not a valid ONNX model: the file is empty');
-  const prepared = prepareModel(bytes, { inputName: o.inputName, outputName: o.outputName });
+  let prepared = prepareModel(bytes, { inputName: o.inputName, outputName: o.outputName });
   const declared = prepared.declaredInput.slice(1);
   let inputShape: readonly number[];
   if (o.inputShape) {
@@ -56,17 +62,24 @@ export async function prepareWebGpuClassifier(options: WebGpuClassifierOptions):
     }
     inputShape = declared as number[];
   }
+  const support = analyzeGradients(prepared, inputShape);
+  const trainable = new Set(support.train.ok ? support.train.names : []);
+  // Trainable weights change on the device: the forward lowering must not fold their host values.
+  if (trainable.size > 0) prepared = prepareModel(bytes, { inputName: o.inputName, outputName: o.outputName, mutable: trainable });
   const gpu = (o.gpu as GPU | undefined) ?? (await env.gpu());
   const dev = await openGpuDevice(gpu, { powerPreference: o.powerPreference, forceFallbackAdapter: o.forceFallbackAdapter });
   try {
-    const engine = await WebGpuEngine.create(dev, prepared, inputShape, { memoryBudget: o.memoryBudget });
+    const params = new WeightStore(dev);
+    const serial = new Serial();
+    const engine = await WebGpuEngine.create(dev, prepared, inputShape, { memoryBudget: o.memoryBudget, sharedWeights: { store: params, names: trainable }, serial });
     const out = engine.outputShape;
     const nbClasses = o.nbClasses ?? out[0];
     if (out.length !== 1 || out[0] !== nbClasses) {
       await engine.destroy();
       throw new RangeError(`the model's output '${prepared.outputName}' has shape [batch, ${out.join(', ')}]: expected [batch, nbClasses]${o.nbClasses ? ` = [batch, ${o.nbClasses}]` : ''}`);
     }
-    return { options: o, bytes, dev, engine, inputShape, nbClasses: nbClasses!, env };
+    const gradients = new GpuGradients(dev, engine, support, params, serial, { memoryBudget: o.memoryBudget });
+    return { options: o, bytes, dev, engine, inputShape, nbClasses: nbClasses!, env, support, gradients };
   } catch (err) {
     dev.destroy();
     throw err;
@@ -77,8 +90,11 @@ export async function prepareWebGpuClassifier(options: WebGpuClassifierOptions):
  * A {@link Classifier} whose model runs as WGSL compute kernels on a WebGPU device, with the
  * whole Monte Carlo loop of randomized smoothing on the device (the `deviceSampling`
  * capability): Philox noise, add / clip / preprocessing, forward, argmax and atomic counting;
- * only the counts come back. `forward` returns logits to the host. Gradients and training are
- * declared false (see `capabilityNotes`). `dispose()` destroys the device so Node can exit.
+ * only the counts come back. `forward` returns logits to the host. Gradients (`vjp`) and training
+ * (`trainOnBatch` with SGD / Adam in WGSL, `reset`, `cloneForRefitting`) run `@rs/onnx-graph`'s
+ * gradient models through the same WGSL executor, on the same device-resident weights; a model
+ * whose gradient models use an op the engine lacks declares them false (see `capabilityNotes`).
+ * `dispose()` destroys the device so Node can exit.
  *
  * @example
  * const f = await WebGpuClassifier.create({ model: 'model.onnx' });
@@ -97,6 +113,8 @@ export class WebGpuClassifier implements Classifier {
   readonly maxBatchSize: number;
   readonly deviceSampler: DeviceSamplingCapability;
   readonly activations: ActivationsCapability;
+  readonly gradients?: GradientCapability;
+  readonly training?: TrainingCapability;
   readonly saver?: SaveCapability;
   protected readonly init: WebGpuClassifierInit;
   #disposed = false;
@@ -119,9 +137,26 @@ export class WebGpuClassifier implements Classifier {
     this.adapter = init.dev.adapter;
     this.maxBatchSize = init.engine.maxBatch;
     const canSave = Boolean(init.env.writeFile);
-    this.capabilities = Object.freeze({ gradients: false, training: false, activations: true, save: canSave, preprocessing: false, deviceSampling: true });
-    this.capabilityNotes = { gradients: NOT_IN_WGSL, training: NOT_IN_WGSL, ...(canSave ? {} : { save: 'no file system in this environment' }) };
+    const { support, gradients } = init;
+    this.capabilities = Object.freeze({ gradients: support.vjp.ok, training: support.train.ok, activations: true, save: canSave, preprocessing: false, deviceSampling: true });
+    this.capabilityNotes = {
+      ...(support.vjp.ok ? {} : { gradients: support.vjp.problem }),
+      ...(support.train.ok ? {} : { training: support.train.problem }),
+      ...(canSave ? {} : { save: 'no file system in this environment' }),
+    };
     const engine = init.engine;
+    if (support.vjp.ok) this.gradients = { vjp: (x, batch, upstream) => gradients.vjp(x, batch, upstream) };
+    if (support.train.ok) {
+      this.training = {
+        trainOnBatch: (x, labels, batch, hyper) => gradients.trainOnBatch(x, labels, batch, hyper),
+        reset: () => gradients.reset(engine.prepared.model),
+        cloneForRefitting: async () => {
+          const clone = await WebGpuClassifier.create({ ...init.options, model: init.bytes });
+          await clone.training!.reset();
+          return clone;
+        },
+      };
+    }
     this.deviceSampler = { countPredictions: (req) => countOnGpu(engine, init.nbClasses, req) };
     const names = graphLayerNames(engine.prepared.model);
     this.activations = {
@@ -134,7 +169,7 @@ export class WebGpuClassifier implements Classifier {
         return engine.forward(x, batch, name);
       },
     };
-    if (canSave) this.saver = { save: (path) => init.env.writeFile!(path, init.bytes) };
+    if (canSave) this.saver = { save: async (path) => init.env.writeFile!(path, await gradients.currentBytes(init.bytes)) };
   }
 
   /** The WebGPU device (for diagnostics; the classifier owns it). */
@@ -157,6 +192,7 @@ export class WebGpuClassifier implements Classifier {
     if (this.#disposed) return;
     this.#disposed = true;
     try {
+      await this.init.gradients.destroy();
       await this.init.engine.destroy();
     } finally {
       this.init.dev.destroy();

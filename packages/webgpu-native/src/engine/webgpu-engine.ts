@@ -11,6 +11,40 @@ export const DEFAULT_MEMORY_BUDGET = 1 << 30;
 const MAX_CACHED_PLANS = 4;
 
 /**
+ * A queue of device operations: the engines of one classifier (forward, gradients, training)
+ * share one, so a training step never overlaps a forward pass that reads the same weights.
+ *
+ * @example
+ * const serial = new Serial();
+ * await serial.run(async () => work());
+ */
+export class Serial {
+  #chain: Promise<unknown> = Promise.resolve();
+
+  /** Runs `fn` after every operation queued before it. */
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#chain.then(fn);
+    this.#chain = run.catch(() => undefined);
+    return run;
+  }
+}
+
+/**
+ * Options of {@link WebGpuEngine.create}.
+ *
+ * @example
+ * const opts: EngineOptions = { memoryBudget: 256 << 20, serial: new Serial() };
+ */
+export interface EngineOptions {
+  /** Device bytes for one plan's activations (default {@link DEFAULT_MEMORY_BUDGET}). */
+  memoryBudget?: number | undefined;
+  /** Weights served by another store (the trainable weights shared by a classifier's engines). */
+  sharedWeights?: { store: WeightStore; names: ReadonlySet<string> } | undefined;
+  /** The operation queue to join (default: the engine's own). */
+  serial?: Serial | undefined;
+}
+
+/**
  * Runs a prepared model on a WebGPU device: compiled plans per batch size (a few cached), weights
  * uploaded once, every operation serialized and checked against device loss and errors.
  *
@@ -28,17 +62,18 @@ export class WebGpuEngine {
   readonly maxBatch: number;
   readonly pipelines: PipelineCache;
   readonly weights: WeightStore;
+  readonly serial: Serial;
   readonly #plans = new Map<number, Promise<GpuExecutable>>();
-  #chain: Promise<unknown> = Promise.resolve();
 
-  private constructor(dev: GpuDevice, prepared: PreparedModel, inputShape: readonly number[], outputShape: readonly number[], maxBatch: number) {
+  private constructor(dev: GpuDevice, prepared: PreparedModel, inputShape: readonly number[], outputShape: readonly number[], maxBatch: number, options: EngineOptions) {
     this.dev = dev;
     this.prepared = prepared;
     this.inputShape = inputShape;
     this.outputShape = outputShape;
     this.maxBatch = maxBatch;
     this.pipelines = new PipelineCache(dev);
-    this.weights = new WeightStore(dev);
+    this.weights = new WeightStore(dev, options.sharedWeights);
+    this.serial = options.serial ?? new Serial();
   }
 
   /**
@@ -47,7 +82,7 @@ export class WebGpuEngine {
    * @example
    * const engine = await WebGpuEngine.create(dev, prepareModel(bytes), [1, 28, 28], { memoryBudget: 512 << 20 });
    */
-  static async create(dev: GpuDevice, prepared: PreparedModel, inputShape: readonly number[], options: { memoryBudget?: number | undefined } = {}): Promise<WebGpuEngine> {
+  static async create(dev: GpuDevice, prepared: PreparedModel, inputShape: readonly number[], options: EngineOptions = {}): Promise<WebGpuEngine> {
     const probe = planGraph(prepared, inputShape, 1);
     const outputShape = probe.shapes.get(prepared.outputName)!.slice(1);
     let perSample = 0;
@@ -58,7 +93,7 @@ export class WebGpuEngine {
     }
     const budget = options.memoryBudget ?? DEFAULT_MEMORY_BUDGET;
     const maxBatch = Math.max(1, Math.min(Math.floor(dev.limits.maxStorageBufferBindingSize / largest), Math.floor(budget / perSample), 1 << 20));
-    const engine = new WebGpuEngine(dev, prepared, inputShape, outputShape, maxBatch);
+    const engine = new WebGpuEngine(dev, prepared, inputShape, outputShape, maxBatch, options);
     engine.#plans.set(1, GpuExecutable.create(dev, probe, engine.pipelines, engine.weights, prepared.weights));
     await engine.#plans.get(1);
     return engine;
@@ -66,14 +101,12 @@ export class WebGpuEngine {
 
   /** Runs `fn` after every earlier operation, with the device checked before and after. */
   exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.#chain.then(async () => {
+    return this.serial.run(async () => {
       this.dev.check();
       const out = await fn();
       this.dev.check();
       return out;
     });
-    this.#chain = run.catch(() => undefined);
-    return run;
   }
 
   /** The compiled plan for `batch` inputs (cached; the least recently used beyond a few is freed). */
@@ -108,6 +141,40 @@ export class WebGpuEngine {
       return staging.getMappedRange().slice(0, bytes);
     } finally {
       staging.destroy();
+    }
+  }
+
+  /**
+   * One pass of the plan for `batch` (at most `maxBatch`): uploads `feeds` (the main input and any
+   * other graph input; Int32Array for integer inputs), records the dispatches, then `after` may
+   * record more (e.g. an optimizer step) in the same compute pass; reads back the float values
+   * `fetch`. Call it inside {@link WebGpuEngine.exclusive}.
+   *
+   * @example
+   * const [grad] = await engine.exclusive(() => engine.runPlan(4, { input: x, grad_logits: seed }, ['grad_input']));
+   */
+  async runPlan(batch: number, feeds: Readonly<Record<string, Float32Array | Int32Array>>, fetch: readonly string[], after?: (pass: GPUComputePassEncoder, exe: GpuExecutable) => void): Promise<Float32Array[]> {
+    const exe = await this.plan(batch);
+    const device = this.dev.device;
+    for (const [name, data] of Object.entries(feeds)) device.queue.writeBuffer(exe.buffer(name), 0, data.buffer, data.byteOffset, data.byteLength);
+    const encoder = device.createCommandEncoder();
+    const pass = encoder.beginComputePass();
+    exe.encode(pass);
+    after?.(pass, exe);
+    pass.end();
+    const staging = fetch.map((name) => {
+      const bytes = numel(exe.plan.shapes.get(name)!) * 4;
+      const b = device.createBuffer({ size: Math.max(4, Math.ceil(bytes / 4) * 4), usage: BUFFER_USAGE.MAP_READ | BUFFER_USAGE.COPY_DST });
+      if (bytes > 0) encoder.copyBufferToBuffer(exe.buffer(name), 0, b, 0, Math.ceil(bytes / 4) * 4);
+      return { b, bytes };
+    });
+    device.queue.submit([encoder.finish()]);
+    try {
+      await Promise.all(staging.map((s) => s.b.mapAsync(MAP_MODE.READ)));
+      this.dev.check();
+      return staging.map((s) => new Float32Array(s.b.getMappedRange().slice(0, s.bytes)));
+    } finally {
+      for (const s of staging) s.b.destroy();
     }
   }
 

@@ -37,7 +37,7 @@ export const convLowering: OpLowering = (ctx) => {
   const ocg = m / group;
   const hasBias = ctx.hasInput(2);
   const [kh, kw] = g.kernel;
-  const block = kh * kw <= 49 ? [8, 4, 2, 1].find((b) => ocg % b === 0)! : 1;
+  const block = [8, 4, 2, 1].find((b) => ocg % b === 0)!;
   const blocks = m / block;
   const [sh, sw] = g.strides;
   const [dh, dw] = g.dilations;
@@ -45,14 +45,30 @@ export const convLowering: OpLowering = (ctx) => {
   const bindings = [{ variable: 'xin', value: x }, { variable: 'wt', value: w }, ...(hasBias ? [{ variable: 'bias', value: ctx.input(2) }] : []), { variable: 'y', value: y, write: true }];
   const acc = Array.from({ length: block }, (_, j) => `a${j}`);
   const taps: string[] = [];
-  for (let ky = 0; ky < kh; ky++) {
-    taps.push(`      { let iy = i32(oy * ${u32(sh)}) + ${ky * dh - ph}; let oky = iy >= 0 && iy < ${h};`);
-    for (let kx = 0; kx < kw; kx++) {
-      taps.push(`        { let ix = i32(ox * ${u32(sw)}) + ${kx * dw - pw}; let ok = oky && ix >= 0 && ix < ${wd};`);
-      taps.push(`          let v = select(0.0, xin[xbase + u32(clamp(iy, 0, ${h - 1})) * ${u32(wd)} + u32(clamp(ix, 0, ${wd - 1}))], ok);`);
-      taps.push(`          ${acc.map((a, j) => `${a} = ${a} + v * wt[wbase + ${u32(j * icg * kh * kw + ky * kw + kx)}];`).join(' ')} }`);
+  if (kh * kw <= 9) {
+    for (let ky = 0; ky < kh; ky++) {
+      taps.push(`      { let iy = i32(oy * ${u32(sh)}) + ${ky * dh - ph}; let oky = iy >= 0 && iy < ${h};`);
+      for (let kx = 0; kx < kw; kx++) {
+        taps.push(`        { let ix = i32(ox * ${u32(sw)}) + ${kx * dw - pw}; let ok = oky && ix >= 0 && ix < ${wd};`);
+        taps.push(`          let v = select(0.0, xin[xbase + u32(clamp(iy, 0, ${h - 1})) * ${u32(wd)} + u32(clamp(ix, 0, ${wd - 1}))], ok);`);
+        taps.push(`          ${acc.map((a, j) => `${a} = ${a} + v * wt[wbase + ${u32(j * icg * kh * kw + ky * kw + kx)}];`).join(' ')} }`);
+      }
+      taps.push('      }');
     }
-    taps.push('      }');
+  } else {
+    // Larger kernels (e.g. the weight-gradient convolutions of a gradient model, whose "kernel" is an activation map):
+    // loops (SwiftShader takes minutes to compile dozens of unrolled taps).
+    taps.push(`      for (var ky = 0; ky < ${kh}; ky++) {
+        let iy = i32(oy * ${u32(sh)}) + ky * ${dh} - ${ph};
+        if (iy < 0 || iy >= ${h}) { continue; }
+        for (var kx = 0; kx < ${kw}; kx++) {
+          let ix = i32(ox * ${u32(sw)}) + kx * ${dw} - ${pw};
+          if (ix < 0 || ix >= ${wd}) { continue; }
+          let v = xin[xbase + u32(iy) * ${u32(wd)} + u32(ix)];
+          let wk = wbase + u32(ky * ${kw} + kx);
+          ${acc.map((a, j) => `${a} = ${a} + v * wt[wk + ${u32(j * icg * kh * kw)}];`).join(' ')}
+        }
+      }`);
   }
   const body = `
   let ox = i % ${u32(ow)};

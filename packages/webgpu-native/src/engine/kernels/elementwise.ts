@@ -15,13 +15,14 @@ const UNARY: Record<string, (alpha: number) => string> = {
   Sqrt: () => 'sqrt(v)',
   Neg: () => '-v',
   Abs: () => 'abs(v)',
+  Reciprocal: () => '1.0 / v',
 };
 
 /** The unary element-wise ops implemented. @example UNARY_OPS.includes('Relu') */
 export const UNARY_OPS = Object.keys(UNARY);
 
 /**
- * Unary element-wise ops (Relu, LeakyRelu, Sigmoid, Tanh, Exp, Log, Sqrt, Neg, Abs).
+ * Unary element-wise ops (Relu, LeakyRelu, Sigmoid, Tanh, Exp, Log, Sqrt, Neg, Abs, Reciprocal).
  *
  * @example
  * LOWERINGS.Relu = unaryLowering;

@@ -2,6 +2,13 @@ import { attrIntOf, attrIntsOf } from '../attributes.js';
 import type { OpLowering } from '../lower-context.js';
 import { decompose, elementwiseKernel, numel, stridesOf, u32 } from './wgsl.js';
 
+/** A view of `x` with a new shape; integer host constants (shape arithmetic) stay on the host. */
+function view(ctx: Parameters<OpLowering>[0], x: string, shape: readonly number[]): void {
+  const t = ctx.hostTensor(x);
+  if (t && ctx.dtype(x) !== 'float') ctx.hostOutput(0, { ...t, dims: [...shape] });
+  else ctx.alias(0, x, shape);
+}
+
 /**
  * Identity and Dropout (inference): the output is a view of the input.
  *
@@ -11,7 +18,7 @@ import { decompose, elementwiseKernel, numel, stridesOf, u32 } from './wgsl.js';
 export const identityLowering: OpLowering = (ctx) => {
   if (ctx.node.opType === 'Dropout' && ctx.node.outputs[1]) throw ctx.fail(`Dropout's mask output is not supported (inference only)`);
   const x = ctx.input(0);
-  ctx.alias(0, x, ctx.shape(x));
+  view(ctx, x, ctx.shape(x));
 };
 
 /**
@@ -25,7 +32,7 @@ export const flattenLowering: OpLowering = (ctx) => {
   const xs = ctx.shape(x);
   let axis = attrIntOf(ctx.node, 'axis', 1);
   if (axis < 0) axis += xs.length;
-  ctx.alias(0, x, [numel(xs.slice(0, axis)), numel(xs.slice(axis))]);
+  view(ctx, x, [numel(xs.slice(0, axis)), numel(xs.slice(axis))]);
 };
 
 function constantInts(ctx: Parameters<OpLowering>[0], k: number, what: string): number[] {
@@ -50,7 +57,7 @@ export const reshapeLowering: OpLowering = (ctx) => {
   const inferred = out.indexOf(-1);
   if (inferred >= 0) out[inferred] = known === 0 ? 0 : numel(xs) / known;
   if (numel(out) !== numel(xs) || out.some((d) => !Number.isInteger(d) || d < 0)) throw ctx.fail(`cannot reshape [${xs.join(', ')}] to [${target.join(', ')}]`);
-  ctx.alias(0, x, out);
+  view(ctx, x, out);
 };
 
 /**
@@ -65,7 +72,7 @@ export const squeezeLowering: OpLowering = (ctx) => {
   const axes = attrIntsOf(ctx.node, 'axes') ?? (ctx.hasInput(1) ? constantInts(ctx, 1, 'axes') : undefined);
   if (ctx.node.opType === 'Squeeze') {
     const drop = new Set((axes ?? xs.map((d, i) => (d === 1 ? i : -1)).filter((i) => i >= 0)).map((a) => (a < 0 ? a + xs.length : a)));
-    ctx.alias(0, x, xs.filter((_, i) => !drop.has(i)));
+    view(ctx, x, xs.filter((_, i) => !drop.has(i)));
   } else {
     if (!axes) throw ctx.fail('Unsqueeze needs axes');
     const rank = xs.length + axes.length;
@@ -73,7 +80,7 @@ export const squeezeLowering: OpLowering = (ctx) => {
     const out: number[] = [];
     let k = 0;
     for (let d = 0; d < rank; d++) out.push(add.has(d) ? 1 : xs[k++]!);
-    ctx.alias(0, x, out);
+    view(ctx, x, out);
   }
 };
 

@@ -15,7 +15,6 @@ import { windowGeometry } from './window.js';
 export const poolLowering: OpLowering = (ctx) => {
   const { node } = ctx;
   const isMax = node.opType === 'MaxPool';
-  if (isMax && node.outputs[1]) throw ctx.fail(`MaxPool's Indices output is not supported`);
   if (attrIntOf(node, 'storage_order', 0) !== 0) throw ctx.fail('MaxPool storage_order 1 is not supported');
   const x = ctx.input(0);
   const xs = ctx.shape(x);
@@ -33,7 +32,10 @@ export const poolLowering: OpLowering = (ctx) => {
   const [n, c] = xs as [number, number];
   const [h, w] = spatial.length === 2 ? (spatial as [number, number]) : [1, spatial[0]!];
   const [oh, ow] = g.out;
-  const y = ctx.output(0, spatial.length === 2 ? [n, c, oh, ow] : [n, c, ow]);
+  const outShape = spatial.length === 2 ? [n, c, oh, ow] : [n, c, ow];
+  const y = ctx.output(0, outShape);
+  // MaxPool's Indices output (the gradient models route gradients through it): flat positions in the input, as i32.
+  const indices = isMax && node.outputs[1] ? ctx.output(1, outShape, 'int') : undefined;
   const [kh, kw] = g.kernel;
   const [sh, sw] = g.strides;
   const [dh, dw] = g.dilations;
@@ -49,6 +51,7 @@ export const poolLowering: OpLowering = (ctx) => {
   if (isMax) {
     body = `${head}
   var best = 0.0;
+  var arg = 0u;
   var any = false;
   for (var ky = 0; ky < ${kh}; ky++) {
     let iy = hs + ky * ${dh};
@@ -57,10 +60,10 @@ export const poolLowering: OpLowering = (ctx) => {
       let ix = ws + kx * ${dw};
       if (ix < 0 || ix >= ${w}) { continue; }
       let v = xin[base + u32(iy * ${w} + ix)];
-      if (!any || v > best) { best = v; any = true; }
+      if (!any || v > best) { best = v; arg = base + u32(iy * ${w} + ix); any = true; }
     }
   }
-  y[i] = best;`;
+  y[i] = best;${indices ? '\n  ind[i] = i32(arg);' : ''}`;
   } else {
     const [pe, pwe] = g.padEnd;
     body = `${head}
@@ -75,7 +78,8 @@ export const poolLowering: OpLowering = (ctx) => {
   }
   y[i] = sum / ${includePad ? 'padded' : 'f32((h1 - h0) * (w1 - w0))'};`;
   }
-  ctx.kernel(elementwiseKernel(`${node.opType} ${node.name}`, [{ variable: 'xin', value: x }, { variable: 'y', value: y, write: true }], n * c * oh * ow, body));
+  const bindings = [{ variable: 'xin', value: x }, { variable: 'y', value: y, write: true }, ...(indices ? [{ variable: 'ind', value: indices, write: true, type: 'i32' as const }] : [])];
+  ctx.kernel(elementwiseKernel(`${node.opType} ${node.name}`, bindings, n * c * oh * ow, body));
 };
 
 /**
