@@ -1,26 +1,2 @@
-import { readFmnistCnn } from '@rs/fixtures';
-import { readNpy } from '@rs/onnx-graph';
-
-/** The fixture CNN's bytes and PyTorch's reference outputs for its 20 images. */
-export function fixture() {
-  const f32 = (name: string) => readNpy(readFmnistCnn(name)).data as Float32Array;
-  return {
-    model: readFmnistCnn('model.onnx'),
-    x: f32('x.npy'),
-    y: Int32Array.from(readNpy(readFmnistCnn('y.npy')).data as BigInt64Array, (v) => Number(v)),
-    logits: f32('logits.npy'),
-    lossGrad: f32('loss_grad_sum.npy'),
-    classGrad: f32('class_grad.npy'),
-  };
-}
-
-/** max |a - b| / max |b|. */
-export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let err = 0;
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    err = Math.max(err, Math.abs(a[i]! - b[i]!));
-    scale = Math.max(scale, Math.abs(b[i]!));
-  }
-  return err / scale;
-}
+/** The fixture CNN and PyTorch's reference outputs (shared with the other backends' tests). */
+export { loadFmnistCnn as fixture, relativeError } from '@rs/fixtures';

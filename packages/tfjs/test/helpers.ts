@@ -2,20 +2,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { readFmnistCnn } from '@rs/fixtures';
-import { getInitializers, readNpy } from '@rs/onnx-graph';
+import { getInitializers } from '@rs/onnx-graph';
 
-/** The fixture CNN's bytes and PyTorch's reference outputs for its 20 images (NCHW [20, 1, 28, 28]; with one channel the same bytes as NHWC). */
-export function fixture() {
-  const f32 = (name: string) => readNpy(readFmnistCnn(name)).data as Float32Array;
-  return {
-    model: readFmnistCnn('model.onnx'),
-    x: f32('x.npy'),
-    y: Int32Array.from(readNpy(readFmnistCnn('y.npy')).data as BigInt64Array, (v) => Number(v)),
-    logits: f32('logits.npy'),
-    lossGrad: f32('loss_grad_sum.npy'),
-    classGrad: f32('class_grad.npy'),
-  };
-}
+/** The fixture CNN and PyTorch's reference outputs (shared with the other backends' tests). */
+export { loadFmnistCnn as fixture, relativeError } from '@rs/fixtures';
 
 /** [out, in, kh, kw] (PyTorch) -> [kh, kw, in, out] (TF.js). */
 function convKernel(w: { dims: number[]; data: Float32Array }): tf.Tensor4D {
@@ -62,16 +52,6 @@ export function buildFixtureCnn(): tf.LayersModel {
   return model;
 }
 
-/** max |a - b| / max |b|. */
-export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let err = 0;
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    err = Math.max(err, Math.abs(a[i]! - b[i]!));
-    scale = Math.max(scale, Math.abs(b[i]!));
-  }
-  return err / scale;
-}
 
 /**
  * Writes a hand-made TF.js graph model (GraphDef JSON, format 'graph-model'): logits = x W + b with
