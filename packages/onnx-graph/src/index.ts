@@ -26,3 +26,4 @@ export { type SoftmaxCrossEntropyOptions } from './loss.js';
 export { withIntermediateOutputs, layerNames, type LayerNameOptions } from './intermediate.js';
 export { replaceInitializers, getInitializers } from './initializers.js';
 export { readNpy, writeNpy, type NpyArray } from './npy.js';
+export { initialWeights } from './initial-weights.js';

@@ -14,7 +14,7 @@ import {
 import type { TrainingHyperParameters } from '@rs/core';
 import { createOptimizer, type Optimizer } from './optimizers.js';
 import { createSession, type SessionSettings } from './session.js';
-import { initialWeights } from './weight-init.js';
+import { initialWeights } from '@rs/onnx-graph';
 
 /**
  * An ONNX model with mutable weights and the ONNX Runtime sessions that run it: forward, the VJP

@@ -7,7 +7,7 @@ import { planGraph } from './graph-plan.js';
 import { elementwiseKernel, f32, numel } from './kernels/wgsl.js';
 import { prepareModel, type PreparedModel } from './prepared-model.js';
 import { WebGpuEngine, type Serial } from './webgpu-engine.js';
-import { initialWeights } from './weight-init.js';
+import { initialWeights } from '@rs/onnx-graph';
 
 /**
  * Which gradient models of a forward model the WGSL engine can run: the VJP model (input

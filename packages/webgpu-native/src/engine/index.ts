@@ -15,7 +15,6 @@ export { NoAdapterError, DeviceLostError, UnsupportedModelError, GpuExecutionErr
 export { WebGpuEngine, DEFAULT_MEMORY_BUDGET, Serial, type EngineOptions } from './webgpu-engine.js';
 export { prepareModel, type PreparedModel, type PrepareOptions } from './prepared-model.js';
 export { analyzeGradients, GpuGradients, type GradientSupport } from './gradients.js';
-export { initialWeights } from './weight-init.js';
 export type { ValueType } from './lower-context.js';
 export { WEBGPU_SUPPORTED_OPS } from './lowerings.js';
 export { countOnGpu } from './device-sampler.js';

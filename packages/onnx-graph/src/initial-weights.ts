@@ -1,6 +1,5 @@
-// Copied from packages/onnx/src/weight-init.ts (not exported by @rs/onnx): the same reset gives the same weights on both backends.
 import { philox4x32 } from '@rs/core';
-import type { Model } from '@rs/onnx-graph';
+import type { Model } from './ir.js';
 
 /**
  * Fan-in of a weight as PyTorch computes it for `kaiming_uniform_(a = sqrt(5))`: the product of
