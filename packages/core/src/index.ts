@@ -38,3 +38,4 @@ export { epochOrder, type FitResult } from './smoothing/fit.js';
 export { SmoothedClassifier, type RandomizedSmoothingMethods } from './smoothing/smoothed-classifier.js';
 export { smooth } from './smoothing/smooth.js';
 export { RandomizedSmoothingMixin, pickSmoothingOptions } from './smoothing/mixin.js';
+export { createSmoothed } from './smoothing/create-smoothed.js';

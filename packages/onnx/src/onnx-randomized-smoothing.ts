@@ -1,4 +1,4 @@
-import { parseOptions, pickSmoothingOptions, RandomizedSmoothingMixin } from '@rs/core';
+import { createSmoothed, parseOptions, RandomizedSmoothingMixin } from '@rs/core';
 import { onnxRandomizedSmoothingOptionsSchema, type OnnxRandomizedSmoothingOptions } from './create-options.js';
 import { OnnxClassifier, prepareOnnxClassifier, type OnnxClassifierInit } from './onnx-classifier.js';
 
@@ -19,18 +19,8 @@ export class OnnxRandomizedSmoothing extends RandomizedSmoothingMixin(OnnxClassi
    * const rs = await OnnxRandomizedSmoothing.create({ model: bytes, inputShape: [1, 28, 28], nbClasses: 10, scale: 0.25 });
    */
   static override async create(options: OnnxRandomizedSmoothingOptions): Promise<OnnxRandomizedSmoothing> {
-    const o = parseOptions(onnxRandomizedSmoothingOptionsSchema, options, 'OnnxRandomizedSmoothing options');
-    const smoothing = pickSmoothingOptions(o);
-    const base = Object.fromEntries(Object.entries(options).filter(([k]) => !(k in smoothing)));
-    const init = await prepareOnnxClassifier(base as OnnxRandomizedSmoothingOptions);
-    try {
-      const rs = new OnnxRandomizedSmoothing(init);
-      rs.configureSmoothing(smoothing);
-      return rs;
-    } catch (err) {
-      await init.session.release();
-      throw err;
-    }
+    parseOptions(onnxRandomizedSmoothingOptionsSchema, options, 'OnnxRandomizedSmoothing options');
+    return createSmoothed(options, prepareOnnxClassifier, (init) => new OnnxRandomizedSmoothing(init));
   }
 
   constructor(init: OnnxClassifierInit) {

@@ -1,4 +1,4 @@
-import { parseOptions, pickSmoothingOptions, RandomizedSmoothingMixin, type BatchOptions, type CertifyOptions, type CertifyResult, type FitOptions, type FitResult, type GradientOptions, type PredictOptions, type PredictResult } from '@rs/core';
+import { createSmoothed, parseOptions, RandomizedSmoothingMixin, type BatchOptions, type CertifyOptions, type CertifyResult, type FitOptions, type FitResult, type GradientOptions, type PredictOptions, type PredictResult } from '@rs/core';
 import { tfjsRandomizedSmoothingOptionsSchema, type TfjsRandomizedSmoothingOptions } from './create-options.js';
 import { fitGenerator, type BatchSource, type FitGeneratorOptions } from './fit-generator.js';
 import { hostInput } from './host-input.js';
@@ -23,17 +23,9 @@ export class TfjsRandomizedSmoothing extends RandomizedSmoothingMixin(TfjsClassi
    */
   static override async create(options: TfjsRandomizedSmoothingOptions): Promise<TfjsRandomizedSmoothing> {
     const o = parseOptions(tfjsRandomizedSmoothingOptionsSchema, options, 'TfjsRandomizedSmoothing options');
-    const smoothing = { ...pickSmoothingOptions(options), channelsFirst: o.channelsFirst && options.channelsFirst !== undefined };
-    const base = Object.fromEntries(Object.entries(options).filter(([k]) => !(k in smoothing)));
-    const init = await prepareTfjsClassifier(base as TfjsRandomizedSmoothingOptions);
-    const rs = new TfjsRandomizedSmoothing(init);
-    try {
-      rs.configureSmoothing(smoothing);
-      return rs;
-    } catch (err) {
-      await rs.dispose();
-      throw err;
-    }
+    return createSmoothed(options, prepareTfjsClassifier, (init) => new TfjsRandomizedSmoothing(init), {
+      channelsFirst: o.channelsFirst && options.channelsFirst !== undefined,
+    });
   }
 
   constructor(init: TfjsClassifierInit) {

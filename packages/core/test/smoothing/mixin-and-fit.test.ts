@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RandomizedSmoothingMixin, LOGITS_ONLY, smooth, type Classifier, type SmoothingOptions } from '../../src/index.js';
+import { createSmoothed, RandomizedSmoothingMixin, LOGITS_ONLY, smooth, type Classifier, type SmoothingOptions } from '../../src/index.js';
 import { runAdapterConformance } from '../../src/testing/index.js';
 import { softmaxRegression, uniforms } from './helpers.js';
 
@@ -45,6 +45,25 @@ describe('RandomizedSmoothingMixin', () => {
     expect((await g.predictLogits(x))[1]).toBeCloseTo(2);
     expect((await g.forward(x, 2))[1]).toBeCloseTo(2);
     expect(g).toBeInstanceOf(TinyLinear);
+  });
+});
+
+describe('createSmoothed (the body of every backend create)', () => {
+  class Disposable extends RandomizedSmoothingMixin(TinyLinear) {
+    disposed = 0;
+    override dispose(): void {
+      this.disposed++;
+    }
+  }
+  it('splits base and smoothing options, and disposes the instance when the smoothing options are bad', async () => {
+    const seen: unknown[] = [];
+    const prepare = async (base: { weights: number[] }) => (seen.push(base), base);
+    const g = await createSmoothed({ weights: [1, 2, 3], scale: 0.3, seed: 1 }, prepare, (init) => new Disposable(init));
+    expect(seen).toEqual([{ weights: [1, 2, 3] }]);
+    expect(g.scale).toBe(0.3);
+    let made: Disposable | undefined;
+    await expect(createSmoothed({ weights: [1, 2, 3], alpha: 0.9 }, prepare, (init) => (made = new Disposable(init)))).rejects.toThrow(/'alpha' must be in \(0, 0.5\), got 0.9/);
+    expect(made!.disposed).toBe(1);
   });
 });
 

@@ -1,5 +1,5 @@
-import { parseOptions, pickSmoothingOptions, RandomizedSmoothingMixin } from '@rs/core';
-import { webGpuRandomizedSmoothingOptionsSchema, type WebGpuClassifierOptions, type WebGpuRandomizedSmoothingOptions } from './create-options.js';
+import { createSmoothed, parseOptions, RandomizedSmoothingMixin } from '@rs/core';
+import { webGpuRandomizedSmoothingOptionsSchema, type WebGpuRandomizedSmoothingOptions } from './create-options.js';
 import { prepareWebGpuClassifier, WebGpuClassifier, type WebGpuClassifierInit } from './webgpu-classifier.js';
 
 /**
@@ -20,18 +20,8 @@ export class WebGpuRandomizedSmoothing extends RandomizedSmoothingMixin(WebGpuCl
    * const rs = await WebGpuRandomizedSmoothing.create({ model: bytes, scale: 0.25, clipValues: [0, 1] });
    */
   static override async create(options: WebGpuRandomizedSmoothingOptions): Promise<WebGpuRandomizedSmoothing> {
-    const o = parseOptions(webGpuRandomizedSmoothingOptionsSchema, options, 'WebGpuRandomizedSmoothing options');
-    const smoothing = pickSmoothingOptions(o);
-    const base = Object.fromEntries(Object.entries(options).filter(([k]) => !(k in smoothing)));
-    const init = await prepareWebGpuClassifier(base as WebGpuClassifierOptions);
-    const rs = new WebGpuRandomizedSmoothing(init);
-    try {
-      rs.configureSmoothing(smoothing);
-      return rs;
-    } catch (err) {
-      await rs.dispose();
-      throw err;
-    }
+    parseOptions(webGpuRandomizedSmoothingOptionsSchema, options, 'WebGpuRandomizedSmoothing options');
+    return createSmoothed(options, prepareWebGpuClassifier, (init) => new WebGpuRandomizedSmoothing(init));
   }
 
   constructor(init: WebGpuClassifierInit) {
