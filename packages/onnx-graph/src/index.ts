@@ -27,3 +27,4 @@ export { withIntermediateOutputs, layerNames, type LayerNameOptions } from './in
 export { replaceInitializers, getInitializers } from './initializers.js';
 export { readNpy, writeNpy, type NpyArray } from './npy.js';
 export { initialWeights } from './initial-weights.js';
+export { onnxModelOptionsShape } from './model-options.js';

@@ -1,17 +1,9 @@
 import { z } from 'zod';
-import { smoothingOptionsSchema } from '@rs/core';
+import { integerAtLeast, smoothingOptionsSchema } from '@rs/core';
+import { onnxModelOptionsShape } from '@rs/onnx-graph';
 
-const modelSource = z.union(
-  [
-    z.string().min(1, { error: 'must be a non-empty path' }),
-    z.custom<Uint8Array>((v) => v instanceof Uint8Array, { error: 'must be a path or a Uint8Array of .onnx bytes' }),
-    z.custom<ArrayBuffer>((v) => v instanceof ArrayBuffer, { error: 'must be a path or a Uint8Array of .onnx bytes' }),
-  ],
-  { error: 'must be a path to an .onnx file or its bytes (Uint8Array)' },
-);
-
-const positiveInt = z.number({ error: 'must be an integer >= 1' }).refine((v) => Number.isInteger(v) && v >= 1, { error: 'must be an integer >= 1' });
-const nonNegativeInt = z.number({ error: 'must be an integer >= 0' }).refine((v) => Number.isInteger(v) && v >= 0, { error: 'must be an integer >= 0' });
+const positiveInt = integerAtLeast(1);
+const nonNegativeInt = integerAtLeast(0);
 
 /**
  * Options of `OnnxClassifier.create` (the base model, no smoothing).
@@ -37,11 +29,7 @@ const nonNegativeInt = z.number({ error: 'must be an integer >= 0' }).refine((v)
  */
 export const onnxClassifierOptionsSchema = z
   .object({
-    model: modelSource,
-    inputShape: z.array(positiveInt).min(1, { error: 'must have at least one dimension' }).optional(),
-    nbClasses: z.number().refine((v) => Number.isInteger(v) && v >= 2, { error: 'must be an integer >= 2' }).optional(),
-    inputName: z.string().min(1).optional(),
-    outputName: z.string().min(1).optional(),
+    ...onnxModelOptionsShape,
     deviceType: z.enum(['cpu', 'gpu'], { error: "must be 'cpu' or 'gpu'" }).default('cpu'),
     gpuFallback: z.enum(['error', 'cpu'], { error: "must be 'error' or 'cpu'" }).default('error'),
     deviceId: nonNegativeInt.default(0),

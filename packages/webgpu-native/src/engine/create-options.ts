@@ -1,14 +1,7 @@
 import { z } from 'zod';
 import { smoothingOptionsSchema } from '@rs/core';
+import { onnxModelOptionsShape } from '@rs/onnx-graph';
 
-const modelSource = z.union(
-  [
-    z.string().min(1, { error: 'must be a non-empty path' }),
-    z.custom<Uint8Array>((v) => v instanceof Uint8Array, { error: 'must be a path or a Uint8Array of .onnx bytes' }),
-    z.custom<ArrayBuffer>((v) => v instanceof ArrayBuffer, { error: 'must be a path or a Uint8Array of .onnx bytes' }),
-  ],
-  { error: 'must be a path to an .onnx file or its bytes (Uint8Array)' },
-);
 const positiveInt = z.number({ error: 'must be an integer >= 1' }).refine((v) => Number.isInteger(v) && v >= 1, { error: 'must be an integer >= 1' });
 
 /**
@@ -27,11 +20,7 @@ const positiveInt = z.number({ error: 'must be an integer >= 1' }).refine((v) =>
  */
 export const webGpuClassifierOptionsSchema = z
   .object({
-    model: modelSource,
-    inputShape: z.array(positiveInt).min(1, { error: 'must have at least one dimension' }).optional(),
-    nbClasses: z.number().refine((v) => Number.isInteger(v) && v >= 2, { error: 'must be an integer >= 2' }).optional(),
-    inputName: z.string().min(1).optional(),
-    outputName: z.string().min(1).optional(),
+    ...onnxModelOptionsShape,
     powerPreference: z.enum(['low-power', 'high-performance'], { error: "must be 'low-power' or 'high-performance'" }).optional(),
     forceFallbackAdapter: z.boolean({ error: 'must be a boolean' }).default(false),
     memoryBudget: positiveInt.optional(),

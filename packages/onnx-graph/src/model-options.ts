@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { integerAtLeast } from '@rs/core';
+
+/**
+ * The zod fields every backend that runs ONNX models accepts to say which model and how to read its
+ * contract: `model` (a path to an .onnx file, or its bytes), optional `inputShape` / `nbClasses`
+ * (read from the model when its dims are fixed) and `inputName` / `outputName` (default: the first
+ * input / output). Spread it into a backend's options object.
+ *
+ * @example
+ * const schema = z.object({ ...onnxModelOptionsShape, deviceType: z.enum(['cpu', 'gpu']) }).strict();
+ */
+export const onnxModelOptionsShape = {
+  model: z.union(
+    [
+      z.string().min(1, { error: 'must be a non-empty path' }),
+      z.custom<Uint8Array>((v) => v instanceof Uint8Array, { error: 'must be a path or a Uint8Array of .onnx bytes' }),
+      z.custom<ArrayBuffer>((v) => v instanceof ArrayBuffer, { error: 'must be a path or a Uint8Array of .onnx bytes' }),
+    ],
+    { error: 'must be a path to an .onnx file or its bytes (Uint8Array)' },
+  ),
+  inputShape: z.array(integerAtLeast(1)).min(1, { error: 'must have at least one dimension' }).optional(),
+  nbClasses: integerAtLeast(2).optional(),
+  inputName: z.string().min(1).optional(),
+  outputName: z.string().min(1).optional(),
+};
