@@ -42,7 +42,7 @@ describe.skipIf(!adapter.available)(`WGSL Philox noise vs core's stream layout${
       for (let r = 0; r < rows; r++) table.set([0, id, start + r, 0], 4 * r);
       const rowBuf = buf(table);
       const out = buf(rows * dim * 4, BUFFER_USAGE.COPY_SRC);
-      const pipe = await pipelines.get({ code: noisyBatchKernel(dim, rows, { clip: false, preprocessing: false }), label: 'noise' });
+      const pipe = await pipelines.get({ code: noisyBatchKernel(dim, { clip: false, preprocessing: false }), label: 'noise' });
       const group = device.createBindGroup({ layout: pipe.getBindGroupLayout(0), entries: [params, clean, rowBuf, out].map((buffer, binding) => ({ binding, resource: { buffer } })) });
       const staging = device.createBuffer({ size: rows * dim * 4, usage: BUFFER_USAGE.MAP_READ | BUFFER_USAGE.COPY_DST });
       const enc = device.createCommandEncoder();

@@ -50,14 +50,15 @@ export function countOnGpu(engine: WebGpuEngine, nbClasses: number, req: DeviceS
       const seed = BigInt.asUintN(64, req.seed);
       const params = Uint32Array.of(Number(seed & 0xffffffffn), Number(seed >> 32n), req.stream >>> 0, new Uint32Array(Float32Array.of(req.scale).buffer)[0]!);
       const bindings: GPUBuffer[] = [storage(params, 'params'), storage(req.data, 'clean inputs')];
+      // Exactly `rows` entries: the noise and counting kernels take the row count from its length.
       const rowTable = storage(rows * 16, 'row table');
       bindings.push(rowTable);
       if (req.clip) bindings.push(storage(req.clip.min, 'clip min'), storage(req.clip.max, 'clip max'));
       if (req.preprocessing) bindings.push(storage(req.preprocessing.sub, 'preprocessing sub'), storage(req.preprocessing.div, 'preprocessing div'));
       bindings.push(exe.buffer(engine.prepared.inputName));
       const countBuffer = storage((1 + jobs.length * nbClasses) * 4, 'counts', BUFFER_USAGE.COPY_SRC);
-      const noiseSpec = { code: noisyBatchKernel(dim, rows, { clip: Boolean(req.clip), preprocessing: Boolean(req.preprocessing) }), label: 'noisy batch (Philox)' };
-      const countSpec = { code: argmaxCountKernel(nbClasses, rows), label: 'argmax count' };
+      const noiseSpec = { code: noisyBatchKernel(dim, { clip: Boolean(req.clip), preprocessing: Boolean(req.preprocessing) }), label: 'noisy batch (Philox)' };
+      const countSpec = { code: argmaxCountKernel(nbClasses), label: 'argmax count' };
       const [noisePipe, countPipe] = await Promise.all([engine.pipelines.get(noiseSpec), engine.pipelines.get(countSpec)]);
       const noiseGroup = device.createBindGroup({ layout: noisePipe.getBindGroupLayout(0), entries: bindings.map((buffer, binding) => ({ binding, resource: { buffer } })) });
       const countGroup = device.createBindGroup({

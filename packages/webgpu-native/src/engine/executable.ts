@@ -99,6 +99,7 @@ export class GpuExecutable {
   /** Bytes of activation buffers. */
   readonly bytes: number;
   readonly #buffers = new Map<string, GPUBuffer>();
+  readonly #uniforms: GPUBuffer[] = [];
   readonly #steps: Array<{ pipeline: GPUComputePipeline; bindGroup: GPUBindGroup; groups: [number, number] }> = [];
   readonly #resolve: (value: string) => GPUBuffer;
 
@@ -138,11 +139,15 @@ export class GpuExecutable {
       const compiled = await Promise.all(plan.kernels.map((k) => pipelines.get(k)));
       plan.kernels.forEach((k, i) => {
         const pipeline = compiled[i]!;
-        const bindGroup = device.createBindGroup({
-          layout: pipeline.getBindGroupLayout(0),
-          entries: k.bindings.map((b, binding) => ({ binding, resource: { buffer: resolve(b.value) } })),
-          label: k.label,
-        });
+        const entries: GPUBindGroupEntry[] = k.bindings.map((b, binding) => ({ binding, resource: { buffer: resolve(b.value) } }));
+        if (k.meta) {
+          // The plan's sizes (batch-dependent) as the kernel's `meta_` uniform: the code itself is the same for every batch size.
+          const meta = device.createBuffer({ size: 16, usage: BUFFER_USAGE.UNIFORM | BUFFER_USAGE.COPY_DST, label: `${k.label} meta` });
+          device.queue.writeBuffer(meta, 0, Uint32Array.from({ length: 4 }, (_, j) => k.meta![j] ?? 0));
+          exe.#uniforms.push(meta);
+          entries.push({ binding: k.bindings.length, resource: { buffer: meta } });
+        }
+        const bindGroup = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries, label: k.label });
         exe.#steps.push({ pipeline, bindGroup, groups: dispatchSize(k.threads, dev.limits.maxComputeWorkgroupsPerDimension) });
       });
     } finally {
@@ -175,5 +180,7 @@ export class GpuExecutable {
   destroy(): void {
     for (const b of this.#buffers.values()) b.destroy();
     this.#buffers.clear();
+    for (const b of this.#uniforms) b.destroy();
+    this.#uniforms.length = 0;
   }
 }

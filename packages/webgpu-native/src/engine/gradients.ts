@@ -286,12 +286,12 @@ function dispatch(threads: number, max: number): [number, number] {
 
 /** `acc = g` (first chunk) or `acc += g`. */
 function accumulateKernel(size: number, first: boolean) {
-  return elementwiseKernel(first ? 'gradient copy' : 'gradient accumulate', [{ variable: 'g', value: 'g' }, { variable: 'acc', value: 'acc', write: true }], size, first ? '  acc[i] = g[i];' : '  acc[i] = acc[i] + g[i];');
+  return elementwiseKernel(first ? 'gradient copy' : 'gradient accumulate', [{ variable: 'g', value: 'g' }, { variable: 'acc', value: 'acc', write: true }], size, first ? '  acc[i] = g[i];' : '  acc[i] = acc[i] + g[i];', '', { bake: true });
 }
 
 /** `w -= lr * acc / batch` (hyper = [lr, 1 / batch, ...]). */
 function sgdKernel(size: number) {
-  return elementwiseKernel('SGD step', [{ variable: 'w', value: 'w', write: true }, { variable: 'acc', value: 'acc' }, { variable: 'hp', value: 'hyper' }], size, '  w[i] = w[i] - hp[0] * (acc[i] * hp[1]);');
+  return elementwiseKernel('SGD step', [{ variable: 'w', value: 'w', write: true }, { variable: 'acc', value: 'acc' }, { variable: 'hp', value: 'hyper' }], size, '  w[i] = w[i] - hp[0] * (acc[i] * hp[1]);', '', { bake: true });
 }
 
 /** Adam with PyTorch's defaults (betas 0.9 / 0.999, eps 1e-8, bias correction; hyper = [lr, 1 / batch, 1 - b1^t, 1 - b2^t]). */
@@ -306,5 +306,7 @@ function adamKernel(size: number) {
   m[i] = mi;
   v[i] = vi;
   w[i] = w[i] - hp[0] * (mi / hp[2]) / (sqrt(vi / hp[3]) + ${f32(1e-8)});`,
+    '',
+    { bake: true },
   );
 }

@@ -192,8 +192,9 @@ export const scatterElementsLowering: OpLowering = (ctx) => {
   const idxType = wgslType(ctx, indices);
   const head = `${decompose('i', is, [['dst', outStrides.map((s, d) => (d === axis ? 0 : s))]])}
   let raw = i32(idx[i]);
-  let k = select(raw, raw + ${ds[axis]!}, raw < 0);
-  if (k < 0 || k >= ${ds[axis]!}) { return; }
+  let extent = i32(meta_.y);
+  let k = select(raw, raw + extent, raw < 0);
+  if (k < 0 || k >= extent) { return; }
   let at = dst + u32(k) * ${u32(outStrides[axis]!)};
   let v = upd[i];`;
   const body =
@@ -212,6 +213,9 @@ export const scatterElementsLowering: OpLowering = (ctx) => {
       [{ variable: 'idx', value: indices, type: idxType }, { variable: 'upd', value: updates, type: elem }, { variable: 'y', value: y, write: true, type: reduction === 'add' ? 'atomic<u32>' : elem }],
       numel(is),
       body,
+      '',
+      // The extent of the scattered axis (often the batch size times a sample's size) as a uniform.
+      { meta: [ds[axis]!] },
     ),
   );
 };

@@ -74,12 +74,13 @@ export const IDLE_ROW = 0xffffffff;
  * The noisy-batch kernel: one thread per (row, 4-feature block) writes
  * `((clean + fl(scale z)) clipped - sub) / div` (clip and preprocessing optional) into the model
  * input, float32 as core's `fillNoisy`. Bindings: params (k0, k1, stream, scale bits), clean data,
- * row table, [clip min, clip max], [sub, div], out.
+ * row table, [clip min, clip max], [sub, div], out. The number of rows is the row table's length
+ * (the code is the same for every batch size).
  *
  * @example
- * const code = noisyBatchKernel(784, 1000, { clip: true, preprocessing: false });
+ * const code = noisyBatchKernel(784, { clip: true, preprocessing: false });
  */
-export function noisyBatchKernel(dim: number, rows: number, o: { clip: boolean; preprocessing: boolean }): string {
+export function noisyBatchKernel(dim: number, o: { clip: boolean; preprocessing: boolean }): string {
   const nb = Math.ceil(dim / 4);
   let b = 0;
   const decl = (name: string, type: string, write = false) => `@group(0) @binding(${b++}) var<storage, ${write ? 'read_write' : 'read'}> ${name}: array<${type}>;`;
@@ -92,7 +93,7 @@ ${PHILOX_NORMAL_WGSL}
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let t = (wid.y * nwg.x + wid.x) * 64u + lid;
-  if (t >= ${u32(rows * nb)}) { return; }
+  if (t >= arrayLength(&rows) * ${u32(nb)}) { return; }
   let row = t / ${u32(nb)};
   let blk = t % ${u32(nb)};
   let info = rows[row];
@@ -114,19 +115,20 @@ ${o.preprocessing ? '    v = (v - sub[f]) / dv[f];' : ''}
 /**
  * The counting kernel: one thread per row takes the argmax of its logits (first maximum, as
  * numpy) and adds 1 to its job's class count with an atomic; a NaN logit increments the error
- * counter (counts[0]) instead. Bindings: logits, row table, counts (1 + jobs * classes).
+ * counter (counts[0]) instead. Bindings: logits, row table (its length is the number of rows),
+ * counts (1 + jobs * classes).
  *
  * @example
- * const code = argmaxCountKernel(10, 1000);
+ * const code = argmaxCountKernel(10);
  */
-export function argmaxCountKernel(nbClasses: number, rows: number): string {
+export function argmaxCountKernel(nbClasses: number): string {
   return `@group(0) @binding(0) var<storage, read> logits: array<f32>;
 @group(0) @binding(1) var<storage, read> rows: array<vec4<u32>>;
 @group(0) @binding(2) var<storage, read_write> counts: array<atomic<u32>>;
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let row = (wid.y * nwg.x + wid.x) * 64u + lid;
-  if (row >= ${u32(rows)}) { return; }
+  if (row >= arrayLength(&rows)) { return; }
   let slot = rows[row].w;
   if (slot == ${u32(IDLE_ROW)}) { return; }
   let base = row * ${u32(nbClasses)};

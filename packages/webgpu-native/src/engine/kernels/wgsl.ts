@@ -21,16 +21,26 @@ export interface KernelBinding {
 }
 
 /**
- * One compute dispatch: WGSL code with every shape baked in, its bindings and its thread count.
+ * One compute dispatch: WGSL code with the per-sample shapes baked in, its bindings and its
+ * thread count. Sizes that change with the batch (the thread count) are not in `code` but in
+ * `meta`, read by the kernel as the uniform `meta_` bound after the storage bindings: one
+ * compiled pipeline then serves every batch size (SwiftShader compiles slowly).
  *
  * @example
- * const k: KernelSpec = { label: 'relu', code, bindings: [{ variable: 'x', value: 'a' }, { variable: 'y', value: 'b', write: true }], threads: 1024 };
+ * const k: KernelSpec = { label: 'relu', code, bindings: [{ variable: 'x', value: 'a' }, { variable: 'y', value: 'b', write: true }], threads: 1024, meta: [1024] };
  */
 export interface KernelSpec {
   label: string;
   code: string;
   bindings: KernelBinding[];
   threads: number;
+  /** Up to 4 u32 values of the uniform `meta_: vec4<u32>` (binding `bindings.length`); none: no uniform. */
+  meta?: readonly number[];
+}
+
+/** WGSL declaration of the `meta_` uniform of a kernel with `storageBindings` storage bindings before it. */
+export function metaDeclaration(storageBindings: number): string {
+  return `@group(0) @binding(${storageBindings}) var<uniform> meta_: vec4<u32>;`;
 }
 
 /**
@@ -59,26 +69,37 @@ export function u32(v: number): string {
 }
 
 /**
+ * WGSL declarations of storage bindings, in order.
+ *
+ * @example
+ * storageDeclarations([{ variable: 'x', value: 'a' }]); // '@group(0) @binding(0) var<storage, read> x: array<f32>;'
+ */
+export function storageDeclarations(bindings: readonly KernelBinding[]): string {
+  return bindings.map((b, k) => `@group(0) @binding(${k}) var<storage, ${b.write ? 'read_write' : 'read'}> ${b.variable}: array<${b.type ?? 'f32'}>;`).join('\n');
+}
+
+/**
  * Generates a kernel with one thread per element: `body` runs with `i` (u32) the element index,
- * `i < total` guaranteed. Dispatch it with {@link dispatchSize}.
+ * `i < total` guaranteed. `total` is the kernel's `meta_.x` (the code does not depend on it, so
+ * plans of every batch size share the pipeline) unless `bake` writes it into the code (kernels
+ * bound by hand, without the uniform); `meta` adds up to 3 more sizes (`meta_.y`, `.z`, `.w`).
+ * Dispatch it with {@link dispatchSize}.
  *
  * @example
  * elementwiseKernel('relu', [{ variable: 'x', value: 'a' }, { variable: 'y', value: 'b', write: true }], 1024, 'y[i] = max(x[i], 0.0);');
  */
-export function elementwiseKernel(label: string, bindings: KernelBinding[], total: number, body: string, prelude = ''): KernelSpec {
-  const decls = bindings
-    .map((b, k) => `@group(0) @binding(${k}) var<storage, ${b.write ? 'read_write' : 'read'}> ${b.variable}: array<${b.type ?? 'f32'}>;`)
-    .join('\n');
-  const code = `${decls}
+export function elementwiseKernel(label: string, bindings: KernelBinding[], total: number, body: string, prelude = '', options: { bake?: boolean; meta?: readonly number[] } = {}): KernelSpec {
+  const code = `${storageDeclarations(bindings)}
+${options.bake ? '' : metaDeclaration(bindings.length)}
 ${prelude}
 @compute @workgroup_size(${WORKGROUP_SIZE})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let i = (wid.y * nwg.x + wid.x) * ${WORKGROUP_SIZE}u + lid;
-  if (i >= ${u32(total)}) { return; }
+  if (i >= ${options.bake ? u32(total) : 'meta_.x'}) { return; }
 ${body}
 }
 `;
-  return { label, code, bindings, threads: total };
+  return options.bake ? { label, code, bindings, threads: total } : { label, code, bindings, threads: total, meta: [total, ...(options.meta ?? [])] };
 }
 
 /**
@@ -111,7 +132,8 @@ export function decompose(index: string, dims: readonly number[], targets: Reado
       lines.push(`  rem_ = rem_ / ${u32(dims[d]!)};`);
       continue;
     }
-    lines.push(`  { let c_ = rem_ % ${u32(dims[d]!)}; rem_ = rem_ / ${u32(dims[d]!)};`);
+    // The outermost coordinate is what remains (the index is below the total): no modulo, and no batch size in the code.
+    lines.push(d === 0 ? '  { let c_ = rem_;' : `  { let c_ = rem_ % ${u32(dims[d]!)}; rem_ = rem_ / ${u32(dims[d]!)};`);
     for (const [t, s] of used) lines.push(`    ${t} = ${t} + c_ * ${u32(s[d]!)};`);
     lines.push('  }');
   }
