@@ -18,7 +18,11 @@ const nonNegativeInt = integerAtLeast(0);
  *   which logs a warning (through `onWarning`, default `console.warn`) and uses the CPU.
  * - `intraOpNumThreads` (default: ONNX Runtime's choice, all cores), `interOpNumThreads`, `deviceId`.
  * - `intraOpSpinning` (default false): let ONNX Runtime's threads busy-wait between runs; off, they
- *   leave the CPU to the noise generator that runs beside them (measured +7% certify throughput on 2 cores).
+ *   leave the cores to the noise generator between runs (measured +7% certify throughput on 2 cores).
+ * - `noiseThreads` (default `'auto'`): threads that draw the noisy copies (see `host-sampling.ts`). On the
+ *   CPU provider with ONNX Runtime on every core, `'auto'` draws each batch between two runs over as many
+ *   threads as ONNX Runtime uses (at most 8), so the two never fight over cores; with a GPU it draws the
+ *   next batch while the current one runs. `1`: core's single-thread generator. The noise is the same.
  * - `requireGradients` (default false): fail at load when the graph has an op outside the
  *   differentiable set (the error names the op and node); otherwise such a model still runs
  *   forward, with the `gradients` and `training` capabilities declared false and the reason in
@@ -36,6 +40,7 @@ export const onnxClassifierOptionsSchema = z
     intraOpNumThreads: positiveInt.optional(),
     interOpNumThreads: positiveInt.optional(),
     intraOpSpinning: z.boolean({ error: 'must be a boolean' }).default(false),
+    noiseThreads: z.union([z.literal('auto'), integerAtLeast(1)], { error: "must be 'auto' or a positive integer" }).default('auto'),
     requireGradients: z.boolean({ error: 'must be a boolean' }).default(false),
     onWarning: z.custom<(message: string) => void>((v) => typeof v === 'function', { error: 'must be a function' }).optional(),
   })

@@ -5,11 +5,13 @@ import {
   type Classifier,
   type ClassifierCapabilities,
   type GradientCapability,
+  type HostSamplingPlan,
   type SaveCapability,
   type TrainingCapability,
 } from '@rs/core';
 import { onnxClassifierOptionsSchema, type OnnxClassifierOptions } from './create-options.js';
 import { readModelSource, type ModelSource } from './model-source.js';
+import { onnxHostSampling } from './host-sampling.js';
 import { OnnxRuntimeModel } from './onnx-runtime-model.js';
 import { createSession, type DeviceInfo, type SessionSettings } from './session.js';
 
@@ -128,8 +130,11 @@ export class OnnxClassifier implements Classifier {
   readonly training?: TrainingCapability;
   readonly activations: ActivationsCapability;
   readonly saver: SaveCapability;
+  /** How core draws the noisy copies for this session (see `host-sampling.ts`). */
+  readonly hostSampling: HostSamplingPlan;
   protected readonly init: OnnxClassifierInit;
   #released = false;
+  readonly #disposeNoise: () => void;
 
   /**
    * Creates an ONNX classifier from a model path or bytes.
@@ -172,6 +177,9 @@ export class OnnxClassifier implements Classifier {
       getActivations: (x, batch, layer) => model.activations(x, batch, layer),
     };
     this.saver = { save: (path) => model.save(path) };
+    const { plan, generator } = onnxHostSampling({ deviceType: init.settings.deviceType, intraOpNumThreads: init.options.intraOpNumThreads, noiseThreads: init.options.noiseThreads ?? 'auto' });
+    this.hostSampling = plan;
+    this.#disposeNoise = () => generator?.dispose();
   }
 
   /** Input and output names in use. */
@@ -193,6 +201,7 @@ export class OnnxClassifier implements Classifier {
   async dispose(): Promise<void> {
     if (this.#released) return;
     this.#released = true;
+    this.#disposeNoise();
     await this.init.model.release();
   }
 }

@@ -24,6 +24,8 @@ describe('bad input to the ONNX backend gets a clear error', () => {
     await expect(OnnxClassifier.create({ model: 42 as never })).rejects.toThrow(/'model' must be a path to an .onnx file or its bytes/);
     await expect(OnnxClassifier.create({ model: f.model, deviceType: 'tpu' as never })).rejects.toThrow(/'deviceType' must be 'cpu' or 'gpu'/);
     await expect(OnnxClassifier.create({ model: f.model, intraOpNumThreads: 0 })).rejects.toThrow(/'intraOpNumThreads' must be an integer >= 1/);
+    await expect(OnnxClassifier.create({ model: f.model, noiseThreads: 0 })).rejects.toThrow(/'noiseThreads' must be an integer >= 1, got 0/);
+    await expect(OnnxClassifier.create({ model: f.model, noiseThreads: 'all' as never })).rejects.toThrow(/'noiseThreads' must be 'auto' or a positive integer/);
     await expect(OnnxRandomizedSmoothing.create({ model: f.model, alpha: 0.7 })).rejects.toThrow(/'alpha' must be in \(0, 0.5\), got 0.7/);
     await expect(OnnxRandomizedSmoothing.create({ model: f.model, sigma: 0.2 } as never)).rejects.toThrow(/unknown option 'sigma'/);
   });

@@ -42,6 +42,14 @@ export function assertClassifier(value: unknown, name = 'classifier'): asserts v
   if (c.maxBatchSize !== undefined && !(Number.isInteger(c.maxBatchSize) && c.maxBatchSize >= 1)) {
     throw new TypeError(`'${name}.maxBatchSize' must be a positive integer, got ${describeValue(c.maxBatchSize)}`);
   }
+  const plan = c.hostSampling;
+  if (plan !== undefined) {
+    if (plan === null || typeof plan !== 'object') throw new TypeError(`'${name}.hostSampling' must be an object, got ${describeValue(plan)}`);
+    if (plan.overlap !== undefined && typeof plan.overlap !== 'boolean') throw new TypeError(`'${name}.hostSampling.overlap' must be a boolean, got ${describeValue(plan.overlap)}`);
+    if (plan.noise !== undefined && (plan.noise === null || typeof plan.noise.fillNoisy !== 'function')) {
+      throw new TypeError(`'${name}.hostSampling.noise' must be a NoiseGenerator (with fillNoisy), got ${describeValue(plan.noise)}`);
+    }
+  }
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { NoiseGenerator } from '../noise/types.js';
+
 /**
  * The contract between `@rs/core` and a model backend.
  *
@@ -100,6 +102,27 @@ export interface SaveCapability {
 }
 
 /**
+ * How core draws the noisy copies it hands to `forward` (not used with `deviceSampling`).
+ *
+ * By default core draws batch k+1's noise on the JS thread while `forward` works on batch k. That
+ * is right when `forward` leaves host cores free (a GPU, a single-threaded WASM backend); when it
+ * already keeps every core busy (ONNX Runtime's CPU provider with one thread per core), drawing
+ * noise beside it stalls its thread pool, and it is faster to draw each batch between two forward
+ * calls with a generator that spreads it over all cores (`@rs/core/node`'s threaded generator).
+ * The output is the same either way: only the schedule changes.
+ *
+ * @example
+ * import { createThreadedNoiseGenerator } from '@rs/core/node';
+ * const hostSampling: HostSamplingPlan = { noise: createThreadedNoiseGenerator({ threads: 2 }), overlap: false };
+ */
+export interface HostSamplingPlan {
+  /** The generator of the noisy copies (owned by the classifier, which disposes it). Default: core's shared generator. */
+  readonly noise?: NoiseGenerator;
+  /** Draw the next batch's noise while `forward` runs (default true); false: between forward calls. */
+  readonly overlap?: boolean;
+}
+
+/**
  * A base classifier f: what every backend provides.
  *
  * @example
@@ -136,6 +159,8 @@ export interface Classifier {
   readonly capabilityNotes?: Partial<Record<keyof ClassifierCapabilities, string>>;
   /** Largest batch the backend accepts in one call (core splits larger batches). */
   readonly maxBatchSize?: number;
+  /** How core should draw the noisy copies for this classifier on the host (default: core's generator, overlapped). */
+  readonly hostSampling?: HostSamplingPlan;
   /** Releases native resources; idempotent. */
   dispose?(): void | Promise<void>;
 }

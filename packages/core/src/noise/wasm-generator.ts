@@ -80,7 +80,52 @@ const CHUNK_FLOATS = 16384;
 const PAGE = 65536;
 const KEY_BYTES = 1024; // round keys at [0, 320)
 /** Above this dim (4 x 64 MiB of WASM memory) requests go to the JS backend (same output). */
-const WASM_MAX_DIM = 1 << 24;
+export const WASM_MAX_DIM = 1 << 24;
+
+/** Where one kernel instance keeps its inputs and output chunk (byte addresses in its memory). */
+export interface KernelLayout {
+  basePtr: number;
+  loPtr: number;
+  hiPtr: number;
+  outPtr: number;
+  /** Rows generated per kernel call. */
+  chunkRows: number;
+  /** Memory the instance needs, in bytes. */
+  bytes: number;
+  /** 64 KiB pages to grow a memory of `currentBytes` by to hold `bytes` (0 when it is large enough). */
+  growPages(currentBytes: number): number;
+}
+
+/**
+ * The memory layout [keys | base | lo | hi | out chunk + slack] of a kernel call over `sampleCount`
+ * rows of `dim` floats: shared by this generator and the worker threads of `@rs/core/node`.
+ *
+ * @example
+ * const { outPtr, chunkRows } = kernelLayout(784, 1000); // chunkRows 20
+ */
+export function kernelLayout(dim: number, sampleCount: number): KernelLayout {
+  const chunkRows = Math.max(1, Math.min(sampleCount, Math.floor(CHUNK_FLOATS / dim)));
+  const padBytes = ((((dim + 3) >>> 2) * 16 + 64 + 63) >>> 6) << 6;
+  const basePtr = KEY_BYTES;
+  const loPtr = basePtr + padBytes;
+  const hiPtr = loPtr + padBytes;
+  const outPtr = hiPtr + padBytes;
+  const bytes = outPtr + chunkRows * dim * 4 + 256;
+  return { basePtr, loPtr, hiPtr, outPtr, chunkRows, bytes, growPages: (current) => (bytes > current ? Math.ceil((bytes - current) / PAGE) : 0) };
+}
+
+/**
+ * The compiled kernel (a `WebAssembly.Module`, compiled once per thread), e.g. to hand to a worker thread.
+ * Throws when WebAssembly SIMD is unavailable.
+ *
+ * @example
+ * new Worker(source, { eval: true, workerData: { module: noiseKernelModule() } });
+ */
+export function noiseKernelModule(): object {
+  const mod = kernelModule();
+  if (!mod) throw new Error('WebAssembly SIMD128 is not supported by this runtime');
+  return mod;
+}
 
 /**
  * WebAssembly SIMD {@link NoiseGenerator}: bitwise-identical output to the JS
@@ -106,19 +151,13 @@ export function createWasmNoiseGenerator(): NoiseGenerator {
   let disposed = false;
   let jsFallback: NoiseGenerator | undefined;
 
-  /** Lays out [keys | base | lo | hi | out chunk + slack] for this dim; grows memory if needed. */
-  function layout(memory: WasmMemory, dim: number, rows: number) {
-    const padBytes = ((((dim + 3) >>> 2) * 16 + 64 + 63) >>> 6) << 6;
-    const basePtr = KEY_BYTES;
-    const loPtr = basePtr + padBytes;
-    const hiPtr = loPtr + padBytes;
-    const outPtr = hiPtr + padBytes;
-    const need = outPtr + rows * dim * 4 + 256;
-    if (need > memory.buffer.byteLength) {
-      memory.grow(Math.ceil((need - memory.buffer.byteLength) / PAGE));
-    }
+  /** Lays out [keys | base | lo | hi | out chunk + slack] for this request; grows memory if needed. */
+  function layout(memory: WasmMemory, dim: number, rows: number): KernelLayout {
+    const l = kernelLayout(dim, rows);
+    const pages = l.growPages(memory.buffer.byteLength);
+    if (pages > 0) memory.grow(pages);
     if (f32.buffer !== memory.buffer) f32 = new Float32Array(memory.buffer);
-    return { basePtr, loPtr, hiPtr, outPtr };
+    return l;
   }
 
   function run(
@@ -134,8 +173,7 @@ export function createWasmNoiseGenerator(): NoiseGenerator {
       else jsFallback.fillStandardNormal(out, outOffset, req);
       return;
     }
-    const chunkRows = Math.max(1, Math.min(sampleCount, Math.floor(CHUNK_FLOATS / dim)));
-    const { basePtr, loPtr, hiPtr, outPtr } = layout(memory, dim, chunkRows);
+    const { basePtr, loPtr, hiPtr, outPtr, chunkRows } = layout(memory, dim, sampleCount);
     if (base) f32.set(base.subarray(baseOffset, baseOffset + dim), basePtr >>> 2);
     if (clip) {
       f32.set(clip.min.subarray(0, dim), loPtr >>> 2);

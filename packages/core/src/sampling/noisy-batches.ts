@@ -16,6 +16,11 @@ export interface SamplingContext {
   preprocess: ((buffer: Float32Array, rows: number) => void) | null;
   /** The per-feature preprocessing `preprocess` applies (for device samplers), or null. */
   preprocessing: { sub: Float32Array; div: Float32Array } | null;
+  /**
+   * Draw batch k+1's noise while the classifier works on batch k (two batch buffers), or between
+   * forward calls (one buffer). See the classifier's `hostSampling`. Default true.
+   */
+  overlapNoise?: boolean;
 }
 
 /** `count` noisy samples, indices `sampleStart..`, of the input at `row` of the data, drawn with noise id `id`. */
@@ -56,7 +61,8 @@ export interface NoisyBatchRun {
  *
  * Memory is two batch buffers, whatever the number of samples: while the classifier works on one
  * (an async backend such as ONNX Runtime runs off the JS thread), the noise of the next is drawn
- * into the other. The buffer passed to `consume` stays untouched until `consume` settles.
+ * into the other. With `ctx.overlapNoise` false it is one buffer, refilled after each batch is
+ * consumed. The buffer passed to `consume` stays untouched until `consume` settles.
  * Aborting through `signal` throws an `AbortError` between batches; nothing partial is returned.
  *
  * @example
@@ -74,7 +80,9 @@ export async function runNoisyBatches(
   const batchSize = Math.min(run.batchSize, classifier.maxBatchSize ?? Infinity);
   const samplesTotal = jobs.reduce((s, j) => s + j.count, 0);
   if (samplesTotal === 0) return;
-  const buffers = [new Float32Array(batchSize * dim), new Float32Array(batchSize * dim)];
+  const overlap = ctx.overlapNoise ?? true;
+  const first = new Float32Array(batchSize * dim);
+  const buffers = [first, overlap ? new Float32Array(batchSize * dim) : first];
   const started = performance.now();
   let samplesDone = 0;
   let jobsDone = 0;
@@ -129,7 +137,7 @@ export async function runNoisyBatches(
   while (batch && pending) {
     const next = current ^ 1;
     throwIfAborted(run.signal);
-    const nextBatch = fill(buffers[next]!); // drawn while the classifier works on `current`
+    let nextBatch = overlap ? fill(buffers[next]!) : null; // drawn while the classifier works on `current`
     let output: Float32Array;
     try {
       output = await pending;
@@ -154,6 +162,7 @@ export async function runNoisyBatches(
         samplesPerSecond: elapsedSeconds > 0 ? samplesDone / elapsedSeconds : 0,
       });
     }
+    if (!overlap) nextBatch = fill(buffers[next]!); // drawn now that `current` is consumed (the same buffer)
     batch = nextBatch;
     current = next;
     pending = batch ? evaluate(buffers[current]!, batch.rows, batch.segments) : null;

@@ -62,7 +62,7 @@ export function resolveSmoothingConfig(classifier: Classifier, options: Smoothin
     const identity = sub.every((v) => v === 0) && div.every((v) => v === 1);
     preprocessing = identity ? null : { sub, div };
   }
-  return { classifier, options: o, dim, domain, preprocessing, noise: noise ?? defaultNoise() };
+  return { classifier, options: o, dim, domain, preprocessing, noise: noise ?? classifier.hostSampling?.noise ?? defaultNoise() };
 }
 
 /**
@@ -110,6 +110,7 @@ export function samplingContext(config: SmoothingConfig, seed: bigint): Sampling
     clipNoisy: config.options.clipNoisy ? config.domain : null,
     preprocess: preprocessor(config),
     preprocessing: config.preprocessing,
+    overlapNoise: config.classifier.hostSampling?.overlap ?? true,
   };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { smooth } from '../../src/index.js';
+import { createNoiseGenerator, smooth, type Classifier, type NoiseGenerator } from '../../src/index.js';
 import { countingClassifier, uniforms } from './helpers.js';
 
 const dim = 6;
@@ -56,5 +56,46 @@ describe('noise reproducibility', () => {
     expect(f.calls.reduce((a, b) => a + b, 0)).toBe(K * (10 + 250));
     // selection: 5 inputs x 10 samples fit one call
     expect(f.calls[0]).toBe(50);
+  });
+
+  it("follows the classifier's hostSampling plan: its generator, drawn during or between forward calls, same counts", async () => {
+    const wasm = createNoiseGenerator();
+    let fills = 0;
+    const counted: NoiseGenerator = {
+      name: 'counted',
+      fillStandardNormal: (...args) => wasm.fillStandardNormal(...args),
+      fillNoisy: (...args) => {
+        fills++;
+        wasm.fillNoisy(...args);
+      },
+    };
+    const base = countingClassifier(dim);
+    // An async forward that checks its input is not touched while it runs.
+    const withPlan = (overlap: boolean | undefined): Classifier => ({
+      inputShape: base.inputShape,
+      nbClasses: base.nbClasses,
+      capabilities: base.capabilities,
+      hostSampling: overlap === undefined ? undefined : { noise: counted, overlap },
+      forward: async (v, b) => {
+        const before = Float32Array.from(v);
+        const out = await base.forward(v, b);
+        await new Promise((r) => setTimeout(r, 1));
+        if (v.some((value, i) => value !== before[i])) throw new Error('input changed while forward ran');
+        return out;
+      },
+    });
+    const reference = await smooth(withPlan(undefined), { scale: 0.3, seed: 5 }).predictClasses(x, { n: 700, batchSize: 256 });
+    for (const overlap of [true, false]) {
+      fills = 0;
+      const g = smooth(withPlan(overlap), { scale: 0.3, seed: 5 });
+      expect(g.noiseGenerator).toBe('counted');
+      const r = await g.predictClasses(x, { n: 700, batchSize: 256 });
+      expect(Array.from(r.counts)).toEqual(Array.from(reference.counts));
+      expect(fills).toBeGreaterThan(0);
+    }
+    const bad = { ...withPlan(false), hostSampling: { overlap: 'yes' } } as unknown as Classifier;
+    expect(() => smooth(bad, { scale: 0.3 })).toThrow(/'classifier.hostSampling.overlap' must be a boolean, got/);
+    const badNoise = { ...withPlan(false), hostSampling: { noise: {} } } as unknown as Classifier;
+    expect(() => smooth(badNoise, { scale: 0.3 })).toThrow(/hostSampling.noise' must be a NoiseGenerator/);
   });
 });
