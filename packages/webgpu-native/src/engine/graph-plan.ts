@@ -1,5 +1,6 @@
 import type { Tensor } from '@rs/onnx-graph';
 import { UnsupportedModelError } from './errors.js';
+import { fuseActivations } from './fusion.js';
 import type { KernelSpec } from './kernels/wgsl.js';
 import { numel } from './kernels/wgsl.js';
 import type { LowerContext, ValueType } from './lower-context.js';
@@ -12,7 +13,7 @@ import type { PreparedModel } from './prepared-model.js';
  *
  * @example
  * const plan = planGraph(prepared, [1, 28, 28], 64);
- * plan.kernels.length; // 10 for the fixture CNN
+ * plan.kernels.length; // 6 for the fixture CNN (Relus fused)
  */
 export interface GraphPlan {
   batch: number;
@@ -33,13 +34,27 @@ export interface GraphPlan {
 }
 
 /**
+ * Options of {@link planGraph}.
+ *
+ * @example
+ * const o: PlanOptions = { fuse: false };
+ */
+export interface PlanOptions {
+  /**
+   * Fold Relus into the Conv / Gemm before them (default true): their inputs then have no buffer.
+   * Graph outputs are never folded; plan without fusion to read any intermediate value.
+   */
+  fuse?: boolean | undefined;
+}
+
+/**
  * Compiles a prepared model for `batch` inputs of shape `inputShape`, checking every op's
  * attributes and shapes (errors name the node).
  *
  * @example
  * const plan = planGraph(prepared, [1, 28, 28], 1000);
  */
-export function planGraph(pm: PreparedModel, inputShape: readonly number[], batch: number): GraphPlan {
+export function planGraph(pm: PreparedModel, inputShape: readonly number[], batch: number, options: PlanOptions = {}): GraphPlan {
   const shapes = new Map<string, readonly number[]>();
   const storage = new Map<string, string>();
   const buffers = new Map<string, number>();
@@ -70,12 +85,15 @@ export function planGraph(pm: PreparedModel, inputShape: readonly number[], batc
     const t = pm.hostConstants.get(value) ?? hostValues.get(value);
     return t ? (t.dtype === 'bool' ? 'bool' : t.dtype.startsWith('float') ? 'float' : 'int') : 'float';
   };
-  for (const node of pm.nodes) {
+  const keep = new Set([pm.outputName, ...pm.model.graph.outputs.map((o) => o.name)]);
+  const nodes = options.fuse === false ? pm.nodes.map((node) => ({ node, activation: undefined })) : fuseActivations(pm.nodes, keep);
+  for (const { node, activation } of nodes) {
     const fail = (message: string): never => {
       throw new UnsupportedModelError(`${node.opType} node '${node.name}': ${message}`);
     };
     const ctx: LowerContext = {
       node,
+      activation,
       opset: pm.model.opsetVersion,
       input: (k) => {
         const name = node.inputs[k];

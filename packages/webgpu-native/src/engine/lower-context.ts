@@ -1,4 +1,5 @@
 import type { Node, Tensor } from '@rs/onnx-graph';
+import type { FusedActivation } from './fusion.js';
 import type { KernelSpec } from './kernels/wgsl.js';
 
 /**
@@ -19,6 +20,8 @@ export type ValueType = 'float' | 'int' | 'bool';
  */
 export interface LowerContext {
   readonly node: Node;
+  /** An activation to apply to output 0 in the same kernel (only for the ops of `FUSING_OPS`). */
+  readonly activation: FusedActivation | undefined;
   /** Default-domain opset of the model. */
   readonly opset: number;
   /** Name of input `k` (throws naming the node when it is missing). */

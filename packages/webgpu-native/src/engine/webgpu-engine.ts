@@ -63,6 +63,7 @@ export class WebGpuEngine {
   readonly pipelines: PipelineCache;
   readonly weights: WeightStore;
   readonly serial: Serial;
+  /** Plans by batch size (negative: without fusion, to read intermediate values). */
   readonly #plans = new Map<number, Promise<GpuExecutable>>();
 
   private constructor(dev: GpuDevice, prepared: PreparedModel, inputShape: readonly number[], outputShape: readonly number[], maxBatch: number, options: EngineOptions) {
@@ -87,7 +88,8 @@ export class WebGpuEngine {
     const outputShape = probe.shapes.get(prepared.outputName)!.slice(1);
     let perSample = 0;
     let largest = 0;
-    for (const size of probe.buffers.values()) {
+    // Sized for the plan without fusion (the largest: it keeps every intermediate value).
+    for (const size of planGraph(prepared, inputShape, 1, { fuse: false }).buffers.values()) {
       perSample += size;
       largest = Math.max(largest, size);
     }
@@ -109,17 +111,21 @@ export class WebGpuEngine {
     });
   }
 
-  /** The compiled plan for `batch` inputs (cached; the least recently used beyond a few is freed). */
-  async plan(batch: number): Promise<GpuExecutable> {
-    let p = this.#plans.get(batch);
+  /**
+   * The compiled plan for `batch` inputs (cached; the least recently used beyond a few is freed);
+   * `fuse: false` keeps every intermediate value (Relus not folded into the op before them).
+   */
+  async plan(batch: number, fuse = true): Promise<GpuExecutable> {
+    const key = fuse ? batch : -batch;
+    let p = this.#plans.get(key);
     if (p) {
-      this.#plans.delete(batch);
-      this.#plans.set(batch, p);
+      this.#plans.delete(key);
+      this.#plans.set(key, p);
       return p;
     }
-    p = GpuExecutable.create(this.dev, planGraph(this.prepared, this.inputShape, batch), this.pipelines, this.weights, this.prepared.weights);
-    this.#plans.set(batch, p);
-    p.catch(() => this.#plans.delete(batch));
+    p = GpuExecutable.create(this.dev, planGraph(this.prepared, this.inputShape, batch, { fuse }), this.pipelines, this.weights, this.prepared.weights);
+    this.#plans.set(key, p);
+    p.catch(() => this.#plans.delete(key));
     while (this.#plans.size > MAX_CACHED_PLANS) {
       const [oldest, old] = this.#plans.entries().next().value as [number, Promise<GpuExecutable>];
       this.#plans.delete(oldest);
@@ -191,7 +197,9 @@ export class WebGpuEngine {
       let shape: readonly number[] = [];
       for (let start = 0; start < batch; start += this.maxBatch) {
         const rows = Math.min(this.maxBatch, batch - start);
-        const exe = await this.plan(rows);
+        let exe = await this.plan(rows);
+        // An intermediate value folded away by fusion (a Conv's output before its Relu): the plan that keeps it.
+        if (!exe.plan.shapes.has(name)) exe = await this.plan(rows, false);
         const full = exe.plan.shapes.get(name)!;
         // A value whose first dimension is not the batch (e.g. after a Reshape that folds it) comes back whole.
         shape = full[0] === rows ? full.slice(1) : full;

@@ -3,8 +3,15 @@ import type { OpLowering } from '../lower-context.js';
 import { broadcast, broadcastStrides } from './elementwise.js';
 import { decompose, elementwiseKernel, f32, numel, u32 } from './wgsl.js';
 
+/** Output rows x columns one Gemm invocation computes (each loaded A row / B column serves the whole block). */
+export const GEMM_BLOCK: readonly [number, number] = [4, 4];
+
 /**
- * Gemm: `alpha * A' B' + beta * C` (transA, transB, C broadcast to [M, N]), one thread per output.
+ * Gemm: `alpha * A' B' + beta * C` (transA, transB, C broadcast to [M, N]; an optional fused
+ * Relu). One invocation computes a block of 4 rows x 4 columns, so each element loaded from A or
+ * B serves 4 multiply-adds (loads dominate on SwiftShader); with B transposed and K a multiple of 4
+ * the loads are vec4. M and K (the batch size, in a plan's forward or weight-gradient Gemm) are
+ * uniforms, so the code is the same for every batch size. Each output sums its products in K order.
  *
  * @example
  * LOWERINGS.Gemm = gemmLowering;
@@ -25,8 +32,7 @@ export const gemmLowering: OpLowering = (ctx) => {
   if (k !== kb) throw ctx.fail(`Gemm inner dimensions differ: ${k} and ${kb}`);
   const y = ctx.output(0, [m, nn]);
   const hasC = ctx.hasInput(2) && beta !== 0;
-  let cIndex = '';
-  let cPrelude = '';
+  let cStrides = [0, 0];
   if (hasC) {
     const sc = ctx.shape(ctx.input(2));
     try {
@@ -34,24 +40,51 @@ export const gemmLowering: OpLowering = (ctx) => {
     } catch {
       throw ctx.fail(`Gemm's C [${sc.join(', ')}] does not broadcast to [${m}, ${nn}]`);
     }
-    const st = broadcastStrides(sc, [m, nn]);
-    cIndex = `row * ${u32(st[0]!)} + col * ${u32(st[1]!)}`;
-    cPrelude = '';
+    cStrides = broadcastStrides(sc, [m, nn]);
   }
   const vec = !ta && tb && k % 4 === 0;
-  const aAt = ta ? `xa[kk * ${u32(m)} + row]` : `xa[row * ${u32(k)} + kk]`;
-  const bAt = tb ? `xb[col * ${u32(k)} + kk]` : `xb[kk * ${u32(nn)} + col]`;
+  const [br, bc] = GEMM_BLOCK;
+  const colBlocks = Math.ceil(nn / bc);
+  const rows = Array.from({ length: br }, (_, r) => r);
+  const cols = Array.from({ length: bc }, (_, c) => c);
+  // Rows and columns past the edge read the last one (clamped) and store nothing.
+  const heads = [
+    ...rows.map((r) => `  let r${r} = min(row0 + ${u32(r)}, m - 1u);`),
+    ...cols.map((c) => `  let c${c} = min(col0 + ${u32(c)}, ${u32(nn - 1)});`),
+  ];
+  let loop: string;
+  if (vec) {
+    loop = `  for (var kk = 0u; kk < kq; kk++) {
+    ${rows.map((r) => `let a${r} = xa[r${r} * kq + kk];`).join(' ')}
+    ${cols.map((c) => `let b${c} = xb[c${c} * kq + kk];`).join(' ')}
+${rows.map((r) => `    ${cols.map((c) => `s${r}_${c} = s${r}_${c} + dot(a${r}, b${c});`).join(' ')}`).join('\n')}
+  }`;
+  } else {
+    loop = `  for (var kk = 0u; kk < kd; kk++) {
+    ${rows.map((r) => `let a${r} = xa[${ta ? `kk * m + r${r}` : `r${r} * kd + kk`}];`).join(' ')}
+    ${cols.map((c) => `let b${c} = xb[${tb ? `c${c} * kd + kk` : `kk * ${u32(nn)} + c${c}`}];`).join(' ')}
+${rows.map((r) => `    ${cols.map((c) => `s${r}_${c} = s${r}_${c} + a${r} * b${c};`).join(' ')}`).join('\n')}
+  }`;
+  }
+  const stores = rows.flatMap((r) =>
+    cols.map((c) => {
+      const scaled = alpha === 1 ? `s${r}_${c}` : `s${r}_${c} * ${f32(alpha)}`;
+      const withC = hasC ? `${scaled} + ${beta === 1 ? '' : `${f32(beta)} * `}xc[r${r} * ${u32(cStrides[0]!)} + c${c} * ${u32(cStrides[1]!)}]` : scaled;
+      return `  if ((row0 + ${u32(r)} < m) & (col0 + ${u32(c)} < ${u32(nn)})) { y[(row0 + ${u32(r)}) * ${u32(nn)} + col0 + ${u32(c)}] = ${ctx.activation === 'Relu' ? `max(${withC}, 0.0)` : withC}; }`;
+    }),
+  );
   const body = `
-  let col = i % ${u32(nn)};
-  let row = i / ${u32(nn)};
-  var acc = 0.0;
-  ${vec ? `let ab = row * ${u32(k / 4)}; let bb = col * ${u32(k / 4)};
-  for (var kk = 0u; kk < ${u32(k / 4)}; kk++) { acc = acc + dot(xa[ab + kk], xb[bb + kk]); }` : `for (var kk = 0u; kk < ${u32(k)}; kk++) { acc = acc + ${aAt} * ${bAt}; }`}
-  ${cPrelude}
-  y[i] = ${alpha === 1 ? 'acc' : `acc * ${f32(alpha)}`}${hasC ? ` + ${beta === 1 ? '' : `${f32(beta)} * `}xc[${cIndex}]` : ''};`;
+  let m = meta_.y;
+  let ${vec ? 'kq = meta_.z / 4u' : 'kd = meta_.z'};
+  let col0 = (i % ${u32(colBlocks)}) * ${u32(bc)};
+  let row0 = (i / ${u32(colBlocks)}) * ${u32(br)};
+${heads.join('\n')}
+${rows.map((r) => `  ${cols.map((c) => `var s${r}_${c} = 0.0;`).join(' ')}`).join('\n')}
+${loop}
+${stores.join('\n')}`;
   const vt = vec ? ('vec4<f32>' as const) : ('f32' as const);
   const bindings = [{ variable: 'xa', value: a, type: vt }, { variable: 'xb', value: b, type: vt }, ...(hasC ? [{ variable: 'xc', value: ctx.input(2) }] : []), { variable: 'y', value: y, write: true }];
-  ctx.kernel(elementwiseKernel(`Gemm ${node.name}`, bindings, m * nn, body));
+  ctx.kernel(elementwiseKernel(`Gemm ${node.name}`, bindings, Math.ceil(m / br) * colBlocks, body, '', { meta: [m, k] }));
 };
 
 /**

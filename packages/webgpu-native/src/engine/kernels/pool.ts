@@ -48,19 +48,38 @@ export const poolLowering: OpLowering = (ctx) => {
   let hs = oy * ${sh} - ${ph};
   let ws = ox * ${sw} - ${pw};`;
   let body: string;
-  if (isMax) {
+  if (isMax && kh * kw <= 9) {
+    // Small windows: taps unrolled, masks without branches (SwiftShader compiles branches slowly).
+    const taps: string[] = [];
+    for (let ky = 0; ky < kh; ky++) {
+      for (let kx = 0; kx < kw; kx++) {
+        taps.push(`  { let iy = hs + ${ky * dh}; let ix = ws + ${kx * dw};
+    let ok = (iy >= 0) & (iy < ${h}) & (ix >= 0) & (ix < ${w});
+    let at = base + u32(clamp(iy, 0, ${h - 1}) * ${w} + clamp(ix, 0, ${w - 1}));
+    let v = xin[at];
+    let take = ok & (!any | (v > best));
+    best = select(best, v, take);${indices ? ' arg = select(arg, at, take);' : ''} any = any | ok; }`);
+      }
+    }
+    body = `${head}
+  var best = 0.0;
+  var arg = 0u;
+  var any = false;
+${taps.join('\n')}
+  y[i] = best;${indices ? '\n  ind[i] = i32(arg);' : ''}`;
+  } else if (isMax) {
     body = `${head}
   var best = 0.0;
   var arg = 0u;
   var any = false;
   for (var ky = 0; ky < ${kh}; ky++) {
     let iy = hs + ky * ${dh};
-    if (iy < 0 || iy >= ${h}) { continue; }
+    if ((iy < 0) | (iy >= ${h})) { continue; }
     for (var kx = 0; kx < ${kw}; kx++) {
       let ix = ws + kx * ${dw};
-      if (ix < 0 || ix >= ${w}) { continue; }
+      if ((ix < 0) | (ix >= ${w})) { continue; }
       let v = xin[base + u32(iy * ${w} + ix)];
-      if (!any || v > best) { best = v; arg = base + u32(iy * ${w} + ix); any = true; }
+      if (!any | (v > best)) { best = v; arg = base + u32(iy * ${w} + ix); any = true; }
     }
   }
   y[i] = best;${indices ? '\n  ind[i] = i32(arg);' : ''}`;
