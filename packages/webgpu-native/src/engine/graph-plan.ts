@@ -1,6 +1,6 @@
 import type { Tensor } from '@rs/onnx-graph';
 import { UnsupportedModelError } from './errors.js';
-import { fuseActivations } from './fusion.js';
+import { fuseNodes, type FusedNode } from './fusion.js';
 import type { KernelSpec } from './kernels/wgsl.js';
 import { numel } from './kernels/wgsl.js';
 import type { LowerContext, ValueType } from './lower-context.js';
@@ -41,8 +41,9 @@ export interface GraphPlan {
  */
 export interface PlanOptions {
   /**
-   * Fold Relus into the Conv / Gemm before them (default true): their inputs then have no buffer.
-   * Graph outputs are never folded; plan without fusion to read any intermediate value.
+   * Fold Relus into the Conv / Gemm before them and tiling MaxPools into the Conv before them
+   * (default true): the values in between then have no buffer. Graph outputs are never folded;
+   * plan without fusion to read any intermediate value.
    */
   fuse?: boolean | undefined;
 }
@@ -86,14 +87,16 @@ export function planGraph(pm: PreparedModel, inputShape: readonly number[], batc
     return t ? (t.dtype === 'bool' ? 'bool' : t.dtype.startsWith('float') ? 'float' : 'int') : 'float';
   };
   const keep = new Set([pm.outputName, ...pm.model.graph.outputs.map((o) => o.name)]);
-  const nodes = options.fuse === false ? pm.nodes.map((node) => ({ node, activation: undefined })) : fuseActivations(pm.nodes, keep);
-  for (const { node, activation } of nodes) {
+  const weightDims = (value: string): readonly number[] | undefined => (pm.weights.get(value) ?? pm.hostConstants.get(value))?.dims;
+  const nodes = options.fuse === false ? pm.nodes.map((node): FusedNode => ({ node })) : fuseNodes(pm.nodes, keep, weightDims);
+  for (const { node, activation, pool } of nodes) {
     const fail = (message: string): never => {
       throw new UnsupportedModelError(`${node.opType} node '${node.name}': ${message}`);
     };
     const ctx: LowerContext = {
       node,
       activation,
+      pool,
       opset: pm.model.opsetVersion,
       input: (k) => {
         const name = node.inputs[k];

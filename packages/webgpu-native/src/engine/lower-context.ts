@@ -22,6 +22,8 @@ export interface LowerContext {
   readonly node: Node;
   /** An activation to apply to output 0 in the same kernel (only for the ops of `FUSING_OPS`). */
   readonly activation: FusedActivation | undefined;
+  /** A MaxPool fused after output 0 (and its activation): its window [h, w], equal to its strides, no padding (Conv only). */
+  readonly pool: readonly [number, number] | undefined;
   /** Default-domain opset of the model. */
   readonly opset: number;
   /** Name of input `k` (throws naming the node when it is missing). */
