@@ -38,7 +38,12 @@ export interface KernelSpec {
   meta?: readonly number[];
 }
 
-/** WGSL declaration of the `meta_` uniform of a kernel with `storageBindings` storage bindings before it. */
+/**
+ * WGSL declaration of the `meta_` uniform of a kernel with `storageBindings` storage bindings before it.
+ *
+ * @example
+ * metaDeclaration(2); // '@group(0) @binding(2) var<uniform> meta_: vec4<u32>;'
+ */
 export function metaDeclaration(storageBindings: number): string {
   return `@group(0) @binding(${storageBindings}) var<uniform> meta_: vec4<u32>;`;
 }
