@@ -115,15 +115,15 @@ export const convLowering: OpLowering = (ctx) => {
     for (const o of inCols) lines.push(`    let x${r}_${o} = select(0.0, xin[row${r} + u32(clamp(ix0 + ${o}, 0, ${wd - 1}))], oky${r} & (ix0 + ${o} >= 0) & (ix0 + ${o} < ${wd}));`);
   }
   for (let ky = 0; ky < kh; ky++) {
-    for (let kx = 0; kx < kw; kx++) {
-      lines.push(`    { ${Array.from({ length: block }, (_, j) => `let w${j} = wt[wbase + ${u32(j * wStride + ky * kw + kx)}];`).join(' ')}`);
-      for (let q = 0; q < rows; q++) {
-        for (let p = 0; p < tile; p++) {
-          const xv = `x${q * sh + ky * dh}_${p * sw + kx * dw}`;
-          lines.push(`      ${Array.from({ length: block }, (_, j) => `${acc(q, p, j)} = ${acc(q, p, j)} + ${xv} * w${j};`).join(' ')}`);
-        }
+    for (let kx = 0; kx < kw; kx++) lines.push(`    ${Array.from({ length: block }, (_, j) => `let w${j}_${ky}_${kx} = wt[wbase + ${u32(j * wStride + ky * kw + kx)}];`).join(' ')}`);
+  }
+  // Each accumulator takes all its taps in a row (one load and store of it per input channel: Subzero keeps code order).
+  for (let q = 0; q < rows; q++) {
+    for (let p = 0; p < tile; p++) {
+      for (let j = 0; j < block; j++) {
+        const taps = Array.from({ length: kh * kw }, (_, t) => `s = s + x${q * sh + Math.floor(t / kw) * dh}_${p * sw + (t % kw) * dw} * w${j}_${Math.floor(t / kw)}_${t % kw};`);
+        lines.push(`    { var s = ${acc(q, p, j)}; ${taps.join(' ')} ${acc(q, p, j)} = s; }`);
       }
-      lines.push('    }');
     }
   }
   // Stores: one row (pooled) or `rows` rows per invocation; guards for a partial last segment or a last band of one row.
