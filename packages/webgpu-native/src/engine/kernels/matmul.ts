@@ -4,12 +4,12 @@ import { broadcast, broadcastStrides } from './elementwise.js';
 import { decompose, elementwiseKernel, f32, numel, u32 } from './wgsl.js';
 
 /** Output rows x columns one Gemm invocation computes (each loaded A row / B column serves the whole block). */
-const GEMM_BLOCK: readonly [number, number] = [4, 8];
+const GEMM_BLOCK: readonly [number, number] = [8, 8];
 
 /**
  * Gemm: `alpha * A' B' + beta * C` (transA, transB, C broadcast to [M, N]; an optional fused
- * Relu). One invocation computes a block of 4 rows x 8 columns, so each element loaded from A or
- * B serves 8 or 4 multiply-adds (loads dominate on SwiftShader); with B transposed and K a multiple of 4
+ * Relu). One invocation computes a block of 8 rows x 8 columns, so each element loaded from A or
+ * B serves 8 multiply-adds (loads dominate on SwiftShader); with B transposed and K a multiple of 4
  * the loads are vec4. M and K (the batch size, in a plan's forward or weight-gradient Gemm) are
  * uniforms, so the code is the same for every batch size. Each output sums its products in K order.
  *
