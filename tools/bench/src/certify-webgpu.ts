@@ -4,13 +4,15 @@
  * the same run; plus the raw forward throughput of both. On a machine without a GPU the adapter is
  * SwiftShader (a CPU Vulkan implementation), which the table says.
  *
- * Usage: node tools/bench/dist/certify-webgpu.js [--n 1000] [--batch 500] [--images 4] [--threads 2]
+ * Usage: node tools/bench/dist/certify-webgpu.js [--n 1000] [--batch 500] [--images 4] [--threads 2] [--profile 1]
+ * (`--profile 1`: also the WGSL compile time of the model and the time of each dispatch of one
+ * forward pass at the batch size, each submitted alone, median of 5).
  */
 import { pathToFileURL } from 'node:url';
 import { readFmnistCnn } from '@rs/fixtures';
 import { OnnxClassifier, OnnxRandomizedSmoothing } from '@rs/onnx';
 import { readNpy } from '@rs/onnx-graph';
-import { WebGpuClassifier, WebGpuRandomizedSmoothing } from '@rs/webgpu-native';
+import { nodeGpu, openGpuDevice, prepareModel, WebGpuClassifier, WebGpuEngine, WebGpuRandomizedSmoothing } from '@rs/webgpu-native';
 import { arg, median } from './util.js';
 
 async function rawRate(forward: (x: Float32Array, b: number) => Promise<Float32Array>, input: Float32Array, batch: number, repeats: number): Promise<number> {
@@ -24,6 +26,42 @@ async function rawRate(forward: (x: Float32Array, b: number) => Promise<Float32A
   return batch / (median(times) / 1000);
 }
 
+/** Compile time of the model's kernels and the time of each dispatch of one forward pass (ms). */
+async function profileForward(model: Uint8Array, input: Float32Array, batch: number): Promise<void> {
+  const dev = await openGpuDevice(await nodeGpu());
+  try {
+    const t0 = performance.now();
+    const engine = await WebGpuEngine.create(dev, prepareModel(model), [1, 28, 28]); // compiles every kernel (batch-1 plan)
+    const compile = performance.now() - t0;
+    const exe = await engine.plan(batch);
+    const device = dev.device;
+    device.queue.writeBuffer(exe.buffer(engine.prepared.inputName), 0, input.buffer, input.byteOffset, input.byteLength);
+    const run = async (from: number, to: number): Promise<number> => {
+      const start = performance.now();
+      const encoder = device.createCommandEncoder();
+      const pass = encoder.beginComputePass();
+      exe.encode(pass, from, to);
+      pass.end();
+      device.queue.submit([encoder.finish()]);
+      await device.queue.onSubmittedWorkDone();
+      return performance.now() - start;
+    };
+    const kernels = exe.plan.kernels;
+    await run(0, kernels.length);
+    const rows = kernels.map((k, i) => ({ kernel: k.label, invocations: k.threads, times: [] as number[], index: i }));
+    const whole: number[] = [];
+    for (let r = 0; r < 5; r++) {
+      for (const row of rows) row.times.push(await run(row.index, row.index + 1));
+      whole.push(await run(0, kernels.length));
+    }
+    console.log(`forward profile (batch ${batch}): model compiled in ${compile.toFixed(0)} ms (${kernels.length} kernels); one pass ${median(whole).toFixed(1)} ms`);
+    console.table(Object.fromEntries(rows.map((r) => [r.kernel, { invocations: r.invocations, ms: Number(median(r.times).toFixed(1)) }])));
+    await engine.destroy();
+  } finally {
+    dev.destroy();
+  }
+}
+
 export async function runCertifyWebGpuBench(): Promise<void> {
   const n = arg('n', 1000);
   const batch = arg('batch', 500);
@@ -32,6 +70,7 @@ export async function runCertifyWebGpuBench(): Promise<void> {
   const model = readFmnistCnn('model.onnx');
   const x = (readNpy(readFmnistCnn('x.npy')).data as Float32Array).subarray(0, images * 784);
   const input = Float32Array.from({ length: batch * 784 }, (_, i) => x[i % x.length]! + 0.25 * Math.sin(i));
+  if (arg('profile', 0)) await profileForward(model, input, batch);
 
   const gpuRaw = await WebGpuClassifier.create({ model });
   const adapter = gpuRaw.adapter;
