@@ -1,5 +1,6 @@
 import type { Node } from '@rs/onnx-graph';
 import { attrIntOf, attrIntsOf, attrStringOf } from './attributes.js';
+import { MAX_TILED_TAPS } from './kernels/conv.js';
 
 /** An activation a kernel applies to its own output, in the same dispatch. @example const a: FusedActivation = 'Relu'; */
 export type FusedActivation = 'Relu';
@@ -36,7 +37,7 @@ function tilingMaxPool(node: Node): readonly [number, number] | undefined {
 
 /**
  * Folds `Relu` into the Conv / Gemm producing its input, and then a MaxPool that tiles its input
- * (2 x 2 stride 2...) into a Conv of at most 3 x 3 taps, when each folded intermediate value has no
+ * (2 x 2 stride 2...) into a Conv of at most 5 x 5 taps, when each folded intermediate value has no
  * other use: consumed by the next op alone and not in `keep` (graph outputs, values read back).
  * The fused node keeps the producer's name and writes the last folded op's output: dispatches and
  * intermediate buffers go away. `weightDims` gives an initializer's dims (the Conv kernel size).
@@ -70,7 +71,7 @@ export function fuseNodes(nodes: readonly Node[], keep: ReadonlySet<string>, wei
     }
     const taps = n.opType === 'Conv' ? weightDims(n.inputs[1] ?? '') : undefined;
     const next = sole(last.outputs[0]);
-    const window = next && taps?.length === 4 && taps[2]! * taps[3]! <= 9 ? tilingMaxPool(next) : undefined;
+    const window = next && taps?.length === 4 && taps[2]! * taps[3]! <= MAX_TILED_TAPS ? tilingMaxPool(next) : undefined;
     if (window) {
       fused.pool = window;
       last = next!;

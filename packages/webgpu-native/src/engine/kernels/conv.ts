@@ -8,13 +8,23 @@ import { windowGeometry } from './window.js';
  * time grows with the unrolled code (2 rows x 14 pixels x 8 channels x 3 x 3 taps compile in ~0.5 s).
  */
 const MAX_UNROLLED_MACS = 2048;
+/**
+ * Most taps (kernel height x width) of a tiled Conv, 5 x 5: larger kernels (the weight-gradient
+ * convolutions of a gradient model, whose kernel is an activation map) loop over taps instead.
+ * Also the limit for a MaxPool to be fused into a Conv.
+ *
+ * @example
+ * MAX_TILED_TAPS; // 25
+ */
+export const MAX_TILED_TAPS = 25;
 /** Widest row segment one invocation computes (rows up to 16 wide in one piece, 28 as 2 x 14). */
 const MAX_TILE = 16;
 
 /**
  * Conv (1-D and 2-D; strides, pads / auto_pad, dilations, groups, bias; an optional fused Relu and
- * an optional fused non-overlapping MaxPool). Kernels of up to 3 x 3 taps: one invocation computes
- * a tile of 2 rows x up to 16 output pixels for a block of up to 8 output channels of its group,
+ * an optional fused non-overlapping MaxPool). Kernels of up to 5 x 5 taps: one invocation computes
+ * a tile of 2 rows x up to 16 output pixels (fewer for larger kernels: the unrolled code stays
+ * within MAX_UNROLLED_MACS) for a block of up to 8 output channels of its group,
  * with each input value of the tile loaded once per input channel and each weight once per tile,
  * all taps unrolled (memory loads dominate on SwiftShader, where each is a gather with a bounds
  * check); with a fused MaxPool the tile is whole pooling windows and only their max is stored.
@@ -61,11 +71,11 @@ export const convLowering: OpLowering = (ctx) => {
   const [ph, pw] = g.padBegin;
   const act = (v: string): string => (ctx.activation === 'Relu' ? `max(${v}, 0.0)` : v);
   const pool = ctx.pool;
-  if (pool && (spatial.length !== 2 || kh * kw > 9)) throw ctx.fail('a MaxPool is fused only into a 2-D Conv of at most 3 x 3 taps');
+  if (pool && (spatial.length !== 2 || kh * kw > MAX_TILED_TAPS)) throw ctx.fail(`a MaxPool is fused only into a 2-D Conv of at most ${MAX_TILED_TAPS} taps`);
   const bindings = [{ variable: 'xin', value: x }, { variable: 'wt', value: w }, ...(hasBias ? [{ variable: 'bias', value: ctx.input(2) }] : []), { variable: 'y', value: y, write: true }];
   const init = (j: number): string => (hasBias ? `bias[oc0 + ${u32(j)}]` : '0.0');
   const wStride = icg * kh * kw;
-  if (kh * kw > 9) {
+  if (kh * kw > MAX_TILED_TAPS) {
     const acc = Array.from({ length: block }, (_, j) => `a${j}`);
     const body = `
   let ox = i % ${u32(ow)};
