@@ -47,7 +47,7 @@ export const gemmLowering: OpLowering = (ctx) => {
   const colBlocks = Math.ceil(nn / bc);
   const rows = Array.from({ length: br }, (_, r) => r);
   const cols = Array.from({ length: bc }, (_, c) => c);
-  // Rows and columns past the edge read the last one (clamped) and store nothing.
+  // Rows and columns past the edge compute the last one again (clamped indices, no branches).
   const heads = [
     ...rows.map((r) => `  let r${r} = min(row0 + ${u32(r)}, m - 1u);`),
     ...cols.map((c) => `  let c${c} = min(col0 + ${u32(c)}, ${u32(nn - 1)});`),
@@ -70,7 +70,8 @@ ${rows.map((r) => `    ${cols.map((c) => `s${r}_${c} = s${r}_${c} + a${r} * b${c
     cols.map((c) => {
       const scaled = alpha === 1 ? `s${r}_${c}` : `s${r}_${c} * ${f32(alpha)}`;
       const withC = hasC ? `${scaled} + ${beta === 1 ? '' : `${f32(beta)} * `}xc[r${r} * ${u32(cStrides[0]!)} + c${c} * ${u32(cStrides[1]!)}]` : scaled;
-      return `  if ((row0 + ${u32(r)} < m) & (col0 + ${u32(c)} < ${u32(nn)})) { y[(row0 + ${u32(r)}) * ${u32(nn)} + col0 + ${u32(c)}] = ${ctx.activation === 'Relu' ? `max(${withC}, 0.0)` : withC}; }`;
+      // A row or column past the edge was computed for the clamped (last) one: storing it there again writes the same bits.
+      return `  y[r${r} * ${u32(nn)} + c${c}] = ${ctx.activation === 'Relu' ? `max(${withC}, 0.0)` : withC};`;
     }),
   );
   const body = `
