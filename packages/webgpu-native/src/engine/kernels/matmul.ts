@@ -50,7 +50,7 @@ export const gemmLowering: OpLowering = (ctx) => {
   // Rows and columns past the edge compute the last one again (clamped indices, no branches).
   const heads = [
     ...rows.map((r) => `  let r${r} = min(row0 + ${u32(r)}, m - 1u);`),
-    ...cols.map((c) => `  let c${c} = min(col0 + ${u32(c)}, ${u32(nn - 1)});`),
+    ...cols.map((c) => `  let c${c} = min(col0 + ${u32(c)}, ${u32(Math.max(0, nn - 1))});`),
   ];
   let loop: string;
   if (vec) {
