@@ -37,6 +37,8 @@ const CASES: Case[] = [
   ['Gemm transB (vectorized)', [8], (b, x) => b.node('Gemm', [x, w(b, 'B', [3, 8], 7), w(b, 'C', [3], 8)], { transB: 1 })],
   ['Gemm + Relu (fused), 6 columns', [7], (b, x) => b.node('Relu', [b.node('Gemm', [x, w(b, 'B', [7, 6], 31), w(b, 'C', [1, 6], 32)])])],
   ['MatMul batched with broadcast', [2, 3, 4], (b, x) => b.node('MatMul', [x, w(b, 'B', [4, 5], 9)])],
+  ['MatMul 2-D (M = batch), 6 columns; vector operand', [7], (b, x) => b.node('Add', [b.node('MatMul', [x, w(b, 'B', [7, 6], 39)]), b.node('MatMul', [w(b, 'v', [7], 40), w(b, 'B2', [7, 6], 41)])])],
+  ['MatMul broadcasting both operands', [1, 5, 3], (b, x) => b.node('MatMul', [x, w(b, 'B', [1, 2, 3, 2], 42)])],
   ['Add/Sub/Mul/Div broadcasting', [3, 4], (b, x) => b.node('Div', [b.node('Mul', [b.node('Sub', [b.node('Add', [x, w(b, 'a', [4], 10)]), w(b, 'c', [3, 1], 11)]), x]), b.node('Add', [w(b, 'd', [1, 4], 12), b.initializer('two', Float32Array.of(2), [])])])],
   ['Softmax axis -1', [3, 6], (b, x) => b.node('Softmax', [b.node('Mul', [x, b.initializer('k', Float32Array.of(20), [])])], { axis: -1 })],
   ['LogSoftmax axis 1', [5, 2], (b, x) => b.node('LogSoftmax', [x], { axis: 1 })],

@@ -88,9 +88,12 @@ ${stores.join('\n')}`;
   ctx.kernel(elementwiseKernel(`Gemm ${node.name}`, bindings, Math.ceil(m / br) * colBlocks, body, '', { meta: [m, k] }));
 };
 
+/** Output rows x columns one MatMul invocation computes. */
+const MATMUL_BLOCK: readonly [number, number] = [4, 4];
+
 /**
  * MatMul with numpy semantics (1-D operands promoted and squeezed, batch dimensions broadcast),
- * one thread per output.
+ * one invocation per block of 4 x 4 outputs (each output sums its products in K order).
  *
  * @example
  * LOWERINGS.MatMul = matmulLowering;
@@ -114,17 +117,32 @@ export const matmulLowering: OpLowering = (ctx) => {
   } catch (err) {
     throw ctx.fail((err as Error).message);
   }
-  const outFull = [...batch, m, nn];
   const outShape = [...batch, ...(aVec ? [] : [m]), ...(bVec ? [] : [nn])];
   const y = ctx.output(0, outShape);
   const bsA = broadcastStrides(sa.slice(0, -2), batch).map((s) => s * m * k);
   const bsB = broadcastStrides(sb.slice(0, -2), batch).map((s) => s * k * nn);
+  const [br, bc] = MATMUL_BLOCK;
+  const colBlocks = Math.ceil(nn / bc);
+  const rowBlocks = Math.ceil(m / br);
+  const rows = Array.from({ length: br }, (_, r) => r);
+  const cols = Array.from({ length: bc }, (_, c) => c);
+  // M (the batch size of a 2-D MatMul) and its row blocks are uniforms; edge blocks recompute the clamped last row / column.
   const body = `
-  let col = i % ${u32(nn)};
-  let row = (i / ${u32(nn)}) % ${u32(m)};
-${batch.length ? decompose(`(i / ${u32(m * nn)})`, batch, [['oa', bsA], ['ob', bsB]]) : '  let oa = 0u; let ob = 0u;'}
-  var acc = 0.0;
-  for (var kk = 0u; kk < ${u32(k)}; kk++) { acc = acc + xa[oa + row * ${u32(k)} + kk] * xb[ob + kk * ${u32(nn)} + col]; }
-  y[i] = acc;`;
-  ctx.kernel(elementwiseKernel(`MatMul ${ctx.node.name}`, [{ variable: 'xa', value: a }, { variable: 'xb', value: b }, { variable: 'y', value: y, write: true }], numel(outFull), body));
+  let m = meta_.y;
+  let col0 = (i % ${u32(colBlocks)}) * ${u32(bc)};
+  let row0 = ((i / ${u32(colBlocks)}) % meta_.z) * ${u32(br)};
+  let bi = i / (${u32(colBlocks)} * meta_.z);
+${batch.length ? decompose('bi', batch, [['oa', bsA], ['ob', bsB]]) : '  let oa = 0u; let ob = 0u;'}
+${rows.map((r) => `  let r${r} = min(row0 + ${u32(r)}, m - 1u);`).join('\n')}
+${cols.map((c) => `  let c${c} = min(col0 + ${u32(c)}, ${u32(Math.max(0, nn - 1))});`).join('\n')}
+${rows.map((r) => `  ${cols.map((c) => `var s${r}_${c} = 0.0;`).join(' ')}`).join('\n')}
+  for (var kk = 0u; kk < ${u32(k)}; kk++) {
+    ${rows.map((r) => `let a${r} = xa[oa + r${r} * ${u32(k)} + kk];`).join(' ')}
+    ${cols.map((c) => `let b${c} = xb[ob + kk * ${u32(nn)} + c${c}];`).join(' ')}
+${rows.map((r) => `    ${cols.map((c) => `s${r}_${c} = s${r}_${c} + a${r} * b${c};`).join(' ')}`).join('\n')}
+  }
+  let obase = bi * m * ${u32(nn)};
+${rows.map((r) => `  ${cols.map((c) => `y[obase + r${r} * ${u32(nn)} + c${c}] = s${r}_${c};`).join(' ')}`).join('\n')}`;
+  const threads = numel(batch) * rowBlocks * colBlocks;
+  ctx.kernel(elementwiseKernel(`MatMul ${ctx.node.name}`, [{ variable: 'xa', value: a }, { variable: 'xb', value: b }, { variable: 'y', value: y, write: true }], threads, body, '', { meta: [m, rowBlocks] }));
 };
