@@ -113,7 +113,7 @@ export class WebGpuEngine {
 
   /**
    * The compiled plan for `batch` inputs (cached; the least recently used beyond a few is freed);
-   * `fuse: false` keeps every intermediate value (Relus not folded into the op before them).
+   * `fuse: false` keeps every intermediate value (no Relu nor MaxPool folded into the op before it).
    */
   async plan(batch: number, fuse = true): Promise<GpuExecutable> {
     const key = fuse ? batch : -batch;
@@ -198,7 +198,7 @@ export class WebGpuEngine {
       for (let start = 0; start < batch; start += this.maxBatch) {
         const rows = Math.min(this.maxBatch, batch - start);
         let exe = await this.plan(rows);
-        // An intermediate value folded away by fusion (a Conv's output before its Relu): the plan that keeps it.
+        // An intermediate value folded away by fusion (a Conv output before its Relu or MaxPool): the plan that keeps it.
         if (!exe.plan.shapes.has(name)) exe = await this.plan(rows, false);
         const full = exe.plan.shapes.get(name)!;
         // A value whose first dimension is not the batch (e.g. after a Reshape that folds it) comes back whole.
