@@ -1,6 +1,6 @@
 /**
- * Noise generator benchmark: M normals/s of the JS reference and the WASM SIMD
- * kernel side by side (same run, median of several repetitions), and the fused
+ * Noise generator benchmark: M normals/s of the JS reference, the WASM SIMD
+ * kernel and the threaded WASM generator of @rs/core/node side by side (same run, median of several repetitions), and the fused
  * fillNoisy rate (dim 784, batch 1000 by default).
  *
  * Usage: node tools/bench/dist/noise.js [--rows 1000] [--dim 784] [--reps 7]
@@ -13,6 +13,8 @@ import {
   type NoiseGenerator,
   type NoiseRequest,
 } from '@rs/core';
+import { availableParallelism } from 'node:os';
+import { createThreadedNoiseGenerator } from '@rs/core/node';
 
 
 /** Median rate in M values/s of `fn` producing `count` values per call. */
@@ -43,7 +45,8 @@ export function runNoiseBench(): void {
     sampleCount: rows,
     dim,
   });
-  const gens: NoiseGenerator[] = [createJsNoiseGenerator(), createWasmNoiseGenerator()];
+  const threaded = createThreadedNoiseGenerator({ threads: Math.min(availableParallelism(), 8) });
+  const gens: NoiseGenerator[] = [createJsNoiseGenerator(), createWasmNoiseGenerator(), threaded];
 
   console.log(`noise benchmark: dim ${dim}, batch ${rows} (${(count / 1e6).toFixed(3)} M normals per call), median of ${reps}, Node ${process.version}`);
   const results: Record<string, Record<string, string>> = {};
@@ -69,6 +72,9 @@ export function runNoiseBench(): void {
   const js = Number(results.js!['fillStandardNormal M/s']);
   const wasm = Number(results['wasm-simd']!['fillStandardNormal M/s']);
   console.log(`WASM SIMD / JS speed-up (standard normals): ${(wasm / js).toFixed(1)}x`);
+  const many = Number(results[threaded.name]!['fillStandardNormal M/s']);
+  console.log(`${threaded.name} / one thread: ${(many / wasm).toFixed(2)}x (the calling thread waits for the workers; ${availableParallelism()} cores)`);
+  threaded.dispose();
 }
 
 const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
