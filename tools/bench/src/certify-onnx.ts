@@ -13,10 +13,10 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { artCertifyReference, FMNIST_CNN_DIR, readFmnistCnn } from '@rs/fixtures';
-import { smooth, type Classifier, type HostSamplingPlan } from '@rs/core';
+import { LOGITS_ONLY, smooth, type Classifier, type HostSamplingPlan } from '@rs/core';
 import { OnnxClassifier, OnnxRandomizedSmoothing } from '@rs/onnx';
 import { readNpy } from '@rs/onnx-graph';
-import { arg, median } from './util.js';
+import { arg, forwardRate, median } from './util.js';
 
 export async function runCertifyOnnxBench(): Promise<void> {
   const n = arg('n', 10_000);
@@ -36,24 +36,16 @@ export async function runCertifyOnnxBench(): Promise<void> {
   const variant = (plan: HostSamplingPlan): Classifier => ({
     inputShape: rs.inputShape,
     nbClasses: rs.nbClasses,
-    capabilities: { gradients: false, training: false, activations: false, save: false, preprocessing: false },
+    capabilities: LOGITS_ONLY,
     forward: (v, b) => rs.forward(v, b),
     hostSampling: plan,
   });
   const oneBetweenRs = smooth(variant({ overlap: false }), settings);
   const oneDuringRs = smooth(variant({ overlap: true }), settings);
 
-  // Raw ONNX Runtime: the same session alone on batches of noisy-looking inputs (10 runs, median).
+  // Raw ONNX Runtime: the same session alone on batches of noisy-looking inputs (median of 10 runs).
   const input = Float32Array.from({ length: batch * 784 }, (_, i) => x[i % x.length]! + 0.25 * Math.sin(i));
-  const rawOnce = async () => {
-    const times: number[] = [];
-    for (let r = 0; r < 10; r++) {
-      const t0 = performance.now();
-      await rs.forward(input, batch);
-      times.push(performance.now() - t0);
-    }
-    return batch / (median(times) / 1000);
-  };
+  const rawOnce = () => forwardRate((v, b) => rs.forward(v, b), input, batch, 10);
   // Certify: selection (n0 = 100) + estimation (n) per image.
   const samples = images * (n + 100);
   const certifyOnce = async (g: { certify: OnnxRandomizedSmoothing['certify'] }) => {
@@ -81,8 +73,8 @@ export async function runCertifyOnnxBench(): Promise<void> {
   await rs.dispose();
   const rawRate = median(rates.raw);
   const certifyRate = median(rates.certify);
-  const oneBetween = { rate: median(rates.oneBetween) };
-  const oneBeside = { rate: median(rates.oneDuring) };
+  const oneBetweenRate = median(rates.oneBetween);
+  const oneDuringRate = median(rates.oneDuring);
 
   const refImages = arg('ref-images', 5);
   const torchRef = refImages > 0 ? runTorchReference(n, batch, refImages, threads) : undefined;
@@ -91,8 +83,8 @@ export async function runCertifyOnnxBench(): Promise<void> {
   console.table({
     'raw ONNX Runtime (this run)': { 'samples/s': Math.round(rawRate), 's/image': '-', 'peak RSS MB': '-' },
     '@rs/onnx certify (this run)': { 'samples/s': Math.round(certifyRate), 's/image': (samples / certifyRate / images).toFixed(3), 'peak RSS MB': Math.round(rssMb) },
-    '  noise 1 thread, between runs': { 'samples/s': Math.round(oneBetween.rate), 's/image': (samples / oneBetween.rate / images).toFixed(3), 'peak RSS MB': '-' },
-    '  noise 1 thread, during runs': { 'samples/s': Math.round(oneBeside.rate), 's/image': (samples / oneBeside.rate / images).toFixed(3), 'peak RSS MB': '-' },
+    '  noise 1 thread, between runs': { 'samples/s': Math.round(oneBetweenRate), 's/image': (samples / oneBetweenRate / images).toFixed(3), 'peak RSS MB': '-' },
+    '  noise 1 thread, during runs': { 'samples/s': Math.round(oneDuringRate), 's/image': (samples / oneDuringRate / images).toFixed(3), 'peak RSS MB': '-' },
     [`${art.impl} certify (recorded)`]: { 'samples/s': Math.round(art.samples_per_s), 's/image': art.sec_per_image.toFixed(3), 'peak RSS MB': Math.round(art.peak_rss_mb) },
     ...(torchRef
       ? {

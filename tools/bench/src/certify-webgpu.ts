@@ -13,18 +13,7 @@ import { readFmnistCnn } from '@rs/fixtures';
 import { OnnxClassifier, OnnxRandomizedSmoothing } from '@rs/onnx';
 import { readNpy } from '@rs/onnx-graph';
 import { nodeGpu, openGpuDevice, prepareModel, WebGpuClassifier, WebGpuEngine, WebGpuRandomizedSmoothing } from '@rs/webgpu-native';
-import { arg, median } from './util.js';
-
-async function rawRate(forward: (x: Float32Array, b: number) => Promise<Float32Array>, input: Float32Array, batch: number, repeats: number): Promise<number> {
-  await forward(input, batch);
-  const times: number[] = [];
-  for (let r = 0; r < repeats; r++) {
-    const t0 = performance.now();
-    await forward(input, batch);
-    times.push(performance.now() - t0);
-  }
-  return batch / (median(times) / 1000);
-}
+import { arg, forwardRate, median } from './util.js';
 
 /** Compile time of the model's kernels and the time of each dispatch of one forward pass (ms). */
 async function profileForward(model: Uint8Array, input: Float32Array, batch: number): Promise<void> {
@@ -74,10 +63,10 @@ export async function runCertifyWebGpuBench(): Promise<void> {
 
   const gpuRaw = await WebGpuClassifier.create({ model });
   const adapter = gpuRaw.adapter;
-  const gpuForward = await rawRate((a, b) => gpuRaw.forward(a, b), input, batch, 3);
+  const gpuForward = await forwardRate((a, b) => gpuRaw.forward(a, b), input, batch, 3);
   await gpuRaw.dispose();
   const onnxRaw = await OnnxClassifier.create({ model, intraOpNumThreads: threads });
-  const onnxForward = await rawRate((a, b) => onnxRaw.forward(a, b), input, batch, 10);
+  const onnxForward = await forwardRate((a, b) => onnxRaw.forward(a, b), input, batch, 10);
   await onnxRaw.dispose();
 
   const settings = { scale: 0.25, sampleSize: 100, alpha: 0.001, seed: 1 };

@@ -10,3 +10,15 @@ export function median(xs: number[]): number {
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
+
+/** Samples/s of `forward` on `batch` rows of `input`: one untimed call, then the median of `repeats` timed calls. */
+export async function forwardRate(forward: (x: Float32Array, b: number) => Float32Array | Promise<Float32Array>, input: Float32Array, batch: number, repeats: number): Promise<number> {
+  await forward(input, batch);
+  const times: number[] = [];
+  for (let r = 0; r < repeats; r++) {
+    const t0 = performance.now();
+    await forward(input, batch);
+    times.push(performance.now() - t0);
+  }
+  return batch / (median(times) / 1000);
+}

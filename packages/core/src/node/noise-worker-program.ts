@@ -15,6 +15,8 @@
  * arrays: base and clip bounds arrive as copies.
  */
 
+import type { KernelLayout } from '../noise/wasm-generator.js';
+
 /** States in the control array (Int32, two words per worker: the job word, then the start word). */
 export const JOB_STATE = Object.freeze({ pending: 1, done: 2, failed: 3, started: 4 });
 
@@ -33,7 +35,7 @@ export interface NoiseWorkerJob {
   base: Float32Array | null;
   lo: Float32Array | null;
   hi: Float32Array | null;
-  layout: { basePtr: number; loPtr: number; hiPtr: number; outPtr: number; chunkRows: number; bytes: number };
+  layout: KernelLayout;
 }
 
 /**

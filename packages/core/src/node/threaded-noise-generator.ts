@@ -1,8 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { checkNoisyArgs, checkOutput, validateNoiseRequest, type NoiseRequest } from '../noise/stream-layout.js';
-import type { ClipBounds, NoiseGenerator } from '../noise/types.js';
-import { createWasmNoiseGenerator, kernelLayout, noiseKernelModule, WASM_MAX_DIM } from '../noise/wasm-generator.js';
+import { checkedFills, type NoiseDraw } from '../noise/checked-fills.js';
+import type { NoiseGenerator } from '../noise/types.js';
+import { createWasmNoiseGenerator, kernelLayout, kernelMode, noiseKernelModule, WASM_MAX_DIM } from '../noise/wasm-generator.js';
 import { JOB_STATE, NOISE_WORKER_PROGRAM, type NoiseWorkerJob } from './noise-worker-program.js';
 
 /** Options of {@link createThreadedNoiseGenerator}. */
@@ -92,21 +92,19 @@ export function startThreadedNoiseGenerator(options: ThreadedNoiseOptions, progr
     void w.worker.terminate();
   }
 
-  function run(
-    out: Float32Array, outOffset: number, req: NoiseRequest, k0: number, k1: number, mode: number,
-    base: Float32Array | null, baseOffset: number, scale: number, clip: ClipBounds | undefined,
-  ): void {
+  const draw: NoiseDraw = (out, outOffset, req, k0, k1, base, baseOffset, scale, clip) => {
+    if (disposed) throw new Error('noise generator has been disposed');
     const { dim, sampleCount } = req;
     const drawLocally = (rowStart: number, rows: number) => {
       const part = { ...req, sampleStart: req.sampleStart + rowStart, sampleCount: rows };
       if (base) local.fillNoisy(out, outOffset + rowStart * dim, part, base, baseOffset, scale, clip);
       else local.fillStandardNormal(out, outOffset + rowStart * dim, part);
     };
-    const wanted = Math.min(threads, Math.floor((sampleCount * dim) / minFloatsPerThread));
+    const wanted = dim > WASM_MAX_DIM ? 1 : Math.min(threads, Math.floor((sampleCount * dim) / minFloatsPerThread));
     if (wanted > 1 && !started) start();
     const healthy = workers.filter((w) => w.healthy);
     const parts = Math.min(healthy.length + 1, wanted);
-    if (parts <= 1 || dim > WASM_MAX_DIM) {
+    if (parts <= 1) {
       drawLocally(0, sampleCount);
       return;
     }
@@ -121,34 +119,29 @@ export function startThreadedNoiseGenerator(options: ThreadedNoiseOptions, progr
       if (rows <= 0) break;
       const w = healthy[p - 1]!;
       if (w.scratch.byteLength < rows * dim * 4) w.scratch = new SharedArrayBuffer(rows * dim * 4);
-      const { basePtr, loPtr, hiPtr, outPtr, chunkRows, bytes } = kernelLayout(dim, rows);
       const job: NoiseWorkerJob = {
-        out: w.scratch, mode, k0, k1, stream: req.stream, input: req.inputIndex,
-        j0: req.sampleStart + rowStart, rows, dim, scale, base: baseCopy, lo, hi,
-        layout: { basePtr, loPtr, hiPtr, outPtr, chunkRows, bytes },
+        out: w.scratch, mode: kernelMode(base, clip), k0, k1, stream: req.stream, input: req.inputIndex,
+        j0: req.sampleStart + rowStart, rows, dim, scale, base: baseCopy, lo, hi, layout: kernelLayout(dim, rows),
       };
       Atomics.store(control, 2 * w.slot, JOB_STATE.pending);
       w.worker.postMessage(job);
       posted.push({ w, rowStart, rows });
     }
-    drawLocally(0, Math.min(per, sampleCount));
+    drawLocally(0, per);
     for (const { w, rowStart, rows } of posted) {
       // A worker that could not start (or start in time) never answers: do not wait timeoutMs per job for it.
       Atomics.wait(control, 2 * w.slot + 1, 0, timeoutMs);
-      const started = Atomics.load(control, 2 * w.slot + 1) === JOB_STATE.started;
-      if (started) Atomics.wait(control, 2 * w.slot, JOB_STATE.pending, timeoutMs);
-      if (started && Atomics.load(control, 2 * w.slot) === JOB_STATE.done) {
+      const ready = Atomics.load(control, 2 * w.slot + 1) === JOB_STATE.started;
+      if (ready) Atomics.wait(control, 2 * w.slot, JOB_STATE.pending, timeoutMs);
+      if (ready && Atomics.load(control, 2 * w.slot) === JOB_STATE.done) {
         out.set(new Float32Array(w.scratch, 0, rows * dim), outOffset + rowStart * dim);
       } else {
         drop(w);
         drawLocally(rowStart, rows);
       }
     }
-  }
-
-  const live = () => {
-    if (disposed) throw new Error('noise generator has been disposed');
   };
+
   return {
     get name() {
       return `wasm-simd x${this.threads} threads`;
@@ -157,19 +150,7 @@ export function startThreadedNoiseGenerator(options: ThreadedNoiseOptions, progr
       if (disposed) return 0;
       return started ? 1 + workers.filter((w) => w.healthy).length : threads;
     },
-    fillStandardNormal(out: Float32Array, outOffset: number, req: NoiseRequest): void {
-      live();
-      const { k0, k1 } = validateNoiseRequest(req);
-      checkOutput(out, outOffset, req.sampleCount * req.dim);
-      run(out, outOffset, req, k0, k1, 0, null, 0, 1, undefined);
-    },
-    fillNoisy(out: Float32Array, outOffset: number, req: NoiseRequest, base: Float32Array, baseOffset: number, scale: number, clip?: ClipBounds): void {
-      live();
-      const { k0, k1 } = validateNoiseRequest(req);
-      checkOutput(out, outOffset, req.sampleCount * req.dim);
-      checkNoisyArgs(base, baseOffset, req.dim, scale, clip);
-      run(out, outOffset, req, k0, k1, clip ? 2 : 1, base, baseOffset, scale, clip);
-    },
+    ...checkedFills(draw),
     dispose(): void {
       if (disposed) return;
       disposed = true;

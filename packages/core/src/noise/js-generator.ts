@@ -3,16 +3,8 @@
  * (emulated with Math.fround) as the WASM kernel, hence bitwise-identical output.
  */
 import { boxMullerPair } from './box-muller.js';
-import {
-  checkNoisyArgs,
-  checkOutput,
-  PHILOX_M0,
-  PHILOX_M1,
-  PHILOX_W0,
-  PHILOX_W1,
-  validateNoiseRequest,
-  type NoiseRequest,
-} from './stream-layout.js';
+import { checkedFills } from './checked-fills.js';
+import { PHILOX_M0, PHILOX_M1, PHILOX_W0, PHILOX_W1, type NoiseRequest } from './stream-layout.js';
 import type { ClipBounds, NoiseGenerator } from './types.js';
 
 const M0_HI = PHILOX_M0 >>> 16;
@@ -131,24 +123,9 @@ function fillNoisyJs(
 export function createJsNoiseGenerator(): NoiseGenerator {
   return {
     name: 'js',
-    fillStandardNormal(out: Float32Array, outOffset: number, req: NoiseRequest): void {
-      const { k0, k1 } = validateNoiseRequest(req);
-      checkOutput(out, outOffset, req.sampleCount * req.dim);
-      fillNormalsJs(out, outOffset, k0, k1, req.stream, req.inputIndex, req.sampleStart, req.sampleCount, req.dim);
-    },
-    fillNoisy(
-      out: Float32Array,
-      outOffset: number,
-      req: NoiseRequest,
-      base: Float32Array,
-      baseOffset: number,
-      scale: number,
-      clip?: ClipBounds,
-    ): void {
-      const { k0, k1 } = validateNoiseRequest(req);
-      checkOutput(out, outOffset, req.sampleCount * req.dim);
-      checkNoisyArgs(base, baseOffset, req.dim, scale, clip);
-      fillNoisyJs(out, outOffset, k0, k1, req, base, baseOffset, scale, clip);
-    },
+    ...checkedFills((out, outOffset, req, k0, k1, base, baseOffset, scale, clip) => {
+      if (base) fillNoisyJs(out, outOffset, k0, k1, req, base, baseOffset, scale, clip);
+      else fillNormalsJs(out, outOffset, k0, k1, req.stream, req.inputIndex, req.sampleStart, req.sampleCount, req.dim);
+    }),
   };
 }

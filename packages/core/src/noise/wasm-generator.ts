@@ -5,7 +5,7 @@
  */
 import { createJsNoiseGenerator } from './js-generator.js';
 import { NOISE_WASM_BASE64 } from './wasm-bytes.generated.js';
-import { checkNoisyArgs, checkOutput, validateNoiseRequest, type NoiseRequest } from './stream-layout.js';
+import { checkedFills, type NoiseDraw } from './checked-fills.js';
 import type { ClipBounds, NoiseGenerator } from './types.js';
 
 /** Minimal typing of the WebAssembly JS API (lib "DOM" is not in this project's tsconfig). */
@@ -92,13 +92,12 @@ export interface KernelLayout {
   chunkRows: number;
   /** Memory the instance needs, in bytes. */
   bytes: number;
-  /** 64 KiB pages to grow a memory of `currentBytes` by to hold `bytes` (0 when it is large enough). */
-  growPages(currentBytes: number): number;
 }
 
 /**
  * The memory layout [keys | base | lo | hi | out chunk + slack] of a kernel call over `sampleCount`
- * rows of `dim` floats: shared by this generator and the worker threads of `@rs/core/node`.
+ * rows of `dim` floats: shared by this generator and the worker threads of `@rs/core/node` (plain
+ * data, so it can be posted to a worker).
  *
  * @example
  * const { outPtr, chunkRows } = kernelLayout(784, 1000); // chunkRows 20
@@ -111,7 +110,17 @@ export function kernelLayout(dim: number, sampleCount: number): KernelLayout {
   const hiPtr = loPtr + padBytes;
   const outPtr = hiPtr + padBytes;
   const bytes = outPtr + chunkRows * dim * 4 + 256;
-  return { basePtr, loPtr, hiPtr, outPtr, chunkRows, bytes, growPages: (current) => (bytes > current ? Math.ceil((bytes - current) / PAGE) : 0) };
+  return { basePtr, loPtr, hiPtr, outPtr, chunkRows, bytes };
+}
+
+/**
+ * The kernel's `mode` argument: 0 standard normals, 1 noisy copies of `base`, 2 noisy copies clipped.
+ *
+ * @example
+ * kernelMode(image, undefined); // 1
+ */
+export function kernelMode(base: Float32Array | null, clip: ClipBounds | undefined): number {
+  return base ? (clip ? 2 : 1) : 0;
 }
 
 /**
@@ -154,16 +163,13 @@ export function createWasmNoiseGenerator(): NoiseGenerator {
   /** Lays out [keys | base | lo | hi | out chunk + slack] for this request; grows memory if needed. */
   function layout(memory: WasmMemory, dim: number, rows: number): KernelLayout {
     const l = kernelLayout(dim, rows);
-    const pages = l.growPages(memory.buffer.byteLength);
-    if (pages > 0) memory.grow(pages);
+    const have = memory.buffer.byteLength;
+    if (l.bytes > have) memory.grow(Math.ceil((l.bytes - have) / PAGE));
     if (f32.buffer !== memory.buffer) f32 = new Float32Array(memory.buffer);
     return l;
   }
 
-  function run(
-    out: Float32Array, outOffset: number, req: NoiseRequest, k0: number, k1: number, mode: number,
-    base: Float32Array | null, baseOffset: number, scale: number, clip: ClipBounds | undefined,
-  ): void {
+  const draw: NoiseDraw = (out, outOffset, req, k0, k1, base, baseOffset, scale, clip) => {
     if (disposed || !memory || !fill) throw new Error('noise generator has been disposed');
     const { dim, sampleCount } = req;
     if (sampleCount === 0) return;
@@ -185,31 +191,18 @@ export function createWasmNoiseGenerator(): NoiseGenerator {
     let left = sampleCount;
     while (left > 0) {
       const rows = left < chunkRows ? left : chunkRows;
-      fill(outPtr, basePtr, loPtr, hiPtr, mode, k0, k1, req.stream, req.inputIndex, j, rows, dim, scale);
+      fill(outPtr, basePtr, loPtr, hiPtr, kernelMode(base, clip), k0, k1, req.stream, req.inputIndex, j, rows, dim, scale);
       const n = rows * dim;
       out.set(f32.subarray(o32, o32 + n), o);
       o += n;
       j += rows;
       left -= rows;
     }
-  }
+  };
 
   return {
     name: 'wasm-simd',
-    fillStandardNormal(out: Float32Array, outOffset: number, req: NoiseRequest): void {
-      const { k0, k1 } = validateNoiseRequest(req);
-      checkOutput(out, outOffset, req.sampleCount * req.dim);
-      run(out, outOffset, req, k0, k1, 0, null, 0, 1, undefined);
-    },
-    fillNoisy(
-      out: Float32Array, outOffset: number, req: NoiseRequest, base: Float32Array, baseOffset: number,
-      scale: number, clip?: ClipBounds,
-    ): void {
-      const { k0, k1 } = validateNoiseRequest(req);
-      checkOutput(out, outOffset, req.sampleCount * req.dim);
-      checkNoisyArgs(base, baseOffset, req.dim, scale, clip);
-      run(out, outOffset, req, k0, k1, clip ? 2 : 1, base, baseOffset, scale, clip);
-    },
+    ...checkedFills(draw),
     dispose(): void {
       disposed = true;
       memory = null; // let the instance and its memory be collected

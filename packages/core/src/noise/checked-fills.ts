@@ -1,0 +1,35 @@
+import { checkNoisyArgs, checkOutput, validateNoiseRequest, type NoiseRequest } from './stream-layout.js';
+import type { ClipBounds, NoiseGenerator } from './types.js';
+
+/**
+ * What a generator backend does once a request is validated: write `req.sampleCount * req.dim`
+ * values at `out[outOffset..]`, noisy copies of `base[baseOffset..]` (clipped when `clip` is given)
+ * when `base` is not null, else standard normals. `k0`, `k1` are the seed's two key words.
+ */
+export type NoiseDraw = (
+  out: Float32Array, outOffset: number, req: NoiseRequest, k0: number, k1: number,
+  base: Float32Array | null, baseOffset: number, scale: number, clip: ClipBounds | undefined,
+) => void;
+
+/**
+ * The two fill methods of a {@link NoiseGenerator}, validating every argument (the same errors for
+ * every backend) before handing the request to the backend's `draw`.
+ *
+ * @example
+ * const gen: NoiseGenerator = { name: 'mine', ...checkedFills((out, offset, req, k0, k1, base) => { ... }) };
+ */
+export function checkedFills(draw: NoiseDraw): Pick<NoiseGenerator, 'fillStandardNormal' | 'fillNoisy'> {
+  return {
+    fillStandardNormal(out: Float32Array, outOffset: number, req: NoiseRequest): void {
+      const { k0, k1 } = validateNoiseRequest(req);
+      checkOutput(out, outOffset, req.sampleCount * req.dim);
+      draw(out, outOffset, req, k0, k1, null, 0, 1, undefined);
+    },
+    fillNoisy(out: Float32Array, outOffset: number, req: NoiseRequest, base: Float32Array, baseOffset: number, scale: number, clip?: ClipBounds): void {
+      const { k0, k1 } = validateNoiseRequest(req);
+      checkOutput(out, outOffset, req.sampleCount * req.dim);
+      checkNoisyArgs(base, baseOffset, req.dim, scale, clip);
+      draw(out, outOffset, req, k0, k1, base, baseOffset, scale, clip);
+    },
+  };
+}
