@@ -10,9 +10,10 @@
  * On start the worker sets `control[2 * slot + 1]` to STARTED (or FAILED) and notifies.
  * Each message is one job: run the kernel over `rows` rows (the same call sequence as the
  * single-thread WASM generator, so the output is bitwise identical), write them to the
- * SharedArrayBuffer `out` at float offset 0, then set `control[slot]` to DONE (or FAILED when
- * anything throws) and notify; `control[2 * slot]` is the job word. The thread never touches the caller's
- * arrays: base and clip bounds arrive as copies.
+ * SharedArrayBuffer `out` at float offset 0, then set the job word `control[2 * slot]` to DONE (or
+ * FAILED when anything throws) and notify. The thread never touches the caller's arrays: base and
+ * clip bounds arrive as copies. The chunk loop is the one of `createWasmNoiseGenerator` (written
+ * again here because this text cannot import it); the bitwise-equality tests cover both.
  */
 
 import type { KernelLayout } from '../noise/wasm-generator.js';
@@ -42,7 +43,7 @@ export interface NoiseWorkerJob {
  * Source text of the worker program.
  *
  * @example
- * const worker = new Worker(NOISE_WORKER_PROGRAM, { eval: true, workerData: { module, control } });
+ * const worker = new Worker(NOISE_WORKER_PROGRAM, { eval: true, workerData: { module, control, slot: 0 } });
  */
 export const NOISE_WORKER_PROGRAM = `
 'use strict';
