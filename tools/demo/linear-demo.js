@@ -46,7 +46,9 @@ const seconds = (performance.now() - started) / 1000;
 if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
 
 const pad = (s, k) => String(s).padStart(k);
-console.log(`${pad('input', 5)} ${pad('true class', 10)} ${pad('prediction', 10)} ${pad('pA lower', 10)} ${pad('certified', 10)} ${pad('exact', 10)} ${pad('ratio', 7)}`);
+console.log(
+  `${pad('input', 5)} ${pad('true class', 10)} ${pad('prediction', 10)} ${pad('pA lower', 10)} ${pad('certified', 10)} ${pad('exact', 10)} ${pad('ratio', 7)}`,
+);
 result.prediction.forEach((p, i) => {
   const truth = exact[i] > 0 ? 1 : 0;
   const r = result.radius[i];
@@ -55,9 +57,18 @@ result.prediction.forEach((p, i) => {
   );
 });
 const total = distances.length * (n + 100);
-console.log(`\n${distances.length} inputs, ${total.toLocaleString('en')} noisy samples in ${seconds.toFixed(2)} s (${Math.round(total / seconds).toLocaleString('en')} samples/s of ${d} features)`);
+console.log(
+  `\n${distances.length} inputs, ${total.toLocaleString('en')} noisy samples in ${seconds.toFixed(2)} s (${Math.round(total / seconds).toLocaleString('en')} samples/s of ${d} features)`,
+);
 result.prediction.forEach((p, i) => {
-  if (p === -1) console.log(`input ${i} abstains: its ${100} selection samples picked class ${result.selected[i]}, whose lower bound ${result.pALower[i].toFixed(4)} is below 0.5 (Cohen et al.'s CERTIFY).`);
+  if (p === -1)
+    console.log(
+      `input ${i} abstains: its ${100} selection samples picked class ${result.selected[i]}, whose lower bound ${result.pALower[i].toFixed(4)} is below 0.5 (Cohen et al.'s CERTIFY).`,
+    );
 });
 const bad = result.prediction.filter((p, i) => p !== -1 && (p !== (exact[i] > 0 ? 1 : 0) || result.radius[i] > Math.abs(exact[i]))).length;
-console.log(bad === 0 ? 'Every certified radius is at most the exact radius, as the guarantee says (with probability >= 1 - alpha each).' : `${bad} certificate(s) exceed the exact radius: expected in about an alpha fraction of runs.`);
+console.log(
+  bad === 0
+    ? 'Every certified radius is at most the exact radius, as the guarantee says (with probability >= 1 - alpha each).'
+    : `${bad} certificate(s) exceed the exact radius: expected in about an alpha fraction of runs.`,
+);

@@ -4,15 +4,39 @@
  */
 export { main, mainUsage } from './cli/main.js';
 export { CliError } from './errors.js';
-export { registerBackend, getBackend, availableBackends, registerBuiltinBackends, type Backend, type BackendModel, type BackendOpenOptions } from './backends/index.js';
-export { CERTIFY_HEADER, PREDICT_HEADER, formatTimedelta, formatCertifyRow, formatPredictRow, parseResultsTsv, type ResultRow, type ResultsTable } from './io/tsv.js';
+export {
+  registerBackend,
+  getBackend,
+  availableBackends,
+  registerBuiltinBackends,
+  type Backend,
+  type BackendModel,
+  type BackendOpenOptions,
+} from './backends/index.js';
+export {
+  CERTIFY_HEADER,
+  PREDICT_HEADER,
+  formatTimedelta,
+  formatCertifyRow,
+  formatPredictRow,
+  parseResultsTsv,
+  type ResultRow,
+  type ResultsTable,
+} from './io/tsv.js';
 export { openResumable, type ResumableOutput } from './io/resume.js';
 export { AppendFile } from './io/append-file.js';
 export { parseLog, diffSettings, RNG_ALGORITHM, type RunSettings } from './io/run-log.js';
 export { selectIndices, type Selection } from './data/select.js';
 export { loadData, type LoadedData } from './data/load.js';
 export { parseRadii } from './analyze/radii.js';
-export { analyzeTables, approximateCertifiedAccuracy, highProbabilityCertifiedAccuracy, type Analysis, type TableAnalysis, type NamedTable } from './analyze/certified-accuracy.js';
+export {
+  analyzeTables,
+  approximateCertifiedAccuracy,
+  highProbabilityCertifiedAccuracy,
+  type Analysis,
+  type TableAnalysis,
+  type NamedTable,
+} from './analyze/certified-accuracy.js';
 export { formatAnalysis, type AnalysisFormat } from './analyze/format.js';
 export { certifiedAccuracySvg, accuracyCurve, niceTicks } from './plot/svg.js';
 export { ProgressReporter, formatDuration } from './progress.js';

@@ -25,8 +25,14 @@ describe('bad input: a clear message and exit status 2 before any work', () => {
   });
 
   it('missing model, missing data, missing --sigma, missing labels', () => {
-    fails(base.map((a) => (a === MODEL ? join(dir, 'nope.onnx') : a)), /model file not found: .*nope\.onnx/);
-    fails(base.map((a) => (a === X ? join(dir, 'nope.npy') : a)), /--data file not found: .*nope\.npy/);
+    fails(
+      base.map((a) => (a === MODEL ? join(dir, 'nope.onnx') : a)),
+      /model file not found: .*nope\.onnx/,
+    );
+    fails(
+      base.map((a) => (a === X ? join(dir, 'nope.npy') : a)),
+      /--data file not found: .*nope\.npy/,
+    );
     fails(['certify', '--model', MODEL, '--data', X, '--labels', Y, '--out', out], /--sigma is required/);
     fails(['certify', '--model', MODEL, '--data', X, '--sigma', '0.25', '--out', out], /no labels: pass --labels/);
     fails(['certify', '--model', MODEL, '--sigma', '0.25', '--out', out], /--data is required when --model is given/);
@@ -37,13 +43,22 @@ describe('bad input: a clear message and exit status 2 before any work', () => {
     writeFileSync(wrong, writeNpy({ dtype: 'float32', shape: [3, 10], data: new Float32Array(30) }));
     const three = join(dir, 'three.npy');
     writeFileSync(three, writeNpy({ dtype: 'int32', shape: [3], data: new Int32Array([1, 2, 3]) }));
-    fails(base.map((a) => (a === X ? wrong : a === Y ? three : a)), /has inputs of shape \[10\] \(10 values each\), but the model .* takes inputs of shape \[1, 28, 28\] \(784 values\)/);
-    fails(base.map((a) => (a === Y ? three : a)), /--labels has 3 labels but --data has 20 inputs/);
+    fails(
+      base.map((a) => (a === X ? wrong : a === Y ? three : a)),
+      /has inputs of shape \[10\] \(10 values each\), but the model .* takes inputs of shape \[1, 28, 28\] \(784 values\)/,
+    );
+    fails(
+      base.map((a) => (a === Y ? three : a)),
+      /--labels has 3 labels but --data has 20 inputs/,
+    );
     const outside = join(dir, 'outside.npy');
     writeFileSync(outside, writeNpy({ dtype: 'float32', shape: [2, 1, 28, 28], data: new Float32Array(2 * 784).fill(255) }));
     const lab = join(dir, 'lab.npy');
     writeFileSync(lab, writeNpy({ dtype: 'int32', shape: [2], data: new Int32Array([1, 2]) }));
-    fails(base.map((a) => (a === X ? outside : a === Y ? lab : a)), /value 255 outside --clip 0:1/);
+    fails(
+      base.map((a) => (a === X ? outside : a === Y ? lab : a)),
+      /value 255 outside --clip 0:1/,
+    );
   });
 
   it('n or n0 where no certificate / prediction is possible at that alpha', () => {
@@ -72,12 +87,19 @@ describe('bad input: a clear message and exit status 2 before any work', () => {
   });
 
   it('a named data set that is not installed names the install command', () => {
-    fails(['certify', '--model', MODEL, '--data', 'fashion-mnist', '--sigma', '0.25', '--out', out], /'fashion-mnist' is not installed .*apt-get install dataset-fashion-mnist/, { RSMOOTH_FASHION_MNIST_DIR: join(dir, 'empty') });
+    fails(
+      ['certify', '--model', MODEL, '--data', 'fashion-mnist', '--sigma', '0.25', '--out', out],
+      /'fashion-mnist' is not installed .*apt-get install dataset-fashion-mnist/,
+      { RSMOOTH_FASHION_MNIST_DIR: join(dir, 'empty') },
+    );
   });
 
   it('train and merge validation', () => {
     fails(['train', '--model', MODEL, '--data', X, '--labels', Y, '--out', join(dir, 't.onnx')], /--sigma is required/);
-    fails(['train', '--model', MODEL, '--data', X, '--labels', Y, '--sigma', '0.25', '--optimizer', 'rmsprop', '--out', join(dir, 't.onnx')], /--optimizer must be 'adam' or 'sgd'/);
+    fails(
+      ['train', '--model', MODEL, '--data', X, '--labels', Y, '--sigma', '0.25', '--optimizer', 'rmsprop', '--out', join(dir, 't.onnx')],
+      /--optimizer must be 'adam' or 'sgd'/,
+    );
     fails(['merge', 'a.tsv'], /--out is required/);
   });
 });

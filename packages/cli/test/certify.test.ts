@@ -25,14 +25,40 @@ describe('rsmooth certify / predict end to end (fixture CNN, 20 images)', () => 
       expect(f[4]).toBe(f[2] === f[1] ? '1' : '0');
       expect(f[5]).toMatch(TIME);
     }
-    const log = readFileSync(`${out}.jsonl`, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+    const log = readFileSync(`${out}.jsonl`, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(log[0].type).toBe('settings');
-    expect(log[0].settings).toMatchObject({ command: 'certify', backend: 'onnx', sigma: 0.25, n0: 50, n: 1000, alpha: 0.001, seed: '3', rng: 'philox4x32-10', noiseIds: 'dataset-index', selection: { skip: 2, max: 6, shard: null } });
+    expect(log[0].settings).toMatchObject({
+      command: 'certify',
+      backend: 'onnx',
+      sigma: 0.25,
+      n0: 50,
+      n: 1000,
+      alpha: 0.001,
+      seed: '3',
+      rng: 'philox4x32-10',
+      noiseIds: 'dataset-index',
+      selection: { skip: 2, max: 6, shard: null },
+    });
     expect(log[0].settings.modelSha256).toMatch(/^[0-9a-f]{64}$/);
     expect(log).toHaveLength(7);
     rows.forEach((f, i) => {
       const c = log[i + 1];
-      expect(c).toMatchObject({ type: 'certificate', idx: Number(f[0]), noiseId: Number(f[0]), n: 1000, n0: 50, alpha: 0.001, sigma: 0.25, seed: '3', rng: 'philox4x32-10', backend: 'onnx', device: 'onnxruntime cpu' });
+      expect(c).toMatchObject({
+        type: 'certificate',
+        idx: Number(f[0]),
+        noiseId: Number(f[0]),
+        n: 1000,
+        n0: 50,
+        alpha: 0.001,
+        sigma: 0.25,
+        seed: '3',
+        rng: 'philox4x32-10',
+        backend: 'onnx',
+        device: 'onnxruntime cpu',
+      });
       expect(c.modelSha256).toBe(log[0].settings.modelSha256);
       expect(c.radius.toFixed(3)).toBe(f[3]);
       expect(c.nA).toBeGreaterThanOrEqual(0);

@@ -14,7 +14,11 @@ describe('shard and merge', () => {
     expect(rsmooth([...RUN, '--out', single]).status).toBe(0);
     for (let i = 0; i < 3; i++) expect(rsmooth([...RUN, '--shard', `${i}/3`, '--out', shard(i)]).status).toBe(0);
     // round-robin over positions in the selection [0, 2, 4, ..., 14]
-    expect(withoutTime(shard(1)).slice(1).map((l) => Number(l.split('\t')[0]))).toEqual([2, 8, 14]);
+    expect(
+      withoutTime(shard(1))
+        .slice(1)
+        .map((l) => Number(l.split('\t')[0])),
+    ).toEqual([2, 8, 14]);
     const merged = join(dir, 'merged.tsv');
     const r = rsmooth(['merge', shard(2), shard(0), shard(1), '--out', merged]);
     expect(r.status).toBe(0);
@@ -44,10 +48,16 @@ describe('shard and merge', () => {
     expect(r.stderr).toMatch(/other settings[\s\S]*sigma: 0.25 -> 0.5/);
   });
 
-  it('refuses an incomplete shard whose log lacks a row\'s record', () => {
+  it("refuses an incomplete shard whose log lacks a row's record", () => {
     const broken = join(dir, 'broken.tsv');
     writeFileSync(broken, readFileSync(shard(2)));
-    writeFileSync(`${broken}.jsonl`, readFileSync(`${shard(2)}.jsonl`, 'utf8').split('\n').slice(0, 2).join('\n') + '\n');
+    writeFileSync(
+      `${broken}.jsonl`,
+      `${readFileSync(`${shard(2)}.jsonl`, 'utf8')
+        .split('\n')
+        .slice(0, 2)
+        .join('\n')}\n`,
+    );
     const r = rsmooth(['merge', shard(0), shard(1), broken, '--out', join(dir, 'b.tsv')]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/has 2 rows but its log has 1 records/);

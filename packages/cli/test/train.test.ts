@@ -7,7 +7,30 @@ describe('rsmooth train', () => {
   it('trains from a reset model, saves after each epoch with a record, and the result certifies', () => {
     const dir = tempDir();
     const out = join(dir, 'trained.onnx');
-    const r = rsmooth(['train', '--model', MODEL, '--reset', '--data', X, '--labels', Y, '--sigma', '0.25', '--epochs', '2', '--batch', '10', '--lr', '0.002', '--seed', '1', '--threads', '1', '--out', out]);
+    const r = rsmooth([
+      'train',
+      '--model',
+      MODEL,
+      '--reset',
+      '--data',
+      X,
+      '--labels',
+      Y,
+      '--sigma',
+      '0.25',
+      '--epochs',
+      '2',
+      '--batch',
+      '10',
+      '--lr',
+      '0.002',
+      '--seed',
+      '1',
+      '--threads',
+      '1',
+      '--out',
+      out,
+    ]);
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(/train: 4\/4 batches, [\d,]+ samples\/s/);
     expect(r.stderr).toMatch(/epoch 1\/2 mean loss [\d.]+; saved/);

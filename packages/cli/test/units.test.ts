@@ -41,7 +41,14 @@ describe('pieces', () => {
   it('accuracyCurve is the exact step function; niceTicks', () => {
     const rows = [0.5, 0.5, 1].map((radius, idx) => ({ idx, label: 0, predict: 0, radius, correct: 1, time: '' }));
     rows.push({ idx: 3, label: 1, predict: 0, radius: 2, correct: 0, time: '' });
-    expect(accuracyCurve(rows, 1.5)).toEqual([[0, 0.75], [0.5, 0.75], [0.5, 0.25], [1, 0.25], [1, 0], [1.5, 0]]);
+    expect(accuracyCurve(rows, 1.5)).toEqual([
+      [0, 0.75],
+      [0.5, 0.75],
+      [0.5, 0.25],
+      [1, 0.25],
+      [1, 0],
+      [1.5, 0],
+    ]);
     expect(niceTicks(2)).toEqual([0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75, 2]);
     expect(niceTicks(1)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
   });

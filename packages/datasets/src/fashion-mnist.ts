@@ -6,7 +6,8 @@ import { readIdx } from './idx.js';
 export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
 
 /** How to get the data set when it is missing. */
-export const FASHION_MNIST_INSTALL_HINT = 'install it with `sudo apt-get install dataset-fashion-mnist` (Debian/Ubuntu), or pass `dir` pointing at the four IDX files';
+export const FASHION_MNIST_INSTALL_HINT =
+  'install it with `sudo apt-get install dataset-fashion-mnist` (Debian/Ubuntu), or pass `dir` pointing at the four IDX files';
 
 /** A labelled image data set: images scaled to [0, 1], channels first. */
 export interface LabelledImages {
@@ -41,7 +42,17 @@ export function hasFashionMnist(dir = FASHION_MNIST_DIR): boolean {
  * @example
  * const test = loadFashionMnist({ split: 'test', limit: 100 }); // test.x: Float32Array(100 * 784)
  */
-export function loadFashionMnist({ split = 'test', limit, offset = 0, dir = FASHION_MNIST_DIR }: { split?: 'train' | 'test'; limit?: number; offset?: number; dir?: string } = {}): LabelledImages {
+export function loadFashionMnist({
+  split = 'test',
+  limit,
+  offset = 0,
+  dir = FASHION_MNIST_DIR,
+}: {
+  split?: 'train' | 'test';
+  limit?: number;
+  offset?: number;
+  dir?: string;
+} = {}): LabelledImages {
   if (split !== 'train' && split !== 'test') throw new RangeError(`'split' must be 'train' or 'test', got ${JSON.stringify(split)}`);
   if (!hasFashionMnist(dir)) throw new Error(`Fashion-MNIST is not in ${dir}: ${FASHION_MNIST_INSTALL_HINT}`);
   const prefix = split === 'train' ? 'train' : 't10k';

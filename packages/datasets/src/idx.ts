@@ -8,12 +8,12 @@ export interface IdxArray {
 }
 
 const TYPES: Record<number, { name: string; bytes: number; read: (v: DataView, o: number) => number; make: (n: number) => IdxArray['data'] }> = {
-  0x08: { name: 'uint8', bytes: 1, read: (v, o) => v.getUint8(o), make: (n) => new Uint8Array(n) },
-  0x09: { name: 'int8', bytes: 1, read: (v, o) => v.getInt8(o), make: (n) => new Int8Array(n) },
-  0x0b: { name: 'int16', bytes: 2, read: (v, o) => v.getInt16(o, false), make: (n) => new Int16Array(n) },
-  0x0c: { name: 'int32', bytes: 4, read: (v, o) => v.getInt32(o, false), make: (n) => new Int32Array(n) },
-  0x0d: { name: 'float32', bytes: 4, read: (v, o) => v.getFloat32(o, false), make: (n) => new Float32Array(n) },
-  0x0e: { name: 'float64', bytes: 8, read: (v, o) => v.getFloat64(o, false), make: (n) => new Float64Array(n) },
+  8: { name: 'uint8', bytes: 1, read: (v, o) => v.getUint8(o), make: (n) => new Uint8Array(n) },
+  9: { name: 'int8', bytes: 1, read: (v, o) => v.getInt8(o), make: (n) => new Int8Array(n) },
+  11: { name: 'int16', bytes: 2, read: (v, o) => v.getInt16(o, false), make: (n) => new Int16Array(n) },
+  12: { name: 'int32', bytes: 4, read: (v, o) => v.getInt32(o, false), make: (n) => new Int32Array(n) },
+  13: { name: 'float32', bytes: 4, read: (v, o) => v.getFloat32(o, false), make: (n) => new Float32Array(n) },
+  14: { name: 'float64', bytes: 8, read: (v, o) => v.getFloat64(o, false), make: (n) => new Float64Array(n) },
 };
 
 /**
@@ -61,7 +61,9 @@ export function readIdx(path: string): IdxArray {
   try {
     bytes = readFileSync(path);
   } catch (err) {
-    throw new Error((err as NodeJS.ErrnoException).code === 'ENOENT' ? `IDX file not found: ${path}` : `cannot read ${path}: ${(err as Error).message}`, { cause: err });
+    throw new Error((err as NodeJS.ErrnoException).code === 'ENOENT' ? `IDX file not found: ${path}` : `cannot read ${path}: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   return parseIdx(bytes, path);
 }

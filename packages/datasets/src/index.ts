@@ -2,4 +2,11 @@
  * `@rs/datasets`: data loading for Node (IDX files, Fashion-MNIST from Debian's package).
  */
 export { parseIdx, readIdx, type IdxArray } from './idx.js';
-export { loadFashionMnist, hasFashionMnist, FASHION_MNIST_DIR, FASHION_MNIST_CLASSES, FASHION_MNIST_INSTALL_HINT, type LabelledImages } from './fashion-mnist.js';
+export {
+  loadFashionMnist,
+  hasFashionMnist,
+  FASHION_MNIST_DIR,
+  FASHION_MNIST_CLASSES,
+  FASHION_MNIST_INSTALL_HINT,
+  type LabelledImages,
+} from './fashion-mnist.js';

@@ -7,8 +7,12 @@ function idx(type: number, shape: number[], payload: number[], bytesPer: number,
   const v = new DataView(out.buffer);
   out[2] = type;
   out[3] = shape.length;
-  shape.forEach((d, i) => v.setUint32(4 + 4 * i, d, false));
-  payload.forEach((x, i) => write(v, 4 + 4 * shape.length + i * bytesPer, x));
+  shape.forEach((d, i) => {
+    v.setUint32(4 + 4 * i, d, false);
+  });
+  payload.forEach((x, i) => {
+    write(v, 4 + 4 * shape.length + i * bytesPer, x);
+  });
   return out;
 }
 

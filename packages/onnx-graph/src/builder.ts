@@ -38,9 +38,7 @@ export function toAttribute(name: string, v: AttrInput): Attribute {
   if (Array.isArray(v)) {
     if (v.length > 0 && typeof v[0] === 'string') return { kind: 'strings', value: v as string[] };
     const nums = v as number[];
-    return FLOAT_LIST_ATTRS.has(name) || nums.some((x) => !Number.isInteger(x))
-      ? { kind: 'floats', value: [...nums] }
-      : { kind: 'ints', value: [...nums] };
+    return FLOAT_LIST_ATTRS.has(name) || nums.some((x) => !Number.isInteger(x)) ? { kind: 'floats', value: [...nums] } : { kind: 'ints', value: [...nums] };
   }
   if ('kind' in v) return v;
   return { kind: 'tensor', value: v };

@@ -47,9 +47,7 @@ export class UnsupportedOpError extends OnnxGraphError {
   readonly opType: string;
   readonly nodeName: string;
   constructor(opType: string, nodeName: string, detail?: string) {
-    super(
-      `unsupported ONNX op '${opType}' (node '${nodeName}')` + (detail ? `: ${detail}` : ''),
-    );
+    super(`unsupported ONNX op '${opType}' (node '${nodeName}')${detail ? `: ${detail}` : ''}`);
     this.name = 'UnsupportedOpError';
     this.opType = opType;
     this.nodeName = nodeName;

@@ -27,7 +27,7 @@ export function foldShapeArithmetic(model: Model): Model {
   for (const n of g.nodes) {
     if (n.opType !== 'Reshape' || !n.inputs[1] || g.initializers.has(n.inputs[1])) continue;
     const v = values.get(n.inputs[1]);
-    if (!v || v.shape.length !== 1) continue;
+    if (v?.shape.length !== 1) continue;
     const allowzero = attrInt(n, 'allowzero', 0) === 1;
     const inShape = info.get(n.inputs[0])?.shape;
     const target = [...v.values];

@@ -11,8 +11,17 @@
 export { DataType, dtypeFromCode, dtypeToCode, isFloat, type DType, type TensorData } from './dtype.js';
 export { OnnxGraphError, InvalidModelError, UnsupportedOpError } from './errors.js';
 export {
-  cloneModel, topologicalSort, consumers, producers,
-  type Attribute, type Dim, type Graph, type Model, type Node, type Tensor, type ValueInfo,
+  cloneModel,
+  topologicalSort,
+  consumers,
+  producers,
+  type Attribute,
+  type Dim,
+  type Graph,
+  type Model,
+  type Node,
+  type Tensor,
+  type ValueInfo,
 } from './ir.js';
 export { loadModel } from './load.js';
 export { saveModel } from './save.js';
@@ -22,7 +31,7 @@ export { checkSupported, SUPPORTED_OPS, DIFFERENTIABLE_OPS, SHAPE_OPS, SUPPORTED
 export { inferShapes, type ShapeAnalysis, type SymValue } from './shape-inference.js';
 export { foldShapeArithmetic, removeDeadNodes } from './fold.js';
 export { buildGradientModel, type GradientModel, type GradientOptions, type TensorSpec } from './autodiff.js';
-export { type SoftmaxCrossEntropyOptions } from './loss.js';
+export type { SoftmaxCrossEntropyOptions } from './loss.js';
 export { withIntermediateOutputs, layerNames, type LayerNameOptions } from './intermediate.js';
 export { replaceInitializers, getInitializers } from './initializers.js';
 export { readNpy, writeNpy, type NpyArray } from './npy.js';

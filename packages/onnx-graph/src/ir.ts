@@ -268,7 +268,10 @@ export function consumers(graph: Graph): Map<string, Node[]> {
     for (const i of n.inputs) {
       if (!i) continue;
       let arr = m.get(i);
-      if (!arr) m.set(i, (arr = []));
+      if (!arr) {
+        arr = [];
+        m.set(i, arr);
+      }
       if (!arr.includes(n)) arr.push(n);
     }
   }

@@ -28,11 +28,11 @@ export function attributeFromProto(a: IAttributeProto): Attribute {
   let type = a.type ?? 0;
   if (!type) {
     // Pre-IR-v3 models may omit the type: infer from the populated field.
-    if (a.ints && a.ints.length) type = T.INTS;
-    else if (a.floats && a.floats.length) type = T.FLOATS;
-    else if (a.strings && a.strings.length) type = T.STRINGS;
+    if (a.ints?.length) type = T.INTS;
+    else if (a.floats?.length) type = T.FLOATS;
+    else if (a.strings?.length) type = T.STRINGS;
     else if (a.t) type = T.TENSOR;
-    else if (a.s && a.s.length) type = T.STRING;
+    else if (a.s?.length) type = T.STRING;
     else if (a.f !== undefined && a.f !== null && a.f !== 0) type = T.FLOAT;
     else type = T.INT;
   }

@@ -52,15 +52,13 @@ export interface LossHead {
  * b.output(head.loss);
  * ```
  */
-export function appendSoftmaxCrossEntropy(
-  b: GraphBuilder,
-  logits: string,
-  dtype: DType,
-  shape: Dim[] | undefined,
-  opts: SoftmaxCrossEntropyOptions,
-): LossHead {
-  if (!shape || shape.length !== 2) {
-    throw new UnsupportedOpError('SoftmaxCrossEntropy', logits, `the loss head needs logits of rank 2 [batch, classes], got ${shape ? `rank ${shape.length}` : 'an unknown shape'}`);
+export function appendSoftmaxCrossEntropy(b: GraphBuilder, logits: string, dtype: DType, shape: Dim[] | undefined, opts: SoftmaxCrossEntropyOptions): LossHead {
+  if (shape?.length !== 2) {
+    throw new UnsupportedOpError(
+      'SoftmaxCrossEntropy',
+      logits,
+      `the loss head needs logits of rank 2 [batch, classes], got ${shape ? `rank ${shape.length}` : 'an unknown shape'}`,
+    );
   }
   const [batch, classes] = shape;
   const hard = (opts.labels ?? 'int64') === 'int64';
@@ -72,7 +70,11 @@ export function appendSoftmaxCrossEntropy(
     if (typeof classes !== 'number') {
       throw new UnsupportedOpError('SoftmaxCrossEntropy', logits, 'the number of classes (dim 1 of the logits) must be static');
     }
-    const range = b.constant(BigInt64Array.from({ length: classes }, (_, i) => BigInt(i)), [1, classes], 'loss_class_ids');
+    const range = b.constant(
+      BigInt64Array.from({ length: classes }, (_, i) => BigInt(i)),
+      [1, classes],
+      'loss_class_ids',
+    );
     const lab = b.node('Unsqueeze', [labels, b.int64s([1])], {}, name('Unsqueeze'));
     const eq = b.node('Equal', [lab, range], {}, name('Equal'));
     target = b.node('Cast', [eq], { to: dtypeToCode(dtype) }, name('Cast'));

@@ -47,7 +47,11 @@ export function readNpy(bytes: Uint8Array): NpyArray {
   if (fortran) throw new Error('Fortran-ordered .npy arrays are not supported');
   const dtype = DESCR[descr];
   if (!dtype) throw new Error(`unsupported .npy dtype ${descr}`);
-  const shape = shapeStr.split(',').map((s) => s.trim()).filter((s) => s.length > 0).map(Number);
+  const shape = shapeStr
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)
+    .map(Number);
   const n = shape.reduce((a, b) => a * b, 1);
   const start = headerStart + headerLen;
   const body = bytes.slice(start).buffer;
@@ -78,7 +82,7 @@ export function writeNpy(arr: NpyArray): Uint8Array {
   const shape = arr.shape.length === 1 ? `(${arr.shape[0]},)` : `(${arr.shape.join(', ')})`;
   let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shape}, }`;
   const total = 10 + header.length + 1;
-  header += ' '.repeat((64 - (total % 64)) % 64) + '\n';
+  header += `${' '.repeat((64 - (total % 64)) % 64)}\n`;
   const head = new TextEncoder().encode(header);
   const body = new Uint8Array(arr.data.buffer, arr.data.byteOffset, arr.data.byteLength);
   const out = new Uint8Array(10 + head.length + body.length);

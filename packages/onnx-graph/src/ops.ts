@@ -13,10 +13,36 @@ import type { Model } from './ir.js';
  * ```
  */
 export const DIFFERENTIABLE_OPS: ReadonlySet<string> = new Set([
-  'Gemm', 'MatMul', 'Add', 'Sub', 'Mul', 'Div', 'Neg',
-  'Relu', 'LeakyRelu', 'Sigmoid', 'Tanh', 'Softmax', 'LogSoftmax', 'Exp', 'Log', 'Sqrt',
-  'Conv', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'BatchNormalization',
-  'Flatten', 'Reshape', 'Transpose', 'Concat', 'Identity', 'Dropout', 'Squeeze', 'Unsqueeze', 'Cast',
+  'Gemm',
+  'MatMul',
+  'Add',
+  'Sub',
+  'Mul',
+  'Div',
+  'Neg',
+  'Relu',
+  'LeakyRelu',
+  'Sigmoid',
+  'Tanh',
+  'Softmax',
+  'LogSoftmax',
+  'Exp',
+  'Log',
+  'Sqrt',
+  'Conv',
+  'MaxPool',
+  'AveragePool',
+  'GlobalAveragePool',
+  'BatchNormalization',
+  'Flatten',
+  'Reshape',
+  'Transpose',
+  'Concat',
+  'Identity',
+  'Dropout',
+  'Squeeze',
+  'Unsqueeze',
+  'Cast',
 ]);
 
 /**
@@ -29,8 +55,25 @@ export const DIFFERENTIABLE_OPS: ReadonlySet<string> = new Set([
  * ```
  */
 export const SHAPE_OPS: ReadonlySet<string> = new Set([
-  'Constant', 'Shape', 'Size', 'Gather', 'Unsqueeze', 'Squeeze', 'Concat', 'Cast', 'Slice',
-  'ConstantOfShape', 'Range', 'Add', 'Sub', 'Mul', 'Div', 'Equal', 'Where', 'Identity', 'ReduceProd',
+  'Constant',
+  'Shape',
+  'Size',
+  'Gather',
+  'Unsqueeze',
+  'Squeeze',
+  'Concat',
+  'Cast',
+  'Slice',
+  'ConstantOfShape',
+  'Range',
+  'Add',
+  'Sub',
+  'Mul',
+  'Div',
+  'Equal',
+  'Where',
+  'Identity',
+  'ReduceProd',
 ]);
 
 /**
@@ -70,11 +113,7 @@ export function checkSupported(model: Model): void {
       throw new UnsupportedOpError(n.opType, n.name, `custom domain '${n.domain}' is not supported`);
     }
     if (!SUPPORTED_OPS.has(n.opType)) {
-      throw new UnsupportedOpError(
-        n.opType,
-        n.name,
-        `no gradient rule; supported ops: ${[...SUPPORTED_OPS].sort().join(', ')}`,
-      );
+      throw new UnsupportedOpError(n.opType, n.name, `no gradient rule; supported ops: ${[...SUPPORTED_OPS].sort().join(', ')}`);
     }
   }
   const v = model.opsetVersion;

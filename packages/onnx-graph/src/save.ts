@@ -54,9 +54,7 @@ export function valueInfoToProto(v: ValueInfo): IValueInfoProto {
         elemType: dtypeToCode(v.dtype),
         shape: v.shape
           ? {
-              dim: v.shape.map((d) =>
-                typeof d === 'number' ? { dimValue: d } : typeof d === 'string' ? { dimParam: d } : {},
-              ),
+              dim: v.shape.map((d) => (typeof d === 'number' ? { dimValue: d } : typeof d === 'string' ? { dimParam: d } : {})),
             }
           : undefined,
       },
@@ -79,10 +77,7 @@ export function modelToProto(model: Model): IModelProto {
     irVersion: model.irVersion,
     producerName: model.producerName,
     producerVersion: model.producerVersion,
-    opsetImport: [
-      { domain: '', version: model.opsetVersion },
-      ...Object.entries(model.otherOpsets).map(([domain, version]) => ({ domain, version })),
-    ],
+    opsetImport: [{ domain: '', version: model.opsetVersion }, ...Object.entries(model.otherOpsets).map(([domain, version]) => ({ domain, version }))],
     graph: {
       name: g.name,
       node: g.nodes.map((n) => ({

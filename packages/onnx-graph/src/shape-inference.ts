@@ -112,7 +112,7 @@ export function productDim(dims: Dim[]): Dim {
  * ```
  */
 export function reshapeShape(input: Dim[] | undefined, target: Dim[], allowzero = false): Dim[] {
-  const out: Dim[] = target.map((t, i) => (t === 0 && !allowzero ? (input ? input[i] ?? null : null) : t));
+  const out: Dim[] = target.map((t, i) => (t === 0 && !allowzero ? (input ? (input[i] ?? null) : null) : t));
   const inferIdx = out.indexOf(-1);
   if (inferIdx >= 0) {
     out[inferIdx] = null;
@@ -147,15 +147,7 @@ export function reshapeShape(input: Dim[] | undefined, target: Dim[], allowzero 
  * windowOutSize(28, 3, 1, 1, 1, 1, false); // 28
  * ```
  */
-export function windowOutSize(
-  inSize: number,
-  kernel: number,
-  stride: number,
-  padBegin: number,
-  padEnd: number,
-  dilation: number,
-  ceilMode: boolean,
-): number {
+export function windowOutSize(inSize: number, kernel: number, stride: number, padBegin: number, padEnd: number, dilation: number, ceilMode: boolean): number {
   const span = (kernel - 1) * dilation + 1;
   const num = inSize + padBegin + padEnd - span;
   let out = (ceilMode ? Math.ceil(num / stride) : Math.floor(num / stride)) + 1;
@@ -239,13 +231,13 @@ function evalValue(node: Node, ins: (SymValue | undefined)[], shapes: (Dim[] | u
       const d = known(0);
       const idx = known(1);
       if (!d || !idx || d.shape.length !== 1 || attrInt(node, 'axis', 0) !== 0) return undefined;
-      const values = idx.values.map((i) => (typeof i === 'number' ? d.values[normAxis(i, d.values.length)] ?? null : null));
+      const values = idx.values.map((i) => (typeof i === 'number' ? (d.values[normAxis(i, d.values.length)] ?? null) : null));
       return { shape: [...idx.shape], values };
     }
     case 'Unsqueeze': {
       const d = known(0);
       if (!d || d.shape.length > 1) return undefined;
-      let axes = opset >= 13 ? known(1)?.values : attrInts(node, 'axes');
+      const axes = opset >= 13 ? known(1)?.values : attrInts(node, 'axes');
       if (!axes) return undefined;
       const shape = [...d.shape];
       const outRank = shape.length + axes.length;
@@ -259,13 +251,13 @@ function evalValue(node: Node, ins: (SymValue | undefined)[], shapes: (Dim[] | u
       return { shape: d.shape.filter((x) => x !== 1), values: [...d.values] };
     }
     case 'Concat': {
-      if (ins.some((v) => !v || v.shape.length !== 1)) return undefined;
+      if (ins.some((v) => v?.shape.length !== 1)) return undefined;
       const values = ins.flatMap((v) => v!.values);
       return { shape: [values.length], values };
     }
     case 'Slice': {
       const d = known(0);
-      if (!d || d.shape.length !== 1) return undefined;
+      if (d?.shape.length !== 1) return undefined;
       const starts = known(1)?.values;
       const ends = known(2)?.values;
       const axes = ins[3] ? known(3)?.values : [0];
@@ -341,12 +333,23 @@ export function inferShapes(model: Model): ShapeAnalysis {
       const prev = g.valueInfo.get(name);
       info.set(name, { name, dtype: dtype ?? prev?.dtype, shape: shape ?? prev?.shape });
     };
-    const inferred = inferNode(n, shapes, ins.map((x) => x?.dtype), n.inputs.map((x) => (x ? values.get(x) : undefined)), opset);
+    const inferred = inferNode(
+      n,
+      shapes,
+      ins.map((x) => x?.dtype),
+      n.inputs.map((x) => (x ? values.get(x) : undefined)),
+      opset,
+    );
     for (let i = 0; i < n.outputs.length; i++) {
       const r = inferred[i];
       set(i, r?.dtype ?? (i === 0 ? dt : undefined), r?.shape);
     }
-    const v = evalValue(n, n.inputs.map((x) => (x ? values.get(x) : undefined)), shapes, opset);
+    const v = evalValue(
+      n,
+      n.inputs.map((x) => (x ? values.get(x) : undefined)),
+      shapes,
+      opset,
+    );
     if (v && n.outputs[0]) values.set(n.outputs[0], v);
   }
   for (const o of g.outputs) {
@@ -363,19 +366,40 @@ function inferNode(n: Node, shapes: (Dim[] | undefined)[], dtypes: (DType | unde
   const s0 = shapes[0];
   const same: Inferred[] = [{ dtype: dtypes[0], shape: s0 }];
   switch (n.opType) {
-    case 'Relu': case 'LeakyRelu': case 'Sigmoid': case 'Tanh': case 'Softmax': case 'LogSoftmax':
-    case 'Identity': case 'Neg': case 'Exp': case 'Log': case 'Sqrt': case 'Abs': case 'Erf': case 'BatchNormalization':
+    case 'Relu':
+    case 'LeakyRelu':
+    case 'Sigmoid':
+    case 'Tanh':
+    case 'Softmax':
+    case 'LogSoftmax':
+    case 'Identity':
+    case 'Neg':
+    case 'Exp':
+    case 'Log':
+    case 'Sqrt':
+    case 'Abs':
+    case 'Erf':
+    case 'BatchNormalization':
       return same;
     case 'Dropout':
-      return [{ dtype: dtypes[0], shape: s0 }, { dtype: 'bool', shape: s0 }];
+      return [
+        { dtype: dtypes[0], shape: s0 },
+        { dtype: 'bool', shape: s0 },
+      ];
     case 'Cast': {
       const to = attrInt(n, 'to', 1);
       const map: Record<number, DType> = { 1: 'float32', 2: 'uint8', 3: 'int8', 5: 'int16', 6: 'int32', 7: 'int64', 9: 'bool', 10: 'float16', 11: 'float64' };
       return [{ dtype: map[to], shape: s0 }];
     }
-    case 'Add': case 'Sub': case 'Mul': case 'Div': case 'Pow':
+    case 'Add':
+    case 'Sub':
+    case 'Mul':
+    case 'Div':
+    case 'Pow':
       return [{ dtype: dtypes[0], shape: broadcastShapes(shapes[0], shapes[1]) }];
-    case 'Equal': case 'Less': case 'Greater':
+    case 'Equal':
+    case 'Less':
+    case 'Greater':
       return [{ dtype: 'bool', shape: broadcastShapes(shapes[0], shapes[1]) }];
     case 'Where':
       return [{ dtype: dtypes[1], shape: broadcastShapes(shapes[0], shapes[1], shapes[2]) }];
@@ -410,7 +434,7 @@ function inferNode(n: Node, shapes: (Dim[] | undefined)[], dtypes: (DType | unde
       const dil = attrInts(n, 'dilations') ?? new Array(r).fill(1);
       const ceil = attrInt(n, 'ceil_mode', 0) === 1;
       let outSpatial: Dim[] = new Array(r).fill(null);
-      if (kernel && kernel.every((k) => typeof k === 'number') && spatial.every((d) => typeof d === 'number')) {
+      if (kernel?.every((k) => typeof k === 'number') && spatial.every((d) => typeof d === 'number')) {
         const pads = resolvePads(n, spatial as number[], kernel, strides, dil);
         outSpatial = spatial.map((d, i) => windowOutSize(d as number, kernel[i], strides[i], pads[i], pads[i + r], dil[i], ceil));
       } else if (kernel && attrString(n, 'auto_pad', 'NOTSET').startsWith('SAME')) {
@@ -418,7 +442,12 @@ function inferNode(n: Node, shapes: (Dim[] | undefined)[], dtypes: (DType | unde
       }
       const channels = n.opType === 'Conv' ? (w ? w[0] : null) : s0[1];
       const shape = [s0[0], channels, ...outSpatial];
-      return n.opType === 'MaxPool' ? [{ dtype: dtypes[0], shape }, { dtype: 'int64', shape }] : [{ dtype: dtypes[0], shape }];
+      return n.opType === 'MaxPool'
+        ? [
+            { dtype: dtypes[0], shape },
+            { dtype: 'int64', shape },
+          ]
+        : [{ dtype: dtypes[0], shape }];
     }
     case 'GlobalAveragePool':
     case 'GlobalMaxPool':

@@ -1,11 +1,20 @@
 import { FMNIST_CNN_DIR } from '@rs/fixtures';
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  buildGradientModel, foldShapeArithmetic, getInitializers, GraphBuilder, inferShapes, layerNames, loadModel,
-  readNpy, replaceInitializers, saveModel, withIntermediateOutputs, writeNpy,
+  buildGradientModel,
+  foldShapeArithmetic,
+  getInitializers,
+  GraphBuilder,
+  inferShapes,
+  layerNames,
+  loadModel,
+  readNpy,
+  replaceInitializers,
+  saveModel,
+  withIntermediateOutputs,
+  writeNpy,
 } from '../src/index.js';
 import { maxAbsDiff, run } from './helpers.js';
 
@@ -37,8 +46,16 @@ describe('IR helpers', () => {
   it('layerNames and withIntermediateOutputs', async () => {
     const names = layerNames(bytes);
     expect(names).toEqual([
-      '/0/Conv_output_0', '/1/Relu_output_0', '/2/MaxPool_output_0', '/3/Conv_output_0', '/4/Relu_output_0',
-      '/5/MaxPool_output_0', '/6/Flatten_output_0', '/7/Gemm_output_0', '/8/Relu_output_0', 'logits',
+      '/0/Conv_output_0',
+      '/1/Relu_output_0',
+      '/2/MaxPool_output_0',
+      '/3/Conv_output_0',
+      '/4/Relu_output_0',
+      '/5/MaxPool_output_0',
+      '/6/Flatten_output_0',
+      '/7/Gemm_output_0',
+      '/8/Relu_output_0',
+      'logits',
     ]);
     expect(layerNames(bytes, { kind: 'nodes' })[0]).toBe('/0/Conv');
     const m2 = withIntermediateOutputs(bytes, ['/1/Relu_output_0', '/8/Relu_output_0', 'logits']);
@@ -96,7 +113,7 @@ describe('shape-arithmetic folding', () => {
     const { info } = inferShapes(m);
     expect(info.get(reshape.outputs[0])?.shape).toEqual(['batch', 4]);
     const gm = buildGradientModel(m, { weights: true });
-    expect(gm.model.graph.nodes.some((n) => n.opType === 'Gather' || n.opType === 'Shape' && n.name.startsWith('/Shape'))).toBe(false);
+    expect(gm.model.graph.nodes.some((n) => n.opType === 'Gather' || (n.opType === 'Shape' && n.name.startsWith('/Shape')))).toBe(false);
     const out = await run(gm.bytes, {
       input: { data: new Float32Array(2 * 18).fill(1), dims: [2, 2, 3, 3] },
       grad_logits: { data: new Float32Array(6).fill(1), dims: [2, 3] },
@@ -137,7 +154,7 @@ describe('shape-arithmetic folding', () => {
     const soft = buildGradientModel(bytes, { loss: { type: 'softmax-cross-entropy', labels: 'probabilities' } });
     const labels = new BigInt64Array([3n, 0n, 9n]);
     const onehot = new Float32Array(30);
-    labels.forEach((l, i) => (onehot[i * 10 + Number(l)] = 1));
+    for (const [i, l] of labels.entries()) onehot[i * 10 + Number(l)] = 1;
     const a = await run(hard.bytes, { ...feed, labels: { data: labels, dims: [3] } });
     const b = await run(soft.bytes, { ...feed, labels: { data: onehot, dims: [3, 10] } });
     expect(maxAbsDiff(a.loss.data, b.loss.data)).toBeLessThan(1e-6);

@@ -1,11 +1,8 @@
 import { FMNIST_CNN_DIR } from '@rs/fixtures';
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  buildGradientModel, checkSupported, GraphBuilder, InvalidModelError, loadModel, UnsupportedOpError,
-} from '../src/index.js';
+import { buildGradientModel, checkSupported, GraphBuilder, InvalidModelError, loadModel, UnsupportedOpError } from '../src/index.js';
 import { GRAD_RULES } from '../src/gradients/registry.js';
 import { sigmoidGrad } from '../src/gradients/elementwise.js';
 import { gradCheck } from './gradcheck.js';

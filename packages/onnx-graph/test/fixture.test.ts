@@ -1,7 +1,6 @@
 import { FMNIST_CNN_DIR } from '@rs/fixtures';
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildGradientModel, loadModel, readNpy } from '../src/index.js';
 import { maxAbs, maxAbsDiff, run } from './helpers.js';

@@ -26,13 +26,12 @@ export interface GradCheckOptions {
 export async function gradCheck(model: Model, opts: GradCheckOptions = {}): Promise<{ maxErr: number; checked: number; errors: Record<string, number> }> {
   const batch = opts.batch ?? 2;
   const r = rng(opts.seed ?? 1);
-  const gm = buildGradientModel(model, { weights: opts.weights === false ? false : true, ...opts.gradOptions });
+  const gm = buildGradientModel(model, { weights: opts.weights !== false, ...opts.gradOptions });
   const outName = gm.output;
   const outInfo = gm.outputs.find((o) => o.name === outName)!;
   const dtype = outInfo.dtype ?? 'float32';
   const feeds: Feed = {};
-  const concrete = (shape: (number | string | null)[] | undefined) =>
-    (shape ?? []).map((d) => (typeof d === 'number' ? d : batch));
+  const concrete = (shape: (number | string | null)[] | undefined) => (shape ?? []).map((d) => (typeof d === 'number' ? d : batch));
   for (const inp of model.graph.inputs) {
     if (model.graph.initializers.has(inp.name)) continue;
     const dims = concrete(inp.shape);
@@ -49,7 +48,11 @@ export async function gradCheck(model: Model, opts: GradCheckOptions = {}): Prom
   const probe = await run(fwd, Object.fromEntries(Object.entries(feeds).filter(([k]) => !gm.weightInputs.includes(k))));
   const outDims = probe[outName].dims;
   expect(outDims, `declared output shape of ${opts.label}`).toEqual(concrete(outInfo.shape).map((d, i) => (outInfo.shape?.[i] === null ? outDims[i] : d)));
-  const seed = randArray(dtype, outDims.reduce((a, b) => a * b, 1), r);
+  const seed = randArray(
+    dtype,
+    outDims.reduce((a, b) => a * b, 1),
+    r,
+  );
   const seedFeed = { data: seed, dims: outDims };
   const all: Feed = { ...feeds, [gm.seedInput!]: seedFeed };
   const res = await run(gm.bytes, all);
@@ -63,10 +66,7 @@ export async function gradCheck(model: Model, opts: GradCheckOptions = {}): Prom
   };
   const h = opts.h ?? (dtype === 'float64' ? 1e-6 : 1e-2);
   const tol = opts.tol ?? (dtype === 'float64' ? 1e-6 : 3e-3);
-  const targets: [string, string][] = [
-    ...Object.entries(gm.inputGradients),
-    ...Object.entries(gm.weightGradients),
-  ];
+  const targets: [string, string][] = [...Object.entries(gm.inputGradients), ...Object.entries(gm.weightGradients)];
   let maxErr = 0;
   let checked = 0;
   const errors: Record<string, number> = {};

@@ -14,7 +14,16 @@ function model(dt: DType, setup: Setup, opset = 13, seed = 7) {
 }
 
 function w(b: GraphBuilder, name: string, dt: DType, dims: number[], r: () => number, scale = 1): string {
-  return b.initializer(name, randArray(dt, dims.reduce((a, c) => a * c, 1), r, scale), dims);
+  return b.initializer(
+    name,
+    randArray(
+      dt,
+      dims.reduce((a, c) => a * c, 1),
+      r,
+      scale,
+    ),
+    dims,
+  );
 }
 
 /** Distinct values (spaced by 0.05) in random order, so max-pool argmaxes are stable under FD. */
@@ -67,11 +76,26 @@ describe('gradients vs central finite differences', () => {
   });
 
   it('MatMul 2-D, 3-D x 2-D, batched broadcast, 1-D operands', async () => {
-    await gradCheck(model(F64, (b, dt, r) => ({ y: b.node('MatMul', [b.input('x', dt, ['batch', 4]), w(b, 'w', dt, [4, 3], r)]), shape: ['batch', 3] })), { label: 'MatMul 2d' });
-    await gradCheck(model(F64, (b, dt, r) => ({ y: b.node('MatMul', [b.input('x', dt, ['batch', 2, 4]), w(b, 'w', dt, [4, 3], r)]), shape: ['batch', 2, 3] })), { label: 'MatMul 3d' });
-    await gradCheck(model(F64, (b, dt) => ({ y: b.node('MatMul', [b.input('a', dt, [2, 1, 3, 4]), b.input('b', dt, [5, 4, 2])]), shape: [2, 5, 3, 2] })), { label: 'MatMul bcast' });
-    await gradCheck(model(F64, (b, dt, r) => ({ y: b.node('MatMul', [b.input('x', dt, ['batch', 4]), w(b, 'v', dt, [4], r)]), shape: ['batch'] })), { label: 'MatMul 1-D rhs' });
-    await gradCheck(model(F64, (b, dt) => ({ y: b.node('MatMul', [b.input('v', dt, [4]), b.input('m', dt, [2, 4, 3])]), shape: [2, 3] })), { label: 'MatMul 1-D lhs' });
+    await gradCheck(
+      model(F64, (b, dt, r) => ({ y: b.node('MatMul', [b.input('x', dt, ['batch', 4]), w(b, 'w', dt, [4, 3], r)]), shape: ['batch', 3] })),
+      { label: 'MatMul 2d' },
+    );
+    await gradCheck(
+      model(F64, (b, dt, r) => ({ y: b.node('MatMul', [b.input('x', dt, ['batch', 2, 4]), w(b, 'w', dt, [4, 3], r)]), shape: ['batch', 2, 3] })),
+      { label: 'MatMul 3d' },
+    );
+    await gradCheck(
+      model(F64, (b, dt) => ({ y: b.node('MatMul', [b.input('a', dt, [2, 1, 3, 4]), b.input('b', dt, [5, 4, 2])]), shape: [2, 5, 3, 2] })),
+      { label: 'MatMul bcast' },
+    );
+    await gradCheck(
+      model(F64, (b, dt, r) => ({ y: b.node('MatMul', [b.input('x', dt, ['batch', 4]), w(b, 'v', dt, [4], r)]), shape: ['batch'] })),
+      { label: 'MatMul 1-D rhs' },
+    );
+    await gradCheck(
+      model(F64, (b, dt) => ({ y: b.node('MatMul', [b.input('v', dt, [4]), b.input('m', dt, [2, 4, 3])]), shape: [2, 3] })),
+      { label: 'MatMul 1-D lhs' },
+    );
   });
 
   it('Add / Sub / Mul / Div with broadcasting', async () => {
@@ -102,7 +126,13 @@ describe('gradients vs central finite differences', () => {
   });
 
   it('Relu, LeakyRelu, Sigmoid, Tanh, Neg, Exp, Log, Sqrt', async () => {
-    for (const [op, attrs] of [['Relu', {}], ['Sigmoid', {}], ['Tanh', {}], ['Neg', {}], ['Exp', {}]] as const) {
+    for (const [op, attrs] of [
+      ['Relu', {}],
+      ['Sigmoid', {}],
+      ['Tanh', {}],
+      ['Neg', {}],
+      ['Exp', {}],
+    ] as const) {
       const m = model(F64, (b, dt) => ({ y: b.node(op, [b.input('x', dt, ['batch', 5])], attrs), shape: ['batch', 5] }));
       await gradCheck(m, { label: op, inputs: { x: awayFromZero(10, rng(5), F64) } });
     }
@@ -128,7 +158,11 @@ describe('gradients vs central finite differences', () => {
     const m = model(F32, (b, dt, r) => {
       const x = b.input('x', dt, ['batch', 4, 9, 8]);
       const y = b.node('Conv', [x, w(b, 'w', dt, [6, 2, 3, 3], r), w(b, 'bias', dt, [6], r)], {
-        strides: [2, 2], pads: [1, 0, 2, 1], dilations: [2, 2], group: 2, kernel_shape: [3, 3],
+        strides: [2, 2],
+        pads: [1, 0, 2, 1],
+        dilations: [2, 2],
+        group: 2,
+        kernel_shape: [3, 3],
       });
       return { y, shape: ['batch', 6, 4, 3] };
     });
@@ -136,11 +170,45 @@ describe('gradients vs central finite differences', () => {
   });
 
   it('Conv: stride 1 pads 1 no bias, stride 3 kernel 2 (uncovered border), depthwise, 1-D, auto_pad SAME_UPPER', async () => {
-    await gradCheck(model(F32, (b, dt, r) => ({ y: b.node('Conv', [b.input('x', dt, ['batch', 2, 6, 6]), w(b, 'w', dt, [3, 2, 3, 3], r)], { pads: [1, 1, 1, 1] }), shape: ['batch', 3, 6, 6] })), { label: 'Conv p1' });
-    await gradCheck(model(F32, (b, dt, r) => ({ y: b.node('Conv', [b.input('x', dt, ['batch', 2, 8, 7]), w(b, 'w', dt, [3, 2, 2, 2], r)], { strides: [3, 3] }), shape: ['batch', 3, 3, 2] })), { label: 'Conv s3' });
-    await gradCheck(model(F32, (b, dt, r) => ({ y: b.node('Conv', [b.input('x', dt, ['batch', 3, 5, 5]), w(b, 'w', dt, [3, 1, 3, 3], r), w(b, 'bias', dt, [3], r)], { group: 3, pads: [1, 1, 1, 1], strides: [2, 2] }), shape: ['batch', 3, 3, 3] })), { label: 'Conv depthwise' });
-    await gradCheck(model(F32, (b, dt, r) => ({ y: b.node('Conv', [b.input('x', dt, ['batch', 2, 10]), w(b, 'w', dt, [4, 2, 3], r), w(b, 'bias', dt, [4], r)], { strides: [2], pads: [1, 1] }), shape: ['batch', 4, 5] })), { label: 'Conv1d' });
-    await gradCheck(model(F32, (b, dt, r) => ({ y: b.node('Conv', [b.input('x', dt, ['batch', 2, 7, 7]), w(b, 'w', dt, [2, 2, 3, 3], r)], { strides: [2, 2], auto_pad: 'SAME_UPPER' }), shape: ['batch', 2, 4, 4] })), { label: 'Conv SAME_UPPER' });
+    await gradCheck(
+      model(F32, (b, dt, r) => ({
+        y: b.node('Conv', [b.input('x', dt, ['batch', 2, 6, 6]), w(b, 'w', dt, [3, 2, 3, 3], r)], { pads: [1, 1, 1, 1] }),
+        shape: ['batch', 3, 6, 6],
+      })),
+      { label: 'Conv p1' },
+    );
+    await gradCheck(
+      model(F32, (b, dt, r) => ({
+        y: b.node('Conv', [b.input('x', dt, ['batch', 2, 8, 7]), w(b, 'w', dt, [3, 2, 2, 2], r)], { strides: [3, 3] }),
+        shape: ['batch', 3, 3, 2],
+      })),
+      { label: 'Conv s3' },
+    );
+    await gradCheck(
+      model(F32, (b, dt, r) => ({
+        y: b.node('Conv', [b.input('x', dt, ['batch', 3, 5, 5]), w(b, 'w', dt, [3, 1, 3, 3], r), w(b, 'bias', dt, [3], r)], {
+          group: 3,
+          pads: [1, 1, 1, 1],
+          strides: [2, 2],
+        }),
+        shape: ['batch', 3, 3, 3],
+      })),
+      { label: 'Conv depthwise' },
+    );
+    await gradCheck(
+      model(F32, (b, dt, r) => ({
+        y: b.node('Conv', [b.input('x', dt, ['batch', 2, 10]), w(b, 'w', dt, [4, 2, 3], r), w(b, 'bias', dt, [4], r)], { strides: [2], pads: [1, 1] }),
+        shape: ['batch', 4, 5],
+      })),
+      { label: 'Conv1d' },
+    );
+    await gradCheck(
+      model(F32, (b, dt, r) => ({
+        y: b.node('Conv', [b.input('x', dt, ['batch', 2, 7, 7]), w(b, 'w', dt, [2, 2, 3, 3], r)], { strides: [2, 2], auto_pad: 'SAME_UPPER' }),
+        shape: ['batch', 2, 4, 4],
+      })),
+      { label: 'Conv SAME_UPPER' },
+    );
   });
 
   it('Conv stride 1 with >= 8 input channels (dX as a flipped-kernel Conv): groups 2, dilation 2, asymmetric pads', async () => {
@@ -152,7 +220,10 @@ describe('gradients vs central finite differences', () => {
     const gm = buildGradientModel(m);
     expect(gm.model.graph.nodes.some((n) => n.opType === 'ConvTranspose')).toBe(false);
     await gradCheck(m, { label: 'Conv s1 c8 g2 d2' });
-    const plain = model(F32, (b, dt, r) => ({ y: b.node('Conv', [b.input('x', dt, ['batch', 8, 5, 5]), w(b, 'w', dt, [3, 8, 3, 3], r, 0.5)], { pads: [1, 1, 1, 1] }), shape: ['batch', 3, 5, 5] }));
+    const plain = model(F32, (b, dt, r) => ({
+      y: b.node('Conv', [b.input('x', dt, ['batch', 8, 5, 5]), w(b, 'w', dt, [3, 8, 3, 3], r, 0.5)], { pads: [1, 1, 1, 1] }),
+      shape: ['batch', 3, 5, 5],
+    }));
     await gradCheck(plain, { label: 'Conv s1 c8' });
   });
 
@@ -204,7 +275,9 @@ describe('gradients vs central finite differences', () => {
       const t = b.node('Transpose', [x], { perm: [0, 2, 3, 1] });
       const f = b.node('Flatten', [t], { axis: 2 }); // [batch*3, 4]
       const shp = b.node('Shape', [x]);
-      const n0 = b.node('Gather', [shp, b.node('Constant', [], { value: { name: 'c0', dtype: 'int64', dims: [], data: new BigInt64Array([0n]) } })], { axis: 0 });
+      const n0 = b.node('Gather', [shp, b.node('Constant', [], { value: { name: 'c0', dtype: 'int64', dims: [], data: new BigInt64Array([0n]) } })], {
+        axis: 0,
+      });
       const n0u = b.node('Unsqueeze', [n0, b.int64s([0])]);
       const minus1 = b.node('Constant', [], { value: { name: 'm1', dtype: 'int64', dims: [1], data: new BigInt64Array([-1n]) } });
       const target = b.node('Concat', [n0u, minus1], { axis: 0 });
@@ -234,19 +307,29 @@ describe('gradients vs central finite differences', () => {
   it('a small CNN at opset 17: MaxPool-Conv-BN-Sigmoid-AvgPool-Conv(g2)-GAP-Flatten-Gemm-Softmax', async () => {
     // Kinks (Relu, max switching) make float32 finite differences unreliable deep in a network,
     // so the max-pool sits on the input (with well-separated values) and activations are smooth.
-    const m = model(F32, (b, dt, r) => {
-      const x = b.input('x', dt, ['batch', 2, 9, 9]);
-      let h = b.node('MaxPool', [x], { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] });
-      h = b.node('Conv', [h, w(b, 'c1.w', dt, [4, 2, 3, 3], r, 0.5), w(b, 'c1.b', dt, [4], r)], { pads: [1, 1, 1, 1] });
-      h = b.node('BatchNormalization', [h, w(b, 'bn.s', dt, [4], r), w(b, 'bn.b', dt, [4], r), w(b, 'bn.m', dt, [4], r), b.initializer('bn.v', new Float32Array([1, 2, 0.5, 1]), [4])]);
-      h = b.node('Sigmoid', [h]);
-      h = b.node('AveragePool', [h], { kernel_shape: [2, 2], strides: [2, 2], ceil_mode: 1 });
-      h = b.node('Conv', [h, w(b, 'c2.w', dt, [4, 2, 3, 3], r, 0.5)], { pads: [1, 1, 1, 1], group: 2 });
-      h = b.node('GlobalAveragePool', [h]);
-      h = b.node('Flatten', [h]);
-      h = b.node('Gemm', [h, w(b, 'fc.w', dt, [3, 4], r, 3), w(b, 'fc.b', dt, [3], r)], { transB: 1 });
-      return { y: b.node('Softmax', [h], { axis: 1 }), shape: ['batch', 3] };
-    }, 17);
+    const m = model(
+      F32,
+      (b, dt, r) => {
+        const x = b.input('x', dt, ['batch', 2, 9, 9]);
+        let h = b.node('MaxPool', [x], { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] });
+        h = b.node('Conv', [h, w(b, 'c1.w', dt, [4, 2, 3, 3], r, 0.5), w(b, 'c1.b', dt, [4], r)], { pads: [1, 1, 1, 1] });
+        h = b.node('BatchNormalization', [
+          h,
+          w(b, 'bn.s', dt, [4], r),
+          w(b, 'bn.b', dt, [4], r),
+          w(b, 'bn.m', dt, [4], r),
+          b.initializer('bn.v', new Float32Array([1, 2, 0.5, 1]), [4]),
+        ]);
+        h = b.node('Sigmoid', [h]);
+        h = b.node('AveragePool', [h], { kernel_shape: [2, 2], strides: [2, 2], ceil_mode: 1 });
+        h = b.node('Conv', [h, w(b, 'c2.w', dt, [4, 2, 3, 3], r, 0.5)], { pads: [1, 1, 1, 1], group: 2 });
+        h = b.node('GlobalAveragePool', [h]);
+        h = b.node('Flatten', [h]);
+        h = b.node('Gemm', [h, w(b, 'fc.w', dt, [3, 4], r, 3), w(b, 'fc.b', dt, [3], r)], { transB: 1 });
+        return { y: b.node('Softmax', [h], { axis: 1 }), shape: ['batch', 3] };
+      },
+      17,
+    );
     const res = await gradCheck(m, { label: 'small CNN opset 17', inputs: { x: distinct(2 * 2 * 81, rng(4), F32) } });
     console.log('small CNN opset 17 per-tensor max rel err', res.errors);
   });

@@ -1,11 +1,8 @@
 import { FMNIST_CNN_DIR } from '@rs/fixtures';
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  buildGradientModel, getInitializers, GraphBuilder, loadModel, readNpy, replaceInitializers,
-} from '../src/index.js';
+import { buildGradientModel, getInitializers, GraphBuilder, loadModel, readNpy, replaceInitializers } from '../src/index.js';
 import { randArray, rng, run, type Feed } from './helpers.js';
 
 const dir = FMNIST_CNN_DIR;
@@ -62,9 +59,16 @@ describe('weight gradients', () => {
     const r = rng(21);
     const b = new GraphBuilder({ opset: 13 });
     const x = b.input('x', 'float32', ['batch', 4]);
-    let h = b.node('Gemm', [x, b.initializer('fc1.weight', randArray('float32', 32, r, 0.5), [8, 4]), b.initializer('fc1.bias', new Float32Array(8), [8])], { transB: 1 });
+    let h = b.node('Gemm', [x, b.initializer('fc1.weight', randArray('float32', 32, r, 0.5), [8, 4]), b.initializer('fc1.bias', new Float32Array(8), [8])], {
+      transB: 1,
+    });
     h = b.node('Relu', [h]);
-    h = b.node('Gemm', [h, b.initializer('fc2.weight', randArray('float32', 24, r, 0.5), [3, 8]), b.initializer('fc2.bias', new Float32Array(3), [3])], { transB: 1 }, { outputs: ['logits'] });
+    h = b.node(
+      'Gemm',
+      [h, b.initializer('fc2.weight', randArray('float32', 24, r, 0.5), [3, 8]), b.initializer('fc2.bias', new Float32Array(3), [3])],
+      { transB: 1 },
+      { outputs: ['logits'] },
+    );
     b.output(h, 'float32', ['batch', 3]);
     const model = b.build();
     const gm = buildGradientModel(model, { loss: { type: 'softmax-cross-entropy' }, weights: true, wrt: [] });

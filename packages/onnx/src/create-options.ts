@@ -57,7 +57,9 @@ export type OnnxClassifierOptions = z.input<typeof onnxClassifierOptionsSchema>;
  * @example
  * const opts: OnnxRandomizedSmoothingOptions = { model: 'model.onnx', scale: 0.25, sampleSize: 100, alpha: 0.001, clipValues: [0, 1] };
  */
-export const onnxRandomizedSmoothingOptionsSchema = onnxClassifierOptionsSchema.extend(smoothingOptionsSchema.omit({ inputShape: true, nbClasses: true }).shape);
+export const onnxRandomizedSmoothingOptionsSchema = onnxClassifierOptionsSchema.extend(
+  smoothingOptionsSchema.omit({ inputShape: true, nbClasses: true }).shape,
+);
 
 /** Options of `OnnxRandomizedSmoothing.create`. */
 export type OnnxRandomizedSmoothingOptions = z.input<typeof onnxRandomizedSmoothingOptionsSchema>;

@@ -3,6 +3,11 @@
  */
 export { OnnxClassifier, prepareOnnxClassifier, type OnnxClassifierInit } from './onnx-classifier.js';
 export { OnnxRandomizedSmoothing } from './onnx-randomized-smoothing.js';
-export { onnxClassifierOptionsSchema, onnxRandomizedSmoothingOptionsSchema, type OnnxClassifierOptions, type OnnxRandomizedSmoothingOptions } from './create-options.js';
+export {
+  onnxClassifierOptionsSchema,
+  onnxRandomizedSmoothingOptionsSchema,
+  type OnnxClassifierOptions,
+  type OnnxRandomizedSmoothingOptions,
+} from './create-options.js';
 export { createSession, GpuUnavailableError, CUDA_INSTALL_HINT, type DeviceInfo, type SessionSettings } from './session.js';
 export { readModelSource, type ModelSource } from './model-source.js';

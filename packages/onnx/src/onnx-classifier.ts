@@ -34,7 +34,7 @@ export interface OnnxClassifierInit {
 }
 
 function dimsOf(meta: ort.InferenceSession.ValueMetadata | undefined): ReadonlyArray<number | string> | undefined {
-  return meta && meta.isTensor ? meta.shape : undefined;
+  return meta?.isTensor ? meta.shape : undefined;
 }
 
 /**
@@ -52,22 +52,29 @@ export async function prepareOnnxClassifier(options: OnnxClassifierOptions): Pro
   try {
     const inputName = o.inputName ?? session.inputNames[0];
     const outputName = o.outputName ?? session.outputNames[0];
-    if (!inputName || !session.inputNames.includes(inputName)) throw new RangeError(`'inputName' ${JSON.stringify(inputName)} is not an input of the model (inputs: ${session.inputNames.join(', ')})`);
-    if (!outputName || !session.outputNames.includes(outputName)) throw new RangeError(`'outputName' ${JSON.stringify(outputName)} is not an output of the model (outputs: ${session.outputNames.join(', ')})`);
+    if (!inputName || !session.inputNames.includes(inputName))
+      throw new RangeError(`'inputName' ${JSON.stringify(inputName)} is not an input of the model (inputs: ${session.inputNames.join(', ')})`);
+    if (!outputName || !session.outputNames.includes(outputName))
+      throw new RangeError(`'outputName' ${JSON.stringify(outputName)} is not an output of the model (outputs: ${session.outputNames.join(', ')})`);
     const inMeta = session.inputMetadata[session.inputNames.indexOf(inputName)];
-    if (inMeta?.isTensor && inMeta.type !== 'float32') throw new RangeError(`model input '${inputName}' has type ${inMeta.type}: only float32 inputs are supported`);
+    if (inMeta?.isTensor && inMeta.type !== 'float32')
+      throw new RangeError(`model input '${inputName}' has type ${inMeta.type}: only float32 inputs are supported`);
     const inDims = dimsOf(inMeta);
     const modelShape = inDims && inDims.length >= 2 ? inDims.slice(1) : undefined;
     const fixedBatch = inDims && typeof inDims[0] === 'number' ? inDims[0] : undefined;
     let inputShape: readonly number[];
     if (o.inputShape) {
       if (modelShape && (modelShape.length !== o.inputShape.length || modelShape.some((d, i) => typeof d === 'number' && d !== o.inputShape![i]))) {
-        throw new RangeError(`'inputShape' [${o.inputShape.join(', ')}] does not match the model's input '${inputName}' [${inDims!.join(', ')}] (batch dimension first)`);
+        throw new RangeError(
+          `'inputShape' [${o.inputShape.join(', ')}] does not match the model's input '${inputName}' [${inDims!.join(', ')}] (batch dimension first)`,
+        );
       }
       inputShape = [...o.inputShape];
     } else {
       if (!modelShape || modelShape.some((d) => typeof d !== 'number')) {
-        throw new RangeError(`the model's input '${inputName}' has shape [${inDims?.join(', ') ?? 'unknown'}]: give 'inputShape' (without the batch dimension)`);
+        throw new RangeError(
+          `the model's input '${inputName}' has shape [${inDims?.join(', ') ?? 'unknown'}]: give 'inputShape' (without the batch dimension)`,
+        );
       }
       inputShape = modelShape as number[];
     }
@@ -84,16 +91,33 @@ export async function prepareOnnxClassifier(options: OnnxClassifierOptions): Pro
     const probeBatch = fixedBatch ?? 1;
     let out: ort.Tensor;
     try {
-      const probe = await session.run({ [inputName]: new ort.Tensor('float32', new Float32Array(probeBatch * inputShape.reduce((a, b) => a * b, 1)), [probeBatch, ...inputShape]) }, [outputName]);
+      const probe = await session.run(
+        { [inputName]: new ort.Tensor('float32', new Float32Array(probeBatch * inputShape.reduce((a, b) => a * b, 1)), [probeBatch, ...inputShape]) },
+        [outputName],
+      );
       out = probe[outputName] as ort.Tensor;
     } catch (err) {
-      throw new RangeError(`the model (${source.label}) failed on an input of shape [${probeBatch}, ${inputShape.join(', ')}]: ${(err as Error).message.split('\n')[0]}`, { cause: err });
+      throw new RangeError(
+        `the model (${source.label}) failed on an input of shape [${probeBatch}, ${inputShape.join(', ')}]: ${(err as Error).message.split('\n')[0]}`,
+        { cause: err },
+      );
     }
     if (out.dims.length !== 2 || out.dims[0] !== probeBatch || out.dims[1] !== nbClasses) {
-      throw new RangeError(`the model's output '${outputName}' has shape [${out.dims.join(', ')}] for a batch of ${probeBatch}: expected [batch, nbClasses] = [${probeBatch}, ${nbClasses}]`);
+      throw new RangeError(
+        `the model's output '${outputName}' has shape [${out.dims.join(', ')}] for a batch of ${probeBatch}: expected [batch, nbClasses] = [${probeBatch}, ${nbClasses}]`,
+      );
     }
-    if (!['float32', 'float64', 'float16'].includes(out.type)) throw new RangeError(`the model's output '${outputName}' has type ${out.type}: expected float logits`);
-    const settings: SessionSettings = { deviceType: device.provider === 'cuda' ? 'gpu' : 'cpu', gpuFallback: o.gpuFallback, deviceId: o.deviceId, intraOpNumThreads: o.intraOpNumThreads, interOpNumThreads: o.interOpNumThreads, intraOpSpinning: o.intraOpSpinning, onWarning: o.onWarning };
+    if (!['float32', 'float64', 'float16'].includes(out.type))
+      throw new RangeError(`the model's output '${outputName}' has type ${out.type}: expected float logits`);
+    const settings: SessionSettings = {
+      deviceType: device.provider === 'cuda' ? 'gpu' : 'cpu',
+      gpuFallback: o.gpuFallback,
+      deviceId: o.deviceId,
+      intraOpNumThreads: o.intraOpNumThreads,
+      interOpNumThreads: o.interOpNumThreads,
+      intraOpSpinning: o.intraOpSpinning,
+      onWarning: o.onWarning,
+    };
     const model = new OnnxRuntimeModel(source.bytes, source.label, settings, inputName, outputName, inputShape, session);
     if (o.requireGradients && model.gradientProblem) {
       throw new RangeError(`the model (${source.label}) cannot be differentiated: ${model.gradientProblem}`);
@@ -177,7 +201,11 @@ export class OnnxClassifier implements Classifier {
       getActivations: (x, batch, layer) => model.activations(x, batch, layer),
     };
     this.saver = { save: (path) => model.save(path) };
-    const { plan, generator } = onnxHostSampling({ deviceType: init.settings.deviceType, intraOpNumThreads: init.options.intraOpNumThreads, noiseThreads: init.options.noiseThreads ?? 'auto' });
+    const { plan, generator } = onnxHostSampling({
+      deviceType: init.settings.deviceType,
+      intraOpNumThreads: init.options.intraOpNumThreads,
+      noiseThreads: init.options.noiseThreads ?? 'auto',
+    });
     this.hostSampling = plan;
     this.#disposeNoise = () => generator?.dispose();
   }

@@ -131,7 +131,11 @@ export class OnnxRuntimeModel {
     const weights = this.#weights!;
     const feeds: Record<string, ort.Tensor> = {
       [this.inputName]: this.#inputTensor(x, batch),
-      [model.labelsInput!]: new ort.Tensor('int64', BigInt64Array.from(labels, (v) => BigInt(v)), [batch]),
+      [model.labelsInput!]: new ort.Tensor(
+        'int64',
+        BigInt64Array.from(labels, (v) => BigInt(v)),
+        [batch],
+      ),
     };
     for (const [name, w] of weights) feeds[name] = new ort.Tensor('float32', w, this.#dims.get(name)!);
     const fetch = [model.lossOutput!, ...Object.values(model.weightGradients)];
@@ -174,7 +178,9 @@ export class OnnxRuntimeModel {
     const names = this.layerNames;
     const name = typeof layer === 'number' ? names[layer] : layer;
     if (name === undefined || !names.includes(name)) {
-      throw new RangeError(`'layer' ${JSON.stringify(layer)} is not a layer of this model: give an index in [0, ${names.length - 1}] or one of ${names.slice(0, 8).join(', ')}${names.length > 8 ? ', ...' : ''}`);
+      throw new RangeError(
+        `'layer' ${JSON.stringify(layer)} is not a layer of this model: give an index in [0, ${names.length - 1}] or one of ${names.slice(0, 8).join(', ')}${names.length > 8 ? ', ...' : ''}`,
+      );
     }
     let entry = this.#layers.get(name);
     if (!entry || entry.version !== this.#version) {

@@ -48,7 +48,10 @@ export async function createSession(bytes: Uint8Array, label: string, s: Session
     } catch (err) {
       const message = (err as Error).message ?? String(err);
       if (/cuda/i.test(message) && providers?.some((p) => (typeof p === 'string' ? p : p.name) === 'cuda')) {
-        throw new GpuUnavailableError(`deviceType 'gpu' needs ONNX Runtime's CUDA execution provider, which could not be loaded: ${firstLine(message)}. ${CUDA_INSTALL_HINT}`, { cause: err });
+        throw new GpuUnavailableError(
+          `deviceType 'gpu' needs ONNX Runtime's CUDA execution provider, which could not be loaded: ${firstLine(message)}. ${CUDA_INSTALL_HINT}`,
+          { cause: err },
+        );
       }
       throw new Error(`not a valid ONNX model (${label}): ${firstLine(message)}`, { cause: err });
     }
@@ -71,6 +74,7 @@ export class GpuUnavailableError extends Error {
 function firstLine(message: string): string {
   // ORT messages carry ANSI colours and long source paths: keep the informative part.
   // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: strips ANSI colour escapes (ESC [ ... m) from native messages
   const clean = message.replace(/\u001b\[[0-9;]*m/g, '').trim();
   return clean.length > 600 ? `${clean.slice(0, 600)}...` : clean;
 }

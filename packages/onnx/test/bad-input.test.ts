@@ -25,7 +25,9 @@ describe('bad input to the ONNX backend gets a clear error', () => {
     await expect(OnnxClassifier.create({ model: f.model, deviceType: 'tpu' as never })).rejects.toThrow(/'deviceType' must be 'cpu' or 'gpu'/);
     await expect(OnnxClassifier.create({ model: f.model, intraOpNumThreads: 0 })).rejects.toThrow(/'intraOpNumThreads' must be an integer >= 1/);
     await expect(OnnxClassifier.create({ model: f.model, noiseThreads: 0 })).rejects.toThrow(/'noiseThreads' must be an integer >= 1, got 0/);
-    await expect(OnnxClassifier.create({ model: f.model, noiseThreads: 'all' as never })).rejects.toThrow(/'noiseThreads' must be 'auto' or a positive integer/);
+    await expect(OnnxClassifier.create({ model: f.model, noiseThreads: 'all' as never })).rejects.toThrow(
+      /'noiseThreads' must be 'auto' or a positive integer/,
+    );
     await expect(OnnxRandomizedSmoothing.create({ model: f.model, alpha: 0.7 })).rejects.toThrow(/'alpha' must be in \(0, 0.5\), got 0.7/);
     await expect(OnnxRandomizedSmoothing.create({ model: f.model, sigma: 0.2 } as never)).rejects.toThrow(/unknown option 'sigma'/);
   });
@@ -36,9 +38,13 @@ describe('bad input to the ONNX backend gets a clear error', () => {
     const y = b.node('Reshape', ['x', b.int64s([-1, 2, 2])]);
     b.output(y, 'float32', ['batch', 2, 2]);
     const threeD = b.toBytes();
-    await expect(OnnxClassifier.create({ model: threeD, nbClasses: 4 })).rejects.toThrow(/output .* has shape \[1, 2, 2\] for a batch of 1: expected \[batch, nbClasses\] = \[1, 4\]/);
+    await expect(OnnxClassifier.create({ model: threeD, nbClasses: 4 })).rejects.toThrow(
+      /output .* has shape \[1, 2, 2\] for a batch of 1: expected \[batch, nbClasses\] = \[1, 4\]/,
+    );
     await expect(OnnxClassifier.create({ model: f.model, nbClasses: 7 })).rejects.toThrow(/expected \[batch, nbClasses\] = \[1, 7\]/);
-    await expect(OnnxClassifier.create({ model: f.model, inputShape: [1, 32, 32] })).rejects.toThrow(/'inputShape' \[1, 32, 32\] does not match the model's input 'input' \[batch, 1, 28, 28\]/);
+    await expect(OnnxClassifier.create({ model: f.model, inputShape: [1, 32, 32] })).rejects.toThrow(
+      /'inputShape' \[1, 32, 32\] does not match the model's input 'input' \[batch, 1, 28, 28\]/,
+    );
   });
 
   it('an op outside the differentiable set: runs forward, declares no gradients, names the op and node', async () => {
@@ -73,7 +79,10 @@ describe('bad input to the ONNX backend gets a clear error', () => {
 
   it("deviceType 'gpu' without the CUDA provider: an error with the install hint, or a logged fallback", async () => {
     const hasCuda = await OnnxClassifier.create({ model: f.model, deviceType: 'gpu' }).then(
-      async (c) => (await c.dispose(), true),
+      async (c) => {
+        await c.dispose();
+        return true;
+      },
       (err: Error) => {
         expect(err.message).toMatch(/deviceType 'gpu' needs ONNX Runtime's CUDA execution provider.*--onnxruntime-node-install=cuda12/s);
         return false;

@@ -28,7 +28,9 @@ describe('certify on the fixture agrees with ART up to sampling noise', () => {
       const hi = Math.min(clopperPearsonLower(art.n, art.n, 0.001), pL + 5 * sd);
       const rLo = lo <= 0.5 ? 0 : 0.25 * inverse(lo);
       const rHi = 0.25 * inverse(hi);
-      rows.push(`${i}: ART ${artPred} r=${artR.toFixed(4)} | ours ${ours.prediction[i]} r=${ours.radius[i]!.toFixed(4)} (allowed [${rLo.toFixed(4)}, ${rHi.toFixed(4)}])`);
+      rows.push(
+        `${i}: ART ${artPred} r=${artR.toFixed(4)} | ours ${ours.prediction[i]} r=${ours.radius[i]!.toFixed(4)} (allowed [${rLo.toFixed(4)}, ${rHi.toFixed(4)}])`,
+      );
       if (pL >= 0.9) expect(ours.prediction[i], `input ${i}`).toBe(artPred);
       if (ours.prediction[i] === artPred) {
         expect(ours.radius[i]!, `input ${i}`).toBeGreaterThanOrEqual(rLo - 1e-9);

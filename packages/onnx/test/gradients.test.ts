@@ -33,7 +33,12 @@ describe('gradients by ONNX autodiff match PyTorch', () => {
     const y = f.y.subarray(0, 3);
     const smoothed = await rs.lossGradient(x, y, { sampling: true });
     const cls = await rs.classGradient(x, y, { sampling: true });
-    expect(relativeError(cls.data.map((v) => -v), smoothed)).toBeLessThan(1e-5);
+    expect(
+      relativeError(
+        cls.data.map((v) => -v),
+        smoothed,
+      ),
+    ).toBeLessThan(1e-5);
     expect(relativeError(smoothed, f.lossGrad.subarray(0, 3 * 784))).toBeGreaterThan(1e-2);
     await rs.dispose();
   });

@@ -79,7 +79,9 @@ describe.skipIf(!hasFashionMnist())('fit on Fashion-MNIST (needs Debian package 
     const before = await certifiedAccuracy(0.25);
     const { epochLosses } = await rs.fit(train.x, train.y, { nbEpochs: 2, batchSize: 64, optimizer: 'adam', learningRate: 2e-3 });
     const after = await certifiedAccuracy(0.25);
-    console.log(`Fashion-MNIST fit (6000 images, 2 epochs, sigma 0.25): epoch losses ${Array.from(epochLosses, (l) => l.toFixed(3)).join(', ')}; certified accuracy at r = 0.25 on 100 test images: ${before} -> ${after}`);
+    console.log(
+      `Fashion-MNIST fit (6000 images, 2 epochs, sigma 0.25): epoch losses ${Array.from(epochLosses, (l) => l.toFixed(3)).join(', ')}; certified accuracy at r = 0.25 on 100 test images: ${before} -> ${after}`,
+    );
     expect(epochLosses[1]!).toBeLessThan(epochLosses[0]!);
     expect(epochLosses[1]!).toBeLessThan(1.2);
     expect(after).toBeGreaterThan(before + 0.3);

@@ -44,7 +44,8 @@ export interface BackendRequest {
  * @example
  * console.log(TFJS_GPU_INSTALL_HINT);
  */
-export const TFJS_GPU_INSTALL_HINT = 'npm install @tensorflow/tfjs-node-gpu (Linux x64 with CUDA 11.8 and cuDNN 8.6; its install script downloads libtensorflow)';
+export const TFJS_GPU_INSTALL_HINT =
+  'npm install @tensorflow/tfjs-node-gpu (Linux x64 with CUDA 11.8 and cuDNN 8.6; its install script downloads libtensorflow)';
 
 /**
  * `deviceType: 'gpu'` was asked for but `@tensorflow/tfjs-node-gpu` could not be loaded.
@@ -92,7 +93,9 @@ async function load(candidate: 'gpu' | 'node' | 'wasm' | 'cpu'): Promise<{ info?
   if (why) return { why: `${pkg}: ${why}` };
   const name: TfjsBackendName = candidate === 'wasm' ? 'wasm' : 'tensorflow';
   if (!tf.findBackendFactory(name)) {
-    return { why: `${pkg} loaded but its '${name}' backend is not registered in the @tensorflow/tfjs this package uses (two copies of @tensorflow/tfjs-core? run npm dedupe)` };
+    return {
+      why: `${pkg} loaded but its '${name}' backend is not registered in the @tensorflow/tfjs this package uses (two copies of @tensorflow/tfjs-core? run npm dedupe)`,
+    };
   }
   return { info: { name, deviceType: candidate === 'gpu' ? 'gpu' : 'cpu', package: pkg } };
 }
@@ -129,8 +132,7 @@ export async function selectBackend(request: BackendRequest = {}): Promise<Backe
   if (deviceType === 'gpu' && (backend === 'wasm' || backend === 'cpu')) {
     throw new RangeError(`deviceType 'gpu' needs the 'tensorflow' backend of @tensorflow/tfjs-node-gpu, not backend '${backend}'`);
   }
-  const cpuOrder: Array<'node' | 'wasm' | 'cpu'> =
-    backend === 'auto' ? ['node', 'wasm', 'cpu'] : backend === 'tensorflow' ? ['node'] : [backend];
+  const cpuOrder: Array<'node' | 'wasm' | 'cpu'> = backend === 'auto' ? ['node', 'wasm', 'cpu'] : backend === 'tensorflow' ? ['node'] : [backend];
   let fellBack = false;
   const reasons: string[] = [];
   if (deviceType === 'gpu' || (deviceType === undefined && (backend === 'auto' || backend === 'tensorflow'))) {
@@ -142,7 +144,9 @@ export async function selectBackend(request: BackendRequest = {}): Promise<Backe
     reasons.push(gpu.why!);
     if (deviceType === 'gpu') {
       if (request.gpuFallback !== 'cpu') {
-        throw new GpuUnavailableError(`deviceType 'gpu' needs @tensorflow/tfjs-node-gpu, which could not be loaded (${gpu.why}). Install it: ${TFJS_GPU_INSTALL_HINT}; or pass gpuFallback: 'cpu' to run on the best CPU backend`);
+        throw new GpuUnavailableError(
+          `deviceType 'gpu' needs @tensorflow/tfjs-node-gpu, which could not be loaded (${gpu.why}). Install it: ${TFJS_GPU_INSTALL_HINT}; or pass gpuFallback: 'cpu' to run on the best CPU backend`,
+        );
       }
       fellBack = true;
     }
@@ -151,7 +155,10 @@ export async function selectBackend(request: BackendRequest = {}): Promise<Backe
     const got = await load(candidate);
     if (got.info) {
       await activateBackend(got.info.name);
-      if (fellBack) (request.onWarning ?? console.warn)(`@rs/tfjs: deviceType 'gpu' asked for but @tensorflow/tfjs-node-gpu is unavailable (${reasons[0]}). Falling back to the '${got.info.name}' backend (${got.info.package}).`);
+      if (fellBack)
+        (request.onWarning ?? console.warn)(
+          `@rs/tfjs: deviceType 'gpu' asked for but @tensorflow/tfjs-node-gpu is unavailable (${reasons[0]}). Falling back to the '${got.info.name}' backend (${got.info.package}).`,
+        );
       return { ...got.info, fellBack };
     }
     reasons.push(got.why!);

@@ -39,13 +39,20 @@ export const tfjsClassifierOptionsSchema = z
   .object({
     model: modelSource,
     inputShape: z.array(positiveInt).min(1, { error: 'must have at least one dimension' }).optional(),
-    nbClasses: z.number().refine((v) => Number.isInteger(v) && v >= 2, { error: 'must be an integer >= 2' }).optional(),
+    nbClasses: z
+      .number()
+      .refine((v) => Number.isInteger(v) && v >= 2, { error: 'must be an integer >= 2' })
+      .optional(),
     backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu'], { error: "must be 'auto', 'tensorflow', 'wasm' or 'cpu'" }).default('auto'),
     deviceType: z.enum(['cpu', 'gpu'], { error: "must be 'cpu' or 'gpu'" }).optional(),
     gpuFallback: z.enum(['error', 'cpu'], { error: "must be 'error' or 'cpu'" }).default('error'),
     onWarning: fn<(message: string) => void>().optional(),
     lossObject: fn<TfjsLossObject>().optional(),
-    optimizer: z.custom<tf.Optimizer>((v) => v !== null && typeof v === 'object' && typeof (v as tf.Optimizer).minimize === 'function', { error: 'must be a tf.Optimizer' }).optional(),
+    optimizer: z
+      .custom<tf.Optimizer>((v) => v !== null && typeof v === 'object' && typeof (v as tf.Optimizer).minimize === 'function', {
+        error: 'must be a tf.Optimizer',
+      })
+      .optional(),
     trainStep: fn<TfjsTrainStep>().optional(),
   })
   .strict();
@@ -61,7 +68,9 @@ export type TfjsClassifierOptions = z.input<typeof tfjsClassifierOptionsSchema>;
  * @example
  * const opts: TfjsRandomizedSmoothingOptions = { model: 'cnn/model.json', scale: 0.25, sampleSize: 100, alpha: 0.001, clipValues: [0, 1] };
  */
-export const tfjsRandomizedSmoothingOptionsSchema = tfjsClassifierOptionsSchema.extend(smoothingOptionsSchema.omit({ inputShape: true, nbClasses: true }).shape);
+export const tfjsRandomizedSmoothingOptionsSchema = tfjsClassifierOptionsSchema.extend(
+  smoothingOptionsSchema.omit({ inputShape: true, nbClasses: true }).shape,
+);
 
 /** Options of `TfjsRandomizedSmoothing.create`. @example const o: TfjsRandomizedSmoothingOptions = { model: 'cnn', scale: 0.25 }; */
 export type TfjsRandomizedSmoothingOptions = z.input<typeof tfjsRandomizedSmoothingOptionsSchema>;

@@ -42,7 +42,9 @@ export async function readModelJson(jsonPath: string): Promise<tf.io.ModelJSON> 
     text = await readFile(jsonPath, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new Error(code === 'ENOENT' ? `TF.js model file not found: ${jsonPath}` : `cannot read TF.js model file ${jsonPath}: ${(err as Error).message}`, { cause: err });
+    throw new Error(code === 'ENOENT' ? `TF.js model file not found: ${jsonPath}` : `cannot read TF.js model file ${jsonPath}: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   let json: unknown;
   try {
@@ -56,7 +58,10 @@ export async function readModelJson(jsonPath: string): Promise<tf.io.ModelJSON> 
   if (topology === null || typeof topology !== 'object') {
     throw new Error(`not a TF.js model.json (${jsonPath}): it has no 'modelTopology' object (keys: ${Object.keys(m).join(', ') || 'none'})`);
   }
-  if (m.weightsManifest !== undefined && (!Array.isArray(m.weightsManifest) || m.weightsManifest.some((g) => !g || !Array.isArray(g.paths) || !Array.isArray(g.weights)))) {
+  if (
+    m.weightsManifest !== undefined &&
+    (!Array.isArray(m.weightsManifest) || m.weightsManifest.some((g) => !g || !Array.isArray(g.paths) || !Array.isArray(g.weights)))
+  ) {
     throw new Error(`not a TF.js model.json (${jsonPath}): 'weightsManifest' must be an array of { paths, weights }`);
   }
   return m as unknown as tf.io.ModelJSON;
@@ -76,7 +81,12 @@ async function readWeights(jsonPath: string, manifest: tf.io.WeightsManifestConf
         buf = await readFile(file);
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
-        throw new Error(code === 'ENOENT' ? `weights file not found: ${file} (listed in the weightsManifest of ${jsonPath})` : `cannot read weights file ${file}: ${(err as Error).message}`, { cause: err });
+        throw new Error(
+          code === 'ENOENT'
+            ? `weights file not found: ${file} (listed in the weightsManifest of ${jsonPath})`
+            : `cannot read weights file ${file}: ${(err as Error).message}`,
+          { cause: err },
+        );
       }
       groupBytes += buf.byteLength;
       buffers.push(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer);
@@ -89,7 +99,9 @@ async function readWeights(jsonPath: string, manifest: tf.io.WeightsManifestConf
       else needed += per * spec.shape.reduce((a, b) => a * b, 1);
     }
     if (known && needed !== groupBytes) {
-      throw new Error(`weights of ${jsonPath} (group ${g}: ${group.paths.join(', ')}) hold ${groupBytes} bytes, but its weightsManifest describes ${needed} bytes: truncated or mismatched weight files`);
+      throw new Error(
+        `weights of ${jsonPath} (group ${g}: ${group.paths.join(', ')}) hold ${groupBytes} bytes, but its weightsManifest describes ${needed} bytes: truncated or mismatched weight files`,
+      );
     }
     specs.push(...group.weights);
   }
@@ -115,16 +127,24 @@ export function fileSystemIOHandler(path: string): tf.io.IOHandler {
       return tf.io.getModelArtifactsForJSON(json, (manifest) => readWeights(jsonPath, manifest));
     },
     async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
-      if (artifacts.modelTopology instanceof ArrayBuffer) throw new Error('cannot save a model whose topology is binary (a GraphDef protobuf); only JSON topologies are supported');
+      if (artifacts.modelTopology instanceof ArrayBuffer)
+        throw new Error('cannot save a model whose topology is binary (a GraphDef protobuf); only JSON topologies are supported');
       const dir = dirname(jsonPath);
       await mkdir(dir, { recursive: true });
       const existing = await stat(jsonPath).catch(() => undefined);
       if (existing?.isDirectory()) throw new Error(`cannot save to ${jsonPath}: it is a directory`);
       const name = basename(jsonPath);
       const weightsName = name === 'model.json' ? 'weights.bin' : `${name.replace(/\.json$/i, '')}.weights.bin`;
-      const weightData = artifacts.weightData === undefined ? new ArrayBuffer(0) : tf.io.concatenateArrayBuffers(artifacts.weightData as ArrayBuffer | ArrayBuffer[]);
+      const weightData =
+        artifacts.weightData === undefined ? new ArrayBuffer(0) : tf.io.concatenateArrayBuffers(artifacts.weightData as ArrayBuffer | ArrayBuffer[]);
       const manifest: tf.io.WeightsManifestConfig = [{ paths: [`./${weightsName}`], weights: artifacts.weightSpecs ?? [] }];
-      const json: Record<string, unknown> = { modelTopology: artifacts.modelTopology, format: artifacts.format, generatedBy: artifacts.generatedBy, convertedBy: artifacts.convertedBy, weightsManifest: manifest };
+      const json: Record<string, unknown> = {
+        modelTopology: artifacts.modelTopology,
+        format: artifacts.format,
+        generatedBy: artifacts.generatedBy,
+        convertedBy: artifacts.convertedBy,
+        weightsManifest: manifest,
+      };
       for (const key of ['trainingConfig', 'signature', 'userDefinedMetadata', 'modelInitializer', 'initializerSignature'] as const) {
         if (artifacts[key] !== undefined) json[key] = artifacts[key];
       }

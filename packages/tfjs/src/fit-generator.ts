@@ -54,7 +54,12 @@ export type FitGeneratorOptions = z.input<typeof fitGeneratorOptionsSchema>;
  * @example
  * const { epochLosses } = await fitGenerator(rs, smoothingOptions, source, { nbEpochs: 2, optimizer: 'adam', learningRate: 1e-3 });
  */
-export async function fitGenerator(classifier: Classifier, smoothing: SmoothingOptions, source: BatchSource, options: FitGeneratorOptions = {}): Promise<FitResult> {
+export async function fitGenerator(
+  classifier: Classifier,
+  smoothing: SmoothingOptions,
+  source: BatchSource,
+  options: FitGeneratorOptions = {},
+): Promise<FitResult> {
   const training = classifier.training;
   if (!classifier.capabilities.training || !training) {
     const note = classifier.capabilityNotes?.training;
@@ -77,26 +82,38 @@ export async function fitGenerator(classifier: Classifier, smoothing: SmoothingO
   for (let e = 0; e < o.nbEpochs; e++) {
     const epoch = o.initialEpoch + e;
     const iterable = typeof source === 'function' ? source(epoch) : source;
-    if (!isIterable(iterable)) throw new TypeError(`the batch source function returned ${String(iterable)} for epoch ${epoch}: expected an iterable of { x, y }`);
+    if (!isIterable(iterable))
+      throw new TypeError(`the batch source function returned ${String(iterable)} for epoch ${epoch}: expected an iterable of { x, y }`);
     let seen = 0;
     let lossSum = 0;
     let b = 0;
     for await (const item of iterable as AsyncIterable<TrainingBatch>) {
       throwIfAborted(o.signal);
-      if (item === null || typeof item !== 'object' || !('x' in item) || !('y' in item)) throw new TypeError(`batch ${b} of epoch ${epoch} must be an object { x, y }`);
+      if (item === null || typeof item !== 'object' || !('x' in item) || !('y' in item))
+        throw new TypeError(`batch ${b} of epoch ${epoch} must be an object { x, y }`);
       const batch = toInputBatch(hostInput(item.x), classifier.inputShape, { name: `batch ${b}: x`, domain: config.domain });
       const labels = toLabels(hostInput(item.y, 'int32'), batch.count, classifier.nbClasses, `batch ${b}: y`);
       const rows = batch.count;
       const buffer = new Float32Array(rows * dim);
       for (let r = 0; r < rows; r++) {
-        config.noise.fillNoisy(buffer, r * dim, { seed, stream: NOISE_STREAM.training, inputIndex: seen + r, sampleStart: epoch, sampleCount: 1, dim }, batch.data, r * dim, config.options.scale, clip);
+        config.noise.fillNoisy(
+          buffer,
+          r * dim,
+          { seed, stream: NOISE_STREAM.training, inputIndex: seen + r, sampleStart: epoch, sampleCount: 1, dim },
+          batch.data,
+          r * dim,
+          config.options.scale,
+          clip,
+        );
       }
       if (pre) for (let i = 0; i < buffer.length; i++) buffer[i] = (buffer[i]! - pre.sub[i % dim]!) / pre.div[i % dim]!;
       let loss: number;
       try {
         loss = await training.trainOnBatch(buffer, labels, rows, { optimizer: o.optimizer, learningRate: o.learningRate });
       } catch (err) {
-        throw new ClassifierContractError(`training.trainOnBatch failed at epoch ${epoch}, batch ${b}: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+        throw new ClassifierContractError(`training.trainOnBatch failed at epoch ${epoch}, batch ${b}: ${(err as Error)?.message ?? String(err)}`, {
+          cause: err,
+        });
       }
       if (!Number.isFinite(loss)) throw new ClassifierContractError(`training diverged: loss ${loss} at epoch ${epoch}, batch ${b} (lower the learning rate?)`);
       lossSum += loss * rows;
@@ -106,11 +123,23 @@ export async function fitGenerator(classifier: Classifier, smoothing: SmoothingO
       b++;
       if (o.onProgress) {
         const elapsedSeconds = (performance.now() - started) / 1000;
-        o.onProgress({ phase: 'fit', inputsDone: batchesDone, inputsTotal: batchesDone, samplesDone, samplesTotal: samplesDone, elapsedSeconds, samplesPerSecond: elapsedSeconds > 0 ? samplesDone / elapsedSeconds : 0, epoch, loss: lossSum / seen });
+        o.onProgress({
+          phase: 'fit',
+          inputsDone: batchesDone,
+          inputsTotal: batchesDone,
+          samplesDone,
+          samplesTotal: samplesDone,
+          elapsedSeconds,
+          samplesPerSecond: elapsedSeconds > 0 ? samplesDone / elapsedSeconds : 0,
+          epoch,
+          loss: lossSum / seen,
+        });
       }
     }
     if (seen === 0) {
-      throw new RangeError(`the batch source yielded no batches in epoch ${epoch}${e > 0 && typeof source !== 'function' ? ': an iterator cannot be restarted; pass a function (epoch) => iterable for several epochs' : ''}`);
+      throw new RangeError(
+        `the batch source yielded no batches in epoch ${epoch}${e > 0 && typeof source !== 'function' ? ': an iterator cannot be restarted; pass a function (epoch) => iterable for several epochs' : ''}`,
+      );
     }
     epochLosses[e] = lossSum / seen;
   }

@@ -73,12 +73,16 @@ export async function prepareTfjsClassifier(options: TfjsClassifierOptions): Pro
     let inputShape: number[];
     if (o.inputShape) {
       if (modelShape && (modelShape.length !== o.inputShape.length || modelShape.some((d, i) => d !== null && d !== o.inputShape![i]))) {
-        throw new RangeError(`'inputShape' [${o.inputShape.join(', ')}] does not match the model's input ${shapeText([null, ...modelShape])} (batch dimension first)`);
+        throw new RangeError(
+          `'inputShape' [${o.inputShape.join(', ')}] does not match the model's input ${shapeText([null, ...modelShape])} (batch dimension first)`,
+        );
       }
       inputShape = [...o.inputShape];
     } else {
       if (!modelShape || modelShape.some((d) => d === null)) {
-        throw new RangeError(`the model's input has shape ${modelShape ? shapeText([null, ...modelShape]) : 'unknown'}: give 'inputShape' (without the batch dimension)`);
+        throw new RangeError(
+          `the model's input has shape ${modelShape ? shapeText([null, ...modelShape]) : 'unknown'}: give 'inputShape' (without the batch dimension)`,
+        );
       }
       inputShape = modelShape as number[];
     }
@@ -91,7 +95,10 @@ export async function prepareTfjsClassifier(options: TfjsClassifierOptions): Pro
         return [out.shape, out.dtype] as [number[], string];
       });
     } catch (err) {
-      throw new RangeError(`the model (${label}) failed on an input of shape [1, ${inputShape.join(', ')}]: ${((err as Error).message ?? String(err)).split('\n')[0]}`, { cause: err });
+      throw new RangeError(
+        `the model (${label}) failed on an input of shape [1, ${inputShape.join(', ')}]: ${((err as Error).message ?? String(err)).split('\n')[0]}`,
+        { cause: err },
+      );
     }
     const outShape = declaredOutputShape(loaded);
     let nbClasses = o.nbClasses;
@@ -100,7 +107,9 @@ export async function prepareTfjsClassifier(options: TfjsClassifierOptions): Pro
       const declared = outShape?.length === 1 ? outShape[0] : undefined;
       nbClasses = declared ?? (probeShape.length === 2 && probeShape[1]! >= 2 ? probeShape[1]! : undefined);
       if (nbClasses === undefined) {
-        throw new RangeError(`the model's output has shape [${probeShape.join(', ')}] for a batch of 1: expected [batch, nbClasses] logits (give 'nbClasses' if the model declares none)`);
+        throw new RangeError(
+          `the model's output has shape [${probeShape.join(', ')}] for a batch of 1: expected [batch, nbClasses] logits (give 'nbClasses' if the model declares none)`,
+        );
       }
     }
     if (probeShape.length !== 2 || probeShape[0] !== 1 || probeShape[1] !== nbClasses) {
@@ -183,17 +192,28 @@ export class TfjsClassifier implements Classifier {
     this.saver = { save: (path) => this.saveModel(path) };
     if (init.loaded.kind === 'layers') {
       const model = init.loaded.model;
-      const trainer = new TfjsTrainer(model, init.nbClasses, this.inputShape, { lossObject: init.options.lossObject, optimizer: init.options.optimizer, trainStep: init.options.trainStep });
+      const trainer = new TfjsTrainer(model, init.nbClasses, this.inputShape, {
+        lossObject: init.options.lossObject,
+        optimizer: init.options.optimizer,
+        trainStep: init.options.trainStep,
+      });
       this.trainer = trainer;
-      if (training) this.training = {
-        trainOnBatch: async (x, labels, batch, hyper) => (await this.activate(), trainer.trainOnBatch(x, labels, batch, hyper)),
-        reset: async () => (await this.activate(), trainer.reset()),
-        cloneForRefitting: async () => {
-          const clone = new TfjsClassifier(await this.prepareClone());
-          clone.trainer!.reset();
-          return clone;
-        },
-      };
+      if (training)
+        this.training = {
+          trainOnBatch: async (x, labels, batch, hyper) => {
+            await this.activate();
+            return trainer.trainOnBatch(x, labels, batch, hyper);
+          },
+          reset: async () => {
+            await this.activate();
+            trainer.reset();
+          },
+          cloneForRefitting: async () => {
+            const clone = new TfjsClassifier(await this.prepareClone());
+            clone.trainer!.reset();
+            return clone;
+          },
+        };
       const names = model.layers.filter((l) => l.getClassName() !== 'InputLayer').map((l) => l.name);
       this.activations = {
         layerNames: Object.freeze(names),
@@ -286,7 +306,12 @@ export class TfjsClassifier implements Classifier {
     await this.activate();
     if (this.init.loaded.kind !== 'layers') throw new TypeError('cloning needs a tf.LayersModel');
     let artifacts: tf.io.ModelArtifacts | undefined;
-    await this.init.loaded.model.save(tf.io.withSaveHandler(async (a) => ((artifacts = a), { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(a) })));
+    await this.init.loaded.model.save(
+      tf.io.withSaveHandler(async (a) => {
+        artifacts = a;
+        return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(a) };
+      }),
+    );
     const copy = await tf.loadLayersModel(tf.io.fromMemory(artifacts!));
     const init = await prepareTfjsClassifier({ ...this.init.options, model: copy, inputShape: [...this.inputShape], nbClasses: this.nbClasses });
     return { ...init, ownsModel: true, label: `${this.init.label} (clone)` };

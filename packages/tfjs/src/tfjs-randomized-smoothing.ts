@@ -1,4 +1,16 @@
-import { createSmoothed, parseOptions, RandomizedSmoothingMixin, type BatchOptions, type CertifyOptions, type CertifyResult, type FitOptions, type FitResult, type GradientOptions, type PredictOptions, type PredictResult } from '@rs/core';
+import {
+  createSmoothed,
+  parseOptions,
+  RandomizedSmoothingMixin,
+  type BatchOptions,
+  type CertifyOptions,
+  type CertifyResult,
+  type FitOptions,
+  type FitResult,
+  type GradientOptions,
+  type PredictOptions,
+  type PredictResult,
+} from '@rs/core';
 import { tfjsRandomizedSmoothingOptionsSchema, type TfjsRandomizedSmoothingOptions } from './create-options.js';
 import { fitGenerator, type BatchSource, type FitGeneratorOptions } from './fit-generator.js';
 import { hostInput } from './host-input.js';

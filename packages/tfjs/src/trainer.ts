@@ -114,7 +114,11 @@ export class TfjsTrainer {
       if (this.settings.trainStep) {
         result = await this.settings.trainStep(this.model, images, ys, { optimizer, lossObject, nbClasses, variables });
       } else {
-        result = optimizer.minimize(() => lossObject(tf.oneHot(ys, nbClasses).toFloat(), this.model.apply(images, { training: true }) as tf.Tensor), true, variables)!;
+        result = optimizer.minimize(
+          () => lossObject(tf.oneHot(ys, nbClasses).toFloat(), this.model.apply(images, { training: true }) as tf.Tensor),
+          true,
+          variables,
+        )!;
       }
       return typeof result === 'number' ? result : (await result.data())[0]!;
     } finally {

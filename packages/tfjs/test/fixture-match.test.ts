@@ -16,7 +16,9 @@ describe('the fixture CNN rebuilt as an NHWC tf.LayersModel matches PyTorch (cpu
     const { data, shape } = await rs.classGradient(f.x);
     expect(shape).toEqual([20, 10, 28, 28, 1]);
     const eClass = relativeError(data, f.classGrad);
-    console.log(`[cpu] vs PyTorch: logits ${eLogits.toExponential(2)}, lossGradient ${eLoss.toExponential(2)}, classGradient ${eClass.toExponential(2)} (max error / largest magnitude)`);
+    console.log(
+      `[cpu] vs PyTorch: logits ${eLogits.toExponential(2)}, lossGradient ${eLoss.toExponential(2)}, classGradient ${eClass.toExponential(2)} (max error / largest magnitude)`,
+    );
     expect(eLogits).toBeLessThan(1e-4);
     expect(eLoss).toBeLessThan(1e-4);
     expect(eClass).toBeLessThan(1e-4);
@@ -48,7 +50,9 @@ describe('the fixture CNN on the wasm backend', () => {
     const cCpu = (await cpu.classGradient(jitter.subarray(0, 4 * 784))).data;
     const eLoss = relativeError(gWasm, gCpu);
     const eClass = relativeError(cWasm, cCpu);
-    console.log(`[wasm] logits vs PyTorch ${eLogits.toExponential(2)}; lossGradient vs PyTorch at the tied fixture images ${exact.toExponential(2)} (max-pool tie rule); at jittered images vs cpu: lossGradient ${eLoss.toExponential(2)}, classGradient ${eClass.toExponential(2)}`);
+    console.log(
+      `[wasm] logits vs PyTorch ${eLogits.toExponential(2)}; lossGradient vs PyTorch at the tied fixture images ${exact.toExponential(2)} (max-pool tie rule); at jittered images vs cpu: lossGradient ${eLoss.toExponential(2)}, classGradient ${eClass.toExponential(2)}`,
+    );
     expect(eLogits).toBeLessThan(1e-4);
     expect(eLoss).toBeLessThan(1e-4);
     expect(eClass).toBeLessThan(1e-4);
@@ -62,7 +66,9 @@ describe('the fixture CNN on the wasm backend', () => {
 
   it('a dense model trains on wasm (no missing kernel)', async () => {
     await tf.setBackend('wasm');
-    const model = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [28, 28, 1] }), tf.layers.dense({ units: 32, activation: 'relu' }), tf.layers.dense({ units: 10 })] });
+    const model = tf.sequential({
+      layers: [tf.layers.flatten({ inputShape: [28, 28, 1] }), tf.layers.dense({ units: 32, activation: 'relu' }), tf.layers.dense({ units: 10 })],
+    });
     const c = await TfjsClassifier.create({ model, backend: 'wasm' });
     expect(c.capabilities.training).toBe(true);
     const first = await c.training!.trainOnBatch(f.x.slice(), f.y, 20, { optimizer: 'sgd', learningRate: 0.1 });

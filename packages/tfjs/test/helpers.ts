@@ -35,23 +35,24 @@ export function buildFixtureCnn(): tf.LayersModel {
   // fc1: ONNX [128, 1568] over index c*49 + h*7 + w; TF kernel [1568, 128] over index (h*7 + w)*32 + c.
   const g7 = get('7.weight');
   const fc1 = new Float32Array(1568 * 128);
-  for (let c = 0; c < 32; c++)
-    for (let p = 0; p < 49; p++)
-      for (let o = 0; o < 128; o++) fc1[(p * 32 + c) * 128 + o] = g7.data[o * 1568 + c * 49 + p]!;
+  for (let c = 0; c < 32; c++) for (let p = 0; p < 49; p++) for (let o = 0; o < 128; o++) fc1[(p * 32 + c) * 128 + o] = g7.data[o * 1568 + c * 49 + p]!;
   const g9 = get('9.weight');
   const fc2 = new Float32Array(128 * 10);
   for (let i = 0; i < 128; i++) for (let o = 0; o < 10; o++) fc2[i * 10 + o] = g9.data[o * 128 + i]!;
   const weights = [
-    convKernel(get('0.weight')), tf.tensor1d(get('0.bias').data),
-    convKernel(get('3.weight')), tf.tensor1d(get('3.bias').data),
-    tf.tensor2d(fc1, [1568, 128]), tf.tensor1d(get('7.bias').data),
-    tf.tensor2d(fc2, [128, 10]), tf.tensor1d(get('9.bias').data),
+    convKernel(get('0.weight')),
+    tf.tensor1d(get('0.bias').data),
+    convKernel(get('3.weight')),
+    tf.tensor1d(get('3.bias').data),
+    tf.tensor2d(fc1, [1568, 128]),
+    tf.tensor1d(get('7.bias').data),
+    tf.tensor2d(fc2, [128, 10]),
+    tf.tensor1d(get('9.bias').data),
   ];
   model.setWeights(weights);
   tf.dispose(weights);
   return model;
 }
-
 
 /**
  * Writes a hand-made TF.js graph model (GraphDef JSON, format 'graph-model'): logits = x W + b with
@@ -75,7 +76,15 @@ export function writeLinearGraphModel(dir: string): { path: string; w: Float32Ar
       ],
       versions: { producer: 1 },
     },
-    weightsManifest: [{ paths: ['linear.weights.bin'], weights: [{ name: 'w', shape: [4, 3], dtype: 'float32' }, { name: 'b', shape: [3], dtype: 'float32' }] }],
+    weightsManifest: [
+      {
+        paths: ['linear.weights.bin'],
+        weights: [
+          { name: 'w', shape: [4, 3], dtype: 'float32' },
+          { name: 'b', shape: [3], dtype: 'float32' },
+        ],
+      },
+    ],
   };
   mkdirSync(dir, { recursive: true });
   const bin = new Float32Array(15);

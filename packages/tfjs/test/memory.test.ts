@@ -26,11 +26,14 @@ describe.each(['cpu', 'wasm'] as const)('no tensor outlives a call (%s backend):
       ['computeLoss', () => rs.computeLoss(x, y)],
       ['getActivations', () => rs.getActivations(x, 'conv2')],
       ['save', () => rs.save(join(dir, `${backend}.json`))],
-      ['tf.Tensor input', async () => {
-        const t = tf.tensor(x, [4, 28, 28, 1]);
-        await rs.predictLogits(t);
-        t.dispose();
-      }],
+      [
+        'tf.Tensor input',
+        async () => {
+          const t = tf.tensor(x, [4, 28, 28, 1]);
+          await rs.predictLogits(t);
+          t.dispose();
+        },
+      ],
     ];
     if (rs.capabilities.training) {
       calls.push(['fit (adam)', () => rs.fit(x, y, { nbEpochs: 2, batchSize: 2, optimizer: 'adam' })]);

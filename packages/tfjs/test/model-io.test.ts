@@ -76,7 +76,12 @@ describe('a TF.js graph model (GraphDef JSON) from disk', () => {
     expect(rs.capabilityNotes.training).toMatch(/tf.GraphModel has frozen weights/);
     const x = Float32Array.from([1, 2, 3, 4, -1, 0.5, 0, 2]);
     const expected = new Float32Array(6);
-    for (let r = 0; r < 2; r++) for (let c = 0; c < 3; c++) { let s = b[c]!; for (let i = 0; i < 4; i++) s += x[r * 4 + i]! * w[i * 3 + c]!; expected[r * 3 + c] = s; }
+    for (let r = 0; r < 2; r++)
+      for (let c = 0; c < 3; c++) {
+        let s = b[c]!;
+        for (let i = 0; i < 4; i++) s += x[r * 4 + i]! * w[i * 3 + c]!;
+        expected[r * 3 + c] = s;
+      }
     expect(relativeError(await rs.predictLogits(x), expected)).toBeLessThan(1e-6);
     const g = await rs.classGradient(x, 2);
     expect(relativeError(g.data, [w[2]!, w[5]!, w[8]!, w[11]!, w[2]!, w[5]!, w[8]!, w[11]!])).toBeLessThan(1e-6);

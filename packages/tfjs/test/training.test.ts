@@ -8,7 +8,9 @@ const f = fixture();
 
 /** A small MLP: dense layers train on every backend (wasm has no conv filter gradient). */
 function mlp(): tf.LayersModel {
-  return tf.sequential({ layers: [tf.layers.flatten({ inputShape: [28, 28, 1] }), tf.layers.dense({ units: 64, activation: 'relu' }), tf.layers.dense({ units: 10 })] });
+  return tf.sequential({
+    layers: [tf.layers.flatten({ inputShape: [28, 28, 1] }), tf.layers.dense({ units: 64, activation: 'relu' }), tf.layers.dense({ units: 10 })],
+  });
 }
 
 function* inOrder(x: Float32Array, y: Int32Array, size: number) {
@@ -49,7 +51,10 @@ describe('fitGenerator, lossObject, optimizer and trainStep (wasm backend)', () 
   it('lossObject, a user optimizer and a custom trainStep (ART names) are used', async () => {
     await selectBackend({ backend: 'wasm' });
     let lossCalls = 0;
-    const lossObject = (labels: tf.Tensor, logits: tf.Tensor) => (lossCalls++, tf.losses.softmaxCrossEntropy(labels, logits, undefined, 0.1) as tf.Scalar);
+    const lossObject = (labels: tf.Tensor, logits: tf.Tensor) => {
+      lossCalls++;
+      return tf.losses.softmaxCrossEntropy(labels, logits, undefined, 0.1) as tf.Scalar;
+    };
     const optimizer = tf.train.sgd(0.05);
     const a = await TfjsRandomizedSmoothing.create({ model: mlp(), backend: 'wasm', scale: 0.1, seed: 3, lossObject, optimizer });
     const r = await a.fit(f.x, f.y, { nbEpochs: 2, batchSize: 10, optimizer: 'adam' });
@@ -86,7 +91,9 @@ describe.skipIf(!hasFashionMnist())('fit on Fashion-MNIST (needs Debian package 
     const before = await certifiedAccuracy(0.25);
     const { epochLosses } = await rs.fit(train.x, train.y, { nbEpochs: 2, batchSize: 64, optimizer: 'adam', learningRate: 2e-3 });
     const after = await certifiedAccuracy(0.25);
-    console.log(`Fashion-MNIST fit (6000 images, 2 epochs, sigma 0.25, wasm): epoch losses ${Array.from(epochLosses, (l) => l.toFixed(3)).join(', ')}; certified accuracy at r = 0.25 on 100 test images: ${before} -> ${after}`);
+    console.log(
+      `Fashion-MNIST fit (6000 images, 2 epochs, sigma 0.25, wasm): epoch losses ${Array.from(epochLosses, (l) => l.toFixed(3)).join(', ')}; certified accuracy at r = 0.25 on 100 test images: ${before} -> ${after}`,
+    );
     expect(epochLosses[1]!).toBeLessThan(epochLosses[0]!);
     expect(epochLosses[1]!).toBeLessThan(1.2);
     expect(after).toBeGreaterThan(before + 0.3);
@@ -99,14 +106,17 @@ describe.skipIf(!hasFashionMnist())('fit on Fashion-MNIST (needs Debian package 
     const test = loadFashionMnist({ split: 'test', limit: 100 });
     const rs = await TfjsRandomizedSmoothing.create({ model: mlp(), backend: 'wasm', scale: 0.25, sampleSize: 50, seed: 12, clipValues: [0, 1] });
     await rs.reset();
-    const source = (epoch: number) => (async function* () {
-      for (let s = 0; s < 6000; s += 64) {
-        const idx = Array.from({ length: Math.min(64, 6000 - s) }, (_, k) => (s + k) * (epoch + 7) % 6000);
-        const x = new Float32Array(idx.length * 784);
-        idx.forEach((j, r) => x.set(train.x.subarray(j * 784, (j + 1) * 784), r * 784));
-        yield { x, y: Int32Array.from(idx, (j) => train.y[j]!) };
-      }
-    })();
+    const source = (epoch: number) =>
+      (async function* () {
+        for (let s = 0; s < 6000; s += 64) {
+          const idx = Array.from({ length: Math.min(64, 6000 - s) }, (_, k) => ((s + k) * (epoch + 7)) % 6000);
+          const x = new Float32Array(idx.length * 784);
+          idx.forEach((j, r) => {
+            x.set(train.x.subarray(j * 784, (j + 1) * 784), r * 784);
+          });
+          yield { x, y: Int32Array.from(idx, (j) => train.y[j]!) };
+        }
+      })();
     const { epochLosses } = await rs.fitGenerator(source, { nbEpochs: 2, optimizer: 'adam', learningRate: 2e-3 });
     const { prediction, radius } = await rs.certify(test.x, { n: 500, batchSize: 1000 });
     const acc = prediction.reduce((s, p, i) => s + (p === test.y[i] && radius[i]! >= 0.25 ? 1 : 0), 0) / test.count;

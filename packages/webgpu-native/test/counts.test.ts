@@ -11,7 +11,12 @@ const n = 300;
 
 /** The same classifier without device sampling: core draws the noise on the host and calls forward. */
 function hostSampled(c: Classifier): Classifier {
-  return { inputShape: c.inputShape, nbClasses: c.nbClasses, capabilities: { ...c.capabilities, deviceSampling: false, activations: false, save: false, gradients: false, training: false }, forward: (xs, b) => c.forward(xs, b) };
+  return {
+    inputShape: c.inputShape,
+    nbClasses: c.nbClasses,
+    capabilities: { ...c.capabilities, deviceSampling: false, activations: false, save: false, gradients: false, training: false },
+    forward: (xs, b) => c.forward(xs, b),
+  };
 }
 
 function disagreement(a: Int32Array, b: Int32Array): number {
@@ -30,7 +35,9 @@ describe.skipIf(!adapter.available)(`on-device Monte Carlo counts vs the host en
     const hostWebGpu = await smooth(hostSampled(gpu), opts).predictClasses(x, { n, batchSize: 256 });
     const dOnnx = disagreement(onDevice.counts, onHost.counts);
     const dSelf = disagreement(onDevice.counts, hostWebGpu.counts);
-    console.log(`counts, ${images} images x ${n} samples, sigma 0.5: device vs core+ONNX Runtime: ${dOnnx} of ${images * n} samples differ; device vs core noise + WebGPU forward: ${dSelf}`);
+    console.log(
+      `counts, ${images} images x ${n} samples, sigma 0.5: device vs core+ONNX Runtime: ${dOnnx} of ${images * n} samples differ; device vs core noise + WebGPU forward: ${dSelf}`,
+    );
     // Same noise bits, same kernels: identical. Against ONNX Runtime only samples whose top two
     // logits are within float rounding (~1e-6 relative) of each other may flip.
     expect(dSelf).toBe(0);

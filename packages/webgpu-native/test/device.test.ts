@@ -51,7 +51,16 @@ describe.skipIf(!adapter.available)(`WebGPU device handling${adapter.available ?
   it('lets Node exit after dispose()', () => {
     // The built entry point (nx builds before testing; build here when it is missing).
     const entry = fileURLToPath(new URL('../dist/index.js', import.meta.url));
-    if (!existsSync(entry)) spawnSync(process.execPath, [fileURLToPath(new URL('../../../node_modules/typescript/bin/tsc', import.meta.url)), '-p', fileURLToPath(new URL('../tsconfig.build.json', import.meta.url))], { stdio: 'inherit' });
+    if (!existsSync(entry))
+      spawnSync(
+        process.execPath,
+        [
+          fileURLToPath(new URL('../../../node_modules/typescript/bin/tsc', import.meta.url)),
+          '-p',
+          fileURLToPath(new URL('../tsconfig.build.json', import.meta.url)),
+        ],
+        { stdio: 'inherit' },
+      );
     const model = fileURLToPath(new URL('../../../tools/fixtures/fmnist-cnn/model.onnx', import.meta.url));
     const script = `
       const { WebGpuClassifier } = await import(${JSON.stringify(entry)});

@@ -13,7 +13,9 @@ describe.skipIf(!adapter.available)(`gradients on the device match PyTorch${adap
     const lossErr = relativeError(g, f.lossGrad);
     const { data, shape } = await rs.classGradient(f.x);
     const classErr = relativeError(data, f.classGrad);
-    console.log(`WebGPU vs PyTorch: lossGradient max error ${lossErr.toExponential(2)}, classGradient ${classErr.toExponential(2)} of the largest magnitude (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+    console.log(
+      `WebGPU vs PyTorch: lossGradient max error ${lossErr.toExponential(2)}, classGradient ${classErr.toExponential(2)} of the largest magnitude (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+    );
     expect(lossErr).toBeLessThan(1e-4);
     expect(shape).toEqual([20, 10, 1, 28, 28]);
     expect(classErr).toBeLessThan(1e-4);

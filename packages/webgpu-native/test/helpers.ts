@@ -12,4 +12,3 @@ export const adapter: { available: boolean; reason: string } = await (async () =
 
 /** The fixture CNN and PyTorch's reference outputs (shared with the other backends' tests). */
 export { loadFmnistCnn as fixture, relativeError } from '@rs/fixtures';
-

@@ -27,7 +27,11 @@ describe.skipIf(!adapter.available)(`WGSL Philox noise vs core's stream layout${
     let total = 0;
     let differing = 0;
     let worst = 0;
-    for (const [seed, stream, id, start] of [[0n, 0, 0, 0], [0x1234_5678_9abc_def0n, 1, 7, 1000], [2n ** 64n - 1n, 4, 123456, 4_000_000_000]] as const) {
+    for (const [seed, stream, id, start] of [
+      [0n, 0, 0, 0],
+      [0x1234_5678_9abc_def0n, 1, 7, 1000],
+      [2n ** 64n - 1n, 4, 123456, 4_000_000_000],
+    ] as const) {
       const expected = new Float32Array(rows * dim);
       core.fillStandardNormal(expected, 0, { seed, stream, inputIndex: id, sampleStart: start, sampleCount: rows, dim });
       const buf = (data: ArrayBufferView | number, usage = 0) => {
@@ -43,7 +47,10 @@ describe.skipIf(!adapter.available)(`WGSL Philox noise vs core's stream layout${
       const rowBuf = buf(table);
       const out = buf(rows * dim * 4, BUFFER_USAGE.COPY_SRC);
       const pipe = await pipelines.get({ code: noisyBatchKernel(dim, { clip: false, preprocessing: false }), label: 'noise' });
-      const group = device.createBindGroup({ layout: pipe.getBindGroupLayout(0), entries: [params, clean, rowBuf, out].map((buffer, binding) => ({ binding, resource: { buffer } })) });
+      const group = device.createBindGroup({
+        layout: pipe.getBindGroupLayout(0),
+        entries: [params, clean, rowBuf, out].map((buffer, binding) => ({ binding, resource: { buffer } })),
+      });
       const staging = device.createBuffer({ size: rows * dim * 4, usage: BUFFER_USAGE.MAP_READ | BUFFER_USAGE.COPY_DST });
       const enc = device.createCommandEncoder();
       const pass = enc.beginComputePass();
@@ -64,7 +71,9 @@ describe.skipIf(!adapter.available)(`WGSL Philox noise vs core's stream layout${
         }
       }
     }
-    console.log(`GPU noise vs core: ${differing} of ${total} normals differ, worst ${worst} float32 ulps (${adapter.available ? 'SwiftShader/this adapter' : ''})`);
+    console.log(
+      `GPU noise vs core: ${differing} of ${total} normals differ, worst ${worst} float32 ulps (${adapter.available ? 'SwiftShader/this adapter' : ''})`,
+    );
     // The layout's contract for GPUs: bitwise where division / sqrt are correctly rounded, else a few ulps.
     expect(worst).toBeLessThanOrEqual(4);
     expect(differing / total).toBeLessThan(0.01);

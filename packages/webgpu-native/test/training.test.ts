@@ -11,23 +11,93 @@ const dir = mkdtempSync(join(tmpdir(), 'rs-webgpu-train-'));
 
 function rand(n: number, seed: number): Float32Array {
   let s = seed;
-  return Float32Array.from({ length: n }, () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32) * 2 - 1);
+  return Float32Array.from({ length: n }, () => {
+    s = (s * 1103515245 + 12345) >>> 0;
+    return (s / 2 ** 32) * 2 - 1;
+  });
 }
 
 /** A small MLP (8 -> 16 -> 3) and a small CNN (1x6x6 -> Conv 4 -> MaxPool -> Gemm 3), PyTorch layouts. */
 function mlp(): Uint8Array {
   const b = new GraphBuilder({ opset: 13 });
   const x = b.input('input', 'float32', ['batch', 8]);
-  const h = b.node('Relu', [b.node('Gemm', [x, b.initializer('fc1.weight', rand(128, 1).map((v) => v * 0.35), [16, 8]), b.initializer('fc1.bias', rand(16, 2).map((v) => v * 0.1), [16])], { transB: 1 })]);
-  b.output(b.node('Gemm', [h, b.initializer('fc2.weight', rand(48, 3).map((v) => v * 0.25), [3, 16]), b.initializer('fc2.bias', new Float32Array(3), [3])], { transB: 1 }, { name: 'logits' }), 'float32');
+  const h = b.node('Relu', [
+    b.node(
+      'Gemm',
+      [
+        x,
+        b.initializer(
+          'fc1.weight',
+          rand(128, 1).map((v) => v * 0.35),
+          [16, 8],
+        ),
+        b.initializer(
+          'fc1.bias',
+          rand(16, 2).map((v) => v * 0.1),
+          [16],
+        ),
+      ],
+      { transB: 1 },
+    ),
+  ]);
+  b.output(
+    b.node(
+      'Gemm',
+      [
+        h,
+        b.initializer(
+          'fc2.weight',
+          rand(48, 3).map((v) => v * 0.25),
+          [3, 16],
+        ),
+        b.initializer('fc2.bias', new Float32Array(3), [3]),
+      ],
+      { transB: 1 },
+      { name: 'logits' },
+    ),
+    'float32',
+  );
   return b.toBytes();
 }
 function cnn(): Uint8Array {
   const b = new GraphBuilder({ opset: 13 });
   const x = b.input('input', 'float32', ['batch', 1, 6, 6]);
-  const c = b.node('Relu', [b.node('Conv', [x, b.initializer('conv.weight', rand(36, 4).map((v) => v * 0.3), [4, 1, 3, 3]), b.initializer('conv.bias', rand(4, 5).map((v) => v * 0.1), [4])], { pads: [1, 1, 1, 1] })]);
+  const c = b.node('Relu', [
+    b.node(
+      'Conv',
+      [
+        x,
+        b.initializer(
+          'conv.weight',
+          rand(36, 4).map((v) => v * 0.3),
+          [4, 1, 3, 3],
+        ),
+        b.initializer(
+          'conv.bias',
+          rand(4, 5).map((v) => v * 0.1),
+          [4],
+        ),
+      ],
+      { pads: [1, 1, 1, 1] },
+    ),
+  ]);
   const p = b.node('Flatten', [b.node('MaxPool', [c], { kernel_shape: [2, 2], strides: [2, 2] })], { axis: 1 });
-  b.output(b.node('Gemm', [p, b.initializer('fc.weight', rand(108, 6).map((v) => v * 0.2), [3, 36]), b.initializer('fc.bias', new Float32Array(3), [3])], { transB: 1 }), 'float32');
+  b.output(
+    b.node(
+      'Gemm',
+      [
+        p,
+        b.initializer(
+          'fc.weight',
+          rand(108, 6).map((v) => v * 0.2),
+          [3, 36],
+        ),
+        b.initializer('fc.bias', new Float32Array(3), [3]),
+      ],
+      { transB: 1 },
+    ),
+    'float32',
+  );
   return b.toBytes();
 }
 
@@ -39,19 +109,26 @@ function blobs(count: number, dim: number, seed: number): { x: Float32Array; y: 
   for (let i = 0; i < count; i++) {
     const k = i % 3;
     y[i] = k;
-    for (let d = 0; d < dim; d++) x[i * dim + d] = 0.35 * noise[i * dim + d]! + ((d % 3) === k ? 1 : -0.2);
+    for (let d = 0; d < dim; d++) x[i * dim + d] = 0.35 * noise[i * dim + d]! + (d % 3 === k ? 1 : -0.2);
   }
   return { x, y };
 }
 
 describe.skipIf(!adapter.available)(`training on the device${adapter.available ? '' : ` (skipped: ${adapter.reason})`}`, () => {
   it('one SGD and one Adam step give the weights @rs/onnx (ONNX Runtime + host optimizers) gives', async () => {
-    for (const [name, bytes, dim] of [['MLP', mlp(), 8], ['CNN', cnn(), 36]] as const) {
+    for (const [name, bytes, dim] of [
+      ['MLP', mlp(), 8],
+      ['CNN', cnn(), 36],
+    ] as const) {
       const { x, y } = blobs(12, dim, 7);
       const gpu = await WebGpuClassifier.create({ model: bytes });
       const onnx = await OnnxClassifier.create({ model: bytes, intraOpNumThreads: 1 });
       expect(gpu.capabilities.training).toBe(true);
-      for (const hyper of [{ optimizer: 'sgd', learningRate: 0.1 }, { optimizer: 'adam', learningRate: 0.01 }, { optimizer: 'adam', learningRate: 0.01 }] as const) {
+      for (const hyper of [
+        { optimizer: 'sgd', learningRate: 0.1 },
+        { optimizer: 'adam', learningRate: 0.01 },
+        { optimizer: 'adam', learningRate: 0.01 },
+      ] as const) {
         const lg = await gpu.training!.trainOnBatch(x.slice(), y, 12, hyper);
         const lo = await onnx.training!.trainOnBatch(x.slice(), y, 12, hyper);
         expect(Math.abs(lg - lo)).toBeLessThan(1e-5 * Math.max(1, lo));
@@ -78,7 +155,9 @@ describe.skipIf(!adapter.available)(`training on the device${adapter.available ?
     const { epochLosses } = await rs.fit(train.x, train.y, { nbEpochs: 4, batchSize: 30, optimizer: 'adam', learningRate: 0.01 });
     const seconds = (performance.now() - t0) / 1000;
     const after = await certifiedAccuracy();
-    console.log(`fit (CNN, 300 samples x 4 epochs, Adam) in ${seconds.toFixed(1)} s: epoch losses ${Array.from(epochLosses, (l) => l.toFixed(3)).join(', ')}; certified accuracy at r = 0.25: ${before} -> ${after}`);
+    console.log(
+      `fit (CNN, 300 samples x 4 epochs, Adam) in ${seconds.toFixed(1)} s: epoch losses ${Array.from(epochLosses, (l) => l.toFixed(3)).join(', ')}; certified accuracy at r = 0.25: ${before} -> ${after}`,
+    );
     expect(epochLosses.at(-1)!).toBeLessThan(epochLosses[0]! * 0.7);
     expect(after).toBeGreaterThan(before);
     expect(after).toBeGreaterThanOrEqual(0.8);

@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { artCertifyReference, FMNIST_CNN_DIR, readFmnistCnn } from '@rs/fixtures';
 import { LOGITS_ONLY, smooth, type Classifier, type HostSamplingPlan } from '@rs/core';
-import { OnnxClassifier, OnnxRandomizedSmoothing } from '@rs/onnx';
+import { OnnxRandomizedSmoothing } from '@rs/onnx';
 import { readNpy } from '@rs/onnx-graph';
 import { arg, forwardRate, median } from './util.js';
 
@@ -63,10 +63,14 @@ export async function runCertifyOnnxBench(): Promise<void> {
     const main = await certifyOnce(rs);
     rates.certify.push(main.rate);
     result = main.result;
-    for (const [key, g] of [['oneBetween', oneBetweenRs], ['oneDuring', oneDuringRs]] as const) {
+    for (const [key, g] of [
+      ['oneBetween', oneBetweenRs],
+      ['oneDuring', oneDuringRs],
+    ] as const) {
       const other = await certifyOnce(g);
       rates[key].push(other.rate);
-      if (other.result.estimationCounts.some((c, i) => c !== result!.estimationCounts[i])) throw new Error('the schedules gave different counts: the noise must not depend on the schedule');
+      if (other.result.estimationCounts.some((c, i) => c !== result!.estimationCounts[i]))
+        throw new Error('the schedules gave different counts: the noise must not depend on the schedule');
     }
   }
   const rssMb = process.resourceUsage().maxRSS / 1024;
@@ -79,23 +83,46 @@ export async function runCertifyOnnxBench(): Promise<void> {
   const refImages = arg('ref-images', 5);
   const torchRef = refImages > 0 ? runTorchReference(n, batch, refImages, threads) : undefined;
 
-  console.log(`certify benchmark: fixture CNN, ${images} images, median of ${rounds} interleaved rounds, n0 100, n ${n}, batch ${batch}, ${threads} ORT threads, noise ${noiseName} ${schedule}, Node ${process.version}`);
+  console.log(
+    `certify benchmark: fixture CNN, ${images} images, median of ${rounds} interleaved rounds, n0 100, n ${n}, batch ${batch}, ${threads} ORT threads, noise ${noiseName} ${schedule}, Node ${process.version}`,
+  );
   console.table({
     'raw ONNX Runtime (this run)': { 'samples/s': Math.round(rawRate), 's/image': '-', 'peak RSS MB': '-' },
-    '@rs/onnx certify (this run)': { 'samples/s': Math.round(certifyRate), 's/image': (samples / certifyRate / images).toFixed(3), 'peak RSS MB': Math.round(rssMb) },
-    '  noise 1 thread, between runs': { 'samples/s': Math.round(oneBetweenRate), 's/image': (samples / oneBetweenRate / images).toFixed(3), 'peak RSS MB': '-' },
+    '@rs/onnx certify (this run)': {
+      'samples/s': Math.round(certifyRate),
+      's/image': (samples / certifyRate / images).toFixed(3),
+      'peak RSS MB': Math.round(rssMb),
+    },
+    '  noise 1 thread, between runs': {
+      'samples/s': Math.round(oneBetweenRate),
+      's/image': (samples / oneBetweenRate / images).toFixed(3),
+      'peak RSS MB': '-',
+    },
     '  noise 1 thread, during runs': { 'samples/s': Math.round(oneDuringRate), 's/image': (samples / oneDuringRate / images).toFixed(3), 'peak RSS MB': '-' },
-    [`${art.impl} certify (recorded)`]: { 'samples/s': Math.round(art.samples_per_s), 's/image': art.sec_per_image.toFixed(3), 'peak RSS MB': Math.round(art.peak_rss_mb) },
+    [`${art.impl} certify (recorded)`]: {
+      'samples/s': Math.round(art.samples_per_s),
+      's/image': art.sec_per_image.toFixed(3),
+      'peak RSS MB': Math.round(art.peak_rss_mb),
+    },
     ...(torchRef
       ? {
-          [`${torchRef.impl} (this run, ${torchRef.images} images)`]: { 'samples/s': Math.round(torchRef.samples_per_s), 's/image': torchRef.sec_per_image.toFixed(3), 'peak RSS MB': Math.round(torchRef.peak_rss_mb) },
+          [`${torchRef.impl} (this run, ${torchRef.images} images)`]: {
+            'samples/s': Math.round(torchRef.samples_per_s),
+            's/image': torchRef.sec_per_image.toFixed(3),
+            'peak RSS MB': Math.round(torchRef.peak_rss_mb),
+          },
           '  its raw forward (this run)': { 'samples/s': Math.round(torchRef.raw_samples_per_s), 's/image': '-', 'peak RSS MB': '-' },
         }
       : {}),
   });
   if (!torchRef) console.log('PyTorch reference skipped: /usr/bin/python3 with torch and onnx not found (apt-get install python3-torch python3-onnx)');
-  else console.log(`certify / PyTorch reference loop (this run): ${(certifyRate / torchRef.samples_per_s).toFixed(1)}x; the reference's own certify / raw forward: ${(torchRef.samples_per_s / torchRef.raw_samples_per_s).toFixed(2)}x`);
-  console.log(`certify / raw ONNX Runtime: ${(certifyRate / rawRate).toFixed(2)}x (goal >= 0.8x); per round: ${rates.certify.map((c, i) => (c / rates.raw[i]!).toFixed(2)).join(', ')}`);
+  else
+    console.log(
+      `certify / PyTorch reference loop (this run): ${(certifyRate / torchRef.samples_per_s).toFixed(1)}x; the reference's own certify / raw forward: ${(torchRef.samples_per_s / torchRef.raw_samples_per_s).toFixed(2)}x`,
+    );
+  console.log(
+    `certify / raw ONNX Runtime: ${(certifyRate / rawRate).toFixed(2)}x (goal >= 0.8x); per round: ${rates.certify.map((c, i) => (c / rates.raw[i]!).toFixed(2)).join(', ')}`,
+  );
   console.log(`certify / ART: ${(certifyRate / art.samples_per_s).toFixed(1)}x (goal >= 5x; ART's figure was recorded on this machine kind, not in this run)`);
   const agree = result!.prediction.reduce((s, p, i) => s + (p === art.pred[i] ? 1 : 0), 0);
   console.log(`predictions equal to ART's: ${agree}/${images}`);
@@ -109,7 +136,19 @@ function runTorchReference(n: number, batch: number, images: number, threads: nu
   const script = fileURLToPath(new URL('../reference/torch_certify.py', import.meta.url));
   const run = spawnSync(
     python,
-    [script, `${FMNIST_CNN_DIR}/model.onnx`, `${FMNIST_CNN_DIR}/x.npy`, '--n', String(n), '--batch', String(batch), '--images', String(images), '--threads', String(threads)],
+    [
+      script,
+      `${FMNIST_CNN_DIR}/model.onnx`,
+      `${FMNIST_CNN_DIR}/x.npy`,
+      '--n',
+      String(n),
+      '--batch',
+      String(batch),
+      '--images',
+      String(images),
+      '--threads',
+      String(threads),
+    ],
     { encoding: 'utf8', maxBuffer: 1 << 20 },
   );
   if (run.status !== 0) {

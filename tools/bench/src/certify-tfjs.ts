@@ -42,7 +42,16 @@ function buildFixtureCnn(): tf.LayersModel {
   const g9 = get('9.weight').data;
   const fc2 = new Float32Array(1280);
   for (let i = 0; i < 128; i++) for (let o = 0; o < 10; o++) fc2[i * 10 + o] = g9[o * 128 + i]!;
-  const weights = [conv('0.weight'), tf.tensor1d(get('0.bias').data), conv('3.weight'), tf.tensor1d(get('3.bias').data), tf.tensor2d(fc1, [1568, 128]), tf.tensor1d(get('7.bias').data), tf.tensor2d(fc2, [128, 10]), tf.tensor1d(get('9.bias').data)];
+  const weights = [
+    conv('0.weight'),
+    tf.tensor1d(get('0.bias').data),
+    conv('3.weight'),
+    tf.tensor1d(get('3.bias').data),
+    tf.tensor2d(fc1, [1568, 128]),
+    tf.tensor1d(get('7.bias').data),
+    tf.tensor2d(fc2, [128, 10]),
+    tf.tensor1d(get('9.bias').data),
+  ];
   model.setWeights(weights);
   tf.dispose(weights);
   return model;
@@ -68,12 +77,14 @@ export async function runCertifyTfjsBench(): Promise<void> {
   const input = Float32Array.from({ length: batch * 784 }, (_, i) => x[i % x.length]! + 0.25 * Math.sin(i));
   const gen = createNoiseGenerator();
   const noise = new Float32Array(batch * 784);
-  const hostNoise = await timeIt(reps, () => gen.fillNoisy(noise, 0, { seed: 1n, stream: 1, inputIndex: 0, sampleStart: 0, sampleCount: batch, dim: 784 }, x, 0, 0.25));
+  const hostNoise = await timeIt(reps, () =>
+    gen.fillNoisy(noise, 0, { seed: 1n, stream: 1, inputIndex: 0, sampleStart: 0, sampleCount: batch, dim: 784 }, x, 0, 0.25),
+  );
 
   const rows: Record<string, Record<string, string | number>> = {};
   const ratios: string[] = [];
   for (const name of ['tensorflow', 'wasm', 'cpu'] as TfjsBackendName[]) {
-    let info;
+    let info: Awaited<ReturnType<typeof selectBackend>>;
     try {
       info = await selectBackend({ backend: name });
     } catch (err) {
@@ -116,12 +127,20 @@ export async function runCertifyTfjsBench(): Promise<void> {
     const label = `${info.name} (${info.package})`;
     rows[`raw forward, ${label}`] = { 'samples/s': Math.round(rawRate), 'ms/batch': (forward * 1000).toFixed(1), 's/image': '-' };
     rows[`certify, ${label}`] = { 'samples/s': Math.round(certifyRate), 'ms/batch': '-', 's/image': (seconds / images).toFixed(3) };
-    rows[`  model on a resident batch, ${info.name}`] = { 'samples/s': Math.round(batch / modelOnly), 'ms/batch': (modelOnly * 1000).toFixed(1), 's/image': '-' };
+    rows[`  model on a resident batch, ${info.name}`] = {
+      'samples/s': Math.round(batch / modelOnly),
+      'ms/batch': (modelOnly * 1000).toFixed(1),
+      's/image': '-',
+    };
     rows[`  host->backend copy of a batch, ${info.name}`] = { 'samples/s': '-', 'ms/batch': (upload * 1000).toFixed(2), 's/image': '-' };
     rows[`  tf.randomNormal on the backend, ${info.name}`] = { 'samples/s': '-', 'ms/batch': (onBackendNoise * 1000).toFixed(2), 's/image': '-' };
-    ratios.push(`${info.name}: certify / raw forward ${(certifyRate / rawRate).toFixed(2)}x; host->backend copy ${((upload / forward) * 100).toFixed(2)}% of a forward; Philox noise on the host ${(hostNoise * 1000).toFixed(2)} ms vs tf.randomNormal on the backend ${(onBackendNoise * 1000).toFixed(2)} ms per batch`);
+    ratios.push(
+      `${info.name}: certify / raw forward ${(certifyRate / rawRate).toFixed(2)}x; host->backend copy ${((upload / forward) * 100).toFixed(2)}% of a forward; Philox noise on the host ${(hostNoise * 1000).toFixed(2)} ms vs tf.randomNormal on the backend ${(onBackendNoise * 1000).toFixed(2)} ms per batch`,
+    );
   }
-  console.log(`certify benchmark (@rs/tfjs): fixture CNN as NHWC tf.LayersModel, ${images} images, n0 100, n ${n}, batch ${batch}, Node ${process.version}; @rs/core noise on the host (${gen.name}): ${(hostNoise * 1000).toFixed(2)} ms per batch of ${batch} x 784`);
+  console.log(
+    `certify benchmark (@rs/tfjs): fixture CNN as NHWC tf.LayersModel, ${images} images, n0 100, n ${n}, batch ${batch}, Node ${process.version}; @rs/core noise on the host (${gen.name}): ${(hostNoise * 1000).toFixed(2)} ms per batch of ${batch} x 784`,
+  );
   console.table(rows);
   for (const r of ratios) console.log(r);
 }

@@ -43,7 +43,9 @@ async function profileForward(model: Uint8Array, input: Float32Array, batch: num
       for (const row of rows) row.times.push(await run(row.index, row.index + 1));
       whole.push(await run(0, kernels.length));
     }
-    console.log(`forward profile (batch ${batch}): model compiled in ${compile.toFixed(0)} ms (${kernels.length} kernels); one pass ${median(whole).toFixed(1)} ms`);
+    console.log(
+      `forward profile (batch ${batch}): model compiled in ${compile.toFixed(0)} ms (${kernels.length} kernels); one pass ${median(whole).toFixed(1)} ms`,
+    );
     console.table(Object.fromEntries(rows.map((r) => [r.kernel, { invocations: r.invocations, ms: Number(median(r.times).toFixed(1)) }])));
     await engine.destroy();
   } finally {
@@ -84,10 +86,20 @@ export async function runCertifyWebGpuBench(): Promise<void> {
   await onnx.dispose();
   const samples = images * (n + 100);
 
-  console.log(`certify benchmark (WebGPU): fixture CNN, ${images} images, n0 100, n ${n}, batch ${batch}, adapter ${adapter.name} (${adapter.description}${adapter.isFallbackAdapter ? ', fallback adapter' : ''}), ORT ${threads} threads, Node ${process.version}`);
+  console.log(
+    `certify benchmark (WebGPU): fixture CNN, ${images} images, n0 100, n ${n}, batch ${batch}, adapter ${adapter.name} (${adapter.description}${adapter.isFallbackAdapter ? ', fallback adapter' : ''}), ORT ${threads} threads, Node ${process.version}`,
+  );
   console.table({
-    '@rs/webgpu-native certify (device sampling)': { 'samples/s': Math.round(samples / g.seconds), 's/image': (g.seconds / images).toFixed(3), 'raw forward samples/s': Math.round(gpuForward) },
-    '@rs/onnx certify (host noise, ORT CPU)': { 'samples/s': Math.round(samples / o.seconds), 's/image': (o.seconds / images).toFixed(3), 'raw forward samples/s': Math.round(onnxForward) },
+    '@rs/webgpu-native certify (device sampling)': {
+      'samples/s': Math.round(samples / g.seconds),
+      's/image': (g.seconds / images).toFixed(3),
+      'raw forward samples/s': Math.round(gpuForward),
+    },
+    '@rs/onnx certify (host noise, ORT CPU)': {
+      'samples/s': Math.round(samples / o.seconds),
+      's/image': (o.seconds / images).toFixed(3),
+      'raw forward samples/s': Math.round(onnxForward),
+    },
   });
   const agree = g.prediction.filter((p, i) => p === o.prediction[i]).length;
   console.log(`WebGPU / ONNX certify throughput: ${(o.seconds / g.seconds).toFixed(3)}x; predictions equal: ${agree}/${images}`);

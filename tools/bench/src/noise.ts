@@ -7,15 +7,9 @@
  */
 import { pathToFileURL } from 'node:url';
 import { arg, median } from './util.js';
-import {
-  createJsNoiseGenerator,
-  createWasmNoiseGenerator,
-  type NoiseGenerator,
-  type NoiseRequest,
-} from '@rs/core';
+import { createJsNoiseGenerator, createWasmNoiseGenerator, type NoiseGenerator, type NoiseRequest } from '@rs/core';
 import { availableParallelism } from 'node:os';
 import { createThreadedNoiseGenerator } from '@rs/core/node';
-
 
 /** Median rate in M values/s of `fn` producing `count` values per call. */
 function rate(count: number, reps: number, fn: (rep: number) => void): number {

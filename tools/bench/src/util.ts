@@ -12,7 +12,12 @@ export function median(xs: number[]): number {
 }
 
 /** Samples/s of `forward` on `batch` rows of `input`: one untimed call, then the median of `repeats` timed calls. */
-export async function forwardRate(forward: (x: Float32Array, b: number) => Float32Array | Promise<Float32Array>, input: Float32Array, batch: number, repeats: number): Promise<number> {
+export async function forwardRate(
+  forward: (x: Float32Array, b: number) => Float32Array | Promise<Float32Array>,
+  input: Float32Array,
+  batch: number,
+  repeats: number,
+): Promise<number> {
   await forward(input, batch);
   const times: number[] = [];
   for (let r = 0; r < repeats; r++) {

@@ -29,13 +29,15 @@ export function formatAnalysis(a: Analysis, format: AnalysisFormat): string {
 function markdown(a: Analysis): string {
   const head = ['file', 'inputs', 'accuracy', 'abstain', 'ACR', ...a.radii.map((r) => `r = ${rad(r)}`)];
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
-  const sep = line(head.map((h, i) => (i === 0 ? '---' : '---:')));
+  const sep = line(head.map((_h, i) => (i === 0 ? '---' : '---:')));
   const out = [
     '**Approximate certified accuracy** (fraction of inputs that are correct with radius >= r)',
     '',
     line(head),
     sep,
-    ...a.tables.map((t) => line([t.name, String(t.count), f3(t.accuracy), f3(t.abstainRate), f3(t.acr), ...a.radii.map((_, i) => f3(t.approximate?.[i] ?? null))])),
+    ...a.tables.map((t) =>
+      line([t.name, String(t.count), f3(t.accuracy), f3(t.abstainRate), f3(t.acr), ...a.radii.map((_, i) => f3(t.approximate?.[i] ?? null))]),
+    ),
   ];
   if (a.tables.some((t) => t.highProb)) {
     const hhead = ['file', 'inputs', ...a.radii.map((r) => `r = ${rad(r)}`)];
@@ -44,7 +46,7 @@ function markdown(a: Analysis): string {
       `**High-probability certified accuracy** (Cohen et al.: holds with probability >= 1 - rho = ${1 - a.rho}, each certificate wrong with probability <= alpha = ${a.alpha})`,
       '',
       line(hhead),
-      line(hhead.map((h, i) => (i === 0 ? '---' : '---:'))),
+      line(hhead.map((_h, i) => (i === 0 ? '---' : '---:'))),
       ...a.tables.filter((t) => t.highProb).map((t) => line([t.name, String(t.count), ...a.radii.map((_, i) => f3(t.highProb![i]!))])),
     );
   }
@@ -58,7 +60,15 @@ function csvCell(s: string): string {
 function csv(a: Analysis): string {
   const head = ['file', 'inputs', 'accuracy', 'abstain_rate', 'acr', ...a.radii.map((r) => `approx@${rad(r)}`), ...a.radii.map((r) => `highprob@${rad(r)}`)];
   const rows = a.tables.map((t) =>
-    [csvCell(t.name), String(t.count), f3(t.accuracy), f3(t.abstainRate), f3(t.acr), ...a.radii.map((_, i) => f3(t.approximate?.[i] ?? null)), ...a.radii.map((_, i) => f3(t.highProb?.[i] ?? null))].join(','),
+    [
+      csvCell(t.name),
+      String(t.count),
+      f3(t.accuracy),
+      f3(t.abstainRate),
+      f3(t.acr),
+      ...a.radii.map((_, i) => f3(t.approximate?.[i] ?? null)),
+      ...a.radii.map((_, i) => f3(t.highProb?.[i] ?? null)),
+    ].join(','),
   );
   return [head.join(','), ...rows].join('\n');
 }
@@ -78,10 +88,19 @@ function latex(a: Analysis): string {
       '\\toprule',
       ` & ACR ${a.radii.map((r) => `& $r = ${rad(r)}$`).join(' ')} \\\\`,
       '\\midrule',
-      ...certify.map((t) => `${latexEscape(t.name)} & ${f3(t.acr)} ${pick(t).map((v, j) => (v === best[j] && certify.length > 1 ? `& \\textbf{${f3(v)}}` : `& ${f3(v)}`)).join(' ')} \\\\`),
+      ...certify.map(
+        (t) =>
+          `${latexEscape(t.name)} & ${f3(t.acr)} ${pick(t)
+            .map((v, j) => (v === best[j] && certify.length > 1 ? `& \\textbf{${f3(v)}}` : `& ${f3(v)}`))
+            .join(' ')} \\\\`,
+      ),
       '\\bottomrule',
       '\\end{tabular}',
     ].join('\n');
   };
-  return [block('approximate certified accuracy', (t) => t.approximate!), '', block(`high-probability certified accuracy (alpha = ${a.alpha}, rho = ${a.rho})`, (t) => t.highProb!)].join('\n');
+  return [
+    block('approximate certified accuracy', (t) => t.approximate!),
+    '',
+    block(`high-probability certified accuracy (alpha = ${a.alpha}, rho = ${a.rho})`, (t) => t.highProb!),
+  ].join('\n');
 }

@@ -101,7 +101,9 @@ export function availableBackends(): string[] {
 export function getBackend(name: string): Backend {
   const backend = registered.get(name);
   if (backend) return backend;
-  const available = availableBackends().map((b) => `'${b}'`).join(', ');
+  const available = availableBackends()
+    .map((b) => `'${b}'`)
+    .join(', ');
   if (name in PLANNED) throw new CliError(`backend '${name}' (${PLANNED[name]}) is not installed/available in rsmooth yet; available backends: ${available}`);
   throw new CliError(`unknown backend '${name}'; available backends: ${available}`);
 }

@@ -26,7 +26,8 @@ export function parseCommandArgs<S extends z.ZodType>(
   { positionals = false }: { positionals?: boolean } = {},
 ): { values: z.output<S>; positionals: string[] } {
   const options: NonNullable<ParseArgsConfig['options']> = {};
-  for (const [name, o] of Object.entries(spec)) options[name] = { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) };
+  for (const [name, o] of Object.entries(spec))
+    options[name] = { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) };
   let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {
     parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: positionals }) as typeof parsed;
@@ -110,7 +111,9 @@ export const shardFlag = z
  */
 export const clipFlag = z
   .string()
-  .refine((s) => /^-?[\d.e+-]+:-?[\d.e+-]+$/.test(s) && Number(s.split(':')[0]) < Number(s.split(':')[1]), { error: 'must be min:max with min < max, e.g. 0:1' })
+  .refine((s) => /^-?[\d.e+-]+:-?[\d.e+-]+$/.test(s) && Number(s.split(':')[0]) < Number(s.split(':')[1]), {
+    error: 'must be min:max with min < max, e.g. 0:1',
+  })
   .transform((s) => s.split(':').map(Number) as [number, number]);
 
 /**
@@ -120,7 +123,9 @@ export const clipFlag = z
  * console.log(formatOptions(CERTIFY_OPTIONS));
  */
 export function formatOptions(spec: OptionSpec): string {
-  const rows = Object.entries(spec).map(([name, o]) => [`  ${o.short ? `-${o.short}, ` : ''}--${name}${o.type === 'string' ? ` ${o.arg ?? name.toUpperCase()}` : ''}`, o.help] as const);
+  const rows = Object.entries(spec).map(
+    ([name, o]) => [`  ${o.short ? `-${o.short}, ` : ''}--${name}${o.type === 'string' ? ` ${o.arg ?? name.toUpperCase()}` : ''}`, o.help] as const,
+  );
   const width = Math.max(...rows.map(([l]) => l.length)) + 2;
   return rows.map(([l, h]) => l.padEnd(width) + h).join('\n');
 }

@@ -84,7 +84,8 @@ ${formatOptions(OPTIONS)}`,
       if (log) alphas.add(log.settings.alpha);
       return { name: names?.[i] ?? basename(path), kind: table.kind, rows: table.rows };
     });
-    if (values.alpha === undefined && alphas.size > 1) throw new CliError(`rsmooth analyze: the files were made with different alphas (${[...alphas].join(', ')}); pass --alpha for the high-probability bound`);
+    if (values.alpha === undefined && alphas.size > 1)
+      throw new CliError(`rsmooth analyze: the files were made with different alphas (${[...alphas].join(', ')}); pass --alpha for the high-probability bound`);
     const alpha = values.alpha ?? [...alphas][0] ?? 0.001;
     const analysis = analyzeTables(tables, { radii, alpha, rho: values.rho });
     const text = `${formatAnalysis(analysis, values.format)}\n`;

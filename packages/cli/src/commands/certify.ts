@@ -115,10 +115,17 @@ ${formatOptions(OPTIONS)}`,
     }
     const summary = await runInputs(values, certifyRunner(values.n0));
     if (values.model === undefined && values.data === undefined) {
-      const analysis = analyzeTables([{ name: 'bundled default', kind: 'certify', rows: summary.rows }], { radii: parseRadii('0:1:0.25'), alpha: values.alpha, rho: 0.001 });
+      const analysis = analyzeTables([{ name: 'bundled default', kind: 'certify', rows: summary.rows }], {
+        radii: parseRadii('0:1:0.25'),
+        alpha: values.alpha,
+        rho: 0.001,
+      });
       process.stdout.write(`\n${formatAnalysis(analysis, 'md')}\n`);
     }
-    if (!values.quiet) process.stderr.write(`rsmooth certify: ${summary.rows.length - summary.resumedRows} inputs certified in ${summary.seconds.toFixed(1)} s${summary.out ? ` -> ${summary.out}` : ''}\n`);
+    if (!values.quiet)
+      process.stderr.write(
+        `rsmooth certify: ${summary.rows.length - summary.resumedRows} inputs certified in ${summary.seconds.toFixed(1)} s${summary.out ? ` -> ${summary.out}` : ''}\n`,
+      );
     return 0;
   },
 };

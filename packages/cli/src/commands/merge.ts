@@ -30,36 +30,47 @@ export function mergeResults(paths: string[], out: string, warn: (s: string) => 
   const first = parts[0]!;
   const settings: RunSettings = { ...first.log!.settings, selection: { ...first.log!.settings.selection, shard: null } };
   for (const p of parts.slice(1)) {
-    if (p.table.kind !== first.table.kind) throw new CliError(`rsmooth merge: ${p.path} is a ${p.table.kind} file but ${first.path} is a ${first.table.kind} file`);
+    if (p.table.kind !== first.table.kind)
+      throw new CliError(`rsmooth merge: ${p.path} is a ${p.table.kind} file but ${first.path} is a ${first.table.kind} file`);
     const diff = diffSettings(first.log!.settings, p.log!.settings, ['selection.shard']);
     if (diff.length > 0) throw new CliError(`rsmooth merge: ${p.path} was made with other settings than ${first.path}:\n  ${diff.join('\n  ')}`);
   }
   const full = selectIndices(settings.data.count, { skip: settings.selection.skip, max: settings.selection.max ?? undefined });
   const position = new Map<number, number>();
-  full.forEach((idx, p) => position.set(idx, p));
+  for (const [p, idx] of full.entries()) position.set(idx, p);
   const owner = new Map<number, string>();
   const merged: { row: ResultRow; record: Record<string, unknown> }[] = [];
   for (const p of parts) {
     const records = p.log!.records.filter((r) => r.record.type === 'certificate' || r.record.type === 'prediction');
-    if (records.length < p.table.rows.length) throw new CliError(`rsmooth merge: ${p.path} has ${p.table.rows.length} rows but its log has ${records.length} records`);
+    if (records.length < p.table.rows.length)
+      throw new CliError(`rsmooth merge: ${p.path} has ${p.table.rows.length} rows but its log has ${records.length} records`);
     p.table.rows.forEach((row, i) => {
       if (!position.has(row.idx)) throw new CliError(`rsmooth merge: ${p.path} has a row for idx ${row.idx}, which is not in the run's selection`);
       const prev = owner.get(row.idx);
       if (prev !== undefined) throw new CliError(`rsmooth merge: overlap: idx ${row.idx} is in both ${prev} and ${p.path}`);
       owner.set(row.idx, p.path);
       const record = records[i]!.record;
-      if (record.idx !== row.idx) throw new CliError(`rsmooth merge: ${p.path}: row ${i + 1} (idx ${row.idx}) does not match its log record (idx ${String(record.idx)})`);
+      if (record.idx !== row.idx)
+        throw new CliError(`rsmooth merge: ${p.path}: row ${i + 1} (idx ${row.idx}) does not match its log record (idx ${String(record.idx)})`);
       merged.push({ row, record });
     });
   }
   const missing = [...full].filter((idx) => !owner.has(idx));
   if (missing.length > 0) {
-    throw new CliError(`rsmooth merge: gap: ${missing.length} of ${full.length} inputs have no row (idx ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', ...' : ''}); finish or add the missing shards`);
+    throw new CliError(
+      `rsmooth merge: gap: ${missing.length} of ${full.length} inputs have no row (idx ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', ...' : ''}); finish or add the missing shards`,
+    );
   }
   merged.sort((a, b) => position.get(a.row.idx)! - position.get(b.row.idx)!);
   const certify = first.table.kind === 'certify';
   const tsv = [`${certify ? CERTIFY_HEADER : PREDICT_HEADER}\n`, ...merged.map((m) => (certify ? formatCertifyRow(m.row) : formatPredictRow(m.row)))].join('');
-  const info = { tool: `rsmooth ${cliVersion()}`, mergedFrom: paths, created: new Date().toISOString(), model: first.log!.info.model ?? null, data: first.log!.info.data ?? null };
+  const info = {
+    tool: `rsmooth ${cliVersion()}`,
+    mergedFrom: paths,
+    created: new Date().toISOString(),
+    model: first.log!.info.model ?? null,
+    data: first.log!.info.data ?? null,
+  };
   const log = [settingsLine(settings, info), ...merged.map((m) => `${JSON.stringify(m.record)}\n`)].join('');
   const tmp = `.tmp-${process.pid}`;
   writeFileSync(`${out}.jsonl${tmp}`, log);

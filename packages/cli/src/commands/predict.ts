@@ -24,7 +24,13 @@ export function predictRunner(): InputRunner {
     async run(model, x, ids, labels, ctx) {
       const t0 = performance.now();
       const startedAt = new Date().toISOString();
-      const r = await model.predictClasses(x, { n: ctx.n, batchSize: ctx.batch, inputIds: ids, signal: ctx.signal, onProgress: (p) => ctx.onSamples(p.samplesDone) });
+      const r = await model.predictClasses(x, {
+        n: ctx.n,
+        batchSize: ctx.batch,
+        inputIds: ids,
+        signal: ctx.signal,
+        onProgress: (p) => ctx.onSamples(p.samplesDone),
+      });
       const seconds = (performance.now() - t0) / 1000 / ids.length;
       const c = r.counts.length / ids.length;
       return Array.from(ids, (idx, i) => {
@@ -84,7 +90,10 @@ ${formatOptions(SMOOTHING_RUN_OPTIONS)}`,
       return 0;
     }
     const summary = await runInputs(values, predictRunner());
-    if (!values.quiet) process.stderr.write(`rsmooth predict: ${summary.rows.length - summary.resumedRows} inputs predicted in ${summary.seconds.toFixed(1)} s${summary.out ? ` -> ${summary.out}` : ''}\n`);
+    if (!values.quiet)
+      process.stderr.write(
+        `rsmooth predict: ${summary.rows.length - summary.resumedRows} inputs predicted in ${summary.seconds.toFixed(1)} s${summary.out ? ` -> ${summary.out}` : ''}\n`,
+      );
     return 0;
   },
 };

@@ -7,7 +7,7 @@ import { checkDataFitsModel, checkLabels, loadData, type LoadedData } from '../d
 import { selectIndices } from '../data/select.js';
 import { CliError } from '../errors.js';
 import { openResumable } from '../io/resume.js';
-import { RNG_ALGORITHM, settingsLine, type RunSettings } from '../io/run-log.js';
+import { RNG_ALGORITHM, type RunSettings } from '../io/run-log.js';
 import type { ResultRow } from '../io/tsv.js';
 import { ProgressReporter, progressMode } from '../progress.js';
 import type { SmoothingRunFlags } from './smoothing-options.js';
@@ -25,7 +25,13 @@ export interface InputRunner {
   n0: number | null;
   formatRow(row: ResultRow): string;
   /** Runs the library on a group of inputs; returns one TSV row and one log record per input. */
-  run(model: BackendModel, x: Float32Array, ids: Uint32Array, labels: Int32Array, ctx: RunContext): Promise<{ row: ResultRow; record: Record<string, unknown> }[]>;
+  run(
+    model: BackendModel,
+    x: Float32Array,
+    ids: Uint32Array,
+    labels: Int32Array,
+    ctx: RunContext,
+  ): Promise<{ row: ResultRow; record: Record<string, unknown> }[]>;
 }
 
 /**
@@ -68,7 +74,11 @@ export interface RunSummary {
  * @example
  * const summary = await runInputs(flags, certifyRunner);
  */
-export async function runInputs(f: SmoothingRunFlags, runner: InputRunner, io: { stdout: (s: string) => void; stderr: (s: string) => void } = defaultIo()): Promise<RunSummary> {
+export async function runInputs(
+  f: SmoothingRunFlags,
+  runner: InputRunner,
+  io: { stdout: (s: string) => void; stderr: (s: string) => void } = defaultIo(),
+): Promise<RunSummary> {
   const cmd = runner.command;
   // 1. The bundled default, and required flags.
   let { model, data, labels, sigma, n, clip } = f;
@@ -87,10 +97,16 @@ export async function runInputs(f: SmoothingRunFlags, runner: InputRunner, io: {
   // 2. Can this n ever give a certificate / a non-abstaining prediction at this alpha?
   if (cmd === 'certify') {
     const need = minimumSamplesToCertify(f.alpha);
-    if (n < need) throw new CliError(`rsmooth certify: --n ${n} can never certify at --alpha ${f.alpha}: even ${n} hits out of ${n} give a lower bound pA < 0.5, so every input would abstain; use --n >= ${need}`);
+    if (n < need)
+      throw new CliError(
+        `rsmooth certify: --n ${n} can never certify at --alpha ${f.alpha}: even ${n} hits out of ${n} give a lower bound pA < 0.5, so every input would abstain; use --n >= ${need}`,
+      );
   } else {
     const need = minimumSamplesToPredict(f.alpha);
-    if (n < need) throw new CliError(`rsmooth predict: --n ${n} always abstains at --alpha ${f.alpha}: even ${n} of ${n} samples in one class give a binomial test p-value > alpha; use --n >= ${need}`);
+    if (n < need)
+      throw new CliError(
+        `rsmooth predict: --n ${n} always abstains at --alpha ${f.alpha}: even ${n} of ${n} samples in one class give a binomial test p-value > alpha; use --n >= ${need}`,
+      );
   }
   const backend = getBackend(f.backend);
   if (!existsSync(model)) throw new CliError(`rsmooth ${cmd}: model file not found: ${model}`);
@@ -104,7 +120,10 @@ export async function runInputs(f: SmoothingRunFlags, runner: InputRunner, io: {
   if (!loaded.labels) throw new CliError(`rsmooth ${cmd}: no labels: pass --labels (a .npy or IDX file), or a named data set such as fashion-mnist`);
   if (clip) {
     const bad = loaded.x.findIndex((v) => !(v >= clip[0] && v <= clip[1]));
-    if (bad >= 0) throw new CliError(`rsmooth ${cmd}: input ${Math.floor(bad / (loaded.x.length / loaded.count))} has a value ${loaded.x[bad]} outside --clip ${clip.join(':')}${f['scale-uint8'] ? '' : ' (uint8 data? add --scale-uint8)'}`);
+    if (bad >= 0)
+      throw new CliError(
+        `rsmooth ${cmd}: input ${Math.floor(bad / (loaded.x.length / loaded.count))} has a value ${loaded.x[bad]} outside --clip ${clip.join(':')}${f['scale-uint8'] ? '' : ' (uint8 data? add --scale-uint8)'}`,
+      );
   }
   const expected = selectIndices(loaded.count, { skip: f.skip, max: f.max, shard: f.shard });
   // 4. The model.
@@ -133,14 +152,24 @@ export async function runInputs(f: SmoothingRunFlags, runner: InputRunner, io: {
       noiseIds: 'dataset-index',
       clip: clip ?? null,
     };
-    const info = { tool: `rsmooth ${cliVersion()}`, model, data: loaded.source, labels: loaded.labelsSource ?? null, created: new Date().toISOString(), argv: process.argv.slice(2) };
+    const info = {
+      tool: `rsmooth ${cliVersion()}`,
+      model,
+      data: loaded.source,
+      labels: loaded.labelsSource ?? null,
+      created: new Date().toISOString(),
+      argv: process.argv.slice(2),
+    };
     let done: ResultRow[] = [];
     let writeRow: (row: string, record: Record<string, unknown>) => void;
     if (f.out !== undefined) {
       output = openResumable({ tsvPath: f.out, logPath: f.log ?? `${f.out}.jsonl`, header: runner.header, settings, info, expected });
       done = output.done;
       const o = output;
-      if (o.resumed) io.stderr(`rsmooth ${cmd}: resuming ${f.out}: ${done.length} of ${expected.length} rows already done${o.droppedBytes ? ` (dropped ${o.droppedBytes} bytes of an interrupted write)` : ''}\n`);
+      if (o.resumed)
+        io.stderr(
+          `rsmooth ${cmd}: resuming ${f.out}: ${done.length} of ${expected.length} rows already done${o.droppedBytes ? ` (dropped ${o.droppedBytes} bytes of an interrupted write)` : ''}\n`,
+        );
       writeRow = (row, record) => {
         o.log.writeLine(`${JSON.stringify(record)}\n`);
         o.tsv.writeLine(row);
@@ -154,11 +183,22 @@ export async function runInputs(f: SmoothingRunFlags, runner: InputRunner, io: {
     const samplesPerInput = n + (runner.n0 ?? 0);
     const progress = new ProgressReporter({ label: cmd, total: todo.length, samplesPerInput, mode: progressMode(process.stderr, f.quiet), write: io.stderr });
     const rows = [...done];
-    const ctx: RunContext = { n, batch: f.batch, sigma, alpha: f.alpha, seed: f.seed, backend: backend.name, onSamples: (s) => progress.samples(s), signal: controller.signal };
+    const ctx: RunContext = {
+      n,
+      batch: f.batch,
+      sigma,
+      alpha: f.alpha,
+      seed: f.seed,
+      backend: backend.name,
+      onSamples: (s) => progress.samples(s),
+      signal: controller.signal,
+    };
     for (let start = 0; start < todo.length; start += f.group) {
       const ids = todo.slice(start, start + f.group);
       const x = new Float32Array(ids.length * dim);
-      ids.forEach((id, i) => x.set(loaded.x.subarray(id * dim, (id + 1) * dim), i * dim));
+      ids.forEach((id, i) => {
+        x.set(loaded.x.subarray(id * dim, (id + 1) * dim), i * dim);
+      });
       const y = Int32Array.from(ids, (id) => loaded.labels![id]!);
       const results = await runner.run(m, x, ids, y, ctx);
       for (const r of results) {

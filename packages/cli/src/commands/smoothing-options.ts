@@ -14,7 +14,7 @@ export const SMOOTHING_RUN_OPTIONS: OptionSpec = {
   threads: { type: 'string', help: 'intra-op threads of the backend (default: all cores)', arg: 'N' },
   data: { type: 'string', help: ".npy, IDX (.gz too) or 'fashion-mnist'", arg: 'PATH|NAME' },
   labels: { type: 'string', help: 'labels (.npy or IDX); a named data set brings its own', arg: 'PATH' },
-  split: { type: 'string', help: "split of a named data set: test (default) or train", arg: 'test|train' },
+  split: { type: 'string', help: 'split of a named data set: test (default) or train', arg: 'test|train' },
   'scale-uint8': { type: 'boolean', help: 'divide uint8 data by 255 (to [0, 1])' },
   clip: { type: 'string', help: 'valid input domain, e.g. 0:1 (inputs outside are rejected)', arg: 'MIN:MAX' },
   sigma: { type: 'string', help: 'noise standard deviation (required, except for the bundled default: 0.25)', arg: 'S' },

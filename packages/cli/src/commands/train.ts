@@ -28,7 +28,7 @@ const OPTIONS: OptionSpec = {
   lr: { type: 'string', help: 'learning rate (default 0.001)', arg: 'LR' },
   optimizer: { type: 'string', help: 'adam (default) or sgd', arg: 'adam|sgd' },
   seed: { type: 'string', help: 'seed of the noise, the shuffling and --reset (default 0)', arg: 'K' },
-  eval: { type: 'string', help: "after training, clean accuracy on the first N test images of a named data set (default 1000; 0: none)", arg: 'N' },
+  eval: { type: 'string', help: 'after training, clean accuracy on the first N test images of a named data set (default 1000; 0: none)', arg: 'N' },
   out: { type: 'string', help: 'trained model (written atomically after every epoch); OUT.json gets the training record', arg: 'PATH' },
   quiet: { type: 'boolean', short: 'q', help: 'no progress on stderr' },
   help: { type: 'boolean', short: 'h', help: 'print this help' },
@@ -87,7 +87,8 @@ ${formatOptions(OPTIONS)}`,
       process.stdout.write(`${trainCommand.usage()}\n`);
       return 0;
     }
-    for (const flag of ['model', 'data', 'sigma', 'out'] as const) if (f[flag] === undefined) throw new CliError(`rsmooth train: --${flag} is required (see 'rsmooth train --help')`);
+    for (const flag of ['model', 'data', 'sigma', 'out'] as const)
+      if (f[flag] === undefined) throw new CliError(`rsmooth train: --${flag} is required (see 'rsmooth train --help')`);
     const backend = getBackend(f.backend);
     if (!existsSync(f.model!)) throw new CliError(`rsmooth train: model file not found: ${f.model}`);
     const dir = dirname(resolve(f.out!));
@@ -126,7 +127,13 @@ ${formatOptions(OPTIONS)}`,
         started: new Date().toISOString(),
       };
       const batchesPerEpoch = Math.ceil(count / Math.min(f.batch, count));
-      const progress = new ProgressReporter({ label: 'train', total: f.epochs * batchesPerEpoch, samplesPerInput: Math.min(f.batch, count), mode: progressMode(process.stderr, f.quiet), unit: 'batches' });
+      const progress = new ProgressReporter({
+        label: 'train',
+        total: f.epochs * batchesPerEpoch,
+        samplesPerInput: Math.min(f.batch, count),
+        mode: progressMode(process.stderr, f.quiet),
+        unit: 'batches',
+      });
       const t0 = performance.now();
       for (let e = 0; e < f.epochs; e++) {
         const { epochLosses } = await m.fit(x, y, {
@@ -142,7 +149,10 @@ ${formatOptions(OPTIONS)}`,
         record.epochsDone = e + 1;
         record.seconds = (performance.now() - t0) / 1000;
         writeJsonAtomic(`${f.out}.json`, record);
-        if (!f.quiet) process.stderr.write(`${process.stderr.isTTY ? '\n' : ''}rsmooth train: epoch ${e + 1}/${f.epochs} mean loss ${epochLosses[0]!.toFixed(4)}; saved ${f.out}\n`);
+        if (!f.quiet)
+          process.stderr.write(
+            `${process.stderr.isTTY ? '\n' : ''}rsmooth train: epoch ${e + 1}/${f.epochs} mean loss ${epochLosses[0]!.toFixed(4)}; saved ${f.out}\n`,
+          );
       }
       progress.finish();
       if (f.eval > 0 && loaded.source.startsWith('fashion-mnist')) {
@@ -158,7 +168,9 @@ ${formatOptions(OPTIONS)}`,
         writeJsonAtomic(`${f.out}.json`, record);
         process.stdout.write(`clean accuracy of ${f.out} on the first ${k} test images: ${(hits / k).toFixed(4)}\n`);
       }
-      process.stdout.write(`trained ${f.epochs} epoch(s) on ${count} inputs in ${((performance.now() - t0) / 1000).toFixed(1)} s; epoch losses ${(record.epochLosses as number[]).map((l) => l.toFixed(4)).join(', ')}; model -> ${f.out}\n`);
+      process.stdout.write(
+        `trained ${f.epochs} epoch(s) on ${count} inputs in ${((performance.now() - t0) / 1000).toFixed(1)} s; epoch losses ${(record.epochLosses as number[]).map((l) => l.toFixed(4)).join(', ')}; model -> ${f.out}\n`,
+      );
       return 0;
     } finally {
       await m.dispose();

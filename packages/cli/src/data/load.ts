@@ -177,5 +177,7 @@ function toLabels(data: ArrayLike<number> | BigInt64Array, path: string): Int32A
 }
 
 function sha256(a: ArrayBufferView): string {
-  return createHash('sha256').update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)).digest('hex');
+  return createHash('sha256')
+    .update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength))
+    .digest('hex');
 }

@@ -31,6 +31,9 @@ export function selectIndices(total: number, s: Selection): Uint32Array {
   const all: number[] = [];
   for (let i = 0; i < total && (s.max === undefined || all.length < s.max); i += s.skip) all.push(i);
   const kept = s.shard ? all.filter((_, p) => p % s.shard!.count === s.shard!.index) : all;
-  if (kept.length === 0) throw new CliError(`the selection (skip ${s.skip}${s.max !== undefined ? `, max ${s.max}` : ''}${s.shard ? `, shard ${s.shard.index}/${s.shard.count}` : ''}) of ${total} inputs is empty`);
+  if (kept.length === 0)
+    throw new CliError(
+      `the selection (skip ${s.skip}${s.max !== undefined ? `, max ${s.max}` : ''}${s.shard ? `, shard ${s.shard.index}/${s.shard.count}` : ''}) of ${total} inputs is empty`,
+    );
   return Uint32Array.from(kept);
 }

@@ -10,7 +10,10 @@ import { parseResultsTsv, type ResultsTable } from './tsv.js';
  * @example
  * const { table, log } = readResults('results.tsv');
  */
-export function readResults(path: string, o: { logPath?: string; warn?: (s: string) => void; needLog?: boolean } = {}): { table: ResultsTable; log: ParsedLog | null } {
+export function readResults(
+  path: string,
+  o: { logPath?: string; warn?: (s: string) => void; needLog?: boolean } = {},
+): { table: ResultsTable; log: ParsedLog | null } {
   if (!existsSync(path)) throw new CliError(`results file not found: ${path}`);
   let table: ResultsTable;
   try {

@@ -52,7 +52,7 @@ export function openResumable(o: {
     writeFileSync(o.logPath, settingsLine(o.settings, o.info));
   } else {
     const text = readFileSync(o.tsvPath, 'utf8');
-    let table;
+    let table: ReturnType<typeof parseResultsTsv>;
     try {
       table = parseResultsTsv(text, o.tsvPath);
     } catch (err) {
@@ -60,9 +60,10 @@ export function openResumable(o: {
     }
     const firstLine = text.slice(0, text.indexOf('\n'));
     if (firstLine !== o.header) throw new CliError(`cannot resume ${o.tsvPath}: it is a ${table.kind} file, not the output of this command; use another --out`);
-    if (!existsSync(o.logPath)) throw new CliError(`cannot resume ${o.tsvPath}: its log ${o.logPath} (which holds the settings) is missing; use another --out or delete ${o.tsvPath}`);
+    if (!existsSync(o.logPath))
+      throw new CliError(`cannot resume ${o.tsvPath}: its log ${o.logPath} (which holds the settings) is missing; use another --out or delete ${o.tsvPath}`);
     const logText = readFileSync(o.logPath, 'utf8');
-    let log;
+    let log: ReturnType<typeof parseLog>;
     try {
       log = parseLog(logText, o.logPath);
     } catch (err) {
@@ -70,14 +71,18 @@ export function openResumable(o: {
     }
     const diff = diffSettings(log.settings, o.settings);
     if (diff.length > 0) {
-      throw new CliError(`refusing to resume ${o.tsvPath}: it was started with other settings, and rows of different settings must not be mixed:\n  ${diff.join('\n  ')}\nrun again with the file's settings, or write to another --out`);
+      throw new CliError(
+        `refusing to resume ${o.tsvPath}: it was started with other settings, and rows of different settings must not be mixed:\n  ${diff.join('\n  ')}\nrun again with the file's settings, or write to another --out`,
+      );
     }
     done = table.rows;
-    if (done.length > o.expected.length) throw new CliError(`cannot resume ${o.tsvPath}: it has ${done.length} rows but this run covers only ${o.expected.length} inputs`);
+    if (done.length > o.expected.length)
+      throw new CliError(`cannot resume ${o.tsvPath}: it has ${done.length} rows but this run covers only ${o.expected.length} inputs`);
     const off = done.findIndex((r, i) => r.idx !== o.expected[i]);
     if (off >= 0) throw new CliError(`cannot resume ${o.tsvPath}: row ${off + 1} has idx ${done[off]!.idx} where this run expects ${o.expected[off]}`);
     const records = log.records.filter((r) => r.record.type === 'certificate' || r.record.type === 'prediction');
-    if (records.length < done.length) throw new CliError(`cannot resume ${o.tsvPath}: its log ${o.logPath} has ${records.length} records for ${done.length} rows`);
+    if (records.length < done.length)
+      throw new CliError(`cannot resume ${o.tsvPath}: its log ${o.logPath} has ${records.length} records for ${done.length} rows`);
     const logEnd = done.length === 0 ? log.headerEnd : records[done.length - 1]!.end;
     const logBytes = Buffer.byteLength(logText);
     if (table.completeBytes < Buffer.byteLength(text)) {

@@ -102,7 +102,8 @@ export function parseLog(text: string, path: string): ParsedLog {
   } catch {
     head = undefined;
   }
-  if (!first || !head || head.type !== 'settings' || head.format !== LOG_FORMAT) throw new Error(`${path}: not an rsmooth log (its first line must be the settings line, format ${LOG_FORMAT})`);
+  if (!first || !head || head.type !== 'settings' || head.format !== LOG_FORMAT)
+    throw new Error(`${path}: not an rsmooth log (its first line must be the settings line, format ${LOG_FORMAT})`);
   const records = lines.map((l, i) => {
     try {
       return { record: JSON.parse(l.text) as Record<string, unknown>, end: l.end };

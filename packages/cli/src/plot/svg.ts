@@ -41,8 +41,15 @@ export function niceTicks(max: number): number[] {
  */
 export function accuracyCurve(rows: NamedTable['rows'], maxRadius: number): [number, number][] {
   const m = rows.length;
-  if (m === 0) return [[0, 0], [maxRadius, 0]];
-  const radii = rows.filter((r) => r.correct === 1).map((r) => r.radius ?? 0).sort((a, b) => a - b);
+  if (m === 0)
+    return [
+      [0, 0],
+      [maxRadius, 0],
+    ];
+  const radii = rows
+    .filter((r) => r.correct === 1)
+    .map((r) => r.radius ?? 0)
+    .sort((a, b) => a - b);
   let alive = radii.length; // rows with radius >= current r
   const pts: [number, number][] = [[0, alive / m]];
   let i = 0;
@@ -87,7 +94,9 @@ export function certifiedAccuracySvg(tables: NamedTable[], o: PlotOptions): stri
   const n = (v: number) => v.toFixed(2);
   const parts: string[] = [];
   parts.push(`<?xml version="1.0" encoding="UTF-8"?>`);
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="Helvetica, Arial, sans-serif" font-size="14">`);
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="Helvetica, Arial, sans-serif" font-size="14">`,
+  );
   parts.push(`<rect width="${W}" height="${H}" fill="white"/>`);
   if (o.title) parts.push(`<text x="${n(m.left + pw / 2)}" y="${m.top - 18}" text-anchor="middle" font-size="17">${esc(o.title)}</text>`);
   // grid and ticks
@@ -110,9 +119,13 @@ export function certifiedAccuracySvg(tables: NamedTable[], o: PlotOptions): stri
   parts.push(`<text transform="translate(20 ${n(m.top + ph / 2)}) rotate(-90)" text-anchor="middle" font-size="16">certified accuracy</text>`);
   // curves
   tables.forEach((t, i) => {
-    const pts = accuracyCurve(t.rows, o.maxRadius).map(([r, a]) => `${n(X(r))},${n(Y(a))}`).join(' ');
+    const pts = accuracyCurve(t.rows, o.maxRadius)
+      .map(([r, a]) => `${n(X(r))},${n(Y(a))}`)
+      .join(' ');
     const dash = DASHES[i % DASHES.length];
-    parts.push(`<polyline fill="none" stroke="${COLORS[i % COLORS.length]}" stroke-width="2.2" stroke-linejoin="round"${dash ? ` stroke-dasharray="${dash}"` : ''} points="${pts}"/>`);
+    parts.push(
+      `<polyline fill="none" stroke="${COLORS[i % COLORS.length]}" stroke-width="2.2" stroke-linejoin="round"${dash ? ` stroke-dasharray="${dash}"` : ''} points="${pts}"/>`,
+    );
   });
   // axes box
   parts.push(`<rect x="${m.left}" y="${m.top}" width="${pw}" height="${ph}" fill="none" stroke="black" stroke-width="1"/>`);
@@ -125,7 +138,9 @@ export function certifiedAccuracySvg(tables: NamedTable[], o: PlotOptions): stri
   tables.forEach((t, i) => {
     const y = ly + 18 + i * 22;
     const dash = DASHES[i % DASHES.length];
-    parts.push(`<line x1="${n(lx + 10)}" y1="${y - 5}" x2="${n(lx + 40)}" y2="${y - 5}" stroke="${COLORS[i % COLORS.length]}" stroke-width="2.2"${dash ? ` stroke-dasharray="${dash}"` : ''}/>`);
+    parts.push(
+      `<line x1="${n(lx + 10)}" y1="${y - 5}" x2="${n(lx + 40)}" y2="${y - 5}" stroke="${COLORS[i % COLORS.length]}" stroke-width="2.2"${dash ? ` stroke-dasharray="${dash}"` : ''}/>`,
+    );
     parts.push(`<text x="${n(lx + 48)}" y="${y}">${esc(t.name)}</text>`);
   });
   parts.push(`</g>`);

@@ -30,7 +30,8 @@ export function assertClassifier(value: unknown, name = 'classifier'): asserts v
   }
   if (typeof c.forward !== 'function') throw new TypeError(`'${name}.forward' must be a function`);
   const caps = c.capabilities;
-  if (caps === null || typeof caps !== 'object') throw new TypeError(`'${name}.capabilities' must be an object declaring gradients, training, activations, save, preprocessing`);
+  if (caps === null || typeof caps !== 'object')
+    throw new TypeError(`'${name}.capabilities' must be an object declaring gradients, training, activations, save, preprocessing`);
   for (const [capability, property] of Object.entries(CAPABILITY_PROPERTY) as [keyof typeof CAPABILITY_PROPERTY, keyof Classifier][]) {
     const declared = caps[capability] ?? (OPTIONAL_CAPABILITIES.has(capability) ? false : undefined);
     if (typeof declared !== 'boolean') throw new TypeError(`'${name}.capabilities.${capability}' must be a boolean`);
@@ -45,7 +46,8 @@ export function assertClassifier(value: unknown, name = 'classifier'): asserts v
   const plan = c.hostSampling;
   if (plan !== undefined) {
     if (plan === null || typeof plan !== 'object') throw new TypeError(`'${name}.hostSampling' must be an object, got ${describeValue(plan)}`);
-    if (plan.overlap !== undefined && typeof plan.overlap !== 'boolean') throw new TypeError(`'${name}.hostSampling.overlap' must be a boolean, got ${describeValue(plan.overlap)}`);
+    if (plan.overlap !== undefined && typeof plan.overlap !== 'boolean')
+      throw new TypeError(`'${name}.hostSampling.overlap' must be a boolean, got ${describeValue(plan.overlap)}`);
     if (plan.noise !== undefined && (plan.noise === null || typeof plan.noise.fillNoisy !== 'function')) {
       throw new TypeError(`'${name}.hostSampling.noise' must be a NoiseGenerator (with fillNoisy), got ${describeValue(plan.noise)}`);
     }

@@ -93,7 +93,11 @@ export interface TrainingCapability {
 export interface ActivationsCapability {
   readonly layerNames: readonly string[];
   /** Activations of `layer` (index or name) for a batch, flattened row-major, with their per-input shape. */
-  getActivations(x: Float32Array, batch: number, layer: number | string): { data: Float32Array; shape: readonly number[] } | Promise<{ data: Float32Array; shape: readonly number[] }>;
+  getActivations(
+    x: Float32Array,
+    batch: number,
+    layer: number | string,
+  ): { data: Float32Array; shape: readonly number[] } | Promise<{ data: Float32Array; shape: readonly number[] }>;
 }
 
 /** Saving the model. */

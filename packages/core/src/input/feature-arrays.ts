@@ -9,12 +9,7 @@ import { describeValue } from '../errors.js';
  * @example
  * expandPerFeature([0.5, 0.4, 0.3], [3, 2, 2], true, 'preprocessing[0]'); // 12 values, 0.5 x4, 0.4 x4, 0.3 x4
  */
-export function expandPerFeature(
-  value: number | ArrayLike<number>,
-  inputShape: readonly number[],
-  channelsFirst: boolean,
-  name: string,
-): Float32Array {
+export function expandPerFeature(value: number | ArrayLike<number>, inputShape: readonly number[], channelsFirst: boolean, name: string): Float32Array {
   const dim = inputShape.reduce((a, b) => a * b, 1);
   const out = new Float32Array(dim);
   if (typeof value === 'number') {

@@ -100,7 +100,8 @@ export function toLabels(y: unknown, count: number, nbClasses: number, name = 'y
   if (arr.length === count) {
     for (let i = 0; i < count; i++) {
       const v = Number(arr[i]);
-      if (!Number.isInteger(v) || v < 0 || v >= nbClasses) throw new RangeError(`'${name}[${i}]' must be a class index in [0, ${nbClasses - 1}], got ${describeValue(arr[i])}`);
+      if (!Number.isInteger(v) || v < 0 || v >= nbClasses)
+        throw new RangeError(`'${name}[${i}]' must be a class index in [0, ${nbClasses - 1}], got ${describeValue(arr[i])}`);
       labels[i] = v;
     }
     return labels;

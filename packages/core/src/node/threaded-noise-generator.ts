@@ -33,9 +33,11 @@ interface NoiseWorker {
 /** Options with defaults applied and checked. */
 function resolveOptions(options: ThreadedNoiseOptions): Required<ThreadedNoiseOptions> {
   const threads = options.threads ?? Math.min(availableParallelism(), 8);
-  if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw new RangeError(`'threads' must be an integer in [1, 256], got ${String(options.threads)}`);
+  if (!Number.isInteger(threads) || threads < 1 || threads > 256)
+    throw new RangeError(`'threads' must be an integer in [1, 256], got ${String(options.threads)}`);
   const minFloatsPerThread = options.minFloatsPerThread ?? 32768;
-  if (!Number.isInteger(minFloatsPerThread) || minFloatsPerThread < 1) throw new RangeError(`'minFloatsPerThread' must be a positive integer, got ${String(options.minFloatsPerThread)}`);
+  if (!Number.isInteger(minFloatsPerThread) || minFloatsPerThread < 1)
+    throw new RangeError(`'minFloatsPerThread' must be a positive integer, got ${String(options.minFloatsPerThread)}`);
   const timeoutMs = options.timeoutMs ?? 30_000;
   if (!(timeoutMs > 0)) throw new RangeError(`'timeoutMs' must be positive, got ${String(options.timeoutMs)}`);
   return { threads, minFloatsPerThread, timeoutMs };
@@ -80,7 +82,9 @@ export function startThreadedNoiseGenerator(options: ThreadedNoiseOptions, progr
       worker.unref();
       const w: NoiseWorker = { worker, slot, scratch: new SharedArrayBuffer(0), healthy: true };
       worker.on('error', () => drop(w));
-      worker.on('exit', () => void (w.healthy = false));
+      worker.on('exit', () => {
+        w.healthy = false;
+      });
       workers.push(w);
     }
   }
@@ -120,8 +124,20 @@ export function startThreadedNoiseGenerator(options: ThreadedNoiseOptions, progr
       const w = healthy[p - 1]!;
       if (w.scratch.byteLength < rows * dim * 4) w.scratch = new SharedArrayBuffer(rows * dim * 4);
       const job: NoiseWorkerJob = {
-        out: w.scratch, mode: kernelMode(base, clip), k0, k1, stream: req.stream, input: req.inputIndex,
-        j0: req.sampleStart + rowStart, rows, dim, scale, base: baseCopy, lo, hi, layout: kernelLayout(dim, rows),
+        out: w.scratch,
+        mode: kernelMode(base, clip),
+        k0,
+        k1,
+        stream: req.stream,
+        input: req.inputIndex,
+        j0: req.sampleStart + rowStart,
+        rows,
+        dim,
+        scale,
+        base: baseCopy,
+        lo,
+        hi,
+        layout: kernelLayout(dim, rows),
       };
       Atomics.store(control, 2 * w.slot, JOB_STATE.pending);
       w.worker.postMessage(job);

@@ -21,7 +21,7 @@ export const U_MAX = 0.9999999403953552;
 export const LOG_SPLIT_BITS = 0x3f3504f3;
 
 /** ln 2 split in float32 (fdlibm / musl logf): LN2_HI (0x3F317180) has 17 significant bits, so k LN2_HI is exact. @example LN2_HI === 0xb17180 * 2 ** -24 */
-export const LN2_HI = 0.693138122558593750;
+export const LN2_HI = 0.69313812255859375;
 /** Low part of ln 2, float32 (0x3717F7D1). @example Math.abs(LN2_HI + LN2_LO - Math.LN2) < 1e-12 */
 export const LN2_LO = 9.05800061445916e-6;
 /**

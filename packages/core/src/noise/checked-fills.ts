@@ -7,8 +7,15 @@ import type { ClipBounds, NoiseGenerator } from './types.js';
  * when `base` is not null, else standard normals. `k0`, `k1` are the seed's two key words.
  */
 export type NoiseDraw = (
-  out: Float32Array, outOffset: number, req: NoiseRequest, k0: number, k1: number,
-  base: Float32Array | null, baseOffset: number, scale: number, clip: ClipBounds | undefined,
+  out: Float32Array,
+  outOffset: number,
+  req: NoiseRequest,
+  k0: number,
+  k1: number,
+  base: Float32Array | null,
+  baseOffset: number,
+  scale: number,
+  clip: ClipBounds | undefined,
 ) => void;
 
 /**

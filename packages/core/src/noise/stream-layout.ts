@@ -147,9 +147,7 @@ export const MAX_NOISE_DIM = 2 ** 30;
 
 function checkUint(name: string, value: unknown, limit: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value >= limit) {
-    throw new RangeError(
-      `${name} must be an integer in [0, ${limit === U32_LIMIT ? '2^32' : limit}), got ${String(value)}`,
-    );
+    throw new RangeError(`${name} must be an integer in [0, ${limit === U32_LIMIT ? '2^32' : limit}), got ${String(value)}`);
   }
   return value;
 }
@@ -173,9 +171,7 @@ export function validateNoiseRequest(req: NoiseRequest): { k0: number; k1: numbe
   checkUint('sampleStart', req.sampleStart, U32_LIMIT);
   checkUint('sampleCount', req.sampleCount, U32_LIMIT + 1);
   if (req.sampleStart + req.sampleCount > U32_LIMIT) {
-    throw new RangeError(
-      `sampleStart + sampleCount must be <= 2^32 (sample index is a u32), got ${req.sampleStart} + ${req.sampleCount}`,
-    );
+    throw new RangeError(`sampleStart + sampleCount must be <= 2^32 (sample index is a u32), got ${req.sampleStart} + ${req.sampleCount}`);
   }
   if (typeof req.dim !== 'number' || !Number.isInteger(req.dim) || req.dim < 1 || req.dim > MAX_NOISE_DIM) {
     throw new RangeError(`dim must be an integer in [1, 2^30], got ${String(req.dim)}`);
@@ -195,9 +191,7 @@ export function checkOutput(out: Float32Array, outOffset: number, count: number,
     throw new RangeError(`${name}Offset must be a non-negative integer, got ${String(outOffset)}`);
   }
   if (outOffset + count > out.length) {
-    throw new RangeError(
-      `${name} is too short: needs ${count} elements from ${name}Offset ${outOffset}, has length ${out.length}`,
-    );
+    throw new RangeError(`${name} is too short: needs ${count} elements from ${name}Offset ${outOffset}, has length ${out.length}`);
   }
 }
 

@@ -29,15 +29,7 @@ export interface NoiseGenerator {
    * where z is the float32 normal of fillStandardNormal; the clamp is
    * v = v < min ? min : v; v = max < v ? max : v (only when `clip` is given).
    */
-  fillNoisy(
-    out: Float32Array,
-    outOffset: number,
-    req: NoiseRequest,
-    base: Float32Array,
-    baseOffset: number,
-    scale: number,
-    clip?: ClipBounds,
-  ): void;
+  fillNoisy(out: Float32Array, outOffset: number, req: NoiseRequest, base: Float32Array, baseOffset: number, scale: number, clip?: ClipBounds): void;
   /** Releases backend resources (no-op for JS). */
   dispose?(): void;
 }

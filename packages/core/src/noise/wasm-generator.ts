@@ -19,9 +19,19 @@ interface WasmApi {
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
 }
 type FillFn = (
-  out: number, base: number, lo: number, hi: number, mode: number,
-  k0: number, k1: number, stream: number, input: number,
-  j0: number, rows: number, dim: number, scale: number,
+  out: number,
+  base: number,
+  lo: number,
+  hi: number,
+  mode: number,
+  k0: number,
+  k1: number,
+  stream: number,
+  input: number,
+  j0: number,
+  rows: number,
+  dim: number,
+  scale: number,
 ) => void;
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -57,7 +67,7 @@ function kernelModule(): object | null {
   if (cachedModule !== undefined) return cachedModule;
   const api = wasmApi();
   const bytes = decodeBase64(NOISE_WASM_BASE64);
-  cachedModule = api && api.validate(bytes) ? new api.Module(bytes) : null;
+  cachedModule = api?.validate(bytes) ? new api.Module(bytes) : null;
   return cachedModule;
 }
 

@@ -4,7 +4,9 @@ import type { Progress } from '../sampling/progress.js';
 
 const ids = z.union([
   z.array(integerAtLeast(0)),
-  z.custom<Int32Array | Uint32Array>((v) => v instanceof Int32Array || v instanceof Uint32Array, { error: 'must be an Int32Array, Uint32Array or array of integers' }),
+  z.custom<Int32Array | Uint32Array>((v) => v instanceof Int32Array || v instanceof Uint32Array, {
+    error: 'must be an Int32Array, Uint32Array or array of integers',
+  }),
 ]);
 
 const common = {

@@ -17,13 +17,7 @@ export function realIn(lo: number, hi: number, { open = 'both' }: { open?: 'both
   const range = `${left}${lo}, ${hi}${right}`;
   return z
     .number({ error: `must be a finite number in ${range}` })
-    .refine(
-      (v) =>
-        Number.isFinite(v) &&
-        (left === '(' ? v > lo : v >= lo) &&
-        (right === ')' ? v < hi : v <= hi),
-      { error: `must be in ${range}` },
-    );
+    .refine((v) => Number.isFinite(v) && (left === '(' ? v > lo : v >= lo) && (right === ')' ? v < hi : v <= hi), { error: `must be in ${range}` });
 }
 
 /**
@@ -33,9 +27,7 @@ export function realIn(lo: number, hi: number, { open = 'both' }: { open?: 'both
  * positiveReal(); // message: must be a finite number > 0
  */
 export function positiveReal() {
-  return z
-    .number({ error: 'must be a finite number > 0' })
-    .refine((v) => Number.isFinite(v) && v > 0, { error: 'must be a finite number > 0' });
+  return z.number({ error: 'must be a finite number > 0' }).refine((v) => Number.isFinite(v) && v > 0, { error: 'must be a finite number > 0' });
 }
 
 /**
@@ -46,9 +38,7 @@ export function positiveReal() {
  */
 export function integerAtLeast(min: number, max = 2 ** 32 - 1) {
   const msg = max === 2 ** 32 - 1 ? `must be an integer >= ${min}` : `must be an integer in [${min}, ${max}]`;
-  return z
-    .number({ error: msg })
-    .refine((v) => Number.isInteger(v) && v >= min && v <= max, { error: msg });
+  return z.number({ error: msg }).refine((v) => Number.isInteger(v) && v >= min && v <= max, { error: msg });
 }
 
 /**

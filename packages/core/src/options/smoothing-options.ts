@@ -16,7 +16,10 @@ export const seedSchema = z.union(
   [
     z.number().refine((v) => Number.isSafeInteger(v) && v >= 0, { error: 'must be an integer in [0, 2^53) (use a bigint or decimal string up to 2^64 - 1)' }),
     z.bigint().refine((v) => v >= 0n && v < 1n << 64n, { error: 'must be in [0, 2^64)' }),
-    z.string().regex(/^\d{1,20}$/, { error: 'must be a decimal integer string' }).refine((v) => BigInt(v) < 1n << 64n, { error: 'must be below 2^64' }),
+    z
+      .string()
+      .regex(/^\d{1,20}$/, { error: 'must be a decimal integer string' })
+      .refine((v) => BigInt(v) < 1n << 64n, { error: 'must be below 2^64' }),
   ],
   { error: 'must be a non-negative integer (number, bigint or decimal string) below 2^64' },
 );

@@ -177,7 +177,9 @@ export async function runNoisyBatches(
  */
 export function checkLogits(logits: unknown, rows: number, nbClasses: number): asserts logits is Float32Array {
   if (!(logits instanceof Float32Array)) {
-    throw new ClassifierContractError(`forward must return a Float32Array, got ${logits === null ? 'null' : typeof logits === 'object' ? (logits as object).constructor?.name : typeof logits}`);
+    throw new ClassifierContractError(
+      `forward must return a Float32Array, got ${logits === null ? 'null' : typeof logits === 'object' ? (logits as object).constructor?.name : typeof logits}`,
+    );
   }
   if (logits.length !== rows * nbClasses) {
     throw new ClassifierContractError(
@@ -185,7 +187,7 @@ export function checkLogits(logits: unknown, rows: number, nbClasses: number): a
     );
   }
   for (let i = 0; i < logits.length; i++) {
-    if (logits[i] !== logits[i]) {
+    if (Number.isNaN(logits[i])) {
       throw new ClassifierContractError(`forward returned NaN at batch row ${Math.floor(i / nbClasses)}, class ${i % nbClasses}`);
     }
   }
@@ -217,12 +219,7 @@ export function argmaxRow(values: Float32Array, offset: number, nbClasses: numbe
  * @example
  * const counts = await countPredictions(ctx, data, jobs, { stream: NOISE_STREAM.estimation, batchSize: 1000, phase: 'estimation' });
  */
-export async function countPredictions(
-  ctx: SamplingContext,
-  data: Float32Array,
-  jobs: readonly SamplingJob[],
-  run: NoisyBatchRun,
-): Promise<Int32Array> {
+export async function countPredictions(ctx: SamplingContext, data: Float32Array, jobs: readonly SamplingJob[], run: NoisyBatchRun): Promise<Int32Array> {
   const c = ctx.classifier.nbClasses;
   if (ctx.classifier.capabilities.deviceSampling && ctx.classifier.deviceSampler) return countOnDevice(ctx, data, jobs, run);
   const counts = new Int32Array(jobs.length * c);
@@ -257,7 +254,15 @@ async function countOnDevice(ctx: SamplingContext, data: Float32Array, jobs: rea
       report: run.onProgress
         ? (samplesDone, jobsDone) => {
             const elapsedSeconds = (performance.now() - started) / 1000;
-            run.onProgress!({ phase: run.phase, inputsDone: jobsDone, inputsTotal: jobs.length, samplesDone, samplesTotal, elapsedSeconds, samplesPerSecond: elapsedSeconds > 0 ? samplesDone / elapsedSeconds : 0 });
+            run.onProgress!({
+              phase: run.phase,
+              inputsDone: jobsDone,
+              inputsTotal: jobs.length,
+              samplesDone,
+              samplesTotal,
+              elapsedSeconds,
+              samplesPerSecond: elapsedSeconds > 0 ? samplesDone / elapsedSeconds : 0,
+            });
           }
         : undefined,
     });
@@ -267,12 +272,17 @@ async function countOnDevice(ctx: SamplingContext, data: Float32Array, jobs: rea
   }
   throwIfAborted(run.signal);
   if (!(counts instanceof Int32Array) || counts.length !== jobs.length * c) {
-    throw new ClassifierContractError(`deviceSampler.countPredictions returned ${counts instanceof Int32Array ? counts.length : typeof counts} counts for ${jobs.length} jobs x ${c} classes`);
+    throw new ClassifierContractError(
+      `deviceSampler.countPredictions returned ${counts instanceof Int32Array ? counts.length : typeof counts} counts for ${jobs.length} jobs x ${c} classes`,
+    );
   }
   jobs.forEach((j, i) => {
     let sum = 0;
     for (let k = 0; k < c; k++) sum += counts[i * c + k]!;
-    if (sum !== j.count) throw new ClassifierContractError(`deviceSampler.countPredictions counted ${sum} samples for job ${i}, which asked for ${j.count}: refusing counts that would void the certificate`);
+    if (sum !== j.count)
+      throw new ClassifierContractError(
+        `deviceSampler.countPredictions counted ${sum} samples for job ${i}, which asked for ${j.count}: refusing counts that would void the certificate`,
+      );
   });
   return counts;
 }

@@ -61,7 +61,9 @@ export async function checkedVjp(config: SmoothingConfig, x: Float32Array, rows:
     throw new ClassifierContractError(`gradients.vjp failed on a batch of ${rows} inputs: ${(err as Error)?.message ?? String(err)}`, { cause: err });
   }
   if (!(g instanceof Float32Array) || g.length !== rows * config.dim) {
-    throw new ClassifierContractError(`gradients.vjp returned ${g instanceof Float32Array ? g.length : typeof g} values for ${rows} inputs of ${config.dim} features (expected a Float32Array of ${rows * config.dim})`);
+    throw new ClassifierContractError(
+      `gradients.vjp returned ${g instanceof Float32Array ? g.length : typeof g} values for ${rows} inputs of ${config.dim} features (expected a Float32Array of ${rows * config.dim})`,
+    );
   }
   return g;
 }

@@ -81,16 +81,29 @@ export async function fit(config: SmoothingConfig, x: unknown, y: unknown, optio
       const rows = Math.min(size, batch.count - start);
       for (let r = 0; r < rows; r++) {
         const idx = order[start + r]!;
-        config.noise.fillNoisy(buffer, r * dim, { seed, stream: NOISE_STREAM.training, inputIndex: idx, sampleStart: epoch, sampleCount: 1, dim }, batch.data, idx * dim, config.options.scale, clip ?? undefined);
+        config.noise.fillNoisy(
+          buffer,
+          r * dim,
+          { seed, stream: NOISE_STREAM.training, inputIndex: idx, sampleStart: epoch, sampleCount: 1, dim },
+          batch.data,
+          idx * dim,
+          config.options.scale,
+          clip ?? undefined,
+        );
         batchLabels[r] = labels[idx]!;
       }
       const xb = rows === size ? buffer : buffer.subarray(0, rows * dim);
       preprocess?.(xb, rows);
       let loss: number;
       try {
-        loss = await training.trainOnBatch(xb, rows === size ? batchLabels : batchLabels.subarray(0, rows), rows, { optimizer: o.optimizer, learningRate: o.learningRate });
+        loss = await training.trainOnBatch(xb, rows === size ? batchLabels : batchLabels.subarray(0, rows), rows, {
+          optimizer: o.optimizer,
+          learningRate: o.learningRate,
+        });
       } catch (err) {
-        throw new ClassifierContractError(`training.trainOnBatch failed at epoch ${epoch}, batch ${b}: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+        throw new ClassifierContractError(`training.trainOnBatch failed at epoch ${epoch}, batch ${b}: ${(err as Error)?.message ?? String(err)}`, {
+          cause: err,
+        });
       }
       if (!Number.isFinite(loss)) throw new ClassifierContractError(`training diverged: loss ${loss} at epoch ${epoch}, batch ${b} (lower the learning rate?)`);
       lossSum += loss * rows;

@@ -69,7 +69,8 @@ export async function classGradient(
   let targets: Targets;
   if (label === undefined) targets = { count: c, cls: (_i, l) => l, loss: false };
   else if (typeof label === 'number') {
-    if (!Number.isInteger(label) || label < 0 || label >= c) throw new RangeError(`'label' must be a class index in [0, ${c - 1}], got ${describeValue(label)}`);
+    if (!Number.isInteger(label) || label < 0 || label >= c)
+      throw new RangeError(`'label' must be a class index in [0, ${c - 1}], got ${describeValue(label)}`);
     targets = { count: 1, cls: () => label, loss: false };
   } else {
     const labels = toLabels(label, batch.count, c, 'label');
@@ -80,7 +81,16 @@ export async function classGradient(
 }
 
 /** Adds `g / div` (chain rule through preprocessing), times an optional 0/1 mask, to `out` at `outOffset`. */
-function accumulate(out: Float32Array, outOffset: number, g: Float32Array, gOffset: number, dim: number, div: Float32Array | null, mask: Uint8Array | null, maskOffset: number): void {
+function accumulate(
+  out: Float32Array,
+  outOffset: number,
+  g: Float32Array,
+  gOffset: number,
+  dim: number,
+  div: Float32Array | null,
+  mask: Uint8Array | null,
+  maskOffset: number,
+): void {
   for (let f = 0; f < dim; f++) {
     let v = g[gOffset + f]!;
     if (div) v /= div[f]!;
@@ -159,43 +169,49 @@ async function sampledGradients(
   const clip = ctx.clipNoisy;
   const preprocess = preprocessor(config);
   const sign = targets.loss ? -1 : 1;
-  await runNoisyBatches(ctx, batch.data, jobs, {
-    ...run,
-    evaluate: async (noisy, rows, segments) => {
-      let mask: Uint8Array | null = null;
-      if (clip) {
-        mask = new Uint8Array(rows * dim);
-        for (let r = 0; r < rows; r++) {
-          for (let f = 0; f < dim; f++) {
-            const v = noisy[r * dim + f]!;
-            mask[r * dim + f] = v > clip.min[f]! && v < clip.max[f]! ? 1 : 0;
+  await runNoisyBatches(
+    ctx,
+    batch.data,
+    jobs,
+    {
+      ...run,
+      evaluate: async (noisy, rows, segments) => {
+        let mask: Uint8Array | null = null;
+        if (clip) {
+          mask = new Uint8Array(rows * dim);
+          for (let r = 0; r < rows; r++) {
+            for (let f = 0; f < dim; f++) {
+              const v = noisy[r * dim + f]!;
+              mask[r * dim + f] = v > clip.min[f]! && v < clip.max[f]! ? 1 : 0;
+            }
           }
         }
-      }
-      preprocess?.(noisy, rows);
-      for (let l = 0; l < L; l++) {
-        const upstream = new Float32Array(rows * c);
-        for (const s of segments) {
-          const t = targets.cls(s.job, l);
-          for (let r = 0; r < s.count; r++) {
-            const base = (s.job * m + s.offsetInJob + r) * c;
-            // d log(mean_j S_j[t]) / d z_j[k] = w_j (delta_kt - S_j[k]), w_j = S_j[t] / sum_j' S_j'[t]
-            const w = sign * Math.exp(logS[base + t]! - logSum[s.job * c + t]!);
-            const row = s.rowStart + r;
-            for (let k = 0; k < c; k++) upstream[row * c + k] = w * ((k === t ? 1 : 0) - Math.exp(logS[base + k]!));
+        preprocess?.(noisy, rows);
+        for (let l = 0; l < L; l++) {
+          const upstream = new Float32Array(rows * c);
+          for (const s of segments) {
+            const t = targets.cls(s.job, l);
+            for (let r = 0; r < s.count; r++) {
+              const base = (s.job * m + s.offsetInJob + r) * c;
+              // d log(mean_j S_j[t]) / d z_j[k] = w_j (delta_kt - S_j[k]), w_j = S_j[t] / sum_j' S_j'[t]
+              const w = sign * Math.exp(logS[base + t]! - logSum[s.job * c + t]!);
+              const row = s.rowStart + r;
+              for (let k = 0; k < c; k++) upstream[row * c + k] = w * ((k === t ? 1 : 0) - Math.exp(logS[base + k]!));
+            }
+          }
+          const g = await checkedVjp(config, noisy, rows, upstream);
+          for (const s of segments) {
+            for (let r = 0; r < s.count; r++) {
+              const row = s.rowStart + r;
+              accumulate(out, (s.job * L + l) * dim, g, row * dim, dim, div, mask, row * dim);
+            }
           }
         }
-        const g = await checkedVjp(config, noisy, rows, upstream);
-        for (const s of segments) {
-          for (let r = 0; r < s.count; r++) {
-            const row = s.rowStart + r;
-            accumulate(out, (s.job * L + l) * dim, g, row * dim, dim, div, mask, row * dim);
-          }
-        }
-      }
-      return new Float32Array(0);
+        return new Float32Array(0);
+      },
     },
-  }, () => undefined);
-  if (out.some((v) => v !== v)) throw new ClassifierContractError('gradients.vjp produced NaN gradients');
+    () => undefined,
+  );
+  if (out.some(Number.isNaN)) throw new ClassifierContractError('gradients.vjp produced NaN gradients');
   return out;
 }

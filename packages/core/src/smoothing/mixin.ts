@@ -6,7 +6,7 @@ import type { FitResult } from './fit.js';
 import type { PredictResult } from './predict.js';
 import { SmoothedClassifier, type RandomizedSmoothingMethods } from './smoothed-classifier.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: TypeScript requires `any[]` constructor arguments for a mixin base
 type ClassifierConstructor = new (...args: any[]) => Classifier;
 
 /**
@@ -42,7 +42,7 @@ export function RandomizedSmoothingMixin<TBase extends ClassifierConstructor>(Ba
     #smoothed: SmoothedClassifier | undefined;
     #pending: SmoothingOptions;
 
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    // biome-ignore lint/suspicious/noExplicitAny: TypeScript requires `any[]` constructor arguments for a mixin
     constructor(...args: any[]) {
       super(...args);
       this.#pending = pickSmoothingOptions(args[0]);

@@ -50,7 +50,11 @@ export class SmoothedClassifier implements RandomizedSmoothingMethods {
   #options: SmoothingOptions;
   readonly #noise: NoiseGenerator | undefined;
 
-  constructor(readonly classifier: Classifier, options: SmoothingOptions = {}, noise?: NoiseGenerator) {
+  constructor(
+    readonly classifier: Classifier,
+    options: SmoothingOptions = {},
+    noise?: NoiseGenerator,
+  ) {
     this.#noise = noise;
     this.#options = { ...options };
     this.#config = resolveSmoothingConfig(classifier, this.#options, noise);
@@ -177,7 +181,9 @@ export class SmoothedClassifier implements RandomizedSmoothingMethods {
 function requireCapability(classifier: Classifier, capability: keyof ClassifierCapabilities): Classifier {
   if (!classifier.capabilities[capability]) {
     const note = classifier.capabilityNotes?.[capability];
-    throw new TypeError(`this classifier does not declare the '${capability}' capability${note ? `: ${note}` : ''} (capabilities: ${JSON.stringify(classifier.capabilities)})`);
+    throw new TypeError(
+      `this classifier does not declare the '${capability}' capability${note ? `: ${note}` : ''} (capabilities: ${JSON.stringify(classifier.capabilities)})`,
+    );
   }
   return classifier;
 }

@@ -48,7 +48,7 @@ function as109(q: number, a: number, b: number): number {
     const lb = logBeta(pp, qq);
     const r = qq + qq;
     let t = 1 / (9 * qq);
-    t = r * Math.pow(1 - t + z * Math.sqrt(t), 3);
+    t = r * (1 - t + z * Math.sqrt(t)) ** 3;
     if (t <= 0) {
       x = -Math.expm1((Math.log1p(-alpha) + Math.log(qq) + lb) / qq);
     } else {

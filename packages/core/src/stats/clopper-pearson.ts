@@ -41,7 +41,7 @@ function rootOfAlpha(alpha: number, n: number): number {
   let x = Math.exp(Math.log(alpha) / n);
   const logAlpha = Math.log(alpha);
   for (let i = 0; i < 3; i++) {
-    const pow = Math.pow(x, n);
+    const pow = x ** n;
     // h = log(x^n / alpha); x_new = x * (1 - h / n) (Newton on n log x - log alpha)
     const h = pow > 1e-290 && alpha > 1e-290 ? Math.log(pow / alpha) : n * Math.log(x) - logAlpha;
     const next = x - (x * h) / n;

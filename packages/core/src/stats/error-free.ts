@@ -41,6 +41,6 @@ export function twoProduct(a: number, b: number): DoubleDouble {
   const hi = a * b;
   const [ah, al] = split(a);
   const [bh, bl] = split(b);
-  const lo = al * bl - (((hi - ah * bh) - al * bh) - ah * bl);
+  const lo = al * bl - (hi - ah * bh - al * bh - ah * bl);
   return { hi, lo };
 }

@@ -94,7 +94,7 @@ function powerTerms(a: number, b: number, x: number, y: number): ValueAndLog {
       const M = Math.max(a, b);
       let invBeta = M;
       for (let i = 1; i < m; i++) invBeta *= (M + i) / i;
-      const value = invBeta * Math.pow(x, a) * (x < 0.5 ? Math.exp(t) : Math.pow(y, b));
+      const value = invBeta * x ** a * (x < 0.5 ? Math.exp(t) : y ** b);
       if (value > 1e-290 && value < Infinity) return { value, log: Math.log(value) };
     }
   }
@@ -109,7 +109,7 @@ function closedForm(x: number, a: number, b: number, y: number): BetaTails {
   if (b === 1) {
     // log x^a; for x >= 1/2, log x = log1p(-y) with y exact
     const la = a * (x < 0.5 ? Math.log(x) : Math.log1p(-y));
-    const lower = Math.pow(x, a);
+    const lower = x ** a;
     const upper = -Math.expm1(la);
     return {
       lower,
@@ -122,7 +122,7 @@ function closedForm(x: number, a: number, b: number, y: number): BetaTails {
   // a === 1
   const ly = x < 0.5 ? Math.log1p(-x) : Math.log(y);
   const lb = b * ly;
-  const upper = x < 0.5 ? Math.exp(lb) : Math.pow(y, b);
+  const upper = x < 0.5 ? Math.exp(lb) : y ** b;
   const lower = -Math.expm1(lb);
   return {
     lower,

@@ -157,18 +157,21 @@ export function runAdapterConformance(options: AdapterConformanceOptions): void 
       expect(Math.abs(analytic - numeric)).toBeLessThanOrEqual(tol.gradient * Math.max(Math.abs(numeric), 1e-3));
     });
 
-    it.runIf(options.capabilities?.training !== false && Boolean(options.labels))('training steps lower the loss on a fixed batch (when training is declared)', async () => {
-      const c = await setup();
-      if (!c.capabilities.training) return;
-      const hyper = options.training ?? { optimizer: 'sgd', learningRate: 0.05 };
-      const x = options.inputs.slice();
-      const first = await c.training!.trainOnBatch(x, options.labels!, count, hyper);
-      let last = first;
-      for (let s = 0; s < 5; s++) last = await c.training!.trainOnBatch(x.slice(), options.labels!, count, hyper);
-      expect(Number.isFinite(first)).toBe(true);
-      expect(last).toBeLessThan(first);
-      await c.training!.reset();
-    });
+    it.runIf(options.capabilities?.training !== false && Boolean(options.labels))(
+      'training steps lower the loss on a fixed batch (when training is declared)',
+      async () => {
+        const c = await setup();
+        if (!c.capabilities.training) return;
+        const hyper = options.training ?? { optimizer: 'sgd', learningRate: 0.05 };
+        const x = options.inputs.slice();
+        const first = await c.training!.trainOnBatch(x, options.labels!, count, hyper);
+        let last = first;
+        for (let s = 0; s < 5; s++) last = await c.training!.trainOnBatch(x.slice(), options.labels!, count, hyper);
+        expect(Number.isFinite(first)).toBe(true);
+        expect(last).toBeLessThan(first);
+        await c.training!.reset();
+      },
+    );
 
     it.runIf(options.capabilities?.activations !== false)('reports layers and their activations (when activations are declared)', async () => {
       const c = await setup();

@@ -13,7 +13,9 @@ const threaded = (threads: number, minFloatsPerThread = 64) => {
   started.push(g);
   return g;
 };
-afterAll(() => started.forEach((g) => g.dispose()));
+afterAll(() => {
+  for (const g of started) g.dispose();
+});
 
 function bitsEqual(a: Float32Array, b: Float32Array): number {
   const ua = new Uint32Array(a.buffer, a.byteOffset, a.length);
@@ -45,7 +47,14 @@ describe('createThreadedNoiseGenerator (@rs/core/node)', () => {
   it('draws bitwise the same numbers as the single-thread generator, whatever the split', () => {
     for (const threads of [2, 3, 5]) {
       const g = threaded(threads);
-      for (const [sampleCount, dim] of [[1000, 300], [7, 300], [3, 5], [1, 300], [999, 33], [64, 4]] as const) {
+      for (const [sampleCount, dim] of [
+        [1000, 300],
+        [7, 300],
+        [3, 5],
+        [1, 300],
+        [999, 33],
+        [64, 4],
+      ] as const) {
         for (const mode of ['normal', 'noisy', 'clipped'] as const) {
           const req = { seed: 0x1234_5678_9abcn, stream: 1, inputIndex: 11, sampleStart: 123_456, sampleCount, dim };
           expect(compare(g, req, mode), `${threads} threads, ${sampleCount} x ${dim}, ${mode}`).toBe(0);
@@ -97,8 +106,12 @@ describe('createThreadedNoiseGenerator (@rs/core/node)', () => {
       }
       return 'no error';
     };
-    expect(message(() => g.fillNoisy(new Float32Array(10), 0, req, dataset, 0, 0.3))).toBe(message(() => single.fillNoisy(new Float32Array(10), 0, req, dataset, 0, 0.3)));
-    expect(message(() => g.fillNoisy(new Float32Array(3000), 0, req, dataset, 0, Number.NaN))).toBe(message(() => single.fillNoisy(new Float32Array(3000), 0, req, dataset, 0, Number.NaN)));
+    expect(message(() => g.fillNoisy(new Float32Array(10), 0, req, dataset, 0, 0.3))).toBe(
+      message(() => single.fillNoisy(new Float32Array(10), 0, req, dataset, 0, 0.3)),
+    );
+    expect(message(() => g.fillNoisy(new Float32Array(3000), 0, req, dataset, 0, Number.NaN))).toBe(
+      message(() => single.fillNoisy(new Float32Array(3000), 0, req, dataset, 0, Number.NaN)),
+    );
     g.dispose();
     expect(g.threads).toBe(0);
     expect(() => g.fillStandardNormal(new Float32Array(3000), 0, req)).toThrow(/disposed/);
@@ -113,7 +126,7 @@ describe('createThreadedNoiseGenerator (@rs/core/node)', () => {
       process.stdout.write(g.threads + ' ' + out.every(Number.isFinite));`;
     const t0 = performance.now();
     const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
-    expect(run.stderr).toBe("");
+    expect(run.stderr).toBe('');
     expect(run.stdout.trim()).toBe('2 true');
     expect(run.status).toBe(0);
     expect(performance.now() - t0).toBeLessThan(15_000);

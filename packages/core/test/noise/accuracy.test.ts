@@ -2,16 +2,7 @@
 // Math.log / Math.cos / Math.sin in binary64 on the same uniforms.
 import { describe, expect, it } from 'vitest';
 import { boxMullerPair, normalsFromBlock, philox4x32 } from '../../src/noise/index.js';
-import {
-  angleUniformFromU32,
-  LN2_HI,
-  LN2_LO,
-  logUniform,
-  TWO_POW_M24,
-  TWO_POW_M32,
-  U_MAX,
-  uniformFromU32,
-} from '../../src/noise/box-muller.js';
+import { angleUniformFromU32, LN2_HI, LN2_LO, logUniform, TWO_POW_M24, TWO_POW_M32, U_MAX, uniformFromU32 } from '../../src/noise/box-muller.js';
 import { mathBoxMuller } from './helpers.js';
 
 const f32bits = (x: number): number => new Uint32Array(Float32Array.of(x).buffer)[0]!;
@@ -29,7 +20,8 @@ function ulp32(x: number): number {
 function inputs(): number[] {
   const xs: number[] = [0, 1, 2, 3, 255, 256, 0xffffffff, 0xfffffffe, 0xffffff7f, 0xffffff80, 0xfffffeff, 0x7fffffff];
   xs.push(0x80000000, 0x80000001, 0x3fffffff, 0x40000000);
-  for (let k = 0; k < 32; k++) xs.push(2 ** k, 2 ** k - 1 >>> 0, (2 ** k + 1) >>> 0);
+  for (let k = 0; k < 32; k++) xs.push(2 ** k, (2 ** k - 1) >>> 0, (2 ** k + 1) >>> 0);
+  // biome-ignore lint/suspicious/noApproximativeNumericConstant: values near 1/sqrt(2) on purpose (Box-Muller edge cases)
   for (const q of [0.25, 0.5, 0.75, 1 / 8, 3 / 8, 5 / 8, 7 / 8, 0.7071067, 0.70710677, 0.7071068, 1 - 2 ** -20]) {
     const c = Math.round(q * 2 ** 32);
     for (let d = -512; d <= 512; d += 128) xs.push((c + d) >>> 0);

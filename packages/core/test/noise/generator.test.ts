@@ -253,7 +253,10 @@ describe('validation', () => {
         [{ dim: 2.5 }, /dim/],
       ];
       for (const [patch, re] of bad) {
-        expect(() => g.fillStandardNormal(out, 0, req(patch)), JSON.stringify(patch, (_, v) => (typeof v === 'bigint' ? `${v}n` : v))).toThrow(RangeError);
+        expect(
+          () => g.fillStandardNormal(out, 0, req(patch)),
+          JSON.stringify(patch, (_, v) => (typeof v === 'bigint' ? `${v}n` : v)),
+        ).toThrow(RangeError);
         expect(() => g.fillStandardNormal(out, 0, req(patch))).toThrow(re);
       }
       expect(() => g.fillStandardNormal(out, -1, req())).toThrow(/outOffset/);

@@ -18,12 +18,7 @@ const SE = { mean: 1 / Math.sqrt(N), variance: Math.sqrt(2 / N), skew: Math.sqrt
 const Z = 5;
 function momentsOk(x: ArrayLike<number>): boolean {
   const m = moments(x);
-  return (
-    Math.abs(m.mean) < Z * SE.mean &&
-    Math.abs(m.variance - 1) < Z * SE.variance &&
-    Math.abs(m.skew) < Z * SE.skew &&
-    Math.abs(m.exKurtosis) < Z * SE.kurt
-  );
+  return Math.abs(m.mean) < Z * SE.mean && Math.abs(m.variance - 1) < Z * SE.variance && Math.abs(m.skew) < Z * SE.skew && Math.abs(m.exKurtosis) < Z * SE.kurt;
 }
 // KS critical value at alpha = 1e-4: sqrt(-ln(alpha/2) / 2) / sqrt(N)
 const KS_CRIT = Math.sqrt(-Math.log(1e-4 / 2) / 2) / Math.sqrt(N);
@@ -64,8 +59,18 @@ describe('noise statistics (1e6 draws)', () => {
   });
 
   it('the KS test rejects a 2% scale error and a shifted sample', () => {
-    expect(ksStatistic(x.map((v) => v * 1.02), normalCdf)).toBeGreaterThan(KS_CRIT);
-    expect(ksStatistic(x.map((v) => v + 0.01), normalCdf)).toBeGreaterThan(KS_CRIT);
+    expect(
+      ksStatistic(
+        x.map((v) => v * 1.02),
+        normalCdf,
+      ),
+    ).toBeGreaterThan(KS_CRIT);
+    expect(
+      ksStatistic(
+        x.map((v) => v + 0.01),
+        normalCdf,
+      ),
+    ).toBeGreaterThan(KS_CRIT);
   });
 
   it('each of the 4 lanes of a block (z0..z3, cos and sin halves) is N(0, 1)', () => {

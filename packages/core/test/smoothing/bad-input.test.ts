@@ -56,7 +56,16 @@ describe('bad input gets a clear error naming the problem', () => {
     await expect(wrongCount.certify(x, { n: 100, batchSize: 10 })).rejects.toThrow(/returned 20 values for a batch of 10 inputs x 3 classes \(expected 30\)/);
     const nan = smooth(fromFunction({ inputShape: [2], nbClasses: 2, predict: (_x, batch) => new Float32Array(batch * 2).fill(Number.NaN) }), { seed: 1 });
     await expect(nan.predict(x)).rejects.toThrow(/returned NaN at batch row 0, class 0/);
-    const throws = smooth(fromFunction({ inputShape: [2], nbClasses: 2, predict: () => { throw new Error('GPU lost'); } }), { seed: 1 });
+    const throws = smooth(
+      fromFunction({
+        inputShape: [2],
+        nbClasses: 2,
+        predict: () => {
+          throw new Error('GPU lost');
+        },
+      }),
+      { seed: 1 },
+    );
     await expect(throws.certify(x, { n: 100 })).rejects.toThrow(/forward failed on a batch of .*GPU lost/);
     const rejects = smooth(fromFunction({ inputShape: [2], nbClasses: 2, predict: async () => Promise.reject(new Error('session closed')) }), { seed: 1 });
     await expect(rejects.predict(x)).rejects.toThrow(/session closed/);

@@ -21,7 +21,15 @@ function withDeviceSampler(base: Classifier, tamper?: (counts: Int32Array) => vo
         let done = 0;
         for (const [i, job] of req.jobs.entries()) {
           const buf = new Float32Array(job.count * req.dim);
-          noise.fillNoisy(buf, 0, { seed: req.seed, stream: req.stream, inputIndex: job.id, sampleStart: job.sampleStart, sampleCount: job.count, dim: req.dim }, req.data, job.row * req.dim, req.scale, req.clip ?? undefined);
+          noise.fillNoisy(
+            buf,
+            0,
+            { seed: req.seed, stream: req.stream, inputIndex: job.id, sampleStart: job.sampleStart, sampleCount: job.count, dim: req.dim },
+            req.data,
+            job.row * req.dim,
+            req.scale,
+            req.clip ?? undefined,
+          );
           const logits = (await base.forward(buf, job.count)) as Float32Array;
           for (let r = 0; r < job.count; r++) {
             let best = 0;
@@ -55,11 +63,15 @@ describe('device sampling capability', () => {
       counts[0]! += 1;
     });
     await expect(smooth(broken, { scale: 0.4, seed: 12 }).certify(x, { n: 300 })).rejects.toThrow(ClassifierContractError);
-    await expect(smooth(broken, { scale: 0.4, seed: 12 }).predict(x, { n: 300 })).rejects.toThrow(/counted 33 samples for job 0, which asked for 32|counted 301 samples for job 0, which asked for 300/);
+    await expect(smooth(broken, { scale: 0.4, seed: 12 }).predict(x, { n: 300 })).rejects.toThrow(
+      /counted 33 samples for job 0, which asked for 32|counted 301 samples for job 0, which asked for 300/,
+    );
   });
 
   it('requires the sampler when the capability is declared', () => {
     const c = countingClassifier(dim);
-    expect(() => smooth({ ...c, capabilities: { ...c.capabilities, deviceSampling: true } })).toThrow(/declares capability 'deviceSampling' but has no 'deviceSampler'/);
+    expect(() => smooth({ ...c, capabilities: { ...c.capabilities, deviceSampling: true } })).toThrow(
+      /declares capability 'deviceSampling' but has no 'deviceSampler'/,
+    );
   });
 });

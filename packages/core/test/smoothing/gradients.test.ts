@@ -12,7 +12,10 @@ const yTrain = Int32Array.from({ length: 60 }, (_, i) => i % C);
 for (let s = 0; s < 50; s++) await model.training!.trainOnBatch(xTrain, yTrain, 60, { optimizer: 'sgd', learningRate: 0.5 });
 const x = Float32Array.from(uniforms(K * dim, 12), (u) => u * 2 - 1);
 const y = [0, 2, 1];
-const preprocessing: [number[], number[]] = [[0.1, -0.2, 0, 0.3, 0.05], [0.5, 2, 1, 0.8, 1.5]];
+const preprocessing: [number[], number[]] = [
+  [0.1, -0.2, 0, 0.3, 0.05],
+  [0.5, 2, 1, 0.8, 1.5],
+];
 
 /** Cross-entropy of the model at raw x, through preprocessing, in float64. */
 function loss(xr: Float64Array, label: number): number {
@@ -107,7 +110,9 @@ describe('gradients through the smoothing layer', () => {
     const g = smooth(model, { seed: 3, scale: 5, sampleSize: 8, clipValues: [-1, 1], clipNoisy: true });
     const clippedAll = await g.lossGradient(new Float32Array(dim).fill(1), [0], { sampling: true });
     // With sigma = 5 nearly every noisy value is clipped; the gradient is tiny compared to unclipped.
-    const free = await smooth(model, { seed: 3, scale: 5, sampleSize: 8, clipValues: [-1, 1] }).lossGradient(new Float32Array(dim).fill(1), [0], { sampling: true });
+    const free = await smooth(model, { seed: 3, scale: 5, sampleSize: 8, clipValues: [-1, 1] }).lossGradient(new Float32Array(dim).fill(1), [0], {
+      sampling: true,
+    });
     const norm = (a: Float32Array) => Math.hypot(...a);
     expect(norm(clippedAll)).toBeLessThan(norm(free));
   });

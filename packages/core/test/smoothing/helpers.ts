@@ -77,7 +77,8 @@ export function softmaxRegression(dim: number, nbClasses: number, initSeed = 1):
     gradients: {
       vjp: (_x, batch, up) => {
         const out = new Float32Array(batch * dim);
-        for (let i = 0; i < batch; i++) for (let k = 0; k < nbClasses; k++) for (let f = 0; f < dim; f++) out[i * dim + f] += up[i * nbClasses + k]! * W[k * dim + f]!;
+        for (let i = 0; i < batch; i++)
+          for (let k = 0; k < nbClasses; k++) for (let f = 0; f < dim; f++) out[i * dim + f] += up[i * nbClasses + k]! * W[k * dim + f]!;
         return out;
       },
     },

@@ -57,12 +57,17 @@ describe('createSmoothed (the body of every backend create)', () => {
   }
   it('splits base and smoothing options, and disposes the instance when the smoothing options are bad', async () => {
     const seen: unknown[] = [];
-    const prepare = async (base: { weights: number[] }) => (seen.push(base), base);
+    const prepare = async (base: { weights: number[] }) => {
+      seen.push(base);
+      return base;
+    };
     const g = await createSmoothed({ weights: [1, 2, 3], scale: 0.3, seed: 1 }, prepare, (init) => new Disposable(init));
     expect(seen).toEqual([{ weights: [1, 2, 3] }]);
     expect(g.scale).toBe(0.3);
     let made: Disposable | undefined;
-    await expect(createSmoothed({ weights: [1, 2, 3], alpha: 0.9 }, prepare, (init) => (made = new Disposable(init)))).rejects.toThrow(/'alpha' must be in \(0, 0.5\), got 0.9/);
+    await expect(createSmoothed({ weights: [1, 2, 3], alpha: 0.9 }, prepare, (init) => (made = new Disposable(init)))).rejects.toThrow(
+      /'alpha' must be in \(0, 0.5\), got 0.9/,
+    );
     expect(made!.disposed).toBe(1);
   });
 });
@@ -79,7 +84,13 @@ describe('fit: Gaussian data augmentation', () => {
     };
     const before = await certifiedAccuracy(0.25);
     const progress: number[] = [];
-    const { epochLosses } = await g.fit(train.x, train.y, { nbEpochs: 6, batchSize: 32, optimizer: 'adam', learningRate: 0.05, onProgress: (p) => progress.push(p.loss!) });
+    const { epochLosses } = await g.fit(train.x, train.y, {
+      nbEpochs: 6,
+      batchSize: 32,
+      optimizer: 'adam',
+      learningRate: 0.05,
+      onProgress: (p) => progress.push(p.loss!),
+    });
     const after = await certifiedAccuracy(0.25);
     console.log(`fit: epoch losses ${Array.from(epochLosses, (l) => l.toFixed(3)).join(' ')}; certified accuracy at r=0.25 ${before} -> ${after}`);
     expect(epochLosses[epochLosses.length - 1]!).toBeLessThan(epochLosses[0]! * 0.7);

@@ -24,10 +24,14 @@ describe('noise reproducibility', () => {
     const g = smooth(countingClassifier(dim), { scale: 0.3, seed: 99 });
     const order = [3, 0, 4, 1, 2];
     const shuffled = new Float32Array(K * dim);
-    order.forEach((src, dst) => shuffled.set(x.subarray(src * dim, (src + 1) * dim), dst * dim));
+    order.forEach((src, dst) => {
+      shuffled.set(x.subarray(src * dim, (src + 1) * dim), dst * dim);
+    });
     const a = await g.predictClasses(x, { n: 400 });
     const b = await g.predictClasses(shuffled, { n: 400, inputIds: order });
-    order.forEach((src, dst) => expect(Array.from(b.counts.subarray(dst * 3, dst * 3 + 3))).toEqual(Array.from(a.counts.subarray(src * 3, src * 3 + 3))));
+    order.forEach((src, dst) => {
+      expect(Array.from(b.counts.subarray(dst * 3, dst * 3 + 3))).toEqual(Array.from(a.counts.subarray(src * 3, src * 3 + 3)));
+    });
   });
 
   it('gives a sharded run the same counts as a single run (indexOffset)', async () => {

@@ -23,7 +23,11 @@ describe('smoothing semantics', () => {
       fromFunction({
         inputShape: [dim],
         nbClasses: 2,
-        predict: (xr, batch) => base(xr.map((v, i) => (v - mean[i % dim]!) / std[i % dim]!), batch),
+        predict: (xr, batch) =>
+          base(
+            xr.map((v, i) => (v - mean[i % dim]!) / std[i % dim]!),
+            batch,
+          ),
       }),
       { scale: 0.3, seed: 11 },
     );
@@ -34,7 +38,14 @@ describe('smoothing semantics', () => {
 
   it('does not clip noisy copies unless clipNoisy is set, and clips them in every method when it is', async () => {
     const seen: number[] = [];
-    const spy = fromFunction({ inputShape: [dim], nbClasses: 2, predict: (xr, batch) => { seen.push(Math.min(...xr), Math.max(...xr)); return base(xr, batch); } });
+    const spy = fromFunction({
+      inputShape: [dim],
+      nbClasses: 2,
+      predict: (xr, batch) => {
+        seen.push(Math.min(...xr), Math.max(...xr));
+        return base(xr, batch);
+      },
+    });
     await smooth(spy, { scale: 1, seed: 1, clipValues: [0, 1] }).certify(x, { n: 200 });
     expect(Math.min(...seen)).toBeLessThan(0);
     expect(Math.max(...seen)).toBeGreaterThan(1);
@@ -46,14 +57,29 @@ describe('smoothing semantics', () => {
 
   it('selects and estimates with independent samples (different noise streams)', async () => {
     const batches: Float32Array[] = [];
-    const spy = fromFunction({ inputShape: [dim], nbClasses: 2, predict: (xr, batch) => { batches.push(xr.slice()); return base(xr, batch); } });
+    const spy = fromFunction({
+      inputShape: [dim],
+      nbClasses: 2,
+      predict: (xr, batch) => {
+        batches.push(xr.slice());
+        return base(xr, batch);
+      },
+    });
     await smooth(spy, { scale: 1, seed: 1, sampleSize: 10 }).certify(x.subarray(0, dim), { n: 10 });
     expect(batches).toHaveLength(2);
     expect(Array.from(batches[0]!)).not.toEqual(Array.from(batches[1]!));
   });
 
   it('predict abstains when the top two classes are too close, and not with isAbstain false', async () => {
-    const coin = fromFunction({ inputShape: [1], nbClasses: 2, predict: (xr, batch) => { const o = new Float32Array(batch * 2); for (let i = 0; i < batch; i++) o[i * 2 + (xr[i]! > 0 ? 1 : 0)] = 1; return o; } });
+    const coin = fromFunction({
+      inputShape: [1],
+      nbClasses: 2,
+      predict: (xr, batch) => {
+        const o = new Float32Array(batch * 2);
+        for (let i = 0; i < batch; i++) o[i * 2 + (xr[i]! > 0 ? 1 : 0)] = 1;
+        return o;
+      },
+    });
     const g = smooth(coin, { scale: 1, seed: 3, alpha: 0.001 });
     const onBoundary = new Float32Array([0]);
     const abstain = await g.predictClasses(onBoundary, { n: 1000 });

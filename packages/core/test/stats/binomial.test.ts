@@ -95,7 +95,7 @@ function exactBinomTest(k: number, n: number, p: number): number {
 }
 
 describe('binomialTestPValue', () => {
-  it('matches the exact evaluation of scipy\'s rule for many (k, n, p), to 1e-13', () => {
+  it("matches the exact evaluation of scipy's rule for many (k, n, p), to 1e-13", () => {
     let worst = 0;
     for (const n of [1, 2, 3, 10, 31, 60]) {
       for (const p of [0.5, 0.1, 0.3, 0.37, 0.9, 0.999, 0.25, 0.75]) {

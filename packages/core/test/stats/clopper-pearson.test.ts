@@ -34,7 +34,7 @@ describe('clopperPearsonLower / Upper: analytic cases', () => {
     for (const n of [2, 3, 7, 10, 50, 200]) {
       for (const alpha of [1e-12, 1e-6, 0.05, 0.4999]) {
         const lo = clopperPearsonLower(n, n, alpha);
-        expect(lo).toBeCloseTo(Math.pow(alpha, 1 / n), 12);
+        expect(lo).toBeCloseTo(alpha ** (1 / n), 12);
         // P(Bin(n, lo) >= n) = lo^n must be <= alpha ...
         expect(compareBinomialMass(n, lo, n, n, alpha), `n=${n} alpha=${alpha}`).toBeLessThanOrEqual(0);
         // ... and a slightly larger value (6 ulps + 2^-44 relative) must exceed alpha.

@@ -58,7 +58,7 @@ describe('normalCdf', () => {
     console.log(`finite-difference check: max rel err ${worst.toExponential(3)}`);
   });
 
-  it('finite differences in the far tail: (log Phi)\' = pdf / Phi at x = -37', () => {
+  it("finite differences in the far tail: (log Phi)' = pdf / Phi at x = -37", () => {
     const x = -37;
     const h = 1e-6;
     const fd = (logNormalCdf(x + h) - logNormalCdf(x - h)) / (2 * h);

@@ -160,7 +160,7 @@ export class GradContext {
    */
   shapeOf(like: string): string {
     const s = this.shape(like);
-    if (s && s.every((d) => typeof d === 'number')) return this.ints(s as number[]);
+    if (s?.every((d) => typeof d === 'number')) return this.ints(s as number[]);
     return this.emit('Shape', [like]);
   }
 

@@ -35,8 +35,14 @@ export function windowGeometry(ctx: GradContext, kernel: number[]): WindowGeomet
   const x = node.inputs[0];
   const rank = ctx.rank(x);
   const r = rank - 2;
-  const spatial = ctx.staticDims(x, Array.from({ length: r }, (_, i) => i + 2));
-  const outSpatial = ctx.staticDims(node.outputs[0], Array.from({ length: r }, (_, i) => i + 2));
+  const spatial = ctx.staticDims(
+    x,
+    Array.from({ length: r }, (_, i) => i + 2),
+  );
+  const outSpatial = ctx.staticDims(
+    node.outputs[0],
+    Array.from({ length: r }, (_, i) => i + 2),
+  );
   const strides = attrInts(node, 'strides') ?? new Array(r).fill(1);
   const dilations = attrInts(node, 'dilations') ?? new Array(r).fill(1);
   const pads = resolvePads(node, spatial, kernel, strides, dilations);

@@ -10,10 +10,7 @@ const binaryShape = (ctx: Parameters<GradRule>[0]) => ctx.shape(ctx.node.outputs
 /** d(a+b): g reduced to each operand's shape. @example GRAD_RULES.Add */
 export const addGrad: GradRule = (ctx, node, [g]) => {
   const ys = binaryShape(ctx);
-  return [
-    ctx.needs(0) ? ctx.reduceToShape(g!, ys, node.inputs[0]) : undefined,
-    ctx.needs(1) ? ctx.reduceToShape(g!, ys, node.inputs[1]) : undefined,
-  ];
+  return [ctx.needs(0) ? ctx.reduceToShape(g!, ys, node.inputs[0]) : undefined, ctx.needs(1) ? ctx.reduceToShape(g!, ys, node.inputs[1]) : undefined];
 };
 
 /** d(a-b). @example GRAD_RULES.Sub */
@@ -42,9 +39,7 @@ export const divGrad: GradRule = (ctx, node, [g]) => {
   const y = node.outputs[0];
   return [
     ctx.needs(0) ? ctx.reduceToShape(ctx.emit('Div', [g!, b]), ys, a) : undefined,
-    ctx.needs(1)
-      ? ctx.reduceToShape(ctx.emit('Neg', [ctx.emit('Div', [ctx.emit('Mul', [g!, y]), b])]), ys, b)
-      : undefined,
+    ctx.needs(1) ? ctx.reduceToShape(ctx.emit('Neg', [ctx.emit('Div', [ctx.emit('Mul', [g!, y]), b])]), ys, b) : undefined,
   ];
 };
 

@@ -28,14 +28,10 @@ export const gemmGrad: GradRule = (ctx, node, [g]) => {
   let gb: string | undefined;
   let gc: string | undefined;
   if (ctx.needs(0)) {
-    ga = ta
-      ? ctx.emit('Gemm', [b, g!], { alpha, transA: tb ? 1 : 0, transB: 1 })
-      : ctx.emit('Gemm', [g!, b], { alpha, transA: 0, transB: tb ? 0 : 1 });
+    ga = ta ? ctx.emit('Gemm', [b, g!], { alpha, transA: tb ? 1 : 0, transB: 1 }) : ctx.emit('Gemm', [g!, b], { alpha, transA: 0, transB: tb ? 0 : 1 });
   }
   if (ctx.needs(1)) {
-    gb = tb
-      ? ctx.emit('Gemm', [g!, a], { alpha, transA: 1, transB: ta ? 1 : 0 })
-      : ctx.emit('Gemm', [a, g!], { alpha, transA: ta ? 0 : 1, transB: 0 });
+    gb = tb ? ctx.emit('Gemm', [g!, a], { alpha, transA: 1, transB: ta ? 1 : 0 }) : ctx.emit('Gemm', [a, g!], { alpha, transA: ta ? 0 : 1, transB: 0 });
   }
   if (c && ctx.needs(2)) {
     gc = scaled(ctx, ctx.reduceToShape(g!, ctx.shape(node.outputs[0]), c), beta, c);

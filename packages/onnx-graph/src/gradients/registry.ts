@@ -4,8 +4,23 @@
 import type { GradRule } from './context.js';
 import { convGrad } from './conv.js';
 import {
-  addGrad, castGrad, divGrad, dropoutGrad, expGrad, identityGrad, leakyReluGrad, logGrad, logSoftmaxGrad,
-  mulGrad, negGrad, reluGrad, sigmoidGrad, softmaxGrad, sqrtGrad, subGrad, tanhGrad,
+  addGrad,
+  castGrad,
+  divGrad,
+  dropoutGrad,
+  expGrad,
+  identityGrad,
+  leakyReluGrad,
+  logGrad,
+  logSoftmaxGrad,
+  mulGrad,
+  negGrad,
+  reluGrad,
+  sigmoidGrad,
+  softmaxGrad,
+  sqrtGrad,
+  subGrad,
+  tanhGrad,
 } from './elementwise.js';
 import { gemmGrad, matmulGrad } from './linear.js';
 import { batchNormGrad } from './normalization.js';

@@ -27,7 +27,7 @@ export const transposeGrad: GradRule = (ctx, node, [g]) => {
   const rank = ctx.rank(node.inputs[0]);
   const perm = attrInts(node, 'perm') ?? Array.from({ length: rank }, (_, i) => rank - 1 - i);
   const inv = new Array<number>(rank);
-  perm.forEach((p, i) => (inv[p] = i));
+  for (const [i, p] of perm.entries()) inv[p] = i;
   return [ctx.emit('Transpose', [g!], { perm: inv })];
 };
 

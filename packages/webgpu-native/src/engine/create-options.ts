@@ -24,7 +24,11 @@ export const webGpuClassifierOptionsSchema = z
     powerPreference: z.enum(['low-power', 'high-performance'], { error: "must be 'low-power' or 'high-performance'" }).optional(),
     forceFallbackAdapter: z.boolean({ error: 'must be a boolean' }).default(false),
     memoryBudget: positiveInt.optional(),
-    gpu: z.custom<object>((v) => typeof v === 'object' && v !== null && typeof (v as { requestAdapter?: unknown }).requestAdapter === 'function', { error: 'must be a GPU object (with requestAdapter)' }).optional(),
+    gpu: z
+      .custom<object>((v) => typeof v === 'object' && v !== null && typeof (v as { requestAdapter?: unknown }).requestAdapter === 'function', {
+        error: 'must be a GPU object (with requestAdapter)',
+      })
+      .optional(),
   })
   .strict();
 
@@ -39,7 +43,9 @@ export type WebGpuClassifierOptions = z.input<typeof webGpuClassifierOptionsSche
  * @example
  * const opts: WebGpuRandomizedSmoothingOptions = { model: 'model.onnx', scale: 0.25, sampleSize: 100, alpha: 0.001, clipValues: [0, 1] };
  */
-export const webGpuRandomizedSmoothingOptionsSchema = webGpuClassifierOptionsSchema.extend(smoothingOptionsSchema.omit({ inputShape: true, nbClasses: true }).shape);
+export const webGpuRandomizedSmoothingOptionsSchema = webGpuClassifierOptionsSchema.extend(
+  smoothingOptionsSchema.omit({ inputShape: true, nbClasses: true }).shape,
+);
 
 /** Options of `WebGpuRandomizedSmoothing.create`. */
 export type WebGpuRandomizedSmoothingOptions = z.input<typeof webGpuRandomizedSmoothingOptionsSchema>;

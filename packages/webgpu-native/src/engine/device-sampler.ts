@@ -45,7 +45,9 @@ export function countOnGpu(engine: WebGpuEngine, nbClasses: number, req: DeviceS
     };
     try {
       if (req.data.byteLength > engine.dev.limits.maxStorageBufferBindingSize) {
-        throw new RangeError(`the request's clean inputs (${req.data.byteLength} bytes) exceed the device's maxStorageBufferBindingSize (${engine.dev.limits.maxStorageBufferBindingSize}): certify fewer inputs per call`);
+        throw new RangeError(
+          `the request's clean inputs (${req.data.byteLength} bytes) exceed the device's maxStorageBufferBindingSize (${engine.dev.limits.maxStorageBufferBindingSize}): certify fewer inputs per call`,
+        );
       }
       const seed = BigInt.asUintN(64, req.seed);
       const params = Uint32Array.of(Number(seed & 0xffffffffn), Number(seed >> 32n), req.stream >>> 0, new Uint32Array(Float32Array.of(req.scale).buffer)[0]!);
@@ -60,7 +62,10 @@ export function countOnGpu(engine: WebGpuEngine, nbClasses: number, req: DeviceS
       const noiseSpec = { code: noisyBatchKernel(dim, { clip: Boolean(req.clip), preprocessing: Boolean(req.preprocessing) }), label: 'noisy batch (Philox)' };
       const countSpec = { code: argmaxCountKernel(nbClasses), label: 'argmax count' };
       const [noisePipe, countPipe] = await Promise.all([engine.pipelines.get(noiseSpec), engine.pipelines.get(countSpec)]);
-      const noiseGroup = device.createBindGroup({ layout: noisePipe.getBindGroupLayout(0), entries: bindings.map((buffer, binding) => ({ binding, resource: { buffer } })) });
+      const noiseGroup = device.createBindGroup({
+        layout: noisePipe.getBindGroupLayout(0),
+        entries: bindings.map((buffer, binding) => ({ binding, resource: { buffer } })),
+      });
       const countGroup = device.createBindGroup({
         layout: countPipe.getBindGroupLayout(0),
         entries: [exe.buffer(engine.prepared.outputName), rowTable, countBuffer].map((buffer, binding) => ({ binding, resource: { buffer } })),

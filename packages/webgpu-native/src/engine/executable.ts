@@ -66,7 +66,11 @@ export class WeightStore {
       if (t.data instanceof Float32Array) data = t.data;
       else if (t.dtype === 'bool' || t.dtype.startsWith('float')) data = Float32Array.from(t.data as ArrayLike<number>, (v) => Number(v));
       else data = Int32Array.from(t.data as ArrayLike<number | bigint>, (v) => Number(v));
-      b = this.#dev.device.createBuffer({ size: Math.max(4, data.byteLength), usage: BUFFER_USAGE.STORAGE | BUFFER_USAGE.COPY_DST | BUFFER_USAGE.COPY_SRC, label: t.name });
+      b = this.#dev.device.createBuffer({
+        size: Math.max(4, data.byteLength),
+        usage: BUFFER_USAGE.STORAGE | BUFFER_USAGE.COPY_DST | BUFFER_USAGE.COPY_SRC,
+        label: t.name,
+      });
       this.#dev.device.queue.writeBuffer(b, 0, data.buffer, data.byteOffset, data.byteLength);
       this.#buffers.set(t.name, b);
     }
@@ -116,14 +120,23 @@ export class GpuExecutable {
    * @example
    * const exe = await GpuExecutable.create(dev, plan, pipelines, weights, prepared.weights);
    */
-  static async create(dev: GpuDevice, plan: GraphPlan, pipelines: PipelineCache, weights: WeightStore, weightTensors: ReadonlyMap<string, Tensor>): Promise<GpuExecutable> {
+  static async create(
+    dev: GpuDevice,
+    plan: GraphPlan,
+    pipelines: PipelineCache,
+    weights: WeightStore,
+    weightTensors: ReadonlyMap<string, Tensor>,
+  ): Promise<GpuExecutable> {
     const device = dev.device;
     const buffers = new Map<string, GPUBuffer>();
     let bytes = 0;
     device.pushErrorScope('out-of-memory');
     device.pushErrorScope('validation');
     for (const [name, size] of plan.buffers) {
-      buffers.set(name, device.createBuffer({ size: Math.ceil(size / 4) * 4, usage: BUFFER_USAGE.STORAGE | BUFFER_USAGE.COPY_SRC | BUFFER_USAGE.COPY_DST, label: name }));
+      buffers.set(
+        name,
+        device.createBuffer({ size: Math.ceil(size / 4) * 4, usage: BUFFER_USAGE.STORAGE | BUFFER_USAGE.COPY_SRC | BUFFER_USAGE.COPY_DST, label: name }),
+      );
       bytes += size;
     }
     const resolve = (value: string): GPUBuffer => {
@@ -143,7 +156,11 @@ export class GpuExecutable {
         if (k.meta) {
           // The plan's sizes (batch-dependent) as the kernel's `meta_` uniform: the code itself is the same for every batch size.
           const meta = device.createBuffer({ size: 16, usage: BUFFER_USAGE.UNIFORM | BUFFER_USAGE.COPY_DST, label: `${k.label} meta` });
-          device.queue.writeBuffer(meta, 0, Uint32Array.from({ length: 4 }, (_, j) => k.meta![j] ?? 0));
+          device.queue.writeBuffer(
+            meta,
+            0,
+            Uint32Array.from({ length: 4 }, (_, j) => k.meta![j] ?? 0),
+          );
           exe.#uniforms.push(meta);
           entries.push({ binding: k.bindings.length, resource: { buffer: meta } });
         }
@@ -155,7 +172,7 @@ export class GpuExecutable {
       const oom = await device.popErrorScope();
       if (validation || oom) {
         exe.destroy();
-        // eslint-disable-next-line no-unsafe-finally
+        // biome-ignore lint/correctness/noUnsafeFinally: a device error scope must be popped on every path; its error replaces any other
         throw new GpuExecutionError(`building the batch-${plan.batch} plan failed: ${(oom ?? validation)!.message}`);
       }
     }

@@ -48,7 +48,10 @@ export class GpuDevice {
     this.adapter = adapter;
     this.limits = device.limits;
     void device.lost.then((info) => {
-      this.#lost = new DeviceLostError(this.#destroyed ? 'destroyed' : String(info.reason ?? 'unknown'), this.#destroyed ? 'the classifier was disposed' : info.message);
+      this.#lost = new DeviceLostError(
+        this.#destroyed ? 'destroyed' : String(info.reason ?? 'unknown'),
+        this.#destroyed ? 'the classifier was disposed' : info.message,
+      );
     });
     device.addEventListener('uncapturederror', (ev) => {
       const e = (ev as GPUUncapturedErrorEvent).error;
@@ -99,7 +102,9 @@ export async function openGpuDevice(gpu: GPU, options: GpuDeviceOptions = {}): P
     architecture,
     device: info?.device ?? '',
     description: info?.description ?? '',
-    isFallbackAdapter: Boolean((info as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter ?? (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter ?? false),
+    isFallbackAdapter: Boolean(
+      (info as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter ?? (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter ?? false,
+    ),
     name: `${vendor || 'unknown'}/${architecture || 'unknown'}`,
   };
   const l = adapter.limits;

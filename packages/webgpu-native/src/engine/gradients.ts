@@ -20,7 +20,9 @@ import { initialWeights } from '@rs/onnx-graph';
  */
 export interface GradientSupport {
   vjp: { ok: true; prepared: PreparedModel; seed: string; grad: string } | { ok: false; problem: string };
-  train: { ok: true; prepared: PreparedModel; labels: string; loss: string; weightGradients: Record<string, string>; names: string[] } | { ok: false; problem: string };
+  train:
+    | { ok: true; prepared: PreparedModel; labels: string; loss: string; weightGradients: Record<string, string>; names: string[] }
+    | { ok: false; problem: string };
 }
 
 /**
@@ -93,7 +95,14 @@ export class GpuGradients {
   /** Training steps and resets so far (0: the weights are the model's). */
   version = 0;
 
-  constructor(dev: GpuDevice, forward: WebGpuEngine, support: GradientSupport, params: WeightStore, serial: Serial, options: { memoryBudget?: number | undefined } = {}) {
+  constructor(
+    dev: GpuDevice,
+    forward: WebGpuEngine,
+    support: GradientSupport,
+    params: WeightStore,
+    serial: Serial,
+    options: { memoryBudget?: number | undefined } = {},
+  ) {
     this.#dev = dev;
     this.#forward = forward;
     this.#support = support;
@@ -104,7 +113,11 @@ export class GpuGradients {
 
   #engine(prepared: PreparedModel): Promise<WebGpuEngine> {
     const names = new Set(this.#support.train.ok ? this.#support.train.names : []);
-    return WebGpuEngine.create(this.#dev, prepared, this.#forward.inputShape, { memoryBudget: this.#memoryBudget, sharedWeights: { store: this.#params, names }, serial: this.#serial });
+    return WebGpuEngine.create(this.#dev, prepared, this.#forward.inputShape, {
+      memoryBudget: this.#memoryBudget,
+      sharedWeights: { store: this.#params, names },
+      serial: this.#serial,
+    });
   }
 
   /**
@@ -125,7 +138,10 @@ export class GpuGradients {
       const out = new Float32Array(batch * dim);
       for (let start = 0; start < batch; start += engine.maxBatch) {
         const rows = Math.min(engine.maxBatch, batch - start);
-        const feeds = { [s.prepared.inputName]: x.subarray(start * dim, (start + rows) * dim), [s.seed]: upstream.subarray(start * classes, (start + rows) * classes) };
+        const feeds = {
+          [s.prepared.inputName]: x.subarray(start * dim, (start + rows) * dim),
+          [s.seed]: upstream.subarray(start * classes, (start + rows) * classes),
+        };
         const [g] = await engine.runPlan(rows, feeds, [s.grad]);
         out.set(g!, start * dim);
       }
@@ -144,7 +160,12 @@ export class GpuGradients {
       this.#slots = s.names.map((name) => {
         const t = s.prepared.weights.get(name)!;
         const size = numel(t.dims);
-        return { name, size, weight: this.#params.get(t), acc: device.createBuffer({ size: Math.max(4, size * 4), usage: 0x80 | 0x8, label: `grad acc ${name}` }) };
+        return {
+          name,
+          size,
+          weight: this.#params.get(t),
+          acc: device.createBuffer({ size: Math.max(4, size * 4), usage: 0x80 | 0x8, label: `grad acc ${name}` }),
+        };
       });
     }
     return { engine, slots: this.#slots };
@@ -208,13 +229,22 @@ export class GpuGradients {
             const groups = dispatch(slot.size, this.#dev.limits.maxComputeWorkgroupsPerDimension);
             const acc = pipes[3 * k + (start === 0 ? 0 : 1)]!;
             pass.setPipeline(acc);
-            pass.setBindGroup(0, device.createBindGroup({ layout: acc.getBindGroupLayout(0), entries: [exe.buffer(s.weightGradients[slot.name]!), slot.acc].map((buffer, binding) => ({ binding, resource: { buffer } })) }));
+            pass.setBindGroup(
+              0,
+              device.createBindGroup({
+                layout: acc.getBindGroupLayout(0),
+                entries: [exe.buffer(s.weightGradients[slot.name]!), slot.acc].map((buffer, binding) => ({ binding, resource: { buffer } })),
+              }),
+            );
             pass.dispatchWorkgroups(groups[0], groups[1]);
             if (!last) return;
             const step = pipes[3 * k + 2]!;
             const buffers = adam ? [slot.weight, slot.acc, slot.m!, slot.v!, this.#hyper!] : [slot.weight, slot.acc, this.#hyper!];
             pass.setPipeline(step);
-            pass.setBindGroup(0, device.createBindGroup({ layout: step.getBindGroupLayout(0), entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })) }));
+            pass.setBindGroup(
+              0,
+              device.createBindGroup({ layout: step.getBindGroupLayout(0), entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })) }),
+            );
             pass.dispatchWorkgroups(groups[0], groups[1]);
           });
         });
@@ -274,7 +304,11 @@ export class GpuGradients {
     this.#dropOptimizer();
     for (const slot of this.#slots ?? []) slot.acc.destroy();
     this.#hyper?.destroy();
-    for (const e of [this.#vjp, this.#train]) await e?.then((x) => x.destroy(), () => undefined);
+    for (const e of [this.#vjp, this.#train])
+      await e?.then(
+        (x) => x.destroy(),
+        () => undefined,
+      );
   }
 }
 
@@ -286,19 +320,46 @@ function dispatch(threads: number, max: number): [number, number] {
 
 /** `acc = g` (first chunk) or `acc += g`. */
 function accumulateKernel(size: number, first: boolean) {
-  return elementwiseKernel(first ? 'gradient copy' : 'gradient accumulate', [{ variable: 'g', value: 'g' }, { variable: 'acc', value: 'acc', write: true }], size, first ? '  acc[i] = g[i];' : '  acc[i] = acc[i] + g[i];', '', { bake: true });
+  return elementwiseKernel(
+    first ? 'gradient copy' : 'gradient accumulate',
+    [
+      { variable: 'g', value: 'g' },
+      { variable: 'acc', value: 'acc', write: true },
+    ],
+    size,
+    first ? '  acc[i] = g[i];' : '  acc[i] = acc[i] + g[i];',
+    '',
+    { bake: true },
+  );
 }
 
 /** `w -= lr * acc / batch` (hyper = [lr, 1 / batch, ...]). */
 function sgdKernel(size: number) {
-  return elementwiseKernel('SGD step', [{ variable: 'w', value: 'w', write: true }, { variable: 'acc', value: 'acc' }, { variable: 'hp', value: 'hyper' }], size, '  w[i] = w[i] - hp[0] * (acc[i] * hp[1]);', '', { bake: true });
+  return elementwiseKernel(
+    'SGD step',
+    [
+      { variable: 'w', value: 'w', write: true },
+      { variable: 'acc', value: 'acc' },
+      { variable: 'hp', value: 'hyper' },
+    ],
+    size,
+    '  w[i] = w[i] - hp[0] * (acc[i] * hp[1]);',
+    '',
+    { bake: true },
+  );
 }
 
 /** Adam with PyTorch's defaults (betas 0.9 / 0.999, eps 1e-8, bias correction; hyper = [lr, 1 / batch, 1 - b1^t, 1 - b2^t]). */
 function adamKernel(size: number) {
   return elementwiseKernel(
     'Adam step',
-    [{ variable: 'w', value: 'w', write: true }, { variable: 'acc', value: 'acc' }, { variable: 'm', value: 'm', write: true }, { variable: 'v', value: 'v', write: true }, { variable: 'hp', value: 'hyper' }],
+    [
+      { variable: 'w', value: 'w', write: true },
+      { variable: 'acc', value: 'acc' },
+      { variable: 'm', value: 'm', write: true },
+      { variable: 'v', value: 'v', write: true },
+      { variable: 'hp', value: 'hyper' },
+    ],
     size,
     `  let g = acc[i] * hp[1];
   let mi = ${f32(0.9)} * m[i] + ${f32(0.1)} * g;

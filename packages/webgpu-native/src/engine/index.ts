@@ -8,7 +8,12 @@
  */
 export { WebGpuClassifier, prepareWebGpuClassifier, type WebGpuClassifierInit } from './webgpu-classifier.js';
 export { WebGpuRandomizedSmoothing } from './webgpu-randomized-smoothing.js';
-export { webGpuClassifierOptionsSchema, webGpuRandomizedSmoothingOptionsSchema, type WebGpuClassifierOptions, type WebGpuRandomizedSmoothingOptions } from './create-options.js';
+export {
+  webGpuClassifierOptionsSchema,
+  webGpuRandomizedSmoothingOptionsSchema,
+  type WebGpuClassifierOptions,
+  type WebGpuRandomizedSmoothingOptions,
+} from './create-options.js';
 export { setGpuEnvironment, getGpuEnvironment, type GpuEnvironment } from './environment.js';
 export { openGpuDevice, GpuDevice, type AdapterReport, type GpuDeviceOptions } from './gpu-device.js';
 export { NoAdapterError, DeviceLostError, UnsupportedModelError, GpuExecutionError, VULKAN_INSTALL_HINT } from './errors.js';

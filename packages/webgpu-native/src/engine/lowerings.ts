@@ -1,7 +1,21 @@
 import type { OpLowering } from './lower-context.js';
 import { convLowering } from './kernels/conv.js';
 import { BINARY_OPS, binaryLowering, UNARY_OPS, unaryLowering } from './kernels/elementwise.js';
-import { castLowering, COMPARE_OPS, compareLowering, constantOfShapeLowering, convTransposeLowering, expandLowering, reduceSumLowering, scatterElementsLowering, shapeLowering, sliceLowering, splitLowering, sumLowering, whereLowering } from './kernels/gradient-ops.js';
+import {
+  castLowering,
+  COMPARE_OPS,
+  compareLowering,
+  constantOfShapeLowering,
+  convTransposeLowering,
+  expandLowering,
+  reduceSumLowering,
+  scatterElementsLowering,
+  shapeLowering,
+  sliceLowering,
+  splitLowering,
+  sumLowering,
+  whereLowering,
+} from './kernels/gradient-ops.js';
 import { concatLowering, flattenLowering, identityLowering, reshapeLowering, squeezeLowering, transposeLowering } from './kernels/layout.js';
 import { gemmLowering, matmulLowering } from './kernels/matmul.js';
 import { globalPoolLowering, poolLowering } from './kernels/pool.js';

@@ -62,7 +62,8 @@ function constantTensor(node: Node): Tensor {
   if (a.value_float?.kind === 'float') return { name, dtype: 'float32', dims: [], data: Float32Array.of(a.value_float.value) };
   if (a.value_floats?.kind === 'floats') return { name, dtype: 'float32', dims: [a.value_floats.value.length], data: Float32Array.from(a.value_floats.value) };
   if (a.value_int?.kind === 'int') return { name, dtype: 'int64', dims: [], data: BigInt64Array.of(BigInt(a.value_int.value)) };
-  if (a.value_ints?.kind === 'ints') return { name, dtype: 'int64', dims: [a.value_ints.value.length], data: BigInt64Array.from(a.value_ints.value.map((v) => BigInt(v))) };
+  if (a.value_ints?.kind === 'ints')
+    return { name, dtype: 'int64', dims: [a.value_ints.value.length], data: BigInt64Array.from(a.value_ints.value.map((v) => BigInt(v))) };
   throw new UnsupportedModelError(`Constant node '${node.name}' has no supported value attribute`);
 }
 
@@ -85,9 +86,14 @@ export function prepareModel(source: Uint8Array | Model, names: PrepareOptions =
   const graphInputs = g.inputs.filter((i) => !g.initializers.has(i.name) && !external.has(i.name));
   const inputName = names.inputName ?? graphInputs[0]?.name;
   const outputName = names.outputName ?? g.outputs[0]?.name;
-  if (!inputName || !graphInputs.some((i) => i.name === inputName)) throw new RangeError(`'inputName' ${JSON.stringify(inputName)} is not an input of the model (inputs: ${graphInputs.map((i) => i.name).join(', ')})`);
-  if (!outputName || !g.outputs.some((o) => o.name === outputName)) throw new RangeError(`'outputName' ${JSON.stringify(outputName)} is not an output of the model (outputs: ${g.outputs.map((o) => o.name).join(', ')})`);
-  if (graphInputs.length > 1 && !names.feeds) throw new UnsupportedModelError(`the model has ${graphInputs.length} inputs (${graphInputs.map((i) => i.name).join(', ')}): only single-input models are supported`);
+  if (!inputName || !graphInputs.some((i) => i.name === inputName))
+    throw new RangeError(`'inputName' ${JSON.stringify(inputName)} is not an input of the model (inputs: ${graphInputs.map((i) => i.name).join(', ')})`);
+  if (!outputName || !g.outputs.some((o) => o.name === outputName))
+    throw new RangeError(`'outputName' ${JSON.stringify(outputName)} is not an output of the model (outputs: ${g.outputs.map((o) => o.name).join(', ')})`);
+  if (graphInputs.length > 1 && !names.feeds)
+    throw new UnsupportedModelError(
+      `the model has ${graphInputs.length} inputs (${graphInputs.map((i) => i.name).join(', ')}): only single-input models are supported`,
+    );
   const input = graphInputs.find((i) => i.name === inputName)!;
   const feeds = graphInputs.filter((i) => i !== input).map((i) => ({ name: i.name, type: valueType(i.dtype), dims: i.shape ?? [] }));
   if (input.dtype && input.dtype !== 'float32') throw new RangeError(`model input '${inputName}' has type ${input.dtype}: only float32 inputs are supported`);
@@ -102,16 +108,31 @@ export function prepareModel(source: Uint8Array | Model, names: PrepareOptions =
   }
   const nodes: Node[] = [];
   for (const n of topologicalSort(g)) {
-    if (n.domain && n.domain !== 'ai.onnx') throw new UnsupportedModelError(`unsupported ONNX op '${n.domain}.${n.opType}' (node '${n.name}'): only the default domain is supported`);
+    if (n.domain && n.domain !== 'ai.onnx')
+      throw new UnsupportedModelError(`unsupported ONNX op '${n.domain}.${n.opType}' (node '${n.name}'): only the default domain is supported`);
     if (n.opType === 'Constant') {
       const t = constantTensor(n);
       hostConstants.set(t.name, t);
       if (t.dtype === 'float32') weights.set(t.name, t);
       continue;
     }
-    if (!LOWERINGS[n.opType]) throw new UnsupportedModelError(`unsupported ONNX op '${n.opType}' (node '${n.name}') for the WebGPU engine; supported: ${Object.keys(LOWERINGS).sort().join(', ')}, Constant`);
+    if (!LOWERINGS[n.opType])
+      throw new UnsupportedModelError(
+        `unsupported ONNX op '${n.opType}' (node '${n.name}') for the WebGPU engine; supported: ${Object.keys(LOWERINGS).sort().join(', ')}, Constant`,
+      );
     nodes.push(n);
   }
   const outInfo = g.outputs.find((o) => o.name === outputName);
-  return { model, nodes, inputName, outputName, declaredInput: input.shape ?? [], declaredOutput: outInfo?.shape, weights, hostConstants, feeds, mutable: new Set([...(names.mutable ?? []), ...external.keys()]) };
+  return {
+    model,
+    nodes,
+    inputName,
+    outputName,
+    declaredInput: input.shape ?? [],
+    declaredOutput: outInfo?.shape,
+    weights,
+    hostConstants,
+    feeds,
+    mutable: new Set([...(names.mutable ?? []), ...external.keys()]),
+  };
 }

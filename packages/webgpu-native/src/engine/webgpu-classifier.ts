@@ -53,12 +53,16 @@ export async function prepareWebGpuClassifier(options: WebGpuClassifierOptions):
   let inputShape: readonly number[];
   if (o.inputShape) {
     if (declared.length && (declared.length !== o.inputShape.length || declared.some((d, i) => typeof d === 'number' && d !== o.inputShape![i]))) {
-      throw new RangeError(`'inputShape' [${o.inputShape.join(', ')}] does not match the model's input '${prepared.inputName}' [${prepared.declaredInput.join(', ')}] (batch dimension first)`);
+      throw new RangeError(
+        `'inputShape' [${o.inputShape.join(', ')}] does not match the model's input '${prepared.inputName}' [${prepared.declaredInput.join(', ')}] (batch dimension first)`,
+      );
     }
     inputShape = [...o.inputShape];
   } else {
     if (!declared.length || declared.some((d) => typeof d !== 'number')) {
-      throw new RangeError(`the model's input '${prepared.inputName}' has shape [${prepared.declaredInput.join(', ')}]: give 'inputShape' (without the batch dimension)`);
+      throw new RangeError(
+        `the model's input '${prepared.inputName}' has shape [${prepared.declaredInput.join(', ')}]: give 'inputShape' (without the batch dimension)`,
+      );
     }
     inputShape = declared as number[];
   }
@@ -71,12 +75,18 @@ export async function prepareWebGpuClassifier(options: WebGpuClassifierOptions):
   try {
     const params = new WeightStore(dev);
     const serial = new Serial();
-    const engine = await WebGpuEngine.create(dev, prepared, inputShape, { memoryBudget: o.memoryBudget, sharedWeights: { store: params, names: trainable }, serial });
+    const engine = await WebGpuEngine.create(dev, prepared, inputShape, {
+      memoryBudget: o.memoryBudget,
+      sharedWeights: { store: params, names: trainable },
+      serial,
+    });
     const out = engine.outputShape;
     const nbClasses = o.nbClasses ?? out[0];
     if (out.length !== 1 || out[0] !== nbClasses) {
       await engine.destroy();
-      throw new RangeError(`the model's output '${prepared.outputName}' has shape [batch, ${out.join(', ')}]: expected [batch, nbClasses]${o.nbClasses ? ` = [batch, ${o.nbClasses}]` : ''}`);
+      throw new RangeError(
+        `the model's output '${prepared.outputName}' has shape [batch, ${out.join(', ')}]: expected [batch, nbClasses]${o.nbClasses ? ` = [batch, ${o.nbClasses}]` : ''}`,
+      );
     }
     const gradients = new GpuGradients(dev, engine, support, params, serial, { memoryBudget: o.memoryBudget });
     return { options: o, bytes, dev, engine, inputShape, nbClasses: nbClasses!, env, support, gradients };
@@ -138,7 +148,14 @@ export class WebGpuClassifier implements Classifier {
     this.maxBatchSize = init.engine.maxBatch;
     const canSave = Boolean(init.env.writeFile);
     const { support, gradients } = init;
-    this.capabilities = Object.freeze({ gradients: support.vjp.ok, training: support.train.ok, activations: true, save: canSave, preprocessing: false, deviceSampling: true });
+    this.capabilities = Object.freeze({
+      gradients: support.vjp.ok,
+      training: support.train.ok,
+      activations: true,
+      save: canSave,
+      preprocessing: false,
+      deviceSampling: true,
+    });
     this.capabilityNotes = {
       ...(support.vjp.ok ? {} : { gradients: support.vjp.problem }),
       ...(support.train.ok ? {} : { training: support.train.problem }),
@@ -164,7 +181,9 @@ export class WebGpuClassifier implements Classifier {
       getActivations: async (x, batch, layer) => {
         const name = typeof layer === 'number' ? names[layer] : layer;
         if (name === undefined || !names.includes(name)) {
-          throw new RangeError(`'layer' ${JSON.stringify(layer)} is not a layer of this model: give an index in [0, ${names.length - 1}] or one of ${names.slice(0, 8).join(', ')}${names.length > 8 ? ', ...' : ''}`);
+          throw new RangeError(
+            `'layer' ${JSON.stringify(layer)} is not a layer of this model: give an index in [0, ${names.length - 1}] or one of ${names.slice(0, 8).join(', ')}${names.length > 8 ? ', ...' : ''}`,
+          );
         }
         return engine.forward(x, batch, name);
       },

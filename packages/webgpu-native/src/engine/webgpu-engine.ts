@@ -66,7 +66,14 @@ export class WebGpuEngine {
   /** Plans by batch size (negative: without fusion, to read intermediate values). */
   readonly #plans = new Map<number, Promise<GpuExecutable>>();
 
-  private constructor(dev: GpuDevice, prepared: PreparedModel, inputShape: readonly number[], outputShape: readonly number[], maxBatch: number, options: EngineOptions) {
+  private constructor(
+    dev: GpuDevice,
+    prepared: PreparedModel,
+    inputShape: readonly number[],
+    outputShape: readonly number[],
+    maxBatch: number,
+    options: EngineOptions,
+  ) {
     this.dev = dev;
     this.prepared = prepared;
     this.inputShape = inputShape;
@@ -129,7 +136,10 @@ export class WebGpuEngine {
     while (this.#plans.size > MAX_CACHED_PLANS) {
       const [oldest, old] = this.#plans.entries().next().value as [number, Promise<GpuExecutable>];
       this.#plans.delete(oldest);
-      void old.then((e) => e.destroy(), () => undefined);
+      void old.then(
+        (e) => e.destroy(),
+        () => undefined,
+      );
     }
     return p;
   }
@@ -159,7 +169,12 @@ export class WebGpuEngine {
    * @example
    * const [grad] = await engine.exclusive(() => engine.runPlan(4, { input: x, grad_logits: seed }, ['grad_input']));
    */
-  async runPlan(batch: number, feeds: Readonly<Record<string, Float32Array | Int32Array>>, fetch: readonly string[], after?: (pass: GPUComputePassEncoder, exe: GpuExecutable) => void): Promise<Float32Array[]> {
+  async runPlan(
+    batch: number,
+    feeds: Readonly<Record<string, Float32Array | Int32Array>>,
+    fetch: readonly string[],
+    after?: (pass: GPUComputePassEncoder, exe: GpuExecutable) => void,
+  ): Promise<Float32Array[]> {
     const exe = await this.plan(batch);
     const device = this.dev.device;
     for (const [name, data] of Object.entries(feeds)) device.queue.writeBuffer(exe.buffer(name), 0, data.buffer, data.byteOffset, data.byteLength);
@@ -211,7 +226,13 @@ export class WebGpuEngine {
         chunks.push(new Float32Array(await this.read(exe.buffer(name), numel(full) * 4, encoder)));
       }
       const out = chunks.length === 1 ? chunks[0]! : new Float32Array(chunks.reduce((a, c) => a + c.length, 0));
-      if (chunks.length > 1) chunks.reduce((o, c) => (out.set(c, o), o + c.length), 0);
+      if (chunks.length > 1) {
+        let o = 0;
+        for (const c of chunks) {
+          out.set(c, o);
+          o += c.length;
+        }
+      }
       return { data: chunks.length ? out : new Float32Array(0), shape };
     });
   }
@@ -220,7 +241,11 @@ export class WebGpuEngine {
   async destroy(): Promise<void> {
     const plans = [...this.#plans.values()];
     this.#plans.clear();
-    for (const p of plans) await p.then((e) => e.destroy(), () => undefined);
+    for (const p of plans)
+      await p.then(
+        (e) => e.destroy(),
+        () => undefined,
+      );
     this.weights.destroy();
   }
 }

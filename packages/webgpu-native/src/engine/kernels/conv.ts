@@ -48,8 +48,9 @@ export const convLowering: OpLowering = (ctx) => {
   const m = ws[0]!;
   const group = attrIntOf(node, 'group', 1);
   const kernelShape = attrIntsOf(node, 'kernel_shape') ?? ws.slice(2);
-  if (c % group !== 0 || m % group !== 0 || ws[1]! * group !== c) throw ctx.fail(`Conv weight [${ws.join(', ')}] does not fit input channels ${c} with group ${group}`);
-  let g;
+  if (c % group !== 0 || m % group !== 0 || ws[1]! * group !== c)
+    throw ctx.fail(`Conv weight [${ws.join(', ')}] does not fit input channels ${c} with group ${group}`);
+  let g: ReturnType<typeof windowGeometry>;
   try {
     g = windowGeometry(node, spatial, kernelShape);
   } catch (err) {
@@ -72,7 +73,12 @@ export const convLowering: OpLowering = (ctx) => {
   const act = (v: string): string => (ctx.activation === 'Relu' ? `max(${v}, 0.0)` : v);
   const pool = ctx.pool;
   if (pool && (spatial.length !== 2 || kh * kw > MAX_TILED_TAPS)) throw ctx.fail(`a MaxPool is fused only into a 2-D Conv of at most ${MAX_TILED_TAPS} taps`);
-  const bindings = [{ variable: 'xin', value: x }, { variable: 'wt', value: w }, ...(hasBias ? [{ variable: 'bias', value: ctx.input(2) }] : []), { variable: 'y', value: y, write: true }];
+  const bindings = [
+    { variable: 'xin', value: x },
+    { variable: 'wt', value: w },
+    ...(hasBias ? [{ variable: 'bias', value: ctx.input(2) }] : []),
+    { variable: 'y', value: y, write: true },
+  ];
   const init = (j: number): string => (hasBias ? `bias[oc0 + ${u32(j)}]` : '0.0');
   const wStride = icg * kh * kw;
   if (kh * kw > MAX_TILED_TAPS) {
@@ -121,17 +127,24 @@ export const convLowering: OpLowering = (ctx) => {
   const acc = (q: number, p: number, j: number): string => `a${q}_${p}_${j}`;
   const lines: string[] = [];
   for (const r of inRows) {
-    lines.push(`    let iy${r} = iy0 + ${r}; let oky${r} = (iy${r} >= 0) & (iy${r} < ${h}); let row${r} = xbase + u32(clamp(iy${r}, 0, ${h - 1})) * ${u32(wd)};`);
-    for (const o of inCols) lines.push(`    let x${r}_${o} = select(0.0, xin[row${r} + u32(clamp(ix0 + ${o}, 0, ${wd - 1}))], oky${r} & (ix0 + ${o} >= 0) & (ix0 + ${o} < ${wd}));`);
+    lines.push(
+      `    let iy${r} = iy0 + ${r}; let oky${r} = (iy${r} >= 0) & (iy${r} < ${h}); let row${r} = xbase + u32(clamp(iy${r}, 0, ${h - 1})) * ${u32(wd)};`,
+    );
+    for (const o of inCols)
+      lines.push(`    let x${r}_${o} = select(0.0, xin[row${r} + u32(clamp(ix0 + ${o}, 0, ${wd - 1}))], oky${r} & (ix0 + ${o} >= 0) & (ix0 + ${o} < ${wd}));`);
   }
   for (let ky = 0; ky < kh; ky++) {
-    for (let kx = 0; kx < kw; kx++) lines.push(`    ${Array.from({ length: block }, (_, j) => `let w${j}_${ky}_${kx} = wt[wbase + ${u32(j * wStride + ky * kw + kx)}];`).join(' ')}`);
+    for (let kx = 0; kx < kw; kx++)
+      lines.push(`    ${Array.from({ length: block }, (_, j) => `let w${j}_${ky}_${kx} = wt[wbase + ${u32(j * wStride + ky * kw + kx)}];`).join(' ')}`);
   }
   // Each accumulator takes all its taps in a row (one load and store of it per input channel: Subzero keeps code order).
   for (let q = 0; q < rows; q++) {
     for (let p = 0; p < tile; p++) {
       for (let j = 0; j < block; j++) {
-        const taps = Array.from({ length: kh * kw }, (_, t) => `s = s + x${q * sh + Math.floor(t / kw) * dh}_${p * sw + (t % kw) * dw} * w${j}_${Math.floor(t / kw)}_${t % kw};`);
+        const taps = Array.from(
+          { length: kh * kw },
+          (_, t) => `s = s + x${q * sh + Math.floor(t / kw) * dh}_${p * sw + (t % kw) * dw} * w${j}_${Math.floor(t / kw)}_${t % kw};`,
+        );
         lines.push(`    { var s = ${acc(q, p, j)}; ${taps.join(' ')} ${acc(q, p, j)} = s; }`);
       }
     }

@@ -35,7 +35,10 @@ export const unaryLowering: OpLowering = (ctx) => {
   ctx.kernel(
     elementwiseKernel(
       `${ctx.node.opType} ${ctx.node.name}`,
-      [{ variable: 'x', value: x }, { variable: 'y', value: y, write: true }],
+      [
+        { variable: 'x', value: x },
+        { variable: 'y', value: y, write: true },
+      ],
       numel(shape),
       `  let v = x[i];\n  y[i] = ${expr};`,
     ),
@@ -108,7 +111,11 @@ export const binaryLowering: OpLowering = (ctx) => {
   ctx.kernel(
     elementwiseKernel(
       `${ctx.node.opType} ${ctx.node.name}`,
-      [{ variable: 'xa', value: a }, { variable: 'xb', value: b }, { variable: 'y', value: y, write: true }],
+      [
+        { variable: 'xa', value: a },
+        { variable: 'xb', value: b },
+        { variable: 'y', value: y, write: true },
+      ],
       total,
       `${pa.replaceAll('rem_', 'rema_')}\n${pb.replaceAll('rem_', 'remb_')}\n  let a = xa[${ia}];\n  let b = xb[${ib}];\n  y[i] = ${BINARY[ctx.node.opType]};`,
     ),

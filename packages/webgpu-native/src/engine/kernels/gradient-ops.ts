@@ -39,7 +39,10 @@ function broadcastKernel(ctx: LowerContext, inputs: string[], out: readonly numb
     lines.push(decompose('i', out, [[`i${k}`, broadcastStrides(s, out)]]).replaceAll('rem_', `rem${k}_`));
     return `x${k}[i${k}]`;
   });
-  const bindings: KernelBinding[] = [...inputs.map((value, k) => ({ variable: `x${k}`, value, type: wgslType(ctx, value) })), { variable: 'y', value: y, write: true, type: yType }];
+  const bindings: KernelBinding[] = [
+    ...inputs.map((value, k) => ({ variable: `x${k}`, value, type: wgslType(ctx, value) })),
+    { variable: 'y', value: y, write: true, type: yType },
+  ];
   ctx.kernel(elementwiseKernel(`${ctx.node.opType} ${ctx.node.name}`, bindings, total, `${lines.join('\n')}\n  y[i] = ${expr(vars)};`));
 }
 
@@ -95,8 +98,11 @@ export const sumLowering: OpLowering = (ctx) => {
   const inputs = ctx.node.inputs.filter((n) => n);
   if (inputs.length === 0) throw ctx.fail('Sum needs at least one input');
   if (inputs.length > 6) throw ctx.fail('Sum of more than 6 inputs is not supported');
-  inputs.forEach((_, k) => ctx.input(ctx.node.inputs.indexOf(inputs[k]!)));
-  const out = broadcastAll(ctx, inputs.map((n) => ctx.shape(n)));
+  for (const name of inputs) ctx.input(ctx.node.inputs.indexOf(name));
+  const out = broadcastAll(
+    ctx,
+    inputs.map((n) => ctx.shape(n)),
+  );
   const y = ctx.output(0, out);
   broadcastKernel(ctx, inputs, out, y, 'f32', (vars) => vars.join(' + '));
 };
@@ -146,7 +152,15 @@ export const castLowering: OpLowering = (ctx) => {
   else if (to === 'float') expr = 'f32(v)';
   else expr = from === 'int' ? 'select(0.0, 1.0, v != 0)' : 'select(0.0, 1.0, v != 0.0)';
   ctx.kernel(
-    elementwiseKernel(`Cast ${ctx.node.name}`, [{ variable: 'x', value: x, type: wgslType(ctx, x) }, { variable: 'y', value: y, write: true, type: to === 'int' ? 'i32' : 'f32' }], numel(shape), `  let v = x[i];\n  y[i] = ${expr};`),
+    elementwiseKernel(
+      `Cast ${ctx.node.name}`,
+      [
+        { variable: 'x', value: x, type: wgslType(ctx, x) },
+        { variable: 'y', value: y, write: true, type: to === 'int' ? 'i32' : 'f32' },
+      ],
+      numel(shape),
+      `  let v = x[i];\n  y[i] = ${expr};`,
+    ),
   );
 };
 
@@ -164,7 +178,14 @@ export const constantOfShapeLowering: OpLowering = (ctx) => {
   const value = t ? Number((t.data as ArrayLike<number | bigint>)[0] ?? 0) : 0;
   const y = ctx.output(0, dims, type);
   const literal = type === 'int' ? `${Math.trunc(value)}i` : f32(value);
-  ctx.kernel(elementwiseKernel(`ConstantOfShape ${ctx.node.name}`, [{ variable: 'y', value: y, write: true, type: type === 'int' ? 'i32' : 'f32' }], numel(dims), `  y[i] = ${literal};`));
+  ctx.kernel(
+    elementwiseKernel(
+      `ConstantOfShape ${ctx.node.name}`,
+      [{ variable: 'y', value: y, write: true, type: type === 'int' ? 'i32' : 'f32' }],
+      numel(dims),
+      `  y[i] = ${literal};`,
+    ),
+  );
 };
 
 /**
@@ -187,7 +208,17 @@ export const scatterElementsLowering: OpLowering = (ctx) => {
   if (reduction === 'add' && type !== 'float') throw ctx.fail("reduction 'add' is supported for float data only");
   const elem = wgslType(ctx, data);
   const y = ctx.output(0, ds, type);
-  ctx.kernel(elementwiseKernel(`ScatterElements ${ctx.node.name} (copy)`, [{ variable: 'x', value: data, type: elem }, { variable: 'y', value: y, write: true, type: elem }], numel(ds), '  y[i] = x[i];'));
+  ctx.kernel(
+    elementwiseKernel(
+      `ScatterElements ${ctx.node.name} (copy)`,
+      [
+        { variable: 'x', value: data, type: elem },
+        { variable: 'y', value: y, write: true, type: elem },
+      ],
+      numel(ds),
+      '  y[i] = x[i];',
+    ),
+  );
   const outStrides = stridesOf(ds);
   const idxType = wgslType(ctx, indices);
   const head = `${decompose('i', is, [['dst', outStrides.map((s, d) => (d === axis ? 0 : s))]])}
@@ -210,7 +241,11 @@ export const scatterElementsLowering: OpLowering = (ctx) => {
   ctx.kernel(
     elementwiseKernel(
       `ScatterElements ${ctx.node.name}`,
-      [{ variable: 'idx', value: indices, type: idxType }, { variable: 'upd', value: updates, type: elem }, { variable: 'y', value: y, write: true, type: reduction === 'add' ? 'atomic<u32>' : elem }],
+      [
+        { variable: 'idx', value: indices, type: idxType },
+        { variable: 'upd', value: updates, type: elem },
+        { variable: 'y', value: y, write: true, type: reduction === 'add' ? 'atomic<u32>' : elem },
+      ],
       numel(is),
       body,
       '',
@@ -236,7 +271,7 @@ export const reduceSumLowering: OpLowering = (ctx) => {
     ctx.alias(0, x, xs);
     return;
   }
-  const axes = new Set((given && given.length ? given : xs.map((_, d) => d)).map((a) => (a < 0 ? a + xs.length : a)));
+  const axes = new Set((given?.length ? given : xs.map((_, d) => d)).map((a) => (a < 0 ? a + xs.length : a)));
   const kept = xs.map((d, k) => (axes.has(k) ? 1 : d));
   const out = keep ? kept : xs.filter((_, k) => !axes.has(k));
   const y = ctx.output(0, out);
@@ -246,11 +281,25 @@ export const reduceSumLowering: OpLowering = (ctx) => {
   const body = `${decompose('i', kept, [['base', strides.map((s, d) => (axes.has(d) ? 0 : s))]])}
   var acc = 0.0;
   for (var r = 0u; r < ${u32(count)}; r++) {
-${decompose('r', reduced.map((a) => xs[a]!), [['off', reduced.map((a) => strides[a]!)]]).replaceAll('rem_', 'remr_')}
+${decompose(
+  'r',
+  reduced.map((a) => xs[a]!),
+  [['off', reduced.map((a) => strides[a]!)]],
+).replaceAll('rem_', 'remr_')}
     acc = acc + x[base + off];
   }
   y[i] = acc;`;
-  ctx.kernel(elementwiseKernel(`ReduceSum ${ctx.node.name}`, [{ variable: 'x', value: x }, { variable: 'y', value: y, write: true }], numel(out), body));
+  ctx.kernel(
+    elementwiseKernel(
+      `ReduceSum ${ctx.node.name}`,
+      [
+        { variable: 'x', value: x },
+        { variable: 'y', value: y, write: true },
+      ],
+      numel(out),
+      body,
+    ),
+  );
 };
 
 /** ONNX Slice's output geometry: per axis start, step and length. */
@@ -321,7 +370,17 @@ export const sliceLowering: OpLowering = (ctx) => {
     lines.push(`  { let c_ = rem_ % ${u32(out[d]!)}; rem_ = rem_ / ${u32(out[d]!)}; src = src + i32(c_) * ${step[d]! * strides[d]!}i; }`);
   }
   const elem = wgslType(ctx, x);
-  ctx.kernel(elementwiseKernel(`Slice ${ctx.node.name}`, [{ variable: 'x', value: x, type: elem }, { variable: 'y', value: y, write: true, type: elem }], numel(out), `${lines.join('\n')}\n  y[i] = x[u32(src)];`));
+  ctx.kernel(
+    elementwiseKernel(
+      `Slice ${ctx.node.name}`,
+      [
+        { variable: 'x', value: x, type: elem },
+        { variable: 'y', value: y, write: true, type: elem },
+      ],
+      numel(out),
+      `${lines.join('\n')}\n  y[i] = x[u32(src)];`,
+    ),
+  );
 };
 
 /**
@@ -341,7 +400,8 @@ export const splitLowering: OpLowering = (ctx) => {
     const part = Math.ceil(xs[axis]! / outputs);
     sizes = Array.from({ length: outputs }, (_, k) => Math.max(0, Math.min(part, xs[axis]! - k * part)));
   }
-  if (sizes.length !== outputs || sizes.reduce((a, b) => a + b, 0) !== xs[axis]) throw ctx.fail(`split sizes [${sizes.join(', ')}] do not add up to dimension ${xs[axis]}`);
+  if (sizes.length !== outputs || sizes.reduce((a, b) => a + b, 0) !== xs[axis])
+    throw ctx.fail(`split sizes [${sizes.join(', ')}] do not add up to dimension ${xs[axis]}`);
   const inner = numel(xs.slice(axis + 1));
   const total = xs[axis]! * inner;
   const elem = wgslType(ctx, x);
@@ -355,7 +415,10 @@ export const splitLowering: OpLowering = (ctx) => {
       ctx.kernel(
         elementwiseKernel(
           `Split ${ctx.node.name} [${k}]`,
-          [{ variable: 'x', value: x, type: elem }, { variable: 'y', value: y, write: true, type: elem }],
+          [
+            { variable: 'x', value: x, type: elem },
+            { variable: 'y', value: y, write: true, type: elem },
+          ],
           numel(shape),
           `  y[i] = x[(i / ${u32(chunk)}) * ${u32(total)} + ${u32(offset * inner)} + i % ${u32(chunk)}];`,
         ),
@@ -462,6 +525,11 @@ export const convTransposeLowering: OpLowering = (ctx) => {
     }
   }
   y[i] = acc;`;
-  const bindings = [{ variable: 'xin', value: x }, { variable: 'wt', value: w }, ...(hasBias ? [{ variable: 'bias', value: ctx.input(2) }] : []), { variable: 'y', value: y, write: true }];
+  const bindings = [
+    { variable: 'xin', value: x },
+    { variable: 'wt', value: w },
+    ...(hasBias ? [{ variable: 'bias', value: ctx.input(2) }] : []),
+    { variable: 'y', value: y, write: true },
+  ];
   ctx.kernel(elementwiseKernel(`ConvTranspose ${node.name}`, bindings, n * m * oh * ow, body));
 };

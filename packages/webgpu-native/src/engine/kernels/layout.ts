@@ -72,7 +72,11 @@ export const squeezeLowering: OpLowering = (ctx) => {
   const axes = attrIntsOf(ctx.node, 'axes') ?? (ctx.hasInput(1) ? constantInts(ctx, 1, 'axes') : undefined);
   if (ctx.node.opType === 'Squeeze') {
     const drop = new Set((axes ?? xs.map((d, i) => (d === 1 ? i : -1)).filter((i) => i >= 0)).map((a) => (a < 0 ? a + xs.length : a)));
-    view(ctx, x, xs.filter((_, i) => !drop.has(i)));
+    view(
+      ctx,
+      x,
+      xs.filter((_, i) => !drop.has(i)),
+    );
   } else {
     if (!axes) throw ctx.fail('Unsqueeze needs axes');
     const rank = xs.length + axes.length;
@@ -94,12 +98,23 @@ export const transposeLowering: OpLowering = (ctx) => {
   const x = ctx.input(0);
   const xs = ctx.shape(x);
   const perm = attrIntsOf(ctx.node, 'perm') ?? xs.map((_, i) => xs.length - 1 - i);
-  if (perm.length !== xs.length || [...perm].sort().some((p, i) => p !== i)) throw ctx.fail(`perm [${perm.join(', ')}] is not a permutation of ${xs.length} axes`);
+  if (perm.length !== xs.length || [...perm].sort().some((p, i) => p !== i))
+    throw ctx.fail(`perm [${perm.join(', ')}] is not a permutation of ${xs.length} axes`);
   const out = perm.map((p) => xs[p]!);
   const y = ctx.output(0, out);
   const inStrides = stridesOf(xs);
   const body = `${decompose('i', out, [['src', perm.map((p) => inStrides[p]!)]])}\n  y[i] = xin[src];`;
-  ctx.kernel(elementwiseKernel(`Transpose ${ctx.node.name}`, [{ variable: 'xin', value: x }, { variable: 'y', value: y, write: true }], numel(out), body));
+  ctx.kernel(
+    elementwiseKernel(
+      `Transpose ${ctx.node.name}`,
+      [
+        { variable: 'xin', value: x },
+        { variable: 'y', value: y, write: true },
+      ],
+      numel(out),
+      body,
+    ),
+  );
 };
 
 /**
@@ -115,7 +130,8 @@ export const concatLowering: OpLowering = (ctx) => {
   let axis = attrIntOf(ctx.node, 'axis', 0);
   if (axis < 0) axis += rank;
   for (const s of shapes) {
-    if (s.length !== rank || s.some((d, i) => i !== axis && d !== shapes[0]![i])) throw ctx.fail(`Concat inputs [${shapes.map((q) => q.join('x')).join(', ')}] differ outside axis ${axis}`);
+    if (s.length !== rank || s.some((d, i) => i !== axis && d !== shapes[0]![i]))
+      throw ctx.fail(`Concat inputs [${shapes.map((q) => q.join('x')).join(', ')}] differ outside axis ${axis}`);
   }
   const total = shapes.reduce((a, s) => a + s[axis]!, 0);
   const out = [...shapes[0]!];
@@ -129,7 +145,10 @@ export const concatLowering: OpLowering = (ctx) => {
       ctx.kernel(
         elementwiseKernel(
           `Concat ${ctx.node.name} [${k}]`,
-          [{ variable: 'xin', value: name }, { variable: 'y', value: y, write: true }],
+          [
+            { variable: 'xin', value: name },
+            { variable: 'y', value: y, write: true },
+          ],
           numel(shapes[k]!),
           `  y[(i / ${u32(chunk)}) * ${u32(total * inner)} + ${u32(offset)} + i % ${u32(chunk)}] = xin[i];`,
         ),

@@ -84,7 +84,12 @@ ${rows.map((r) => `  ${cols.map((c) => `var s${r}_${c} = 0.0;`).join(' ')}`).joi
 ${loop}
 ${stores.join('\n')}`;
   const vt = vec ? ('vec4<f32>' as const) : ('f32' as const);
-  const bindings = [{ variable: 'xa', value: a, type: vt }, { variable: 'xb', value: b, type: vt }, ...(hasC ? [{ variable: 'xc', value: ctx.input(2) }] : []), { variable: 'y', value: y, write: true }];
+  const bindings = [
+    { variable: 'xa', value: a, type: vt },
+    { variable: 'xb', value: b, type: vt },
+    ...(hasC ? [{ variable: 'xc', value: ctx.input(2) }] : []),
+    { variable: 'y', value: y, write: true },
+  ];
   ctx.kernel(elementwiseKernel(`Gemm ${node.name}`, bindings, Math.ceil(m / br) * colBlocks, body, '', { meta: [m, k] }));
 };
 
@@ -132,7 +137,14 @@ export const matmulLowering: OpLowering = (ctx) => {
   let col0 = (i % ${u32(colBlocks)}) * ${u32(bc)};
   let row0 = ((i / ${u32(colBlocks)}) % meta_.z) * ${u32(br)};
   let bi = i / (${u32(colBlocks)} * meta_.z);
-${batch.length ? decompose('bi', batch, [['oa', bsA], ['ob', bsB]]) : '  let oa = 0u; let ob = 0u;'}
+${
+  batch.length
+    ? decompose('bi', batch, [
+        ['oa', bsA],
+        ['ob', bsB],
+      ])
+    : '  let oa = 0u; let ob = 0u;'
+}
 ${rows.map((r) => `  let r${r} = min(row0 + ${u32(r)}, m - 1u);`).join('\n')}
 ${cols.map((c) => `  let c${c} = min(col0 + ${u32(c)}, ${u32(Math.max(0, nn - 1))});`).join('\n')}
 ${rows.map((r) => `  ${cols.map((c) => `var s${r}_${c} = 0.0;`).join(' ')}`).join('\n')}
@@ -144,5 +156,18 @@ ${rows.map((r) => `    ${cols.map((c) => `s${r}_${c} = s${r}_${c} + a${r} * b${c
   let obase = bi * m * ${u32(nn)};
 ${rows.map((r) => `  ${cols.map((c) => `y[obase + r${r} * ${u32(nn)} + c${c}] = s${r}_${c};`).join(' ')}`).join('\n')}`;
   const threads = numel(batch) * rowBlocks * colBlocks;
-  ctx.kernel(elementwiseKernel(`MatMul ${ctx.node.name}`, [{ variable: 'xa', value: a }, { variable: 'xb', value: b }, { variable: 'y', value: y, write: true }], threads, body, '', { meta: [m, rowBlocks] }));
+  ctx.kernel(
+    elementwiseKernel(
+      `MatMul ${ctx.node.name}`,
+      [
+        { variable: 'xa', value: a },
+        { variable: 'xb', value: b },
+        { variable: 'y', value: y, write: true },
+      ],
+      threads,
+      body,
+      '',
+      { meta: [m, rowBlocks] },
+    ),
+  );
 };

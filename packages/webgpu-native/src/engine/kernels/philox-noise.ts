@@ -83,7 +83,8 @@ export const IDLE_ROW = 0xffffffff;
 export function noisyBatchKernel(dim: number, o: { clip: boolean; preprocessing: boolean }): string {
   const nb = Math.ceil(dim / 4);
   let b = 0;
-  const decl = (name: string, type: string, write = false) => `@group(0) @binding(${b++}) var<storage, ${write ? 'read_write' : 'read'}> ${name}: array<${type}>;`;
+  const decl = (name: string, type: string, write = false) =>
+    `@group(0) @binding(${b++}) var<storage, ${write ? 'read_write' : 'read'}> ${name}: array<${type}>;`;
   const decls = [decl('params', 'u32'), decl('clean', 'f32'), decl('rows', 'vec4<u32>')];
   if (o.clip) decls.push(decl('lo', 'f32'), decl('hi', 'f32'));
   if (o.preprocessing) decls.push(decl('sub', 'f32'), decl('dv', 'f32'));

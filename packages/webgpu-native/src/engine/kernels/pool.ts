@@ -23,7 +23,7 @@ export const poolLowering: OpLowering = (ctx) => {
   if (!kernelShape) throw ctx.fail(`${node.opType} needs kernel_shape`);
   if (!isMax && (attrIntsOf(node, 'dilations') ?? []).some((d) => d !== 1)) throw ctx.fail('AveragePool dilations are not supported');
   const spatial = xs.slice(2);
-  let g;
+  let g: ReturnType<typeof windowGeometry>;
   try {
     g = windowGeometry(node, spatial, kernelShape, true);
   } catch (err) {
@@ -97,7 +97,11 @@ ${taps.join('\n')}
   }
   y[i] = sum / ${includePad ? 'padded' : 'f32((h1 - h0) * (w1 - w0))'};`;
   }
-  const bindings = [{ variable: 'xin', value: x }, { variable: 'y', value: y, write: true }, ...(indices ? [{ variable: 'ind', value: indices, write: true, type: 'i32' as const }] : [])];
+  const bindings = [
+    { variable: 'xin', value: x },
+    { variable: 'y', value: y, write: true },
+    ...(indices ? [{ variable: 'ind', value: indices, write: true, type: 'i32' as const }] : []),
+  ];
   ctx.kernel(elementwiseKernel(`${node.opType} ${node.name}`, bindings, n * c * oh * ow, body));
 };
 
@@ -119,5 +123,15 @@ export const globalPoolLowering: OpLowering = (ctx) => {
   var acc = xin[base];
   for (var k = 1u; k < ${u32(area)}; k++) { let v = xin[base + k]; acc = ${isMax ? 'max(acc, v)' : 'acc + v'}; }
   y[i] = ${isMax ? 'acc' : `acc / ${f32(area)}`};`;
-  ctx.kernel(elementwiseKernel(`${ctx.node.opType} ${ctx.node.name}`, [{ variable: 'xin', value: x }, { variable: 'y', value: y, write: true }], xs[0]! * xs[1]!, body));
+  ctx.kernel(
+    elementwiseKernel(
+      `${ctx.node.opType} ${ctx.node.name}`,
+      [
+        { variable: 'xin', value: x },
+        { variable: 'y', value: y, write: true },
+      ],
+      xs[0]! * xs[1]!,
+      body,
+    ),
+  );
 };

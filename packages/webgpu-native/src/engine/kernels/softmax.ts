@@ -30,7 +30,17 @@ export const softmaxLowering: OpLowering = (ctx) => {
   for (var k = 0u; k < ${u32(len)}; k++) { sum = sum + exp(xin[base + k * ${u32(inner)}] - mx); }
   ${log ? 'let ls = log(sum);' : 'let inv = 1.0 / sum;'}
   for (var k = 0u; k < ${u32(len)}; k++) { let v = xin[base + k * ${u32(inner)}] - mx; y[base + k * ${u32(inner)}] = ${log ? 'v - ls' : 'exp(v) * inv'}; }`;
-  ctx.kernel(elementwiseKernel(`${ctx.node.opType} ${ctx.node.name}`, [{ variable: 'xin', value: x }, { variable: 'y', value: y, write: true }], outer * inner, body));
+  ctx.kernel(
+    elementwiseKernel(
+      `${ctx.node.opType} ${ctx.node.name}`,
+      [
+        { variable: 'xin', value: x },
+        { variable: 'y', value: y, write: true },
+      ],
+      outer * inner,
+      body,
+    ),
+  );
 };
 
 /**
@@ -56,7 +66,11 @@ export const batchNormLowering: OpLowering = (ctx) => {
     ctx.kernel(
       elementwiseKernel(
         `BatchNormalization ${node.name}`,
-        [{ variable: 'xin', value: x }, ...['sc', 'bi', 'mu', 'va'].map((variable, k) => ({ variable, value: ctx.input(k + 1) })), { variable: 'y', value: y, write: true }],
+        [
+          { variable: 'xin', value: x },
+          ...['sc', 'bi', 'mu', 'va'].map((variable, k) => ({ variable, value: ctx.input(k + 1) })),
+          { variable: 'y', value: y, write: true },
+        ],
         numel(xs),
         `  let ch = (i / ${u32(inner)}) % ${u32(c)};
   y[i] = (xin[i] - mu[ch]) * (sc[ch] / sqrt(va[ch] + ${f32(eps0)})) + bi[ch];`,
@@ -64,7 +78,12 @@ export const batchNormLowering: OpLowering = (ctx) => {
     );
     return;
   }
-  const [scale, bias, mean, variance] = params.map((p) => Float64Array.from(p!.data as ArrayLike<number>)) as [Float64Array, Float64Array, Float64Array, Float64Array];
+  const [scale, bias, mean, variance] = params.map((p) => Float64Array.from(p!.data as ArrayLike<number>)) as [
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+  ];
   const c = xs[1] ?? 1;
   const eps = node.attributes.epsilon?.kind === 'float' ? node.attributes.epsilon.value : 1e-5;
   const mul = new Float32Array(c);
@@ -81,7 +100,12 @@ export const batchNormLowering: OpLowering = (ctx) => {
   ctx.kernel(
     elementwiseKernel(
       `BatchNormalization ${node.name}`,
-      [{ variable: 'xin', value: x }, { variable: 'mul', value: mulName }, { variable: 'add', value: addName }, { variable: 'y', value: y, write: true }],
+      [
+        { variable: 'xin', value: x },
+        { variable: 'mul', value: mulName },
+        { variable: 'add', value: addName },
+        { variable: 'y', value: y, write: true },
+      ],
       numel(xs),
       `  let ch = (i / ${u32(inner)}) % ${u32(c)};\n  y[i] = xin[i] * mul[ch] + add[ch];`,
     ),

@@ -80,7 +80,9 @@ export function u32(v: number): string {
  * storageDeclarations([{ variable: 'x', value: 'a' }]); // '@group(0) @binding(0) var<storage, read> x: array<f32>;'
  */
 export function storageDeclarations(bindings: readonly KernelBinding[]): string {
-  return bindings.map((b, k) => `@group(0) @binding(${k}) var<storage, ${b.write ? 'read_write' : 'read'}> ${b.variable}: array<${b.type ?? 'f32'}>;`).join('\n');
+  return bindings
+    .map((b, k) => `@group(0) @binding(${k}) var<storage, ${b.write ? 'read_write' : 'read'}> ${b.variable}: array<${b.type ?? 'f32'}>;`)
+    .join('\n');
 }
 
 /**
@@ -93,7 +95,14 @@ export function storageDeclarations(bindings: readonly KernelBinding[]): string 
  * @example
  * elementwiseKernel('relu', [{ variable: 'x', value: 'a' }, { variable: 'y', value: 'b', write: true }], 1024, 'y[i] = max(x[i], 0.0);');
  */
-export function elementwiseKernel(label: string, bindings: KernelBinding[], total: number, body: string, prelude = '', options: { bake?: boolean; meta?: readonly number[] } = {}): KernelSpec {
+export function elementwiseKernel(
+  label: string,
+  bindings: KernelBinding[],
+  total: number,
+  body: string,
+  prelude = '',
+  options: { bake?: boolean; meta?: readonly number[] } = {},
+): KernelSpec {
   const code = `${storageDeclarations(bindings)}
 ${options.bake ? '' : metaDeclaration(bindings.length)}
 ${prelude}
@@ -118,7 +127,8 @@ export function dispatchSize(threads: number, maxPerDimension: number): [number,
   const groups = Math.max(1, Math.ceil(threads / WORKGROUP_SIZE));
   const x = Math.min(groups, maxPerDimension);
   const y = Math.ceil(groups / x);
-  if (y > maxPerDimension) throw new RangeError(`${threads} threads exceed the device's dispatch limits (${maxPerDimension}^2 workgroups of ${WORKGROUP_SIZE})`);
+  if (y > maxPerDimension)
+    throw new RangeError(`${threads} threads exceed the device's dispatch limits (${maxPerDimension}^2 workgroups of ${WORKGROUP_SIZE})`);
   return [x, y];
 }
 
