@@ -10,11 +10,23 @@ export * from './stats/index.js';
 export * from './noise/index.js';
 export * from './errors.js';
 export type * from './classifier/classifier.js';
-export { LOGITS_ONLY } from './classifier/classifier.js';
+export { CAPABILITY_NAMES, capabilitiesOf, requireCapability } from './classifier/capabilities.js';
+export { cloneForRefitting, type Refittable } from './classifier/refittable.js';
 export { assertClassifier, featureCount } from './classifier/assert-classifier.js';
 export { fromFunction, type FromFunctionOptions } from './classifier/from-function.js';
 export { linearClassifier } from './classifier/linear-classifier.js';
-export { toInputBatch, toLabels, type InputLike, type InputBatch, type TensorLike } from './input/input-batch.js';
+export { toInputBatch, toLabels, type InputBatch } from './input/input-batch.js';
+export {
+  hostValues,
+  type InputLike,
+  type LabelsLike,
+  type TensorLike,
+  type OrtTensorLike,
+  type TfTensorLike,
+  type NestedNumbers,
+  type NumericArray,
+  type HostValues,
+} from './input/tensor-like.js';
 export { expandPerFeature } from './input/feature-arrays.js';
 export { parseOptions } from './options/parse-options.js';
 export { integerAtLeast, positiveReal, realIn } from './options/schema-helpers.js';
@@ -23,11 +35,13 @@ export {
   certifyOptionsSchema,
   predictOptionsSchema,
   fitOptionsSchema,
+  fitGeneratorOptionsSchema,
   gradientOptionsSchema,
   batchOptionsSchema,
   type CertifyOptions,
   type PredictOptions,
   type FitOptions,
+  type FitGeneratorOptions,
   type GradientOptions,
   type BatchOptions,
 } from './options/run-options.js';
@@ -36,7 +50,14 @@ export { resolveSmoothingConfig, type SmoothingConfig } from './smoothing/smooth
 export { minimumSamplesToCertify, type CertifyResult } from './smoothing/certify.js';
 export { minimumSamplesToPredict, oneHot, type PredictResult } from './smoothing/predict.js';
 export { epochOrder, type FitResult } from './smoothing/fit.js';
+export type { BatchSource, TrainingBatch } from './smoothing/fit-generator.js';
 export { SmoothedClassifier, type RandomizedSmoothingMethods } from './smoothing/smoothed-classifier.js';
 export { smooth } from './smoothing/smooth.js';
-export { RandomizedSmoothingMixin, pickSmoothingOptions } from './smoothing/mixin.js';
-export { createSmoothed } from './smoothing/create-smoothed.js';
+export {
+  RandomizedSmoothingMixin,
+  pickSmoothingOptions,
+  type ClassifierConstructor,
+  type RandomizedSmoothingClass,
+  type RandomizedSmoothingInstance,
+} from './smoothing/mixin.js';
+export { createClassifier, createSmoothed, type AdapterClass } from './smoothing/create-smoothed.js';

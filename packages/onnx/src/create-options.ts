@@ -48,6 +48,8 @@ export const onnxClassifierOptionsSchema = z
 
 /** Options of `OnnxClassifier.create`. */
 export type OnnxClassifierOptions = z.input<typeof onnxClassifierOptionsSchema>;
+/** Options of `OnnxClassifier.create` after validation and defaults. */
+export type ParsedOnnxClassifierOptions = z.output<typeof onnxClassifierOptionsSchema>;
 
 /**
  * Options of `OnnxRandomizedSmoothing.create`: the base model's options plus the smoothing options

@@ -40,7 +40,7 @@ export const onnxBackend: Backend = {
       certify: (x, options) => rs.certify(x, options),
       predictClasses: (x, options) => rs.predictClasses(x, options),
       predictLogits: (x, options) => rs.predictLogits(x, options),
-      ...(rs.capabilities.training
+      ...(rs.training
         ? {
             fit: (x: Float32Array, y: Int32Array, options: Parameters<NonNullable<BackendModel['fit']>>[2]) => rs.fit(x, y, options),
             reset: () => rs.reset(),

@@ -4,31 +4,13 @@ import type { NoiseGenerator } from '../noise/types.js';
  * The contract between `@rs/core` and a model backend.
  *
  * A backend implements {@link Classifier}: a fixed input shape, a number of classes and batched
- * logits. Everything else a backend can do is an optional capability, declared in `capabilities`
- * and provided as the matching property: core never calls a capability that is not declared, and a
- * backend never ships a method that throws "not implemented". Inputs reaching a classifier are
- * already validated and preprocessed by core; a classifier trusts them.
+ * logits. Everything else a backend can do is an optional capability, and a capability is declared
+ * by its property being there (as onnxruntime's `Backend` declares optional handlers): `gradients`,
+ * `training`, `activations`, `save`, `deviceSampling`, `preprocessing`. Core never calls a
+ * capability that is absent, and a backend never ships a method that throws "not implemented";
+ * `capabilityNotes` says why one is absent. `capabilitiesOf(classifier)` derives the report.
+ * Inputs reaching a classifier are already validated and preprocessed by core; a classifier trusts them.
  */
-
-/** What a classifier can do beyond batched logits. */
-export interface ClassifierCapabilities {
-  /** Vector-Jacobian products of the logits w.r.t. the (preprocessed) input: loss and class gradients. */
-  gradients: boolean;
-  /** One optimizer step on a batch: `fit`. */
-  training: boolean;
-  /** Intermediate activations by layer index or name. */
-  activations: boolean;
-  /** Write the model to a file. */
-  save: boolean;
-  /** The classifier applies `preprocessing` itself (on its device); core then passes raw inputs. */
-  preprocessing: boolean;
-  /**
-   * The classifier runs the whole Monte Carlo loop on its device (noise in core's stream layout,
-   * add, clip, preprocessing, forward, argmax, counting) and returns only the counts. Optional:
-   * absent means false, and core draws the noise on the host and calls `forward`.
-   */
-  deviceSampling?: boolean;
-}
 
 /** One Monte Carlo counting request handed to a device sampler (see {@link DeviceSamplingCapability}). */
 export interface DeviceSamplingRequest {
@@ -85,8 +67,11 @@ export interface TrainingCapability {
   trainOnBatch(x: Float32Array, labels: Int32Array, batch: number, hyper: TrainingHyperParameters): number | Promise<number>;
   /** Re-initializes the weights (and drops optimizer state). */
   reset(): void | Promise<void>;
-  /** A fresh, untrained classifier of the same architecture. */
-  cloneForRefitting(): Classifier | Promise<Classifier>;
+  /**
+   * Called when a `fit` / `fitGenerator` call ends (normally or not): release per-fit state such as
+   * an optimizer's moment tensors. Optional.
+   */
+  endFit?(): void | Promise<void>;
 }
 
 /** Intermediate activations. */
@@ -100,10 +85,27 @@ export interface ActivationsCapability {
   ): { data: Float32Array; shape: readonly number[] } | Promise<{ data: Float32Array; shape: readonly number[] }>;
 }
 
-/** Saving the model. */
-export interface SaveCapability {
-  save(path: string): void | Promise<void>;
+/** Writes the model (with its current weights) to `path`, in the backend's own format. */
+export type SaveCapability = (path: string) => void | Promise<void>;
+
+/**
+ * The classifier applies a per-feature `(x - sub) / div` itself (e.g. inside its device kernels):
+ * `forward`, `gradients`, `training` and `deviceSampling` then take raw inputs, and the smoothing
+ * option `preprocessing` must not be given as well.
+ */
+export interface PreprocessingCapability {
+  readonly sub: Float32Array;
+  readonly div: Float32Array;
 }
+
+/** The names of the optional capabilities, each the name of the {@link Classifier} property that provides it. */
+export type CapabilityName = 'gradients' | 'training' | 'activations' | 'save' | 'deviceSampling' | 'preprocessing';
+
+/** Which capabilities a classifier has (derived by `capabilitiesOf`, never declared separately). */
+export type ClassifierCapabilities = Readonly<Record<CapabilityName, boolean>>;
+
+/** Why a capability is absent, e.g. `{ gradients: "unsupported ONNX op 'LSTM' (node 'lstm1')" }`; shown in core's errors. */
+export type CapabilityNotes = Readonly<Partial<Record<CapabilityName, string>>>;
 
 /**
  * How core draws the noisy copies it hands to `forward` (not used with `deviceSampling`).
@@ -127,40 +129,51 @@ export interface HostSamplingPlan {
 }
 
 /**
- * A base classifier f: what every backend provides.
+ * A base classifier f: what every backend provides. Only `inputShape`, `nbClasses` and `forward`
+ * are required; each optional capability is there or not.
  *
  * @example
  * const classifier: Classifier = {
- *   inputShape: [2], nbClasses: 2,
- *   capabilities: { gradients: false, training: false, activations: false, save: false, preprocessing: false },
- *   forward: (x, batch) => { const out = new Float32Array(batch * 2); for (let i = 0; i < batch; i++) out[2 * i + 1] = x[2 * i] - x[2 * i + 1]; return out; },
+ *   inputShape: [2],
+ *   nbClasses: 2,
+ *   forward: (x, batch) => {
+ *     const out = new Float32Array(batch * 2);
+ *     for (let i = 0; i < batch; i++) out[2 * i + 1] = x[2 * i]! - x[2 * i + 1]!;
+ *     return out;
+ *   },
+ *   gradients: {
+ *     vjp: (_x, batch, up) => {
+ *       const g = new Float32Array(batch * 2);
+ *       for (let i = 0; i < batch; i++) { g[2 * i] = up[2 * i + 1]!; g[2 * i + 1] = -up[2 * i + 1]!; }
+ *       return g;
+ *     },
+ *   },
  * };
  */
 export interface Classifier {
   /** Shape of one input, without the batch dimension (e.g. `[1, 28, 28]`). */
   readonly inputShape: readonly number[];
   readonly nbClasses: number;
-  readonly capabilities: Readonly<ClassifierCapabilities>;
   /**
    * Logits for a batch: `x` holds `batch` inputs back to back; returns `batch * nbClasses` values.
    * Core does not keep or mutate `x` after the promise settles, and reads the result before the
    * next call (a backend may reuse its output buffer).
    */
   forward(x: Float32Array, batch: number): Float32Array | Promise<Float32Array>;
-  /** Present exactly when `capabilities.gradients`. */
+  /** Vector-Jacobian products of the logits w.r.t. the input: loss and class gradients. */
   readonly gradients?: GradientCapability;
-  /** Present exactly when `capabilities.training`. */
+  /** One optimizer step on a batch: `fit`. */
   readonly training?: TrainingCapability;
-  /** Present exactly when `capabilities.activations`. */
+  /** Intermediate activations by layer index or name. */
   readonly activations?: ActivationsCapability;
-  /** Present exactly when `capabilities.save`. */
-  readonly saver?: SaveCapability;
-  /** Present exactly when `capabilities.deviceSampling`. */
-  readonly deviceSampler?: DeviceSamplingCapability;
-  /** Preprocessing `[subtrahend, divisor]` the classifier applies itself (when `capabilities.preprocessing`). */
-  readonly preprocessing?: unknown;
-  /** Why a capability is declared false (e.g. "unsupported ONNX op 'LSTM' (node 'lstm1')"), shown in core's errors. */
-  readonly capabilityNotes?: Partial<Record<keyof ClassifierCapabilities, string>>;
+  /** Writes the model to a file. */
+  readonly save?: SaveCapability;
+  /** The whole Monte Carlo loop on the classifier's device (core then draws no noise on the host). */
+  readonly deviceSampling?: DeviceSamplingCapability;
+  /** Preprocessing the classifier applies itself. */
+  readonly preprocessing?: PreprocessingCapability;
+  /** Why a capability is absent (e.g. "unsupported ONNX op 'LSTM' (node 'lstm1')"), shown in core's errors. */
+  readonly capabilityNotes?: CapabilityNotes;
   /** Largest batch the backend accepts in one call (core splits larger batches). */
   readonly maxBatchSize?: number;
   /** How core should draw the noisy copies for this classifier on the host (default: core's generator, overlapped). */
@@ -168,12 +181,3 @@ export interface Classifier {
   /** Releases native resources; idempotent. */
   dispose?(): void | Promise<void>;
 }
-
-/** Capabilities of a classifier that only computes logits. */
-export const LOGITS_ONLY: Readonly<ClassifierCapabilities> = Object.freeze({
-  gradients: false,
-  training: false,
-  activations: false,
-  save: false,
-  preprocessing: false,
-});

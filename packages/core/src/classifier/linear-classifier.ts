@@ -62,7 +62,7 @@ export function linearClassifier(options: {
           const u = upstream[i * nbClasses + k]!;
           if (u === 0) continue;
           const w = rows[k]!;
-          for (let f = 0; f < d; f++) out[i * d + f] += u * w[f]!;
+          for (let f = 0; f < d; f++) out[i * d + f]! += u * w[f]!;
         }
       }
       return out;

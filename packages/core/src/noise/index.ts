@@ -22,7 +22,7 @@ export { philox4x32 } from './philox.js';
 export { boxMullerPair, normalsFromBlock } from './box-muller.js';
 export { createJsNoiseGenerator } from './js-generator.js';
 export { createWasmNoiseGenerator, isWasmSimdSupported } from './wasm-generator.js';
-export { randomSeed, seedFromNumber } from './seed.js';
+export { philoxKey, randomSeed, seedFromNumber } from './seed.js';
 
 /** Options of {@link createNoiseGenerator}. @example createNoiseGenerator({ prefer: 'js' }) */
 export interface NoiseGeneratorOptions {

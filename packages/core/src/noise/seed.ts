@@ -47,3 +47,14 @@ export function randomSeed(): bigint {
   const words = globalThis.crypto.getRandomValues(new Uint32Array(2));
   return (BigInt(words[1]!) << 32n) | BigInt(words[0]!);
 }
+
+/**
+ * The Philox4x32 key of a 64-bit seed: `[low 32 bits, high 32 bits]`, the one split every stream
+ * of the layout uses (see `stream-layout.ts`).
+ *
+ * @example
+ * philoxKey(0x1_0000_0002n); // [2, 1]
+ */
+export function philoxKey(seed: bigint): [number, number] {
+  return [Number(seed & 0xffffffffn), Number((seed >> 32n) & 0xffffffffn)];
+}

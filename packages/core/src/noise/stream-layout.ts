@@ -106,6 +106,8 @@
  * (tested < 4 ulps / 3e-7 in test/noise/accuracy.test.ts).
  */
 
+import { philoxKey } from './seed.js';
+
 /** Philox4x32 round multiplier for counter word 0. @example PHILOX_M0 === 0xd2511f53 */
 export const PHILOX_M0 = 0xd2511f53;
 /** Philox4x32 round multiplier for counter word 2. @example PHILOX_M1 === 0xcd9e8d57 */
@@ -176,7 +178,8 @@ export function validateNoiseRequest(req: NoiseRequest): { k0: number; k1: numbe
   if (typeof req.dim !== 'number' || !Number.isInteger(req.dim) || req.dim < 1 || req.dim > MAX_NOISE_DIM) {
     throw new RangeError(`dim must be an integer in [1, 2^30], got ${String(req.dim)}`);
   }
-  return { k0: Number(seed & 0xffffffffn), k1: Number(seed >> 32n) };
+  const [k0, k1] = philoxKey(seed);
+  return { k0, k1 };
 }
 
 /**

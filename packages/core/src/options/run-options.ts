@@ -68,6 +68,17 @@ export const fitOptionsSchema = z
 export type FitOptions = z.input<typeof fitOptionsSchema>;
 
 /**
+ * Options of `fitGenerator`: `nbEpochs` (default 10), `optimizer`, `learningRate`, `initialEpoch`,
+ * `onProgress`, `signal` (`fit`'s options without `batchSize` and `shuffle`: the source decides both).
+ *
+ * @example
+ * parseOptions(fitGeneratorOptionsSchema, { nbEpochs: 2, optimizer: 'adam' }, 'fitGenerator options');
+ */
+export const fitGeneratorOptionsSchema = fitOptionsSchema.omit({ batchSize: true, shuffle: true });
+/** Options of `fitGenerator`. */
+export type FitGeneratorOptions = z.input<typeof fitGeneratorOptionsSchema>;
+
+/**
  * Options of the gradient methods: `sampling` (ART's smoothed loss gradient over `sampleSize`
  * noisy copies when true), `batchSize`, `inputIds`, `indexOffset`.
  *

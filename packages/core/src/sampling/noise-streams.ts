@@ -19,4 +19,8 @@ export const NOISE_STREAM = Object.freeze({
   gradient: 4,
   /** fit: the Philox words of each epoch's shuffle (not Gaussian noise). */
   shuffle: 5,
+  /** reset of an ONNX model (`@rs/onnx`, `@rs/webgpu-native`): PyTorch's default uniform init, counter (block, tensor, 0, 6). */
+  onnxWeightInit: 6,
+  /** reset of a `tf.LayersModel` (`@rs/tfjs`): Keras' Glorot-uniform init, counter (block, weight, 0, 7). */
+  layersWeightInit: 7,
 } as const);

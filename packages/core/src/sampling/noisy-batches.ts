@@ -221,12 +221,12 @@ export function argmaxRow(values: Float32Array, offset: number, nbClasses: numbe
  */
 export async function countPredictions(ctx: SamplingContext, data: Float32Array, jobs: readonly SamplingJob[], run: NoisyBatchRun): Promise<Int32Array> {
   const c = ctx.classifier.nbClasses;
-  if (ctx.classifier.capabilities.deviceSampling && ctx.classifier.deviceSampler) return countOnDevice(ctx, data, jobs, run);
+  if (ctx.classifier.deviceSampling) return countOnDevice(ctx, data, jobs, run);
   const counts = new Int32Array(jobs.length * c);
   await runNoisyBatches(ctx, data, jobs, run, (logits, _rows, segments) => {
     for (const s of segments) {
       const base = s.job * c;
-      for (let r = s.rowStart; r < s.rowStart + s.count; r++) counts[base + argmaxRow(logits, r * c, c)]++;
+      for (let r = s.rowStart; r < s.rowStart + s.count; r++) counts[base + argmaxRow(logits, r * c, c)]!++;
     }
   });
   return counts;
@@ -240,7 +240,7 @@ async function countOnDevice(ctx: SamplingContext, data: Float32Array, jobs: rea
   throwIfAborted(run.signal);
   let counts: Int32Array;
   try {
-    counts = await ctx.classifier.deviceSampler!.countPredictions({
+    counts = await ctx.classifier.deviceSampling!.countPredictions({
       data,
       dim: ctx.dim,
       jobs,
@@ -268,12 +268,12 @@ async function countOnDevice(ctx: SamplingContext, data: Float32Array, jobs: rea
     });
   } catch (err) {
     if (err instanceof ClassifierContractError || (err as Error)?.name === 'AbortError') throw err;
-    throw new ClassifierContractError(`deviceSampler.countPredictions failed: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+    throw new ClassifierContractError(`deviceSampling.countPredictions failed: ${(err as Error)?.message ?? String(err)}`, { cause: err });
   }
   throwIfAborted(run.signal);
   if (!(counts instanceof Int32Array) || counts.length !== jobs.length * c) {
     throw new ClassifierContractError(
-      `deviceSampler.countPredictions returned ${counts instanceof Int32Array ? counts.length : typeof counts} counts for ${jobs.length} jobs x ${c} classes`,
+      `deviceSampling.countPredictions returned ${counts instanceof Int32Array ? counts.length : typeof counts} counts for ${jobs.length} jobs x ${c} classes`,
     );
   }
   jobs.forEach((j, i) => {
@@ -281,7 +281,7 @@ async function countOnDevice(ctx: SamplingContext, data: Float32Array, jobs: rea
     for (let k = 0; k < c; k++) sum += counts[i * c + k]!;
     if (sum !== j.count)
       throw new ClassifierContractError(
-        `deviceSampler.countPredictions counted ${sum} samples for job ${i}, which asked for ${j.count}: refusing counts that would void the certificate`,
+        `deviceSampling.countPredictions counted ${sum} samples for job ${i}, which asked for ${j.count}: refusing counts that would void the certificate`,
       );
   });
   return counts;

@@ -1,10 +1,12 @@
-import { ClassifierContractError, throwIfAborted } from '../errors.js';
+import { requireCapability } from '../classifier/capabilities.js';
+import { throwIfAborted } from '../errors.js';
 import { toInputBatch, toLabels } from '../input/input-batch.js';
-import { philox4x32 } from '../noise/index.js';
+import { philox4x32, philoxKey } from '../noise/index.js';
 import { fitOptionsSchema, type FitOptions } from '../options/run-options.js';
 import { parseOptions } from '../options/parse-options.js';
 import { NOISE_STREAM } from '../sampling/noise-streams.js';
-import { callSeed, preprocessor, type SmoothingConfig } from './smoothing-config.js';
+import { callSeed, type SmoothingConfig } from './smoothing-config.js';
+import { augmentedTrainer, withEndFit } from './training-step.js';
 
 /** What `fit` returns. */
 export interface FitResult {
@@ -24,7 +26,7 @@ export interface FitResult {
 export function epochOrder(count: number, seed: bigint, epoch: number): Uint32Array {
   const order = new Uint32Array(count);
   for (let i = 0; i < count; i++) order[i] = i;
-  const key = [Number(seed & 0xffffffffn), Number((seed >> 32n) & 0xffffffffn)];
+  const key = philoxKey(seed);
   let words: Uint32Array = new Uint32Array(0);
   let w = 4;
   let block = 0;
@@ -52,78 +54,42 @@ export function epochOrder(count: number, seed: bigint, epoch: number): Uint32Ar
  * const { epochLosses } = await fit(config, xTrain, yTrain, { nbEpochs: 2, batchSize: 64, optimizer: 'adam', learningRate: 1e-3 });
  */
 export async function fit(config: SmoothingConfig, x: unknown, y: unknown, options: FitOptions = {}): Promise<FitResult> {
-  const training = config.classifier.training;
-  if (!config.classifier.capabilities.training || !training) {
-    const note = config.classifier.capabilityNotes?.training;
-    throw new TypeError(`fit needs a classifier with the 'training' capability; this classifier declares training: false${note ? ` (${note})` : ''}`);
-  }
+  const training = requireCapability(config.classifier, 'training', 'fit');
   const o = parseOptions(fitOptionsSchema, options, 'fit options');
   const batch = toInputBatch(x, config.classifier.inputShape, { name: 'x', domain: config.domain });
   const labels = toLabels(y, batch.count, config.classifier.nbClasses);
-  const { dim } = config;
   const seed = callSeed(config);
-  const preprocess = preprocessor(config);
-  const clip = config.options.clipNoisy ? config.domain : null;
   const size = Math.min(o.batchSize, config.classifier.maxBatchSize ?? Infinity, batch.count);
-  const buffer = new Float32Array(size * dim);
   const batchLabels = new Int32Array(size);
   const epochLosses = new Float64Array(o.nbEpochs);
   const batchesPerEpoch = Math.ceil(batch.count / size);
-  const started = performance.now();
-  let samplesDone = 0;
-  for (let e = 0; e < o.nbEpochs; e++) {
-    const epoch = o.initialEpoch + e;
-    const order = o.shuffle ? epochOrder(batch.count, seed, epoch) : Uint32Array.from({ length: batch.count }, (_, i) => i);
-    let lossSum = 0;
-    for (let b = 0; b < batchesPerEpoch; b++) {
-      throwIfAborted(o.signal);
-      const start = b * size;
-      const rows = Math.min(size, batch.count - start);
-      for (let r = 0; r < rows; r++) {
-        const idx = order[start + r]!;
-        config.noise.fillNoisy(
-          buffer,
-          r * dim,
-          { seed, stream: NOISE_STREAM.training, inputIndex: idx, sampleStart: epoch, sampleCount: 1, dim },
-          batch.data,
-          idx * dim,
-          config.options.scale,
-          clip ?? undefined,
-        );
-        batchLabels[r] = labels[idx]!;
-      }
-      const xb = rows === size ? buffer : buffer.subarray(0, rows * dim);
-      preprocess?.(xb, rows);
-      let loss: number;
-      try {
-        loss = await training.trainOnBatch(xb, rows === size ? batchLabels : batchLabels.subarray(0, rows), rows, {
-          optimizer: o.optimizer,
-          learningRate: o.learningRate,
-        });
-      } catch (err) {
-        throw new ClassifierContractError(`training.trainOnBatch failed at epoch ${epoch}, batch ${b}: ${(err as Error)?.message ?? String(err)}`, {
-          cause: err,
-        });
-      }
-      if (!Number.isFinite(loss)) throw new ClassifierContractError(`training diverged: loss ${loss} at epoch ${epoch}, batch ${b} (lower the learning rate?)`);
-      lossSum += loss * rows;
-      samplesDone += rows;
-      if (o.onProgress) {
-        const elapsedSeconds = (performance.now() - started) / 1000;
-        o.onProgress({
-          phase: 'fit',
+  const trainer = augmentedTrainer(config, training, seed, o);
+  return withEndFit(training, async () => {
+    let samplesDone = 0;
+    for (let e = 0; e < o.nbEpochs; e++) {
+      const epoch = o.initialEpoch + e;
+      const order = o.shuffle ? epochOrder(batch.count, seed, epoch) : Uint32Array.from({ length: batch.count }, (_, i) => i);
+      let lossSum = 0;
+      for (let b = 0; b < batchesPerEpoch; b++) {
+        throwIfAborted(o.signal);
+        const start = b * size;
+        const rows = Math.min(size, batch.count - start);
+        for (let r = 0; r < rows; r++) batchLabels[r] = labels[order[start + r]!]!;
+        const example = (r: number) => order[start + r]!;
+        const loss = await trainer.step(batch.data, rows, example, example, rows === size ? batchLabels : batchLabels.subarray(0, rows), epoch, b);
+        lossSum += loss * rows;
+        samplesDone += rows;
+        trainer.report({
           inputsDone: e * batchesPerEpoch + b + 1,
           inputsTotal: o.nbEpochs * batchesPerEpoch,
           samplesDone,
           samplesTotal: o.nbEpochs * batch.count,
-          elapsedSeconds,
-          samplesPerSecond: elapsedSeconds > 0 ? samplesDone / elapsedSeconds : 0,
           epoch,
           loss: lossSum / (start + rows),
         });
       }
+      epochLosses[e] = lossSum / batch.count;
     }
-    epochLosses[e] = lossSum / batch.count;
-  }
-  return { epochLosses, seed };
+    return { epochLosses, seed };
+  });
 }

@@ -1,3 +1,4 @@
+import { requireCapability } from '../classifier/capabilities.js';
 import { ClassifierContractError, describeValue } from '../errors.js';
 import { toInputBatch, toLabels, type InputBatch } from '../input/input-batch.js';
 import { gradientOptionsSchema, type GradientOptions } from '../options/run-options.js';
@@ -16,10 +17,7 @@ interface Targets {
 }
 
 function requireGradients(config: SmoothingConfig, method: string): void {
-  if (!config.classifier.capabilities.gradients) {
-    const note = config.classifier.capabilityNotes?.gradients;
-    throw new TypeError(`${method} needs a classifier with the 'gradients' capability; this classifier declares gradients: false${note ? ` (${note})` : ''}`);
-  }
+  requireCapability(config.classifier, 'gradients', method);
 }
 
 /**
@@ -59,7 +57,7 @@ export async function lossGradient(config: SmoothingConfig, x: unknown, y: unkno
 export async function classGradient(
   config: SmoothingConfig,
   x: unknown,
-  label: number | ArrayLike<number> | undefined,
+  label: unknown,
   options: GradientOptions = {},
 ): Promise<{ data: Float32Array; shape: number[] }> {
   requireGradients(config, 'classGradient');

@@ -53,7 +53,12 @@ export function resolveSmoothingConfig(classifier: Classifier, options: Smoothin
   }
   if (o.clipNoisy && !domain) throw new RangeError(`'clipNoisy' is true but 'clipValues' is not set: there is nothing to clip to`);
   let preprocessing: SmoothingConfig['preprocessing'] = null;
-  if (o.preprocessing && !classifier.capabilities.preprocessing) {
+  if (o.preprocessing && classifier.preprocessing) {
+    throw new RangeError(
+      `'preprocessing' is given, but the classifier applies its own preprocessing (its 'preprocessing' capability): give it in one place only`,
+    );
+  }
+  if (o.preprocessing) {
     const sub = expandPerFeature(o.preprocessing[0], shape, o.channelsFirst, 'preprocessing[0]');
     const div = expandPerFeature(o.preprocessing[1], shape, o.channelsFirst, 'preprocessing[1]');
     for (let f = 0; f < dim; f++) {

@@ -42,35 +42,35 @@ function halfSquareParts(y: number): [number, number] {
 /** Cody's rational factor R(y) with Q(y) = exp(-y^2/2) R(y), for y > CENTRAL. */
 function tailFactor(y: number): number {
   if (y <= SQRT_32) {
-    let num = C[8] * y;
+    let num = C[8]! * y;
     let den = y;
     for (let i = 0; i < 7; i++) {
-      num = (num + C[i]) * y;
-      den = (den + D[i]) * y;
+      num = (num + C[i]!) * y;
+      den = (den + D[i]!) * y;
     }
-    return (num + C[7]) / (den + D[7]);
+    return (num + C[7]!) / (den + D[7]!);
   }
   const z = 1 / (y * y);
-  let num = P[5] * z;
+  let num = P[5]! * z;
   let den = z;
   for (let i = 0; i < 4; i++) {
-    num = (num + P[i]) * z;
-    den = (den + Q[i]) * z;
+    num = (num + P[i]!) * z;
+    den = (den + Q[i]!) * z;
   }
-  const t = (z * (num + P[4])) / (den + Q[4]);
+  const t = (z * (num + P[4]!)) / (den + Q[4]!);
   return (INV_SQRT_2PI - t) / y;
 }
 
 /** Cody's central approximation: Phi(x) - 0.5 for |x| <= CENTRAL. */
 function centralPart(x: number): number {
   const xsq = x * x;
-  let num = A[4] * xsq;
+  let num = A[4]! * xsq;
   let den = xsq;
   for (let i = 0; i < 3; i++) {
-    num = (num + A[i]) * xsq;
-    den = (den + B[i]) * xsq;
+    num = (num + A[i]!) * xsq;
+    den = (den + B[i]!) * xsq;
   }
-  return (x * (num + A[3])) / (den + B[3]);
+  return (x * (num + A[3]!)) / (den + B[3]!);
 }
 
 /** Upper tail Q(y) = 1 - Phi(y) for y > CENTRAL (underflows to 0 beyond ~38.5). */

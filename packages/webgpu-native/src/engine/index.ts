@@ -6,12 +6,13 @@
  * import { WebGpuClassifier } from '@rs/webgpu-native/engine';
  * const f = await WebGpuClassifier.create({ model: bytes, gpu: navigator.gpu });
  */
-export { WebGpuClassifier, prepareWebGpuClassifier, type WebGpuClassifierInit } from './webgpu-classifier.js';
+export { WebGpuClassifier, type WebGpuClassifierInit } from './webgpu-classifier.js';
 export { WebGpuRandomizedSmoothing } from './webgpu-randomized-smoothing.js';
 export {
   webGpuClassifierOptionsSchema,
   webGpuRandomizedSmoothingOptionsSchema,
   type WebGpuClassifierOptions,
+  type ParsedWebGpuClassifierOptions,
   type WebGpuRandomizedSmoothingOptions,
 } from './create-options.js';
 export { setGpuEnvironment, getGpuEnvironment, type GpuEnvironment } from './environment.js';
