@@ -23,4 +23,22 @@ export const NOISE_STREAM = Object.freeze({
   onnxWeightInit: 6,
   /** reset of a `tf.LayersModel` (`@rs/tfjs`): Keras' Glorot-uniform init, counter (block, weight, 0, 7). */
   layersWeightInit: 7,
+  /**
+   * fit with `method: 'macer'`: the `gaussianSamples` (m) noisy copies of each example, sample
+   * index `epoch * m + j` for copy j (so every epoch draws fresh noise).
+   */
+  macer: 8,
+  /** fit with `method: 'consistency'`: the `numNoiseVec` (m) copies of each example, sample index `epoch * m + j`. */
+  consistency: 9,
+  /** fit with `method: 'smoothAdv'`: the `numNoiseVec` (m) noise vectors of each example (attack and step), sample index `epoch * m + j`. */
+  smoothAdv: 10,
+  /** fit with `method: 'smoothMix'`: the `numNoiseVec` (m) noise vectors of each example (attack and step), sample index `epoch * m + j`. */
+  smoothMix: 11,
+  /** SmoothMix's mixing weight of each example (raw Philox words, not normals): word 0 of counter (0, epoch, example id, 12). */
+  smoothMixWeights: 12,
+  /**
+   * SmoothAdv's attacks, where the gradient of an example is exactly zero: a random direction
+   * instead (as Salman et al. do), the normals of sample index `epoch * numSteps + step`.
+   */
+  attackDirection: 13,
 } as const);
