@@ -100,6 +100,13 @@ describe('bad input: a clear message and exit status 2 before any work', () => {
       ['train', '--model', MODEL, '--data', X, '--labels', Y, '--sigma', '0.25', '--optimizer', 'rmsprop', '--out', join(dir, 't.onnx')],
       /--optimizer must be 'adam' or 'sgd'/,
     );
+    const train = ['train', '--model', MODEL, '--data', X, '--labels', Y, '--sigma', '0.25', '--out', join(dir, 't.onnx')];
+    fails([...train, '--method', 'mixup'], /--method must be one of gaussian, macer, smoothAdv, smoothMix, consistency/);
+    fails([...train, '--beta', '8'], /--beta is an option of --method macer, not gaussian/);
+    fails([...train, '--method', 'consistency', '--num-steps', '3'], /--num-steps is an option of --method smoothAdv \/ smoothMix, not consistency/);
+    fails([...train, '--method', 'smooth-adv', '--attack', 'fgsm'], /--attack must be 'pgd' or 'ddn'/);
+    fails([...train, '--method', 'macer', '--gamma=-1'], /--gamma must be a finite number > 0, got -1/);
+    fails([...train, '--lr-schedule', 'linear'], /--lr-schedule must be 'constant', 'step:SIZE:GAMMA', 'cosine' or 'cosine:MIN'/);
     fails(['merge', 'a.tsv'], /--out is required/);
   });
 });
