@@ -44,7 +44,7 @@ const METHOD_FLAGS = {
 } as const satisfies Record<string, { option: string; methods: readonly TrainingMethodName[]; arg: string; help: string }>;
 
 type MethodFlag = keyof typeof METHOD_FLAGS;
-const INTEGER_OPTIONS = new Set(['gaussianSamples', 'numNoiseVec', 'numSteps', 'warmup', 'mixStep', 'ddnLevels']);
+const INTEGER_OPTIONS = new Set(['gaussianSamples', 'deferEpochs', 'numNoiseVec', 'numSteps', 'warmup', 'mixStep', 'ddnLevels']);
 
 /** The training flags of `rsmooth train` (method, its options, the learning-rate schedule). */
 export const TRAINING_METHOD_OPTIONS: OptionSpec = {

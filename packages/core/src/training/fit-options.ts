@@ -54,7 +54,7 @@ function union<E extends Record<string, z.ZodType>>(extra: E) {
 
 /**
  * Options of `fit(x, y, options)`: `method` (default `'gaussian'`) with that method's own options
- * (see each method's shape: MACER `gaussianSamples` / `beta` / `gamma` / `lambda`; SmoothAdv
+ * (see each method's shape: MACER `gaussianSamples` / `beta` / `gamma` / `lambda` / `deferEpochs`; SmoothAdv
  * `epsilon` / `numNoiseVec` / `numSteps` / `warmup` / `attack`; SmoothMix `eta` / `numNoiseVec` /
  * `numSteps` / `warmup` / `mixStep` / `stepSize` / `maxnormS` / `maxnorm`; Consistency
  * `numNoiseVec` / `lambda` / `eta`), and the shared `batchSize` (inputs per step; a step runs
@@ -134,7 +134,7 @@ export function trainingMethod(o: { method: TrainingMethodName } & Record<string
     case 'gaussian':
       return gaussianMethod();
     case 'macer':
-      return macerMethod(pick(['gaussianSamples', 'beta', 'gamma', 'lambda']));
+      return macerMethod(pick(['gaussianSamples', 'beta', 'gamma', 'lambda', 'deferEpochs']));
     case 'smoothAdv':
       return smoothAdvMethod(pick(['epsilon', 'numNoiseVec', 'numSteps', 'warmup', 'attack', 'ddnGamma', 'ddnLevels']));
     case 'smoothMix':

@@ -11,10 +11,12 @@ import { noisyCopies } from './noisy-copies.js';
 /**
  * Options of MACER (Zhai et al., ICLR 2020), with ART's defaults (`PyTorchMACER`):
  * `gaussianSamples` (k, 16) noisy copies per input, `beta` (16) the inverse temperature of the
- * robustness term's softmax, `gamma` (8) its hinge, `lambda` (12) its weight (ART: `lmbda`).
+ * robustness term's softmax, `gamma` (8) its hinge, `lambda` (12) its weight (ART: `lmbda`);
+ * `deferEpochs` (0) epochs trained with `lambda` 0 first (Jeong et al.'s `--deferred` MACER baseline
+ * defers it to the first learning-rate step).
  *
  * @example
- * z.object(macerOptionsShape).parse({ method: 'macer' }); // { method: 'macer', gaussianSamples: 16, beta: 16, gamma: 8, lambda: 12 }
+ * z.object(macerOptionsShape).parse({ method: 'macer' }); // { method: 'macer', gaussianSamples: 16, beta: 16, gamma: 8, lambda: 12, deferEpochs: 0 }
  */
 export const macerOptionsShape = {
   method: z.literal('macer'),
@@ -22,6 +24,7 @@ export const macerOptionsShape = {
   beta: positiveReal().default(16),
   gamma: positiveReal().default(8),
   lambda: realIn(0, Number.MAX_VALUE, { open: 'none' }).default(12),
+  deferEpochs: integerAtLeast(0).default(0),
 };
 
 /** MACER's settings after defaults. */
@@ -30,6 +33,8 @@ export interface MacerSettings {
   beta: number;
   gamma: number;
   lambda: number;
+  /** Epochs with `lambda` 0 first (default 0). */
+  deferEpochs?: number;
 }
 
 /**
@@ -130,7 +135,8 @@ export function macerMethod(s: MacerSettings): TrainingMethod {
     terms: ['classification', 'robustness'],
     async prepare(batch) {
       const x = noisyCopies(batch, NOISE_STREAM.macer, s.gaussianSamples);
-      const head = macerHead(batch.labels, batch.config.classifier.nbClasses, s, batch.config.options.scale);
+      const lambda = batch.epoch < (s.deferEpochs ?? 0) ? 0 : s.lambda;
+      const head = macerHead(batch.labels, batch.config.classifier.nbClasses, { ...s, lambda }, batch.config.options.scale);
       return { x, rows: batch.count * s.gaussianSamples, head };
     },
   };

@@ -59,7 +59,7 @@ describe('fit with each training method', () => {
       for (const t of Object.values(a.epochTerms)) expect(t.length).toBe(2);
     }
     const { settings } = await smooth(softmaxRegression(dim, C), { scale: 0.3, seed: 1 }).fit(x, y, { method: 'macer', nbEpochs: 1 });
-    expect(settings).toEqual({ gaussianSamples: 16, beta: 16, gamma: 8, lambda: 12 });
+    expect(settings).toEqual({ gaussianSamples: 16, beta: 16, gamma: 8, lambda: 12, deferEpochs: 0 });
   });
 
   it('draws each method’s noise in raw input space, before preprocessing, from its own stream, fresh every epoch', async () => {
