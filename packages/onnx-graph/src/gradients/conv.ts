@@ -2,7 +2,7 @@
  * Gradient rule of Conv (N-d, strides, pads/auto_pad, dilations, groups, bias).
  */
 import { attrInt, attrInts } from '../ir.js';
-import { resolvePads } from '../shape-inference.js';
+import { resolvePads } from '../shapes/dims.js';
 import type { GradContext, GradRule } from './context.js';
 
 /**

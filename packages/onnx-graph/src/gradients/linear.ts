@@ -2,7 +2,7 @@
  * Gradient rules of Gemm and MatMul.
  */
 import { attrFloat, attrInt, type Dim } from '../ir.js';
-import { broadcastShapes } from '../shape-inference.js';
+import { broadcastShapes } from '../shapes/dims.js';
 import type { GradContext, GradRule } from './context.js';
 
 function scaled(ctx: GradContext, x: string, alpha: number, like: string): string {
