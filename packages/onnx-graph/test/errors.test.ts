@@ -86,7 +86,7 @@ describe('the finite-difference checker can fail', () => {
   it('rejects a wrong gradient rule (Tanh differentiated as Sigmoid)', async () => {
     const b = new GraphBuilder({ opset: 13 });
     b.output(b.node('Tanh', [b.input('x', 'float64', ['batch', 3])]), 'float64', ['batch', 3]);
-    const entry = GRAD_RULES.Tanh;
+    const entry = GRAD_RULES.Tanh!;
     const original = entry.rule;
     entry.rule = sigmoidGrad;
     try {

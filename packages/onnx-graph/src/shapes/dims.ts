@@ -2,6 +2,7 @@
  * Dimension algebra on shapes whose dims may be symbolic (`'batch'`) or unknown (null):
  * broadcasting, products, Reshape targets, and the output size and padding of a sliding window.
  */
+import { InvalidModelError } from '../errors.js';
 import { attrInts, attrString, type Dim, type Node } from '../ir.js';
 
 /**
@@ -30,14 +31,18 @@ export function broadcastDim(a: Dim, b: Dim): Dim {
  * ```
  */
 export function broadcastShapes(...shapes: (Dim[] | undefined)[]): Dim[] | undefined {
-  if (shapes.some((s) => !s)) return undefined;
-  const rank = Math.max(...shapes.map((s) => s!.length));
+  const known: Dim[][] = [];
+  for (const s of shapes) {
+    if (!s) return undefined;
+    known.push(s);
+  }
+  const rank = Math.max(...known.map((s) => s.length));
   const out: Dim[] = [];
   for (let i = 0; i < rank; i++) {
     let d: Dim = 1;
-    for (const s of shapes) {
-      const j = i - (rank - s!.length);
-      if (j >= 0) d = broadcastDim(d, s![j]);
+    for (const s of known) {
+      const j = i - (rank - s.length);
+      if (j >= 0) d = broadcastDim(d, s[j]!);
     }
     out.push(d);
   }
@@ -69,7 +74,7 @@ export function productDim(dims: Dim[]): Dim {
   const p = dimProduct(dims);
   if (p.unknown) return null;
   if (p.syms.length === 0) return p.num;
-  if (p.syms.length === 1 && p.num === 1) return p.syms[0];
+  if (p.syms.length === 1 && p.num === 1) return p.syms[0]!;
   return null;
 }
 
@@ -101,7 +106,7 @@ export function reshapeShape(input: Dim[] | undefined, target: Dim[], allowzero 
         if (ok && pout.num !== 0 && pin.num % pout.num === 0) {
           const num = pin.num / pout.num;
           if (syms.length === 0) out[inferIdx] = num;
-          else if (syms.length === 1 && num === 1) out[inferIdx] = syms[0];
+          else if (syms.length === 1 && num === 1) out[inferIdx] = syms[0]!;
         }
       }
     }
@@ -127,6 +132,21 @@ export function windowOutSize(inSize: number, kernel: number, stride: number, pa
 }
 
 /**
+ * Checks that each per-axis attribute of a window node (kernel_shape, strides, dilations) has one
+ * value per spatial axis; throws an InvalidModelError naming the node and the attribute.
+ *
+ * @example
+ * ```ts
+ * checkPerAxis(node, { strides: [2, 2] }, 2);
+ * ```
+ */
+export function checkPerAxis(node: Node, values: Readonly<Record<string, readonly unknown[]>>, r: number): void {
+  for (const [name, v] of Object.entries(values)) {
+    if (v.length !== r) throw new InvalidModelError(`node '${node.name}' (${node.opType}): '${name}' has ${v.length} values for ${r} spatial axes`);
+  }
+}
+
+/**
  * Explicit begin/end pads of a conv/pool node for a given input spatial shape, resolving
  * `auto_pad` (SAME_UPPER/SAME_LOWER/VALID). Returns [begins..., ends...].
  *
@@ -137,14 +157,21 @@ export function windowOutSize(inSize: number, kernel: number, stride: number, pa
  */
 export function resolvePads(node: Node, spatial: number[], kernel: number[], strides: number[], dilations: number[]): number[] {
   const r = spatial.length;
+  checkPerAxis(node, { kernel_shape: kernel, strides, dilations }, r);
   const autoPad = attrString(node, 'auto_pad', 'NOTSET');
-  if (autoPad === 'NOTSET') return attrInts(node, 'pads') ?? new Array(2 * r).fill(0);
-  if (autoPad === 'VALID') return new Array(2 * r).fill(0);
+  if (autoPad === 'NOTSET') {
+    const pads = attrInts(node, 'pads') ?? new Array<number>(2 * r).fill(0);
+    if (pads.length !== 2 * r)
+      throw new InvalidModelError(`node '${node.name}' (${node.opType}): 'pads' has ${pads.length} values for ${r} spatial axes (needs ${2 * r})`);
+    return pads;
+  }
+  if (autoPad === 'VALID') return new Array<number>(2 * r).fill(0);
   const begins: number[] = [];
   const ends: number[] = [];
   for (let i = 0; i < r; i++) {
-    const out = Math.ceil(spatial[i] / strides[i]);
-    const total = Math.max(0, (out - 1) * strides[i] + (kernel[i] - 1) * dilations[i] + 1 - spatial[i]);
+    const [size, stride, k, dilation] = [spatial[i]!, strides[i]!, kernel[i]!, dilations[i]!];
+    const out = Math.ceil(size / stride);
+    const total = Math.max(0, (out - 1) * stride + (k - 1) * dilation + 1 - size);
     const small = Math.floor(total / 2);
     if (autoPad === 'SAME_UPPER') {
       begins.push(small);

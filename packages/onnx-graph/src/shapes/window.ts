@@ -2,7 +2,7 @@
  * Shape rules of sliding-window ops (Conv, MaxPool, AveragePool) and global pooling.
  */
 import { attrInt, attrInts, attrString, type Dim } from '../ir.js';
-import { resolvePads, windowOutSize } from './dims.js';
+import { checkPerAxis, resolvePads, windowOutSize } from './dims.js';
 import type { ShapeRule } from './rule.js';
 
 /**
@@ -25,6 +25,7 @@ export const windowShape: ShapeRule = (n, shapes, dtypes) => {
   const strides = attrInts(n, 'strides') ?? new Array<number>(r).fill(1);
   const dil = attrInts(n, 'dilations') ?? new Array<number>(r).fill(1);
   const ceil = attrInt(n, 'ceil_mode', 0) === 1;
+  checkPerAxis(n, { strides, dilations: dil }, r);
   let outSpatial: Dim[] = new Array<Dim>(r).fill(null);
   if (kernel?.every((k) => typeof k === 'number') && spatial.every((d) => typeof d === 'number')) {
     const pads = resolvePads(n, spatial as number[], kernel, strides, dil);
