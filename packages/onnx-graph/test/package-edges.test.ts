@@ -16,7 +16,7 @@ describe('package edges', () => {
       dependencies?: Record<string, string>;
       peerDependencies?: Record<string, string>;
     };
-    expect(Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies }).sort()).toEqual(['onnx-proto', 'zod']);
+    expect(Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies }).sort()).toEqual(['@bufbuild/protobuf', 'zod']);
     const imports = sources(join(root, 'src')).flatMap((f) =>
       [...readFileSync(f, 'utf8').matchAll(/^(?:import|export)[^;]*? from '(@rs\/[^']+)'/gms)].map((m) => `${f}: ${m[1]}`),
     );
