@@ -32,6 +32,7 @@ type FillFn = (
   rows: number,
   dim: number,
   scale: number,
+  family: number,
 ) => void;
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -124,7 +125,7 @@ export function kernelLayout(dim: number, sampleCount: number): KernelLayout {
 }
 
 /**
- * The kernel's `mode` argument: 0 standard normals, 1 noisy copies of `base`, 2 noisy copies clipped.
+ * The kernel's `mode` argument: 0 unit-variance values, 1 noisy copies of `base`, 2 noisy copies clipped.
  *
  * @example
  * kernelMode(image, undefined); // 1
@@ -179,14 +180,14 @@ export function createWasmNoiseGenerator(): NoiseGenerator {
     return l;
   }
 
-  const draw: NoiseDraw = (out, outOffset, req, k0, k1, base, baseOffset, scale, clip) => {
+  const draw: NoiseDraw = (out, outOffset, req, k0, k1, base, baseOffset, scale, clip, family) => {
     if (disposed || !memory || !fill) throw new Error('noise generator has been disposed');
     const { dim, sampleCount } = req;
     if (sampleCount === 0) return;
     if (dim > WASM_MAX_DIM) {
       jsFallback ??= createJsNoiseGenerator();
       if (base) jsFallback.fillNoisy(out, outOffset, req, base, baseOffset, scale, clip);
-      else jsFallback.fillStandardNormal(out, outOffset, req);
+      else jsFallback.fillStandard!(out, outOffset, req);
       return;
     }
     const { basePtr, loPtr, hiPtr, outPtr, chunkRows } = layout(memory, dim, sampleCount);
@@ -201,7 +202,7 @@ export function createWasmNoiseGenerator(): NoiseGenerator {
     let left = sampleCount;
     while (left > 0) {
       const rows = left < chunkRows ? left : chunkRows;
-      fill(outPtr, basePtr, loPtr, hiPtr, kernelMode(base, clip), k0, k1, req.stream, req.inputIndex, j, rows, dim, scale);
+      fill(outPtr, basePtr, loPtr, hiPtr, kernelMode(base, clip), k0, k1, req.stream, req.inputIndex, j, rows, dim, scale, family);
       const n = rows * dim;
       out.set(f32.subarray(o32, o32 + n), o);
       o += n;

@@ -1,5 +1,5 @@
 import { ClassifierContractError, throwIfAborted } from '../errors.js';
-import type { NoiseGenerator } from '../noise/index.js';
+import type { NoiseFamily, NoiseGenerator } from '../noise/index.js';
 import type { Classifier } from '../classifier/classifier.js';
 import type { Progress } from './progress.js';
 
@@ -10,6 +10,8 @@ export interface SamplingContext {
   noise: NoiseGenerator;
   seed: bigint;
   scale: number;
+  /** Noise family of every noisy copy (default 'gaussian'). */
+  family?: NoiseFamily;
   /** Clip the noisy copies to these per-feature bounds (only with `clipNoisy`). */
   clipNoisy: { min: Float32Array; max: Float32Array } | null;
   /** Applies preprocessing in place to `rows` inputs (null when the classifier does it itself). */
@@ -100,7 +102,7 @@ export async function runNoisyBatches(
         ctx.noise.fillNoisy(
           buffer,
           rows * dim,
-          { seed: ctx.seed, stream: run.stream, inputIndex: j.id, sampleStart: j.sampleStart + offset, sampleCount: take, dim },
+          { seed: ctx.seed, stream: run.stream, inputIndex: j.id, sampleStart: j.sampleStart + offset, sampleCount: take, dim, family: ctx.family },
           data,
           j.row * dim,
           ctx.scale,
@@ -221,7 +223,8 @@ export function argmaxRow(values: Float32Array, offset: number, nbClasses: numbe
  */
 export async function countPredictions(ctx: SamplingContext, data: Float32Array, jobs: readonly SamplingJob[], run: NoisyBatchRun): Promise<Int32Array> {
   const c = ctx.classifier.nbClasses;
-  if (ctx.classifier.capabilities.deviceSampling && ctx.classifier.deviceSampler) return countOnDevice(ctx, data, jobs, run);
+  if (ctx.classifier.capabilities.deviceSampling && ctx.classifier.deviceSampler && drawsFamily(ctx.classifier.deviceSampler.families, ctx.family))
+    return countOnDevice(ctx, data, jobs, run);
   const counts = new Int32Array(jobs.length * c);
   await runNoisyBatches(ctx, data, jobs, run, (logits, _rows, segments) => {
     for (const s of segments) {
@@ -230,6 +233,12 @@ export async function countPredictions(ctx: SamplingContext, data: Float32Array,
     }
   });
   return counts;
+}
+
+/** Whether a generator or device sampler declaring `families` (absent: Gaussian only) draws `family`. */
+export function drawsFamily(families: readonly NoiseFamily[] | undefined, family: NoiseFamily | undefined): boolean {
+  const f = family ?? 'gaussian';
+  return families ? families.includes(f) : f === 'gaussian';
 }
 
 /** {@link countPredictions} through the classifier's device sampler, with its output checked. */
@@ -247,6 +256,7 @@ async function countOnDevice(ctx: SamplingContext, data: Float32Array, jobs: rea
       seed: ctx.seed,
       stream: run.stream,
       scale: ctx.scale,
+      ...(ctx.family && ctx.family !== 'gaussian' ? { noise: ctx.family } : {}),
       clip: ctx.clipNoisy,
       preprocessing: ctx.preprocessing,
       batchSize: Math.min(run.batchSize, ctx.classifier.maxBatchSize ?? Infinity),

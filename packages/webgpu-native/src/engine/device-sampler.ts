@@ -59,7 +59,10 @@ export function countOnGpu(engine: WebGpuEngine, nbClasses: number, req: DeviceS
       if (req.preprocessing) bindings.push(storage(req.preprocessing.sub, 'preprocessing sub'), storage(req.preprocessing.div, 'preprocessing div'));
       bindings.push(exe.buffer(engine.prepared.inputName));
       const countBuffer = storage((1 + jobs.length * nbClasses) * 4, 'counts', BUFFER_USAGE.COPY_SRC);
-      const noiseSpec = { code: noisyBatchKernel(dim, { clip: Boolean(req.clip), preprocessing: Boolean(req.preprocessing) }), label: 'noisy batch (Philox)' };
+      const noiseSpec = {
+        code: noisyBatchKernel(dim, { clip: Boolean(req.clip), preprocessing: Boolean(req.preprocessing), family: req.noise }),
+        label: `noisy batch (Philox, ${req.noise ?? 'gaussian'})`,
+      };
       const countSpec = { code: argmaxCountKernel(nbClasses), label: 'argmax count' };
       const [noisePipe, countPipe] = await Promise.all([engine.pipelines.get(noiseSpec), engine.pipelines.get(countSpec)]);
       const noiseGroup = device.createBindGroup({

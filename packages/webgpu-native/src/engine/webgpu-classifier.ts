@@ -1,5 +1,6 @@
 /// <reference types="@webgpu/types" />
 import {
+  NOISE_FAMILIES,
   parseOptions,
   type ActivationsCapability,
   type Classifier,
@@ -174,7 +175,7 @@ export class WebGpuClassifier implements Classifier {
         },
       };
     }
-    this.deviceSampler = { countPredictions: (req) => countOnGpu(engine, init.nbClasses, req) };
+    this.deviceSampler = { countPredictions: (req) => countOnGpu(engine, init.nbClasses, req), families: NOISE_FAMILIES };
     const names = graphLayerNames(engine.prepared.model);
     this.activations = {
       layerNames: names,
