@@ -21,6 +21,7 @@ export const onnxBackend: Backend = {
       rs = await OnnxRandomizedSmoothing.create({
         model: o.model,
         scale: o.sigma,
+        ...(o.noise ? { noise: o.noise } : {}),
         sampleSize: o.n0,
         alpha: o.alpha,
         seed: o.seed,

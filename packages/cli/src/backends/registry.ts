@@ -1,4 +1,4 @@
-import type { CertifyOptions, CertifyResult, FitOptions, FitResult, PredictOptions, PredictResult } from '@rs/core';
+import type { CertifyOptions, CertifyResult, FitOptions, FitResult, NoiseFamily, PredictOptions, PredictResult } from '@rs/core';
 import { CliError } from '../errors.js';
 
 /**
@@ -11,6 +11,8 @@ export interface BackendOpenOptions {
   /** Path of the model file. */
   model: string;
   sigma: number;
+  /** Noise family (default 'gaussian'). */
+  noise?: NoiseFamily | undefined;
   /** n0: selection samples of certify. */
   n0: number;
   alpha: number;

@@ -23,6 +23,8 @@ export interface InputRunner {
   header: string;
   /** Selection samples (certify) or null. */
   n0: number | null;
+  /** The norm of the radii (certify) or null. */
+  norm?: 'l1' | 'l2' | 'linf' | null;
   formatRow(row: ResultRow): string;
   /** Runs the library on a group of inputs; returns one TSV row and one log record per input. */
   run(
@@ -127,7 +129,17 @@ export async function runInputs(
   }
   const expected = selectIndices(loaded.count, { skip: f.skip, max: f.max, shard: f.shard });
   // 4. The model.
-  const m = await backend.open({ model, sigma, n0: runner.n0 ?? 1, alpha: f.alpha, seed: f.seed, clip, device: f.device, threads: f.threads });
+  const m = await backend.open({
+    model,
+    sigma,
+    noise: f.noise,
+    n0: runner.n0 ?? 1,
+    alpha: f.alpha,
+    seed: f.seed,
+    clip,
+    device: f.device,
+    threads: f.threads,
+  });
   let output: ReturnType<typeof openResumable> | null = null;
   const controller = new AbortController();
   const onSigint = () => controller.abort(new CliError('interrupted', 130));
@@ -149,6 +161,8 @@ export async function runInputs(
       alpha: f.alpha,
       seed: f.seed,
       rng: RNG_ALGORITHM,
+      noise: f.noise,
+      norm: runner.norm ?? null,
       noiseIds: 'dataset-index',
       clip: clip ?? null,
     };
@@ -205,6 +219,7 @@ export async function runInputs(
         r.record.device = m.device;
         r.record.modelSha256 = m.modelSha256;
         r.record.noiseGenerator = m.noiseGenerator;
+        r.record.noise = f.noise;
         writeRow(runner.formatRow(r.row), r.record);
         rows.push(r.row);
         progress.inputDone();

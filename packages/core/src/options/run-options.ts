@@ -21,13 +21,21 @@ const common = {
 };
 
 /**
- * Options of `certify(x, options)`: `n` (required) samples for estimation, `batchSize`, and the
- * shared run options (`inputIds`, `indexOffset`, `onProgress`, `signal`).
+ * Options of `certify(x, options)`: `n` (required) samples for estimation, `batchSize`, `norm`
+ * (the radius's norm, default 'l2'), and the shared run options (`inputIds`, `indexOffset`,
+ * `onProgress`, `signal`).
  *
  * @example
  * parseOptions(certifyOptionsSchema, { n: 10_000, batchSize: 1000 }, 'certify options');
  */
-export const certifyOptionsSchema = z.object({ n: integerAtLeast(1), ...common }).strict();
+export const certifyOptionsSchema = z
+  .object({
+    n: integerAtLeast(1),
+    /** The norm of the certified radius (default 'l2'; see `certifiedRadius` for each noise family). */
+    norm: z.enum(['l1', 'l2', 'linf'], { error: "must be 'l1', 'l2' or 'linf'" }).default('l2'),
+    ...common,
+  })
+  .strict();
 /** Options of `certify`. */
 export type CertifyOptions = z.input<typeof certifyOptionsSchema>;
 

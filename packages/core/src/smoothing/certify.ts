@@ -3,14 +3,18 @@ import { certifyOptionsSchema, type CertifyOptions } from '../options/run-option
 import { parseOptions } from '../options/parse-options.js';
 import { NOISE_STREAM } from '../sampling/noise-streams.js';
 import { argmaxCounts, countPredictions, type SamplingJob } from '../sampling/index.js';
-import { clopperPearsonLower, normalPpf } from '../stats/index.js';
+import type { NoiseFamily } from '../noise/families.js';
+import { certifiedRadius, clopperPearsonLower, type RadiusNorm } from '../stats/index.js';
 import { callSeed, inputIdsFor, samplingContext, type SmoothingConfig } from './smoothing-config.js';
 
 /** What `certify` returns: ART's `(prediction, radius)` plus the evidence behind each certificate. */
 export interface CertifyResult {
   /** Predicted class per input, `-1` where the smoothed classifier abstains. */
   prediction: Int32Array;
-  /** Certified L2 radius per input (`sigma * Phi^-1(pALower)`), 0 where it abstains. */
+  /**
+   * Certified radius per input in the norm `norm` (Gaussian L2: `sigma * Phi^-1(pALower)`; every
+   * family and norm: `certifiedRadius`), 0 where it abstains.
+   */
   radius: Float64Array;
   /** Clopper-Pearson lower bound of the top class's probability per input. */
   pALower: Float64Array;
@@ -26,6 +30,10 @@ export interface CertifyResult {
   n0: number;
   alpha: number;
   sigma: number;
+  /** The noise family the counts were drawn with. */
+  noise: NoiseFamily;
+  /** The norm of `radius`. */
+  norm: RadiusNorm;
   /** The seed the noise came from (reproduce the run by passing it as `seed`). */
   seed: bigint;
   /** Noise ids used for each input. */
@@ -48,7 +56,8 @@ export function minimumSamplesToCertify(alpha: number): number {
 /**
  * Cohen et al.'s CERTIFY for each input: select the top class with `sampleSize` (n0) noisy samples,
  * estimate its probability with `n` fresh samples, lower-bound it (one-sided Clopper-Pearson at
- * `alpha`), and certify radius `sigma * Phi^-1(pALower)`; abstain (`-1`, radius 0) when pALower < 0.5.
+ * `alpha`), and certify radius `sigma * Phi^-1(pALower)` (Gaussian, L2; other noise families and
+ * norms: `certifiedRadius`); abstain (`-1`, radius 0) when pALower < 0.5.
  *
  * @example
  * const { prediction, radius } = await certify(config, x, { n: 10_000, batchSize: 1000 });
@@ -81,9 +90,12 @@ export async function certify(config: SmoothingConfig, x: unknown, options: Cert
     n0,
     alpha,
     sigma,
+    noise: config.options.noise,
+    norm: o.norm,
     seed,
     inputIds: ids,
   };
+  const radiusOptions = { noise: config.options.noise, norm: o.norm, dim: config.dim };
   for (let i = 0; i < batch.count; i++) {
     const cA = argmaxCounts(selection, i * c, c);
     const nA = estimation[i * c + cA]!;
@@ -96,7 +108,7 @@ export async function certify(config: SmoothingConfig, x: unknown, options: Cert
       result.radius[i] = 0;
     } else {
       result.prediction[i] = cA;
-      result.radius[i] = sigma * normalPpf(pA);
+      result.radius[i] = certifiedRadius(pA, sigma, radiusOptions);
     }
   }
   return result;
