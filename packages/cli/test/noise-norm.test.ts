@@ -44,6 +44,21 @@ describe('rsmooth certify --noise / --norm, and analyze by norm', () => {
     expect(rsmooth(['certify', ...FIXTURE, ...RUN, '--norm', 'l3']).stderr).toMatch(/--norm must be 'l1', 'l2' or 'linf'/);
   });
 
+  it('certifies with the top-two radius (--radius top-two), recording pB_upper, and refuses it for other noise', () => {
+    const out = join(dir, 't.tsv');
+    const r = rsmooth(['certify', ...FIXTURE, ...RUN, '--radius', 'top-two', '--out', out, '-q']);
+    expect(r.status).toBe(0);
+    const log = lines(`${out}.jsonl`);
+    expect(log[0]!.settings).toMatchObject({ radiusMethod: 'top-two', noise: 'gaussian', norm: 'l2' });
+    for (const c of log.slice(1)) {
+      expect(c).toMatchObject({ radiusMethod: 'top-two' });
+      expect(typeof (c as unknown as { pBUpper: number }).pBUpper).toBe('number');
+    }
+    const bad = rsmooth(['certify', ...FIXTURE, ...RUN, '--radius', 'top-two', '--noise', 'laplace']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--radius top-two holds for Gaussian noise/);
+  });
+
   it('resumes a log written before families and norms were recorded (it reads as gaussian, l2)', () => {
     const out = join(dir, 'old.tsv');
     expect(rsmooth(['certify', ...FIXTURE, ...RUN, '--out', out, '-q']).status).toBe(0);
@@ -52,6 +67,7 @@ describe('rsmooth certify --noise / --norm, and analyze by norm', () => {
     const settingsLine = JSON.parse(head!);
     delete settingsLine.settings.noise;
     delete settingsLine.settings.norm;
+    delete settingsLine.settings.radiusMethod;
     writeFileSync(`${out}.jsonl`, `${[JSON.stringify(settingsLine), ...records.slice(0, 2)].join('\n')}\n`);
     writeFileSync(out, `${readFileSync(out, 'utf8').trimEnd().split('\n').slice(0, 3).join('\n')}\n`);
     const r = rsmooth(['certify', ...FIXTURE, ...RUN, '--out', out, '-q']);

@@ -25,6 +25,8 @@ export interface InputRunner {
   n0: number | null;
   /** The norm of the radii (certify) or null. */
   norm?: 'l1' | 'l2' | 'linf' | null;
+  /** The certificate (certify) or null. */
+  radiusMethod?: 'one-sided' | 'top-two' | null;
   formatRow(row: ResultRow): string;
   /** Runs the library on a group of inputs; returns one TSV row and one log record per input. */
   run(
@@ -163,6 +165,7 @@ export async function runInputs(
       rng: RNG_ALGORITHM,
       noise: f.noise,
       norm: runner.norm ?? null,
+      radiusMethod: runner.radiusMethod ?? null,
       noiseIds: 'dataset-index',
       clip: clip ?? null,
     };

@@ -39,6 +39,8 @@ export interface RunSettings {
   noise: 'gaussian' | 'uniform' | 'laplace';
   /** The norm of the certified radii (certify; null for predict; older certify logs read as 'l2'). */
   norm: 'l1' | 'l2' | 'linf' | null;
+  /** The certificate (certify: 'one-sided' or 'top-two'; null for predict; older certify logs read as 'one-sided'). */
+  radiusMethod: 'one-sided' | 'top-two' | null;
   /** The noise identity of each input: its index in the data set. */
   noiseIds: 'dataset-index';
   clip: [number, number] | null;
@@ -120,7 +122,13 @@ export function parseLog(text: string, path: string): ParsedLog {
 
 /** Settings of a log written before a field existed, with that field's value then. */
 function withDefaults(s: RunSettings): RunSettings {
-  return { ...s, noise: s.noise ?? 'gaussian', norm: s.norm !== undefined ? s.norm : s.command === 'certify' ? 'l2' : null };
+  const certify = s.command === 'certify';
+  return {
+    ...s,
+    noise: s.noise ?? 'gaussian',
+    norm: s.norm !== undefined ? s.norm : certify ? 'l2' : null,
+    radiusMethod: s.radiusMethod !== undefined ? s.radiusMethod : certify ? 'one-sided' : null,
+  };
 }
 
 /**

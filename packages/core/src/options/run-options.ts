@@ -22,7 +22,8 @@ const common = {
 
 /**
  * Options of `certify(x, options)`: `n` (required) samples for estimation, `batchSize`, `norm`
- * (the radius's norm, default 'l2'), and the shared run options (`inputIds`, `indexOffset`,
+ * (the radius's norm, default 'l2'), `radius` (the certificate: 'one-sided' or 'top-two'), and the
+ * shared run options (`inputIds`, `indexOffset`,
  * `onProgress`, `signal`).
  *
  * @example
@@ -33,6 +34,8 @@ export const certifyOptionsSchema = z
     n: integerAtLeast(1),
     /** The norm of the certified radius (default 'l2'; see `certifiedRadius` for each noise family). */
     norm: z.enum(['l1', 'l2', 'linf'], { error: "must be 'l1', 'l2' or 'linf'" }).default('l2'),
+    /** 'one-sided' (default): Cohen et al.'s CERTIFY; 'top-two': the runner-up bounded too (Gaussian; see `topTwoBounds`). */
+    radius: z.enum(['one-sided', 'top-two'], { error: "must be 'one-sided' or 'top-two'" }).default('one-sided'),
     ...common,
   })
   .strict();

@@ -4,7 +4,7 @@ import { parseOptions } from '../options/parse-options.js';
 import { NOISE_STREAM } from '../sampling/noise-streams.js';
 import { argmaxCounts, countPredictions, type SamplingJob } from '../sampling/index.js';
 import type { NoiseFamily } from '../noise/families.js';
-import { certifiedRadius, clopperPearsonLower, type RadiusNorm } from '../stats/index.js';
+import { certifiedRadius, clopperPearsonLower, topTwoBounds, topTwoRadius, type RadiusNorm } from '../stats/index.js';
 import { callSeed, inputIdsFor, samplingContext, type SmoothingConfig } from './smoothing-config.js';
 
 /** What `certify` returns: ART's `(prediction, radius)` plus the evidence behind each certificate. */
@@ -34,6 +34,10 @@ export interface CertifyResult {
   noise: NoiseFamily;
   /** The norm of `radius`. */
   norm: RadiusNorm;
+  /** The certificate: 'one-sided' (Cohen et al.'s CERTIFY) or 'top-two' (`topTwoBounds`). */
+  radiusMethod: 'one-sided' | 'top-two';
+  /** With 'top-two': the upper bound on every other class's probability per input (`pALower` is then at alpha / 2). */
+  pBUpper?: Float64Array;
   /** The seed the noise came from (reproduce the run by passing it as `seed`). */
   seed: bigint;
   /** Noise ids used for each input. */
@@ -69,6 +73,9 @@ export async function certify(config: SmoothingConfig, x: unknown, options: Cert
   if (o.n < needed) {
     throw new RangeError(`'n' = ${o.n} can never certify at alpha = ${alpha}: even n out of n hits give pALower < 0.5; use n >= ${needed}`);
   }
+  if (o.radius === 'top-two' && config.options.noise !== 'gaussian') {
+    throw new RangeError(`'radius' 'top-two' holds for Gaussian noise (Cohen et al.'s Theorem 1), but 'noise' is '${config.options.noise}'`);
+  }
   const batch = toInputBatch(x, config.classifier.inputShape, { domain: config.domain });
   const ids = inputIdsFor(batch.count, o);
   const seed = callSeed(config);
@@ -92,16 +99,27 @@ export async function certify(config: SmoothingConfig, x: unknown, options: Cert
     sigma,
     noise: config.options.noise,
     norm: o.norm,
+    radiusMethod: o.radius,
     seed,
     inputIds: ids,
   };
+  if (o.radius === 'top-two') result.pBUpper = new Float64Array(batch.count);
   const radiusOptions = { noise: config.options.noise, norm: o.norm, dim: config.dim };
   for (let i = 0; i < batch.count; i++) {
     const cA = argmaxCounts(selection, i * c, c);
     const nA = estimation[i * c + cA]!;
-    const pA = clopperPearsonLower(nA, o.n, alpha);
     result.selected[i] = cA;
     result.countSelected[i] = nA;
+    if (result.pBUpper) {
+      const b = topTwoBounds(estimation, i * c, c, cA, o.n, alpha);
+      result.pALower[i] = b.pALower;
+      result.pBUpper[i] = b.pBUpper;
+      const certified = b.pALower > b.pBUpper;
+      result.prediction[i] = certified ? cA : -1;
+      result.radius[i] = certified ? topTwoRadius(b.pALower, b.pBUpper, sigma, { norm: o.norm, dim: config.dim }) : 0;
+      continue;
+    }
+    const pA = clopperPearsonLower(nA, o.n, alpha);
     result.pALower[i] = pA;
     if (pA < 0.5) {
       result.prediction[i] = -1;

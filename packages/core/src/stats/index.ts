@@ -16,3 +16,4 @@ export { clopperPearsonLower, clopperPearsonUpper } from './clopper-pearson.js';
 export { binomialTestPValue } from './binomial-test.js';
 export { certifiedRadius, RADIUS_NORMS, type RadiusNorm, type RadiusOptions } from './certified-radius.js';
 export { nextDown, nextUp, ulpDistance } from './ulp.js';
+export { topTwoBounds, topTwoRadius, type TopTwoBounds } from './top-two-radius.js';
