@@ -38,6 +38,7 @@ export const onnxBackend: Backend = {
       device: `onnxruntime ${rs.device.provider}${rs.device.fellBack ? ' (fell back from gpu)' : ''}`,
       modelSha256: rs.modelSha256,
       noiseGenerator: rs.smoothing.noiseGenerator,
+      generator: rs.smoothing.generator,
       certify: (x, options) => rs.certify(x, options),
       predictClasses: (x, options) => rs.predictClasses(x, options),
       predictLogits: (x, options) => rs.predictLogits(x, options),

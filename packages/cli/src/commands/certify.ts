@@ -7,6 +7,7 @@ import { formatAnalysis } from '../analyze/format.js';
 import { parseRadii } from '../analyze/radii.js';
 import { CliError } from '../errors.js';
 import type { Command } from './command.js';
+import { counterRange } from './noise-provenance.js';
 import { runInputs, type InputRunner } from './run-inputs.js';
 import { SMOOTHING_RUN_OPTIONS, smoothingRunShape } from './smoothing-options.js';
 
@@ -84,6 +85,7 @@ export function certifyRunner(n0: number, norm: 'l1' | 'l2' | 'linf' = 'l2', rad
             seed: r.seed.toString(),
             rng: RNG_ALGORITHM,
             noiseId: r.inputIds[i],
+            counters: counterRange({ seed: r.seed.toString(), id: r.inputIds[i]!, dim: ctx.dim, samples: { selection: r.n0, estimation: r.n } }),
             backend: ctx.backend,
             batch: ctx.batch,
             startedAt,

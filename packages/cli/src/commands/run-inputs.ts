@@ -10,6 +10,7 @@ import { openResumable } from '../io/resume.js';
 import { RNG_ALGORITHM, type RunSettings } from '../io/run-log.js';
 import type { ResultRow } from '../io/tsv.js';
 import { ProgressReporter, progressMode } from '../progress.js';
+import { noiseProvenance } from './noise-provenance.js';
 import type { SmoothingRunFlags } from './smoothing-options.js';
 
 /**
@@ -51,6 +52,8 @@ export interface RunContext {
   alpha: number;
   seed: string;
   backend: string;
+  /** Features per input. */
+  dim: number;
   onSamples: (samplesInGroup: number) => void;
   signal: AbortSignal;
 }
@@ -151,6 +154,7 @@ export async function runInputs(
   try {
     checkDataFitsModel(loaded, m.inputShape, model);
     checkLabels(loaded, m.nbClasses);
+    const provenance = await noiseProvenance(m);
     const settings: RunSettings = {
       command: cmd,
       backend: backend.name,
@@ -207,6 +211,7 @@ export async function runInputs(
       alpha: f.alpha,
       seed: f.seed,
       backend: backend.name,
+      dim,
       onSamples: (s) => progress.samples(s),
       signal: controller.signal,
     };
@@ -223,6 +228,7 @@ export async function runInputs(
         r.record.modelSha256 = m.modelSha256;
         r.record.noiseGenerator = m.noiseGenerator;
         r.record.noise = f.noise;
+        r.record.noiseDigest = provenance.digest;
         writeRow(runner.formatRow(r.row), r.record);
         rows.push(r.row);
         progress.inputDone();
