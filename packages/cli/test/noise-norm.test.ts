@@ -59,6 +59,20 @@ describe('rsmooth certify --noise / --norm, and analyze by norm', () => {
     expect(bad.stderr).toMatch(/--radius top-two holds for Gaussian noise/);
   });
 
+  it('certifies in the sound mode (--sound), recording the grid, and refuses data off the grid before sampling', () => {
+    const out = join(dir, 's.tsv');
+    const r = rsmooth(['certify', ...FIXTURE, ...RUN, '--sound', '--out', out, '-q']);
+    expect(r.status).toBe(0);
+    const log = lines(`${out}.jsonl`);
+    expect(log[0]!.settings).toMatchObject({ sound: { levels: 255 }, noise: 'gaussian' });
+    for (const c of log.slice(1)) expect(c).toMatchObject({ sound: { levels: 255, tvBound: expect.any(Number) } });
+    const off = rsmooth(['certify', ...FIXTURE, ...RUN, '--sound', '--sound-levels', '100']);
+    expect(off.status).toBe(2);
+    expect(off.stderr).toMatch(/--sound: data set input 0, feature \d+ = .* is not on the grid m \/ 100/);
+    expect(rsmooth(['certify', ...FIXTURE, ...RUN, '--sound', '--noise', 'uniform']).stderr).toMatch(/--sound draws a discretized Gaussian/);
+    expect(rsmooth(['certify', ...FIXTURE, ...RUN, '--sound-levels', '100']).stderr).toMatch(/--sound-levels needs --sound/);
+  });
+
   it('resumes a log written before families and norms were recorded (it reads as gaussian, l2)', () => {
     const out = join(dir, 'old.tsv');
     expect(rsmooth(['certify', ...FIXTURE, ...RUN, '--out', out, '-q']).status).toBe(0);
@@ -68,6 +82,7 @@ describe('rsmooth certify --noise / --norm, and analyze by norm', () => {
     delete settingsLine.settings.noise;
     delete settingsLine.settings.norm;
     delete settingsLine.settings.radiusMethod;
+    delete settingsLine.settings.sound;
     writeFileSync(`${out}.jsonl`, `${[JSON.stringify(settingsLine), ...records.slice(0, 2)].join('\n')}\n`);
     writeFileSync(out, `${readFileSync(out, 'utf8').trimEnd().split('\n').slice(0, 3).join('\n')}\n`);
     const r = rsmooth(['certify', ...FIXTURE, ...RUN, '--out', out, '-q']);

@@ -10,6 +10,7 @@
 export * from './stats/index.js';
 export * from './noise/index.js';
 export * from './selftest/index.js';
+export * from './sound/index.js';
 export * from './errors.js';
 export type * from './classifier/classifier.js';
 export { LOGITS_ONLY } from './classifier/classifier.js';

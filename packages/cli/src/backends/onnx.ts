@@ -22,6 +22,7 @@ export const onnxBackend: Backend = {
         model: o.model,
         scale: o.sigma,
         ...(o.noise ? { noise: o.noise } : {}),
+        ...(o.sound ? { sound: o.sound } : {}),
         sampleSize: o.n0,
         alpha: o.alpha,
         seed: o.seed,

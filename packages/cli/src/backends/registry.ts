@@ -13,6 +13,8 @@ export interface BackendOpenOptions {
   sigma: number;
   /** Noise family (default 'gaussian'). */
   noise?: NoiseFamily | undefined;
+  /** The sound mode's grid (values m / levels), or undefined for the float mode. */
+  sound?: { levels: number } | undefined;
   /** n0: selection samples of certify. */
   n0: number;
   alpha: number;

@@ -72,6 +72,7 @@ export function certifyRunner(n0: number, norm: 'l1' | 'l2' | 'linf' = 'l2', rad
             radius: r.radius[i],
             norm: r.norm,
             radiusMethod: r.radiusMethod,
+            ...(r.sound ? { sound: r.sound } : {}),
             pALower: r.pALower[i],
             ...(r.pBUpper ? { pBUpper: r.pBUpper[i] } : {}),
             selected: r.selected[i],
@@ -123,6 +124,10 @@ uniform l1 2 sqrt(3) sigma (pA - 1/2), laplace l1 -(sigma / sqrt 2) ln(2 (1 - pA
 conversions between norms of @rs/core's certifiedRadius. --radius top-two (Gaussian) bounds the
 runner-up class too, alpha split in half between the two bounds: radius
 sigma / 2 (Phi^-1(pA_lower) - Phi^-1(pB_upper)) (@rs/core's topTwoBounds states the theorem).
+--sound (Voracek & Hein 2023): inputs must lie on the grid m / L (--sound-levels, default 255; data
+off it are refused), noise is a discretized Gaussian drawn exactly from 64-bit integers and added in
+integers, and pA_lower is lowered by the sampler's total-variation bound: certificates that hold in
+floating point, for perturbations on the grid (@rs/core's src/sound/sound-radius.ts).
 
 Resumable: rows are written and fsync'd as each input finishes; run the same command again and it
 continues after the last complete row (a partial last line is dropped; other settings are refused).

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { minimumSamplesToCertify, minimumSamplesToPredict } from '@rs/core';
+import { gridCoordinates, minimumSamplesToCertify, minimumSamplesToPredict, OffGridInputError } from '@rs/core';
 import { bundledDefault, cliVersion } from '../assets.js';
 import { getBackend, type BackendModel } from '../backends/index.js';
 import { checkDataFitsModel, checkLabels, loadData, type LoadedData } from '../data/load.js';
@@ -134,10 +134,25 @@ export async function runInputs(
   }
   const expected = selectIndices(loaded.count, { skip: f.skip, max: f.max, shard: f.shard });
   // 4. The model.
+  if (f['sound-levels'] !== undefined && !f.sound) throw new CliError(`rsmooth ${cmd}: --sound-levels needs --sound`);
+  const sound = f.sound ? { levels: f['sound-levels'] ?? 255 } : undefined;
+  if (sound && f.noise !== 'gaussian')
+    throw new CliError(`rsmooth ${cmd}: --sound draws a discretized Gaussian; it cannot be combined with --noise ${f.noise}`);
+  if (sound) {
+    try {
+      gridCoordinates(loaded.x, loaded.x.length / loaded.count, sound.levels);
+    } catch (err) {
+      if (!(err instanceof OffGridInputError)) throw err;
+      throw new CliError(
+        `rsmooth ${cmd}: --sound: data set input ${err.input}, feature ${err.feature} = ${err.value} is not on the grid m / ${sound.levels}${f['scale-uint8'] ? '' : ' (uint8 data? add --scale-uint8)'}`,
+      );
+    }
+  }
   const m = await backend.open({
     model,
     sigma,
     noise: f.noise,
+    sound,
     n0: runner.n0 ?? 1,
     alpha: f.alpha,
     seed: f.seed,
@@ -168,6 +183,7 @@ export async function runInputs(
       seed: f.seed,
       rng: RNG_ALGORITHM,
       noise: f.noise,
+      sound: sound ?? null,
       norm: runner.norm ?? null,
       radiusMethod: runner.radiusMethod ?? null,
       noiseIds: 'dataset-index',

@@ -39,6 +39,8 @@ export interface RunSettings {
   noise: 'gaussian' | 'uniform' | 'laplace';
   /** The norm of the certified radii (certify; null for predict; older certify logs read as 'l2'). */
   norm: 'l1' | 'l2' | 'linf' | null;
+  /** The sound mode's grid, or null (float mode; older logs read as null). */
+  sound: { levels: number } | null;
   /** The certificate (certify: 'one-sided' or 'top-two'; null for predict; older certify logs read as 'one-sided'). */
   radiusMethod: 'one-sided' | 'top-two' | null;
   /** The noise identity of each input: its index in the data set. */
@@ -126,6 +128,7 @@ function withDefaults(s: RunSettings): RunSettings {
   return {
     ...s,
     noise: s.noise ?? 'gaussian',
+    sound: s.sound ?? null,
     norm: s.norm !== undefined ? s.norm : certify ? 'l2' : null,
     radiusMethod: s.radiusMethod !== undefined ? s.radiusMethod : certify ? 'one-sided' : null,
   };

@@ -127,6 +127,11 @@
  *                   (u is the float32 nearest to (x mod 2^31 + 1/2) 2^-31,
  *                   capped; ln u is step 2's logf; |t| <= 15.68).
  *
+ * Sound mode (src/sound/sound-sampler.ts): the discretized Gaussian of
+ * Voracek & Hein takes two words per coordinate, U = x0 2^32 + x1 for
+ * coordinate 2b and U = x2 2^32 + x3 for 2b + 1 of the block with counter
+ * (b, j, i, s), compared against exact integer thresholds.
+ *
  * US has bits 0x345DB3D7, LF 0xBF3504F3. The noisy copy is the same for all
  * families: fl(base + fl(f32(scale) * t)), then the optional clamp. Tested
  * bitwise equal across the JS reference, the WASM kernel, the threaded

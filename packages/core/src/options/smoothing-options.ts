@@ -48,6 +48,11 @@ export const seedSchema = z.union(
  *   sqrt 3 scale]) or 'laplace' (scale parameter scale / sqrt 2); `scale` is the per-coordinate
  *   standard deviation in every family (rs4a's sigma). certify, predict, fit and the smoothed
  *   gradients all draw it.
+ * - `sound` (default false): certify and predict in the sound mode of Voracek & Hein (ICLR 2023):
+ *   inputs on the grid m / levels (`true`: levels 255, or `{ levels }`; values off the grid are
+ *   refused with an `OffGridInputError`), discretized Gaussian noise sampled exactly from 64-bit
+ *   integers, x + noise exact in integers, and the radius of the theorem in src/sound/sound-radius.ts.
+ *   Gaussian noise only; fit and the gradients keep the float noise (training needs no soundness).
  *
  * @example
  * const opts = parseOptions(smoothingOptionsSchema, { scale: 0.25, alpha: 0.001, seed: 42 }, 'smoothing options');
@@ -65,6 +70,9 @@ export const smoothingOptionsSchema = z
     inputShape: z.array(integerAtLeast(1), { error: 'must be an array of positive integers' }).min(1, { error: 'must have at least one dimension' }).optional(),
     nbClasses: integerAtLeast(2).optional(),
     noise: z.enum(NOISE_FAMILIES, { error: "must be 'gaussian', 'uniform' or 'laplace'" }).default('gaussian'),
+    sound: z
+      .union([z.boolean(), z.object({ levels: integerAtLeast(1, 65535) }).strict()], { error: 'must be a boolean or { levels: integer in [1, 65535] }' })
+      .default(false),
   })
   .strict();
 

@@ -5,6 +5,8 @@ import { NOISE_STREAM } from '../sampling/noise-streams.js';
 import { argmaxCounts, countPredictions, type SamplingJob } from '../sampling/index.js';
 import type { NoiseFamily } from '../noise/families.js';
 import { certifiedRadius, clopperPearsonLower, topTwoBounds, topTwoRadius, type RadiusNorm } from '../stats/index.js';
+import { soundPALower, soundPBUpper } from '../sound/sound-radius.js';
+import { soundSampling } from '../sound/sound-sampling.js';
 import { callSeed, inputIdsFor, samplingContext, type SmoothingConfig } from './smoothing-config.js';
 
 /** What `certify` returns: ART's `(prediction, radius)` plus the evidence behind each certificate. */
@@ -38,6 +40,12 @@ export interface CertifyResult {
   radiusMethod: 'one-sided' | 'top-two';
   /** With 'top-two': the upper bound on every other class's probability per input (`pALower` is then at alpha / 2). */
   pBUpper?: Float64Array;
+  /**
+   * The sound mode (`sound` option): the grid, and `dim * tv`, the most the sampled noise's
+   * probabilities can differ from the discretized Gaussian's (subtracted from `pALower`, added to
+   * `pBUpper`); null in the float mode.
+   */
+  sound: { levels: number; tvBound: number } | null;
   /** The seed the noise came from (reproduce the run by passing it as `seed`). */
   seed: bigint;
   /** Noise ids used for each input. */
@@ -80,6 +88,7 @@ export async function certify(config: SmoothingConfig, x: unknown, options: Cert
   const ids = inputIdsFor(batch.count, o);
   const seed = callSeed(config);
   const ctx = samplingContext(config, seed);
+  ctx.sound = soundSampling(config, batch.data);
   const c = config.classifier.nbClasses;
   const jobs = (count: number): SamplingJob[] => Array.from({ length: batch.count }, (_, i) => ({ row: i, id: ids[i]!, sampleStart: 0, count }));
   const run = { batchSize: o.batchSize, onProgress: o.onProgress, signal: o.signal };
@@ -100,6 +109,7 @@ export async function certify(config: SmoothingConfig, x: unknown, options: Cert
     noise: config.options.noise,
     norm: o.norm,
     radiusMethod: o.radius,
+    sound: ctx.sound ? { levels: ctx.sound.table.levels, tvBound: config.dim * ctx.sound.table.tv } : null,
     seed,
     inputIds: ids,
   };
@@ -112,6 +122,10 @@ export async function certify(config: SmoothingConfig, x: unknown, options: Cert
     result.countSelected[i] = nA;
     if (result.pBUpper) {
       const b = topTwoBounds(estimation, i * c, c, cA, o.n, alpha);
+      if (ctx.sound) {
+        b.pALower = soundPALower(b.pALower, config.dim, ctx.sound.table.tv);
+        b.pBUpper = soundPBUpper(b.pBUpper, config.dim, ctx.sound.table.tv);
+      }
       result.pALower[i] = b.pALower;
       result.pBUpper[i] = b.pBUpper;
       const certified = b.pALower > b.pBUpper;
@@ -119,7 +133,8 @@ export async function certify(config: SmoothingConfig, x: unknown, options: Cert
       result.radius[i] = certified ? topTwoRadius(b.pALower, b.pBUpper, sigma, { norm: o.norm, dim: config.dim }) : 0;
       continue;
     }
-    const pA = clopperPearsonLower(nA, o.n, alpha);
+    const cp = clopperPearsonLower(nA, o.n, alpha);
+    const pA = ctx.sound ? soundPALower(cp, config.dim, ctx.sound.table.tv) : cp;
     result.pALower[i] = pA;
     if (pA < 0.5) {
       result.prediction[i] = -1;

@@ -16,6 +16,8 @@ export interface SmoothingConfig {
   /** Per-feature `[subtrahend, divisor]` core applies, or null (none, or the classifier applies it). */
   preprocessing: { sub: Float32Array; div: Float32Array } | null;
   noise: NoiseGenerator;
+  /** The sound mode's grid (`sound` option), or null in the float mode. */
+  sound: { levels: number } | null;
 }
 
 let sharedNoise: NoiseGenerator | undefined;
@@ -68,7 +70,12 @@ export function resolveSmoothingConfig(classifier: Classifier, options: Smoothin
       `'noise' is '${o.noise}', but the noise generator '${generator.name}' draws only ${(generator.families ?? ['gaussian']).map((f) => `'${f}'`).join(', ')}`,
     );
   }
-  return { classifier, options: o, dim, domain, preprocessing, noise: generator };
+  let sound: SmoothingConfig['sound'] = null;
+  if (o.sound !== false) {
+    if (o.noise !== 'gaussian') throw new RangeError(`'sound' needs Gaussian noise (a discretized Gaussian), but 'noise' is '${o.noise}'`);
+    sound = { levels: o.sound === true ? 255 : o.sound.levels };
+  }
+  return { classifier, options: o, dim, domain, preprocessing, noise: generator, sound };
 }
 
 /**
