@@ -301,8 +301,89 @@ ${keyInit.join('\n')}
           (then${loop(1)})
           (else${loop(2)}))))
   )
+${buildSoundFunc(keyInit, rounds)}
 )
 `;
+}
+
+/** Sound mode, one coordinate: the discretized Gaussian sample of U = uh 2^32 + ul, added to grid[f], as float32((m + j) / levels). */
+function soundCoordinate(L, w) {
+  const src = w === 0 ? ['$x0', '$x1'] : ['$x2', '$x3'];
+  return `
+      ;; lane ${L}, coordinate 2b + ${w}: j = -J + #{k : T_k <= U}, U = ${src[0]}[${L}] 2^32 + ${src[1]}[${L}]
+      (local.set $uh (i32x4.extract_lane ${L} (local.get ${src[0]})))
+      (local.set $ul (i32x4.extract_lane ${L} (local.get ${src[1]})))
+      (local.set $k (i32.load (i32.add (local.get $guide) (i32.shl (i32.shr_u (local.get $uh) (i32.const 20)) (i32.const 2)))))
+      (block $found${L}${w}
+        (loop $scan${L}${w}
+          (br_if $found${L}${w} (i32.ge_u (local.get $k) (local.get $n)))
+          (local.set $th (i32.load (i32.add (local.get $thi) (i32.shl (local.get $k) (i32.const 2)))))
+          (br_if $found${L}${w} (i32.gt_u (local.get $th) (local.get $uh)))
+          (if (i32.eq (local.get $th) (local.get $uh))
+            (then (br_if $found${L}${w} (i32.gt_u (i32.load (i32.add (local.get $tlo) (i32.shl (local.get $k) (i32.const 2)))) (local.get $ul)))))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br $scan${L}${w})))
+      (local.set $fo (i32.add (local.get $f${L}) (i32.const ${4 * w})))
+      (local.set $val (f32.demote_f64 (f64.div
+        (f64.convert_i32_s (i32.add (i32.load (i32.add (local.get $grid) (local.get $fo))) (i32.sub (local.get $k) (local.get $J))))
+        (local.get $levels))))
+      (if (i32.eq (local.get $mode) (i32.const 2))
+        (then
+          (local.set $lim (f32.load (i32.add (local.get $lo) (local.get $fo))))
+          (local.set $val (select (local.get $lim) (local.get $val) (f32.lt (local.get $val) (local.get $lim))))
+          (local.set $lim (f32.load (i32.add (local.get $hi) (local.get $fo))))
+          (local.set $val (select (local.get $lim) (local.get $val) (f32.lt (local.get $lim) (local.get $val))))))
+      (f32.store (i32.add (local.get $a${L}) (i32.const ${4 * w})) (local.get $val))`;
+}
+
+/** Sound-mode lane setup: block b of sample jj covers coordinates 2b, 2b + 1 (8 bytes). */
+function soundLaneSetup(L) {
+  return laneSetup(L).replaceAll('(i32.const 4)', '(i32.const 3)');
+}
+
+/** The sound mode's kernel (src/sound/sound-sampler.ts, bitwise): Philox blocks, then the table search per coordinate. */
+function buildSoundFunc(keyInit, rounds) {
+  const lanes = [0, 1, 2, 3];
+  const setup = lanes.map(soundLaneSetup).join('\n');
+  return `  ;; fill_sound(out, grid, lo, hi, mode, k0, k1, stream, input, j0, rows, dim, levels, thi, tlo, guide, n, J)
+  ;; The sound mode (src/sound/sound-sampler.ts): coordinate 2b (2b + 1) of a sample takes U = x0 2^32 + x1
+  ;; (x2 2^32 + x3) of its Philox block b, j = -J + #{k : T_k <= U} against the n = 2J thresholds
+  ;; (high words at thi, low words at tlo, increasing; guide: 4097 start indices by the top 12 bits of U),
+  ;; and writes float32((grid[f] + j) / levels) (f64 division, then rounded), clamped to [lo, hi] in mode 2.
+  ;; grid / lo / hi must be readable for dim + 1 values (an odd dim's last block reads one more).
+  (func (export "fill_sound")
+    (param $out i32) (param $grid i32) (param $lo i32) (param $hi i32) (param $mode i32)
+    (param $k0 i32) (param $k1 i32) (param $stream i32) (param $input i32)
+    (param $j0 i32) (param $rows i32) (param $dim i32) (param $levels f64)
+    (param $thi i32) (param $tlo i32) (param $guide i32) (param $n i32) (param $J i32)
+    (local $nb i32) (local $groups i32) (local $rowBytes i32) (local $b i32) (local $jj i32) (local $row i32)
+    (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32)
+    (local $f0 i32) (local $f1 i32) (local $f2 i32) (local $f3 i32)
+    (local $uh i32) (local $ul i32) (local $k i32) (local $th i32) (local $fo i32) (local $val f32) (local $lim f32)
+    (local $m0 v128) (local $m1 v128) (local $c2 v128) (local $c3 v128)
+    (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128)
+    (local $h0 v128) (local $l0 v128) (local $h1 v128)
+${keyInit.join('\n')}
+    (local.set $nb (i32.shr_u (i32.add (local.get $dim) (i32.const 1)) (i32.const 1)))
+    (local.set $groups (i32.shr_u (i32.add (i32.mul (local.get $rows) (local.get $nb)) (i32.const 3)) (i32.const 2)))
+    (local.set $rowBytes (i32.shl (local.get $dim) (i32.const 2)))
+    (local.set $jj (local.get $j0))
+    (local.set $row (local.get $out))
+    (local.set $m0 (i32x4.splat (i32.const ${M0})))
+    (local.set $m1 (i32x4.splat (i32.const ${M1})))
+    (local.set $c2 (i32x4.splat (local.get $input)))
+    (local.set $c3 (i32x4.splat (local.get $stream)))
+    (block $done
+      (br_if $done (i32.eqz (local.get $groups)))
+      (loop $group
+${setup}
+      (local.set $x2 (local.get $c2))
+      (local.set $x3 (local.get $c3))
+${rounds.join('\n')}
+${lanes.map((L) => `${soundCoordinate(L, 0)}${soundCoordinate(L, 1)}`).join('\n')}
+      (local.set $groups (i32.sub (local.get $groups) (i32.const 1)))
+      (br_if $group (local.get $groups))))
+  )`;
 }
 
 /** The group loop of one noise family (0 Gaussian, 1 uniform, 2 Laplace). */

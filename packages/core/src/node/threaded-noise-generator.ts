@@ -168,6 +168,11 @@ export function startThreadedNoiseGenerator(options: ThreadedNoiseOptions, progr
       return started ? 1 + workers.filter((w) => w.healthy).length : threads;
     },
     ...checkedFills(draw),
+    // The sound mode's copies on the calling thread (the WASM kernel; not split over the workers).
+    fillSound: (...args) => {
+      if (disposed) throw new Error('noise generator has been disposed');
+      local.fillSound!(...args);
+    },
     dispose(): void {
       if (disposed) return;
       disposed = true;

@@ -1004,4 +1004,433 @@
       (local.set $groups (i32.sub (local.get $groups) (i32.const 1)))
       (br_if $group2 (local.get $groups))))))))
   )
+  ;; fill_sound(out, grid, lo, hi, mode, k0, k1, stream, input, j0, rows, dim, levels, thi, tlo, guide, n, J)
+  ;; The sound mode (src/sound/sound-sampler.ts): coordinate 2b (2b + 1) of a sample takes U = x0 2^32 + x1
+  ;; (x2 2^32 + x3) of its Philox block b, j = -J + #{k : T_k <= U} against the n = 2J thresholds
+  ;; (high words at thi, low words at tlo, increasing; guide: 4097 start indices by the top 12 bits of U),
+  ;; and writes float32((grid[f] + j) / levels) (f64 division, then rounded), clamped to [lo, hi] in mode 2.
+  ;; grid / lo / hi must be readable for dim + 1 values (an odd dim's last block reads one more).
+  (func (export "fill_sound")
+    (param $out i32) (param $grid i32) (param $lo i32) (param $hi i32) (param $mode i32)
+    (param $k0 i32) (param $k1 i32) (param $stream i32) (param $input i32)
+    (param $j0 i32) (param $rows i32) (param $dim i32) (param $levels f64)
+    (param $thi i32) (param $tlo i32) (param $guide i32) (param $n i32) (param $J i32)
+    (local $nb i32) (local $groups i32) (local $rowBytes i32) (local $b i32) (local $jj i32) (local $row i32)
+    (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32)
+    (local $f0 i32) (local $f1 i32) (local $f2 i32) (local $f3 i32)
+    (local $uh i32) (local $ul i32) (local $k i32) (local $th i32) (local $fo i32) (local $val f32) (local $lim f32)
+    (local $m0 v128) (local $m1 v128) (local $c2 v128) (local $c3 v128)
+    (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128)
+    (local $h0 v128) (local $l0 v128) (local $h1 v128)
+    (v128.store offset=0 (i32.const 0) (i32x4.splat (i32.add (local.get $k0) (i32.const 0))))
+    (v128.store offset=16 (i32.const 0) (i32x4.splat (i32.add (local.get $k1) (i32.const 0))))
+    (v128.store offset=32 (i32.const 0) (i32x4.splat (i32.add (local.get $k0) (i32.const 2654435769))))
+    (v128.store offset=48 (i32.const 0) (i32x4.splat (i32.add (local.get $k1) (i32.const 3144134277))))
+    (v128.store offset=64 (i32.const 0) (i32x4.splat (i32.add (local.get $k0) (i32.const 1013904242))))
+    (v128.store offset=80 (i32.const 0) (i32x4.splat (i32.add (local.get $k1) (i32.const 1993301258))))
+    (v128.store offset=96 (i32.const 0) (i32x4.splat (i32.add (local.get $k0) (i32.const 3668340011))))
+    (v128.store offset=112 (i32.const 0) (i32x4.splat (i32.add (local.get $k1) (i32.const 842468239))))
+    (v128.store offset=128 (i32.const 0) (i32x4.splat (i32.add (local.get $k0) (i32.const 2027808484))))
+    (v128.store offset=144 (i32.const 0) (i32x4.splat (i32.add (local.get $k1) (i32.const 3986602516))))
+    (v128.store offset=160 (i32.const 0) (i32x4.splat (i32.add (local.get $k0) (i32.const 387276957))))
+    (v128.store offset=176 (i32.const 0) (i32x4.splat (i32.add (local.get $k1) (i32.const 2835769497))))
+    (v128.store offset=192 (i32.const 0) (i32x4.splat (i32.add (local.get $k0) (i32.const 3041712726))))
+    (v128.store offset=208 (i32.const 0) (i32x4.splat (i32.add (local.get $k1) (i32.const 1684936478))))
+    (v128.store offset=224 (i32.const 0) (i32x4.splat (i32.add (local.get $k0) (i32.const 1401181199))))
+    (v128.store offset=240 (i32.const 0) (i32x4.splat (i32.add (local.get $k1) (i32.const 534103459))))
+    (v128.store offset=256 (i32.const 0) (i32x4.splat (i32.add (local.get $k0) (i32.const 4055616968))))
+    (v128.store offset=272 (i32.const 0) (i32x4.splat (i32.add (local.get $k1) (i32.const 3678237736))))
+    (v128.store offset=288 (i32.const 0) (i32x4.splat (i32.add (local.get $k0) (i32.const 2415085441))))
+    (v128.store offset=304 (i32.const 0) (i32x4.splat (i32.add (local.get $k1) (i32.const 2527404717))))
+    (local.set $nb (i32.shr_u (i32.add (local.get $dim) (i32.const 1)) (i32.const 1)))
+    (local.set $groups (i32.shr_u (i32.add (i32.mul (local.get $rows) (local.get $nb)) (i32.const 3)) (i32.const 2)))
+    (local.set $rowBytes (i32.shl (local.get $dim) (i32.const 2)))
+    (local.set $jj (local.get $j0))
+    (local.set $row (local.get $out))
+    (local.set $m0 (i32x4.splat (i32.const 3528531795)))
+    (local.set $m1 (i32x4.splat (i32.const 3449720151)))
+    (local.set $c2 (i32x4.splat (local.get $input)))
+    (local.set $c3 (i32x4.splat (local.get $stream)))
+    (block $done
+      (br_if $done (i32.eqz (local.get $groups)))
+      (loop $group
+
+      ;; lane 0: block b of sample jj
+      (local.set $a0 (i32.add (local.get $row) (i32.shl (local.get $b) (i32.const 3))))
+      (local.set $f0 (i32.shl (local.get $b) (i32.const 3)))
+      (local.set $x0 (i32x4.replace_lane 0 (local.get $x0) (local.get $b)))
+      (local.set $x1 (i32x4.replace_lane 0 (local.get $x1) (local.get $jj)))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (if (i32.eq (local.get $b) (local.get $nb))
+        (then
+          (local.set $b (i32.const 0))
+          (local.set $jj (i32.add (local.get $jj) (i32.const 1)))
+          (local.set $row (i32.add (local.get $row) (local.get $rowBytes)))))
+
+      ;; lane 1: block b of sample jj
+      (local.set $a1 (i32.add (local.get $row) (i32.shl (local.get $b) (i32.const 3))))
+      (local.set $f1 (i32.shl (local.get $b) (i32.const 3)))
+      (local.set $x0 (i32x4.replace_lane 1 (local.get $x0) (local.get $b)))
+      (local.set $x1 (i32x4.replace_lane 1 (local.get $x1) (local.get $jj)))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (if (i32.eq (local.get $b) (local.get $nb))
+        (then
+          (local.set $b (i32.const 0))
+          (local.set $jj (i32.add (local.get $jj) (i32.const 1)))
+          (local.set $row (i32.add (local.get $row) (local.get $rowBytes)))))
+
+      ;; lane 2: block b of sample jj
+      (local.set $a2 (i32.add (local.get $row) (i32.shl (local.get $b) (i32.const 3))))
+      (local.set $f2 (i32.shl (local.get $b) (i32.const 3)))
+      (local.set $x0 (i32x4.replace_lane 2 (local.get $x0) (local.get $b)))
+      (local.set $x1 (i32x4.replace_lane 2 (local.get $x1) (local.get $jj)))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (if (i32.eq (local.get $b) (local.get $nb))
+        (then
+          (local.set $b (i32.const 0))
+          (local.set $jj (i32.add (local.get $jj) (i32.const 1)))
+          (local.set $row (i32.add (local.get $row) (local.get $rowBytes)))))
+
+      ;; lane 3: block b of sample jj
+      (local.set $a3 (i32.add (local.get $row) (i32.shl (local.get $b) (i32.const 3))))
+      (local.set $f3 (i32.shl (local.get $b) (i32.const 3)))
+      (local.set $x0 (i32x4.replace_lane 3 (local.get $x0) (local.get $b)))
+      (local.set $x1 (i32x4.replace_lane 3 (local.get $x1) (local.get $jj)))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (if (i32.eq (local.get $b) (local.get $nb))
+        (then
+          (local.set $b (i32.const 0))
+          (local.set $jj (i32.add (local.get $jj) (i32.const 1)))
+          (local.set $row (i32.add (local.get $row) (local.get $rowBytes)))))
+      (local.set $x2 (local.get $c2))
+      (local.set $x3 (local.get $c3))
+
+      ;; Philox round 0, group 0
+      (local.set $h0 (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31
+        (i64x2.extmul_low_i32x4_u (local.get $x0) (local.get $m0))
+        (i64x2.extmul_high_i32x4_u (local.get $x0) (local.get $m0))))
+      (local.set $l0 (i32x4.mul (local.get $x0) (local.get $m0)))
+      (local.set $h1 (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31
+        (i64x2.extmul_low_i32x4_u (local.get $x2) (local.get $m1))
+        (i64x2.extmul_high_i32x4_u (local.get $x2) (local.get $m1))))
+      (local.set $x0 (v128.xor (local.get $h1) (v128.xor (local.get $x1) (v128.load offset=0 (i32.const 0)))))
+      (local.set $x1 (i32x4.mul (local.get $x2) (local.get $m1)))
+      (local.set $x2 (v128.xor (local.get $h0) (v128.xor (local.get $x3) (v128.load offset=16 (i32.const 0)))))
+      (local.set $x3 (local.get $l0))
+
+      ;; Philox round 1, group 0
+      (local.set $h0 (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31
+        (i64x2.extmul_low_i32x4_u (local.get $x0) (local.get $m0))
+        (i64x2.extmul_high_i32x4_u (local.get $x0) (local.get $m0))))
+      (local.set $l0 (i32x4.mul (local.get $x0) (local.get $m0)))
+      (local.set $h1 (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31
+        (i64x2.extmul_low_i32x4_u (local.get $x2) (local.get $m1))
+        (i64x2.extmul_high_i32x4_u (local.get $x2) (local.get $m1))))
+      (local.set $x0 (v128.xor (local.get $h1) (v128.xor (local.get $x1) (v128.load offset=32 (i32.const 0)))))
+      (local.set $x1 (i32x4.mul (local.get $x2) (local.get $m1)))
+      (local.set $x2 (v128.xor (local.get $h0) (v128.xor (local.get $x3) (v128.load offset=48 (i32.const 0)))))
+      (local.set $x3 (local.get $l0))
+
+      ;; Philox round 2, group 0
+      (local.set $h0 (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31
+        (i64x2.extmul_low_i32x4_u (local.get $x0) (local.get $m0))
+        (i64x2.extmul_high_i32x4_u (local.get $x0) (local.get $m0))))
+      (local.set $l0 (i32x4.mul (local.get $x0) (local.get $m0)))
+      (local.set $h1 (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31
+        (i64x2.extmul_low_i32x4_u (local.get $x2) (local.get $m1))
+        (i64x2.extmul_high_i32x4_u (local.get $x2) (local.get $m1))))
+      (local.set $x0 (v128.xor (local.get $h1) (v128.xor (local.get $x1) (v128.load offset=64 (i32.const 0)))))
+      (local.set $x1 (i32x4.mul (local.get $x2) (local.get $m1)))
+      (local.set $x2 (v128.xor (local.get $h0) (v128.xor (local.get $x3) (v128.load offset=80 (i32.const 0)))))
+      (local.set $x3 (local.get $l0))
+
+      ;; Philox round 3, group 0
+      (local.set $h0 (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31
+        (i64x2.extmul_low_i32x4_u (local.get $x0) (local.get $m0))
+        (i64x2.extmul_high_i32x4_u (local.get $x0) (local.get $m0))))
+      (local.set $l0 (i32x4.mul (local.get $x0) (local.get $m0)))
+      (local.set $h1 (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31
+        (i64x2.extmul_low_i32x4_u (local.get $x2) (local.get $m1))
+        (i64x2.extmul_high_i32x4_u (local.get $x2) (local.get $m1))))
+      (local.set $x0 (v128.xor (local.get $h1) (v128.xor (local.get $x1) (v128.load offset=96 (i32.const 0)))))
+      (local.set $x1 (i32x4.mul (local.get $x2) (local.get $m1)))
+      (local.set $x2 (v128.xor (local.get $h0) (v128.xor (local.get $x3) (v128.load offset=112 (i32.const 0)))))
+      (local.set $x3 (local.get $l0))
+
+      ;; Philox round 4, group 0
+      (local.set $h0 (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31
+        (i64x2.extmul_low_i32x4_u (local.get $x0) (local.get $m0))
+        (i64x2.extmul_high_i32x4_u (local.get $x0) (local.get $m0))))
+      (local.set $l0 (i32x4.mul (local.get $x0) (local.get $m0)))
+      (local.set $h1 (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31
+        (i64x2.extmul_low_i32x4_u (local.get $x2) (local.get $m1))
+        (i64x2.extmul_high_i32x4_u (local.get $x2) (local.get $m1))))
+      (local.set $x0 (v128.xor (local.get $h1) (v128.xor (local.get $x1) (v128.load offset=128 (i32.const 0)))))
+      (local.set $x1 (i32x4.mul (local.get $x2) (local.get $m1)))
+      (local.set $x2 (v128.xor (local.get $h0) (v128.xor (local.get $x3) (v128.load offset=144 (i32.const 0)))))
+      (local.set $x3 (local.get $l0))
+
+      ;; Philox round 5, group 0
+      (local.set $h0 (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31
+        (i64x2.extmul_low_i32x4_u (local.get $x0) (local.get $m0))
+        (i64x2.extmul_high_i32x4_u (local.get $x0) (local.get $m0))))
+      (local.set $l0 (i32x4.mul (local.get $x0) (local.get $m0)))
+      (local.set $h1 (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31
+        (i64x2.extmul_low_i32x4_u (local.get $x2) (local.get $m1))
+        (i64x2.extmul_high_i32x4_u (local.get $x2) (local.get $m1))))
+      (local.set $x0 (v128.xor (local.get $h1) (v128.xor (local.get $x1) (v128.load offset=160 (i32.const 0)))))
+      (local.set $x1 (i32x4.mul (local.get $x2) (local.get $m1)))
+      (local.set $x2 (v128.xor (local.get $h0) (v128.xor (local.get $x3) (v128.load offset=176 (i32.const 0)))))
+      (local.set $x3 (local.get $l0))
+
+      ;; Philox round 6, group 0
+      (local.set $h0 (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31
+        (i64x2.extmul_low_i32x4_u (local.get $x0) (local.get $m0))
+        (i64x2.extmul_high_i32x4_u (local.get $x0) (local.get $m0))))
+      (local.set $l0 (i32x4.mul (local.get $x0) (local.get $m0)))
+      (local.set $h1 (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31
+        (i64x2.extmul_low_i32x4_u (local.get $x2) (local.get $m1))
+        (i64x2.extmul_high_i32x4_u (local.get $x2) (local.get $m1))))
+      (local.set $x0 (v128.xor (local.get $h1) (v128.xor (local.get $x1) (v128.load offset=192 (i32.const 0)))))
+      (local.set $x1 (i32x4.mul (local.get $x2) (local.get $m1)))
+      (local.set $x2 (v128.xor (local.get $h0) (v128.xor (local.get $x3) (v128.load offset=208 (i32.const 0)))))
+      (local.set $x3 (local.get $l0))
+
+      ;; Philox round 7, group 0
+      (local.set $h0 (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31
+        (i64x2.extmul_low_i32x4_u (local.get $x0) (local.get $m0))
+        (i64x2.extmul_high_i32x4_u (local.get $x0) (local.get $m0))))
+      (local.set $l0 (i32x4.mul (local.get $x0) (local.get $m0)))
+      (local.set $h1 (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31
+        (i64x2.extmul_low_i32x4_u (local.get $x2) (local.get $m1))
+        (i64x2.extmul_high_i32x4_u (local.get $x2) (local.get $m1))))
+      (local.set $x0 (v128.xor (local.get $h1) (v128.xor (local.get $x1) (v128.load offset=224 (i32.const 0)))))
+      (local.set $x1 (i32x4.mul (local.get $x2) (local.get $m1)))
+      (local.set $x2 (v128.xor (local.get $h0) (v128.xor (local.get $x3) (v128.load offset=240 (i32.const 0)))))
+      (local.set $x3 (local.get $l0))
+
+      ;; Philox round 8, group 0
+      (local.set $h0 (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31
+        (i64x2.extmul_low_i32x4_u (local.get $x0) (local.get $m0))
+        (i64x2.extmul_high_i32x4_u (local.get $x0) (local.get $m0))))
+      (local.set $l0 (i32x4.mul (local.get $x0) (local.get $m0)))
+      (local.set $h1 (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31
+        (i64x2.extmul_low_i32x4_u (local.get $x2) (local.get $m1))
+        (i64x2.extmul_high_i32x4_u (local.get $x2) (local.get $m1))))
+      (local.set $x0 (v128.xor (local.get $h1) (v128.xor (local.get $x1) (v128.load offset=256 (i32.const 0)))))
+      (local.set $x1 (i32x4.mul (local.get $x2) (local.get $m1)))
+      (local.set $x2 (v128.xor (local.get $h0) (v128.xor (local.get $x3) (v128.load offset=272 (i32.const 0)))))
+      (local.set $x3 (local.get $l0))
+
+      ;; Philox round 9, group 0
+      (local.set $h0 (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31
+        (i64x2.extmul_low_i32x4_u (local.get $x0) (local.get $m0))
+        (i64x2.extmul_high_i32x4_u (local.get $x0) (local.get $m0))))
+      (local.set $l0 (i32x4.mul (local.get $x0) (local.get $m0)))
+      (local.set $h1 (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31
+        (i64x2.extmul_low_i32x4_u (local.get $x2) (local.get $m1))
+        (i64x2.extmul_high_i32x4_u (local.get $x2) (local.get $m1))))
+      (local.set $x0 (v128.xor (local.get $h1) (v128.xor (local.get $x1) (v128.load offset=288 (i32.const 0)))))
+      (local.set $x1 (i32x4.mul (local.get $x2) (local.get $m1)))
+      (local.set $x2 (v128.xor (local.get $h0) (v128.xor (local.get $x3) (v128.load offset=304 (i32.const 0)))))
+      (local.set $x3 (local.get $l0))
+
+      ;; lane 0, coordinate 2b + 0: j = -J + #{k : T_k <= U}, U = $x0[0] 2^32 + $x1[0]
+      (local.set $uh (i32x4.extract_lane 0 (local.get $x0)))
+      (local.set $ul (i32x4.extract_lane 0 (local.get $x1)))
+      (local.set $k (i32.load (i32.add (local.get $guide) (i32.shl (i32.shr_u (local.get $uh) (i32.const 20)) (i32.const 2)))))
+      (block $found00
+        (loop $scan00
+          (br_if $found00 (i32.ge_u (local.get $k) (local.get $n)))
+          (local.set $th (i32.load (i32.add (local.get $thi) (i32.shl (local.get $k) (i32.const 2)))))
+          (br_if $found00 (i32.gt_u (local.get $th) (local.get $uh)))
+          (if (i32.eq (local.get $th) (local.get $uh))
+            (then (br_if $found00 (i32.gt_u (i32.load (i32.add (local.get $tlo) (i32.shl (local.get $k) (i32.const 2)))) (local.get $ul)))))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br $scan00)))
+      (local.set $fo (i32.add (local.get $f0) (i32.const 0)))
+      (local.set $val (f32.demote_f64 (f64.div
+        (f64.convert_i32_s (i32.add (i32.load (i32.add (local.get $grid) (local.get $fo))) (i32.sub (local.get $k) (local.get $J))))
+        (local.get $levels))))
+      (if (i32.eq (local.get $mode) (i32.const 2))
+        (then
+          (local.set $lim (f32.load (i32.add (local.get $lo) (local.get $fo))))
+          (local.set $val (select (local.get $lim) (local.get $val) (f32.lt (local.get $val) (local.get $lim))))
+          (local.set $lim (f32.load (i32.add (local.get $hi) (local.get $fo))))
+          (local.set $val (select (local.get $lim) (local.get $val) (f32.lt (local.get $lim) (local.get $val))))))
+      (f32.store (i32.add (local.get $a0) (i32.const 0)) (local.get $val))
+      ;; lane 0, coordinate 2b + 1: j = -J + #{k : T_k <= U}, U = $x2[0] 2^32 + $x3[0]
+      (local.set $uh (i32x4.extract_lane 0 (local.get $x2)))
+      (local.set $ul (i32x4.extract_lane 0 (local.get $x3)))
+      (local.set $k (i32.load (i32.add (local.get $guide) (i32.shl (i32.shr_u (local.get $uh) (i32.const 20)) (i32.const 2)))))
+      (block $found01
+        (loop $scan01
+          (br_if $found01 (i32.ge_u (local.get $k) (local.get $n)))
+          (local.set $th (i32.load (i32.add (local.get $thi) (i32.shl (local.get $k) (i32.const 2)))))
+          (br_if $found01 (i32.gt_u (local.get $th) (local.get $uh)))
+          (if (i32.eq (local.get $th) (local.get $uh))
+            (then (br_if $found01 (i32.gt_u (i32.load (i32.add (local.get $tlo) (i32.shl (local.get $k) (i32.const 2)))) (local.get $ul)))))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br $scan01)))
+      (local.set $fo (i32.add (local.get $f0) (i32.const 4)))
+      (local.set $val (f32.demote_f64 (f64.div
+        (f64.convert_i32_s (i32.add (i32.load (i32.add (local.get $grid) (local.get $fo))) (i32.sub (local.get $k) (local.get $J))))
+        (local.get $levels))))
+      (if (i32.eq (local.get $mode) (i32.const 2))
+        (then
+          (local.set $lim (f32.load (i32.add (local.get $lo) (local.get $fo))))
+          (local.set $val (select (local.get $lim) (local.get $val) (f32.lt (local.get $val) (local.get $lim))))
+          (local.set $lim (f32.load (i32.add (local.get $hi) (local.get $fo))))
+          (local.set $val (select (local.get $lim) (local.get $val) (f32.lt (local.get $lim) (local.get $val))))))
+      (f32.store (i32.add (local.get $a0) (i32.const 4)) (local.get $val))
+
+      ;; lane 1, coordinate 2b + 0: j = -J + #{k : T_k <= U}, U = $x0[1] 2^32 + $x1[1]
+      (local.set $uh (i32x4.extract_lane 1 (local.get $x0)))
+      (local.set $ul (i32x4.extract_lane 1 (local.get $x1)))
+      (local.set $k (i32.load (i32.add (local.get $guide) (i32.shl (i32.shr_u (local.get $uh) (i32.const 20)) (i32.const 2)))))
+      (block $found10
+        (loop $scan10
+          (br_if $found10 (i32.ge_u (local.get $k) (local.get $n)))
+          (local.set $th (i32.load (i32.add (local.get $thi) (i32.shl (local.get $k) (i32.const 2)))))
+          (br_if $found10 (i32.gt_u (local.get $th) (local.get $uh)))
+          (if (i32.eq (local.get $th) (local.get $uh))
+            (then (br_if $found10 (i32.gt_u (i32.load (i32.add (local.get $tlo) (i32.shl (local.get $k) (i32.const 2)))) (local.get $ul)))))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br $scan10)))
+      (local.set $fo (i32.add (local.get $f1) (i32.const 0)))
+      (local.set $val (f32.demote_f64 (f64.div
+        (f64.convert_i32_s (i32.add (i32.load (i32.add (local.get $grid) (local.get $fo))) (i32.sub (local.get $k) (local.get $J))))
+        (local.get $levels))))
+      (if (i32.eq (local.get $mode) (i32.const 2))
+        (then
+          (local.set $lim (f32.load (i32.add (local.get $lo) (local.get $fo))))
+          (local.set $val (select (local.get $lim) (local.get $val) (f32.lt (local.get $val) (local.get $lim))))
+          (local.set $lim (f32.load (i32.add (local.get $hi) (local.get $fo))))
+          (local.set $val (select (local.get $lim) (local.get $val) (f32.lt (local.get $lim) (local.get $val))))))
+      (f32.store (i32.add (local.get $a1) (i32.const 0)) (local.get $val))
+      ;; lane 1, coordinate 2b + 1: j = -J + #{k : T_k <= U}, U = $x2[1] 2^32 + $x3[1]
+      (local.set $uh (i32x4.extract_lane 1 (local.get $x2)))
+      (local.set $ul (i32x4.extract_lane 1 (local.get $x3)))
+      (local.set $k (i32.load (i32.add (local.get $guide) (i32.shl (i32.shr_u (local.get $uh) (i32.const 20)) (i32.const 2)))))
+      (block $found11
+        (loop $scan11
+          (br_if $found11 (i32.ge_u (local.get $k) (local.get $n)))
+          (local.set $th (i32.load (i32.add (local.get $thi) (i32.shl (local.get $k) (i32.const 2)))))
+          (br_if $found11 (i32.gt_u (local.get $th) (local.get $uh)))
+          (if (i32.eq (local.get $th) (local.get $uh))
+            (then (br_if $found11 (i32.gt_u (i32.load (i32.add (local.get $tlo) (i32.shl (local.get $k) (i32.const 2)))) (local.get $ul)))))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br $scan11)))
+      (local.set $fo (i32.add (local.get $f1) (i32.const 4)))
+      (local.set $val (f32.demote_f64 (f64.div
+        (f64.convert_i32_s (i32.add (i32.load (i32.add (local.get $grid) (local.get $fo))) (i32.sub (local.get $k) (local.get $J))))
+        (local.get $levels))))
+      (if (i32.eq (local.get $mode) (i32.const 2))
+        (then
+          (local.set $lim (f32.load (i32.add (local.get $lo) (local.get $fo))))
+          (local.set $val (select (local.get $lim) (local.get $val) (f32.lt (local.get $val) (local.get $lim))))
+          (local.set $lim (f32.load (i32.add (local.get $hi) (local.get $fo))))
+          (local.set $val (select (local.get $lim) (local.get $val) (f32.lt (local.get $lim) (local.get $val))))))
+      (f32.store (i32.add (local.get $a1) (i32.const 4)) (local.get $val))
+
+      ;; lane 2, coordinate 2b + 0: j = -J + #{k : T_k <= U}, U = $x0[2] 2^32 + $x1[2]
+      (local.set $uh (i32x4.extract_lane 2 (local.get $x0)))
+      (local.set $ul (i32x4.extract_lane 2 (local.get $x1)))
+      (local.set $k (i32.load (i32.add (local.get $guide) (i32.shl (i32.shr_u (local.get $uh) (i32.const 20)) (i32.const 2)))))
+      (block $found20
+        (loop $scan20
+          (br_if $found20 (i32.ge_u (local.get $k) (local.get $n)))
+          (local.set $th (i32.load (i32.add (local.get $thi) (i32.shl (local.get $k) (i32.const 2)))))
+          (br_if $found20 (i32.gt_u (local.get $th) (local.get $uh)))
+          (if (i32.eq (local.get $th) (local.get $uh))
+            (then (br_if $found20 (i32.gt_u (i32.load (i32.add (local.get $tlo) (i32.shl (local.get $k) (i32.const 2)))) (local.get $ul)))))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br $scan20)))
+      (local.set $fo (i32.add (local.get $f2) (i32.const 0)))
+      (local.set $val (f32.demote_f64 (f64.div
+        (f64.convert_i32_s (i32.add (i32.load (i32.add (local.get $grid) (local.get $fo))) (i32.sub (local.get $k) (local.get $J))))
+        (local.get $levels))))
+      (if (i32.eq (local.get $mode) (i32.const 2))
+        (then
+          (local.set $lim (f32.load (i32.add (local.get $lo) (local.get $fo))))
+          (local.set $val (select (local.get $lim) (local.get $val) (f32.lt (local.get $val) (local.get $lim))))
+          (local.set $lim (f32.load (i32.add (local.get $hi) (local.get $fo))))
+          (local.set $val (select (local.get $lim) (local.get $val) (f32.lt (local.get $lim) (local.get $val))))))
+      (f32.store (i32.add (local.get $a2) (i32.const 0)) (local.get $val))
+      ;; lane 2, coordinate 2b + 1: j = -J + #{k : T_k <= U}, U = $x2[2] 2^32 + $x3[2]
+      (local.set $uh (i32x4.extract_lane 2 (local.get $x2)))
+      (local.set $ul (i32x4.extract_lane 2 (local.get $x3)))
+      (local.set $k (i32.load (i32.add (local.get $guide) (i32.shl (i32.shr_u (local.get $uh) (i32.const 20)) (i32.const 2)))))
+      (block $found21
+        (loop $scan21
+          (br_if $found21 (i32.ge_u (local.get $k) (local.get $n)))
+          (local.set $th (i32.load (i32.add (local.get $thi) (i32.shl (local.get $k) (i32.const 2)))))
+          (br_if $found21 (i32.gt_u (local.get $th) (local.get $uh)))
+          (if (i32.eq (local.get $th) (local.get $uh))
+            (then (br_if $found21 (i32.gt_u (i32.load (i32.add (local.get $tlo) (i32.shl (local.get $k) (i32.const 2)))) (local.get $ul)))))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br $scan21)))
+      (local.set $fo (i32.add (local.get $f2) (i32.const 4)))
+      (local.set $val (f32.demote_f64 (f64.div
+        (f64.convert_i32_s (i32.add (i32.load (i32.add (local.get $grid) (local.get $fo))) (i32.sub (local.get $k) (local.get $J))))
+        (local.get $levels))))
+      (if (i32.eq (local.get $mode) (i32.const 2))
+        (then
+          (local.set $lim (f32.load (i32.add (local.get $lo) (local.get $fo))))
+          (local.set $val (select (local.get $lim) (local.get $val) (f32.lt (local.get $val) (local.get $lim))))
+          (local.set $lim (f32.load (i32.add (local.get $hi) (local.get $fo))))
+          (local.set $val (select (local.get $lim) (local.get $val) (f32.lt (local.get $lim) (local.get $val))))))
+      (f32.store (i32.add (local.get $a2) (i32.const 4)) (local.get $val))
+
+      ;; lane 3, coordinate 2b + 0: j = -J + #{k : T_k <= U}, U = $x0[3] 2^32 + $x1[3]
+      (local.set $uh (i32x4.extract_lane 3 (local.get $x0)))
+      (local.set $ul (i32x4.extract_lane 3 (local.get $x1)))
+      (local.set $k (i32.load (i32.add (local.get $guide) (i32.shl (i32.shr_u (local.get $uh) (i32.const 20)) (i32.const 2)))))
+      (block $found30
+        (loop $scan30
+          (br_if $found30 (i32.ge_u (local.get $k) (local.get $n)))
+          (local.set $th (i32.load (i32.add (local.get $thi) (i32.shl (local.get $k) (i32.const 2)))))
+          (br_if $found30 (i32.gt_u (local.get $th) (local.get $uh)))
+          (if (i32.eq (local.get $th) (local.get $uh))
+            (then (br_if $found30 (i32.gt_u (i32.load (i32.add (local.get $tlo) (i32.shl (local.get $k) (i32.const 2)))) (local.get $ul)))))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br $scan30)))
+      (local.set $fo (i32.add (local.get $f3) (i32.const 0)))
+      (local.set $val (f32.demote_f64 (f64.div
+        (f64.convert_i32_s (i32.add (i32.load (i32.add (local.get $grid) (local.get $fo))) (i32.sub (local.get $k) (local.get $J))))
+        (local.get $levels))))
+      (if (i32.eq (local.get $mode) (i32.const 2))
+        (then
+          (local.set $lim (f32.load (i32.add (local.get $lo) (local.get $fo))))
+          (local.set $val (select (local.get $lim) (local.get $val) (f32.lt (local.get $val) (local.get $lim))))
+          (local.set $lim (f32.load (i32.add (local.get $hi) (local.get $fo))))
+          (local.set $val (select (local.get $lim) (local.get $val) (f32.lt (local.get $lim) (local.get $val))))))
+      (f32.store (i32.add (local.get $a3) (i32.const 0)) (local.get $val))
+      ;; lane 3, coordinate 2b + 1: j = -J + #{k : T_k <= U}, U = $x2[3] 2^32 + $x3[3]
+      (local.set $uh (i32x4.extract_lane 3 (local.get $x2)))
+      (local.set $ul (i32x4.extract_lane 3 (local.get $x3)))
+      (local.set $k (i32.load (i32.add (local.get $guide) (i32.shl (i32.shr_u (local.get $uh) (i32.const 20)) (i32.const 2)))))
+      (block $found31
+        (loop $scan31
+          (br_if $found31 (i32.ge_u (local.get $k) (local.get $n)))
+          (local.set $th (i32.load (i32.add (local.get $thi) (i32.shl (local.get $k) (i32.const 2)))))
+          (br_if $found31 (i32.gt_u (local.get $th) (local.get $uh)))
+          (if (i32.eq (local.get $th) (local.get $uh))
+            (then (br_if $found31 (i32.gt_u (i32.load (i32.add (local.get $tlo) (i32.shl (local.get $k) (i32.const 2)))) (local.get $ul)))))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br $scan31)))
+      (local.set $fo (i32.add (local.get $f3) (i32.const 4)))
+      (local.set $val (f32.demote_f64 (f64.div
+        (f64.convert_i32_s (i32.add (i32.load (i32.add (local.get $grid) (local.get $fo))) (i32.sub (local.get $k) (local.get $J))))
+        (local.get $levels))))
+      (if (i32.eq (local.get $mode) (i32.const 2))
+        (then
+          (local.set $lim (f32.load (i32.add (local.get $lo) (local.get $fo))))
+          (local.set $val (select (local.get $lim) (local.get $val) (f32.lt (local.get $val) (local.get $lim))))
+          (local.set $lim (f32.load (i32.add (local.get $hi) (local.get $fo))))
+          (local.set $val (select (local.get $lim) (local.get $val) (f32.lt (local.get $lim) (local.get $val))))))
+      (f32.store (i32.add (local.get $a3) (i32.const 4)) (local.get $val))
+      (local.set $groups (i32.sub (local.get $groups) (i32.const 1)))
+      (br_if $group (local.get $groups))))
+  )
 )

@@ -1,3 +1,4 @@
+import type { DiscreteGaussianTable } from '../sound/discrete-gaussian.js';
 import type { NoiseFamily } from './families.js';
 import type { NoiseRequest } from './stream-layout.js';
 
@@ -42,6 +43,20 @@ export interface NoiseGenerator {
    * v = v < min ? min : v; v = max < v ? max : v (only when `clip` is given).
    */
   fillNoisy(out: Float32Array, outOffset: number, req: NoiseRequest, base: Float32Array, baseOffset: number, scale: number, clip?: ClipBounds): void;
+  /**
+   * The sound mode's noisy copies (`fillSoundNoisy` of src/sound/sound-sampler.ts, bitwise): integer
+   * grid coordinates `grid[gridOffset ..]` plus discretized Gaussian integers, as float32((m + j) / levels).
+   * Optional: without it core uses the JS reference.
+   */
+  fillSound?(
+    out: Float32Array,
+    outOffset: number,
+    req: NoiseRequest,
+    grid: Int32Array,
+    gridOffset: number,
+    table: DiscreteGaussianTable,
+    clip?: ClipBounds,
+  ): void;
   /** Releases backend resources (no-op for JS). */
   dispose?(): void;
 }

@@ -107,7 +107,8 @@ export async function runNoisyBatches(
       const take = Math.min(batchSize - rows, j.count - offset);
       if (take > 0) {
         const req = { seed: ctx.seed, stream: run.stream, inputIndex: j.id, sampleStart: j.sampleStart + offset, sampleCount: take, dim, family: ctx.family };
-        if (ctx.sound) fillSoundNoisy(buffer, rows * dim, req, ctx.sound.grid, j.row * dim, ctx.sound.table, ctx.clipNoisy ?? undefined);
+        if (ctx.sound)
+          (ctx.noise.fillSound ?? fillSoundNoisy)(buffer, rows * dim, req, ctx.sound.grid, j.row * dim, ctx.sound.table, ctx.clipNoisy ?? undefined);
         else ctx.noise.fillNoisy(buffer, rows * dim, req, data, j.row * dim, ctx.scale, ctx.clipNoisy ?? undefined);
         segments.push({ job, rowStart: rows, count: take, offsetInJob: offset });
         rows += take;
