@@ -27,7 +27,7 @@ export function pickSmoothingOptions(value: unknown): SmoothingOptions {
  * instances implement {@link Classifier}) with `sampleSize` / `scale` / `alpha` and the smoothed
  * `certify`, `predict`, `predictClasses`, `fit`, gradients and losses. The subclass's constructor
  * takes `Base`'s arguments; smoothing options are read from the first argument when it is an object
- * (keys `sampleSize`, `scale`, `alpha`, `clipValues`, `clipNoisy`, `seed`, `channelsFirst`,
+ * (keys `sampleSize`, `scale`, `alpha`, `clipValues`, `clipNoisy`, `seed`, `channelsFirst`, `noise`, `sound`,
  * `preprocessing`), or set later with `configureSmoothing`. The base's own `forward(x, batch)` stays the
  * raw model; `predictLogits(x, { batchSize })` is its validated, batched, preprocessed form.
  *
