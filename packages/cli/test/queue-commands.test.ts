@@ -1,9 +1,9 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freeLoopbackPort, type RedisServer, startRedisServer } from '@rs/queue/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MODEL, rsmooth, tempDir, X, Y } from './helpers.js';
-import { dataRows, FAST_WORKER, NO_REDIS, Proc, REDIS, until } from './queue-helpers.js';
+import { dataRows, FAST_WORKER, NO_REDIS, Proc, REDIS } from './queue-helpers.js';
 
 const SMALL = ['--n0', '20', '--n', '200', '--batch', '200', '--max', '4', '--quiet'];
 
@@ -29,6 +29,18 @@ describe('rsmooth certify/predict --queue: bad usage is refused before anything 
     expect(r.stderr).not.toContain('secret');
     expect(r.status).toBe(status);
     expect(existsSync(join(dir, 'x.tsv'))).toBe(false);
+  });
+});
+
+describe('rsmooth worker and rsmooth queue: help', () => {
+  it('--help works without --queue and lists the flags', () => {
+    const w = rsmooth(['worker', '--help']);
+    expect(w.status).toBe(0);
+    expect(w.stdout).toMatch(/--grace S .*returned to the queue/);
+    const q = rsmooth(['queue', '--help']);
+    expect(q.status).toBe(0);
+    expect(q.stdout).toMatch(/rsmooth queue cancel RUN --queue URL/);
+    expect(rsmooth(['--help']).stdout).toMatch(/\n {2}worker +take jobs of queued certify\/predict runs[\s\S]*\n {2}queue +status, cancel and clean/);
   });
 });
 
@@ -83,17 +95,19 @@ describe.skipIf(NO_REDIS)(`rsmooth worker and rsmooth queue on a private redis-s
     const url = `${server.url}/admin`;
     const dir = tempDir();
     const out = join(dir, 'p.tsv');
-    const args = ['predict', '--n', '4000', '--batch', '1000', '--max', '30', '--quiet', '--queue', url, '--out', out, '--attempts', '2'];
+    // n 100,000: the run lasts long enough on any machine for status and cancel to find it running.
+    const args = ['predict', '--n', '100000', '--batch', '1000', '--max', '30', '--quiet', '--queue', url, '--out', out, '--attempts', '2'];
     const submitter = new Proc(args);
     const [, runId] = (await submitter.waitFor(/submitted run ([0-9a-f]{24})/)) as unknown as [string, string];
     const worker = new Proc(['worker', '--queue', url, '--threads', '1', ...FAST_WORKER]);
-    await until(() => existsSync(out) && dataRows(out).length >= 2, 'two rows');
+    await worker.waitFor(/serving run/);
+    await new Promise((r) => setTimeout(r, 1200)); // a heartbeat with the job in it
     const status = rsmooth(['queue', 'status', runId.slice(0, 8), '--queue', url]);
     expect(status.status, status.stderr).toBe(0);
-    expect(status.stdout).toMatch(new RegExp(`run ${runId} \\(predict, sigma 0.25, n 4000\\): active; \\d+/30 inputs stored`));
-    expect(status.stdout).toMatch(/jobs: \d+ waiting, [01] running, 0 retrying, 0 failed; 1 worker on it/);
+    expect(status.stdout).toMatch(new RegExp(`run ${runId} \\(predict, sigma 0.25, n 100000\\): active; \\d+/30 inputs stored`));
+    expect(status.stdout).toMatch(/jobs: \d+ waiting, 1 running, 0 retrying, 0 failed; 1 worker on it/);
     expect(status.stdout).toMatch(
-      /workers:\n {2}\S+:\d+ working on run [0-9a-f]{12}: \d+ inputs in \d+ jobs, [\d,]+ samples\/s.*last heartbeat [\d.]+ s ago\n {4}id \S+; concurrency 1, version [\d.]+, device cpu, threads 1, batch the run, backend the run/,
+      /workers:\n {2}\S+:\d+ working on run [0-9a-f]{12}: \d+ inputs in \d+ jobs, [\d,]+ samples\/s, now idx \d+; last heartbeat [\d.]+ s ago\n {4}id \S+; concurrency 1, version [\d.]+, device cpu, threads 1, batch the run, backend the run/,
     );
     const json = JSON.parse(rsmooth(['queue', 'status', '--json', '--queue', url]).stdout);
     expect(json.runs[0]).toMatchObject({ runId, state: 'active', total: 30 });
@@ -125,5 +139,17 @@ describe.skipIf(NO_REDIS)(`rsmooth worker and rsmooth queue on a private redis-s
     expect(cols(join(dir, 'queued.tsv'))).toEqual(cols(join(dir, 'local.tsv')));
     expect(await worker.exited).toBe(0);
     expect(worker.stderr).toMatch(/serving run [0-9a-f]{24} \(5 inputs, 3 jobs\)/);
+    // A local run's partial file continues on the queue (same settings, same files).
+    const partial = join(dir, 'partial.tsv');
+    writeFileSync(partial, `${readFileSync(join(dir, 'local.tsv'), 'utf8').split('\n').slice(0, 3).join('\n')}\n`);
+    writeFileSync(`${partial}.jsonl`, `${readFileSync(join(dir, 'local.tsv.jsonl'), 'utf8').split('\n').slice(0, 3).join('\n')}\n`);
+    const url2 = `${server.url}/predict2`;
+    const worker2 = new Proc(['worker', '--queue', url2, '--threads', '1', ...FAST_WORKER, '--idle-exit', '1']);
+    const resumed = rsmooth([...args, '--queue', url2, '--out', partial]);
+    expect(resumed.status, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toMatch(/resuming .*partial\.tsv: 2 of 5 rows already done/);
+    expect(cols(partial)).toEqual(cols(join(dir, 'local.tsv')));
+    expect(await worker2.exited).toBe(0);
+    expect(worker2.stderr).toMatch(/stopped: 3 jobs, 3 inputs done/);
   });
 });

@@ -56,6 +56,8 @@ export async function connectQueue(target: QueueTarget, o: ConnectOptions = {}):
   let lost = false;
   let lastError = '';
   let authFailed = false;
+  // BullMQ duplicates this connection (same retryStrategy): report each attempt once, not per copy.
+  let lastReported = { attempt: 0, at: 0 };
   let tls: RedisOptions['tls'];
   if (target.tls) {
     tls = {
@@ -81,10 +83,14 @@ export async function connectQueue(target: QueueTarget, o: ConnectOptions = {}):
       if (authFailed) return null;
       if (!everReady && times >= initialAttempts) return null;
       const delay = backoffDelay(times, o.maxDelayMs);
-      if (everReady || initialAttempts === Number.POSITIVE_INFINITY)
+      const now = Date.now();
+      const repeated = times === lastReported.attempt && now - lastReported.at < 1000;
+      if ((everReady || initialAttempts === Number.POSITIVE_INFINITY) && !repeated) {
+        lastReported = { attempt: times, at: now };
         log(
-          `${lost || everReady ? 'lost the connection to' : 'cannot reach'} ${where}${lastError ? ` (${lastError})` : ''}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${times})`,
+          `${lost || everReady ? 'lost the connection to' : 'cannot reach'} ${where}${lastError ? ` (${lastError})` : ''}; retrying in ${(delay / 1000).toFixed(delay < 1000 ? 2 : 1)} s (attempt ${times})`,
         );
+      }
       if (everReady) lost = true;
       return delay;
     },
@@ -119,4 +125,16 @@ function readPem(path: string, what: string): Buffer {
   } catch (err) {
     throw new QueueError(`--queue ?${what}=${path}: cannot read it: ${(err as Error).message}`);
   }
+}
+
+/**
+ * An error message from Redis, with what to do about an ACL refusal (NOPERM) added.
+ *
+ * @example
+ * explainRedisError(new Error('NOPERM this user has no permissions to run the info command'), 'rsmooth');
+ * // '... (the ACL user needs the keys ~rsmooth:* and the commands +@all -@dangerous +info)'
+ */
+export function explainRedisError(err: unknown, prefix: string): string {
+  const message = (err as Error)?.message ?? String(err);
+  return /NOPERM/.test(message) ? `${message} (the ACL user needs the keys ~${prefix}:* and the commands +@all -@dangerous +info)` : message;
 }

@@ -5,7 +5,7 @@
  * the jobs and store each result once; the submitter collects the results in input order.
  */
 export { parseQueueUrl, redact, hostPort, QUEUE_PASSWORD_ENV, DEFAULT_PREFIX, type QueueTarget } from './redis-url.js';
-export { connectQueue, backoffDelay, type ConnectOptions } from './connection.js';
+export { connectQueue, backoffDelay, explainRedisError, type ConnectOptions } from './connection.js';
 export { QueueError, RunRefusedError, RunFailedError, RunCancelledError, type FailedJob } from './errors.js';
 export { queueKeys, jobIdAt, type QueueKeys } from './keys.js';
 export { canonicalJson, runIdFor } from './run-id.js';

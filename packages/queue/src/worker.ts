@@ -54,7 +54,7 @@ export interface QueueWorkerOptions {
   maxStalledCount?: number;
   /** Heartbeat period (default 5,000 ms); a heartbeat lives three periods. */
   heartbeatMs?: number;
-  /** How often to look for runs, and at the served run's state (default 2,000 ms). */
+  /** How often to look for runs, and at the served run's state (default 500 ms). */
   pollMs?: number;
   /** Stop once no run has had work for this long, in ms (0: as soon as none has; default: never, wait for runs). */
   idleExitMs?: number;
@@ -134,7 +134,7 @@ class QueueWorkerImpl implements QueueWorker {
       stalledIntervalMs: 15_000,
       maxStalledCount: 2,
       heartbeatMs: 5000,
-      pollMs: 2000,
+      pollMs: 500,
       idleExitMs: Number.POSITIVE_INFINITY,
       ...o,
     };

@@ -11,7 +11,7 @@ const OPTIONS: OptionSpec = {
 };
 const schema = z
   .object({
-    queue: z.string({ error: 'is required: the queue to look at' }).min(1),
+    queue: z.string().min(1).optional(),
     json: z.boolean().default(false),
     help: z.boolean().default(false),
   })
@@ -51,6 +51,8 @@ ${formatOptions(OPTIONS)}`,
       process.stdout.write(`${queueCommand.usage()}\n`);
       return 0;
     }
+    if (f.queue === undefined) throw new CliError("rsmooth queue: --queue is required: the queue to look at (see 'rsmooth queue --help')");
+    const queueUrl = f.queue;
     const [action, run, ...extra] = positionals;
     if (action !== 'status' && action !== 'cancel' && action !== 'clean')
       throw new CliError(
@@ -59,11 +61,11 @@ ${formatOptions(OPTIONS)}`,
     if (extra.length > 0) throw new CliError(`rsmooth queue ${action}: one run at most (got ${positionals.slice(1).join(' ')})`);
     if (action === 'cancel' && run === undefined) throw new CliError('rsmooth queue cancel: which run? (rsmooth queue cancel RUN --queue URL)');
     // Loaded here, not at startup: the other commands do not need BullMQ.
-    const { cancelRun, cleanRuns, connectQueue, parseQueueUrl, queueStatus } = await import('@rs/queue');
+    const { cancelRun, cleanRuns, connectQueue, explainRedisError, parseQueueUrl, queueStatus } = await import('@rs/queue');
     const { formatQueueStatus } = await import('../queue/format-status.js');
     let target: QueueTarget;
     try {
-      target = parseQueueUrl(f.queue);
+      target = parseQueueUrl(queueUrl);
     } catch (err) {
       throw new CliError(`rsmooth queue: ${(err as Error).message}`);
     }
@@ -87,7 +89,7 @@ ${formatOptions(OPTIONS)}`,
       return 0;
     } catch (err) {
       if (err instanceof CliError) throw err;
-      throw new CliError(`rsmooth queue ${action}: ${(err as Error).message}`, 1);
+      throw new CliError(`rsmooth queue ${action}: ${explainRedisError(err, target.prefix)}`, 1);
     } finally {
       redis.disconnect();
     }

@@ -27,7 +27,7 @@ const OPTIONS: OptionSpec = {
 const positive = (v: number) => v > 0;
 const schema = z
   .object({
-    queue: z.string({ error: 'is required: the queue to take jobs from' }).min(1),
+    queue: z.string().min(1).optional(),
     backend: z.string().min(1).optional(),
     device: z.enum(['cpu', 'gpu'], { error: "must be 'cpu' or 'gpu'" }).default('cpu'),
     threads: intFlag(1, 1024).optional(),
@@ -90,12 +90,14 @@ ${formatOptions(OPTIONS)}`,
       process.stdout.write(`${workerCommand.usage()}\n`);
       return 0;
     }
+    if (f.queue === undefined) throw new CliError("rsmooth worker: --queue is required: the queue to take jobs from (see 'rsmooth worker --help')");
+    const queueUrl = f.queue;
     // Loaded here, not at startup: the other commands do not need BullMQ.
-    const { connectQueue, parseQueueUrl, QueueError, RunRefusedError, startQueueWorker } = await import('@rs/queue');
+    const { connectQueue, explainRedisError, parseQueueUrl, QueueError, RunRefusedError, startQueueWorker } = await import('@rs/queue');
     const { openQueueExecutor } = await import('../queue/executor.js');
     let target: ReturnType<typeof parseQueueUrl>;
     try {
-      target = parseQueueUrl(f.queue);
+      target = parseQueueUrl(queueUrl);
     } catch (err) {
       throw new CliError(`rsmooth worker: ${(err as Error).message}`);
     }
@@ -115,7 +117,7 @@ ${formatOptions(OPTIONS)}`,
       stalledIntervalMs: Math.max(500, Math.round((f['lock-seconds'] * 1000) / 2)),
       maxStalledCount: f['max-stalled'],
       heartbeatMs: Math.round(f.heartbeat * 1000),
-      pollMs: Math.min(2000, Math.round(f.heartbeat * 1000)),
+      pollMs: Math.min(500, Math.round(f.heartbeat * 1000)),
       ...(f['idle-exit'] !== undefined ? { idleExitMs: f['idle-exit'] * 1000 } : {}),
       details: { version: cliVersion(), device: f.device, threads: f.threads ?? 'all', batch: f.batch ?? 'the run', backend: f.backend ?? 'the run' },
       log: say,
@@ -162,8 +164,9 @@ ${formatOptions(OPTIONS)}`,
       return 0;
     } catch (err) {
       if (err instanceof RunRefusedError) throw new CliError(`rsmooth worker: ${err.message}`, 2);
-      if (err instanceof QueueError) throw new CliError(`rsmooth worker: ${err.message}`, 1);
       if (err instanceof CliError) throw new CliError(`rsmooth worker: ${err.message}`, err.exitCode);
+      if (err instanceof QueueError || /NOPERM/.test((err as Error)?.message))
+        throw new CliError(`rsmooth worker: ${explainRedisError(err, target.prefix)}`, 1);
       throw err;
     } finally {
       process.off('SIGTERM', onTerm);

@@ -1,5 +1,16 @@
 import { resolve } from 'node:path';
-import { collectRun, connectQueue, createRunSpec, parseQueueUrl, QueueError, RunCancelledError, RunFailedError, type RunProgress, submitRun } from '@rs/queue';
+import {
+  collectRun,
+  connectQueue,
+  createRunSpec,
+  explainRedisError,
+  parseQueueUrl,
+  QueueError,
+  RunCancelledError,
+  RunFailedError,
+  type RunProgress,
+  submitRun,
+} from '@rs/queue';
 import type { InputRunner, RunSummary } from '../commands/run-inputs.js';
 import type { SmoothingRunFlags } from '../commands/smoothing-options.js';
 import { CliError } from '../errors.js';
@@ -142,7 +153,7 @@ export async function runQueued(q: QueuedRun): Promise<RunSummary> {
         1,
       );
     if (err instanceof RunCancelledError) throw new CliError(`rsmooth ${cmd}: ${err.message}; the rows collected are in ${f.out}`, 1);
-    if (err instanceof QueueError) throw new CliError(`rsmooth ${cmd}: ${err.message}`, 1);
+    if (err instanceof QueueError || /NOPERM/.test((err as Error)?.message)) throw new CliError(`rsmooth ${cmd}: ${explainRedisError(err, target.prefix)}`, 1);
     throw err;
   } finally {
     output.close();
