@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { clipFlag, intFlag, numberFlag, seedFlag, shardFlag, type OptionSpec } from '../cli/args.js';
+import { QUEUE_RUN_OPTIONS, queueRunShape } from '../queue/queue-flags.js';
 
 /**
  * Flags shared by `certify` and `predict`.
@@ -17,7 +18,10 @@ export const SMOOTHING_RUN_OPTIONS: OptionSpec = {
   split: { type: 'string', help: 'split of a named data set: test (default) or train', arg: 'test|train' },
   'scale-uint8': { type: 'boolean', help: 'divide uint8 data by 255 (to [0, 1])' },
   clip: { type: 'string', help: 'valid input domain, e.g. 0:1 (inputs outside are rejected)', arg: 'MIN:MAX' },
-  sigma: { type: 'string', help: 'noise standard deviation (required, except for the bundled default: 0.25)', arg: 'S' },
+  sigma: { type: 'string', help: 'noise standard deviation per coordinate (required, except for the bundled default: 0.25)', arg: 'S' },
+  noise: { type: 'string', help: 'noise family: gaussian (default), uniform or laplace (sigma stays the standard deviation)', arg: 'FAMILY' },
+  sound: { type: 'boolean', help: 'sound mode (Voracek & Hein 2023): inputs on the grid m / levels, exact discretized Gaussian noise' },
+  'sound-levels': { type: 'string', help: 'grid of --sound: values m / L (default 255, i.e. uint8 / 255)', arg: 'L' },
   n: { type: 'string', help: 'Monte Carlo samples per input (default 100000; 10000 for the bundled default)', arg: 'N' },
   alpha: { type: 'string', help: 'failure probability (default 0.001)', arg: 'A' },
   batch: { type: 'string', help: 'noisy samples per model call (default 1000)', arg: 'B' },
@@ -28,6 +32,7 @@ export const SMOOTHING_RUN_OPTIONS: OptionSpec = {
   group: { type: 'string', help: 'inputs per library call (default 1: rows stream out one by one)', arg: 'G' },
   out: { type: 'string', help: 'results TSV (appended, resumable); omit to print rows to stdout', arg: 'PATH' },
   log: { type: 'string', help: 'JSON Lines provenance log (default OUT.jsonl)', arg: 'PATH' },
+  ...QUEUE_RUN_OPTIONS,
   quiet: { type: 'boolean', short: 'q', help: 'no progress on stderr' },
   help: { type: 'boolean', short: 'h', help: 'print this help' },
 };
@@ -51,6 +56,9 @@ export const smoothingRunShape = {
   'scale-uint8': z.boolean().default(false),
   clip: clipFlag.optional(),
   sigma: numberFlag('a number > 0', positive).optional(),
+  noise: z.enum(['gaussian', 'uniform', 'laplace'], { error: "must be 'gaussian', 'uniform' or 'laplace'" }).default('gaussian'),
+  sound: z.boolean().default(false),
+  'sound-levels': intFlag(1, 65535).optional(),
   n: intFlag(1).optional(),
   alpha: numberFlag('in (0, 0.5)', (v) => v > 0 && v < 0.5).default(0.001),
   batch: intFlag(1).default(1000),
@@ -61,6 +69,7 @@ export const smoothingRunShape = {
   group: intFlag(1, 10_000).default(1),
   out: z.string().min(1).optional(),
   log: z.string().min(1).optional(),
+  ...queueRunShape,
   quiet: z.boolean().default(false),
   help: z.boolean().default(false),
 };

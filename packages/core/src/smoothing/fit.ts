@@ -62,7 +62,7 @@ export function epochOrder(count: number, seed: bigint, epoch: number): Uint32Ar
  * and consistency regularization), one implementation for every backend: each epoch visits the
  * data in (optionally shuffled) batches; the `method` draws fresh noise in raw input space for
  * every example (its own Philox stream; the noise of an example depends only on the seed, the
- * example and the epoch), runs its attack when it has one, clips when `clipNoisy`, preprocesses,
+ * example and the epoch; Gaussian augmentation draws the configured family, `noise`), runs its attack when it has one, clips when `clipNoisy`, preprocesses,
  * and the classifier's `training` capability takes one optimizer step with the method's loss head.
  * The learning rate of each epoch follows `learningRateSchedule`.
  *

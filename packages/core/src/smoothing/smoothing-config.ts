@@ -4,7 +4,7 @@ import { expandPerFeature } from '../input/feature-arrays.js';
 import { parseOptions } from '../options/parse-options.js';
 import { smoothingOptionsSchema, type ParsedSmoothingOptions, type SmoothingOptions } from '../options/smoothing-options.js';
 import { createNoiseGenerator, randomSeed, seedFromNumber, type NoiseGenerator } from '../noise/index.js';
-import type { SamplingContext } from '../sampling/noisy-batches.js';
+import { drawsFamily, type SamplingContext } from '../sampling/noisy-batches.js';
 
 /** Smoothing options resolved against a classifier: per-feature arrays, the noise generator. */
 export interface SmoothingConfig {
@@ -16,6 +16,8 @@ export interface SmoothingConfig {
   /** Per-feature `[subtrahend, divisor]` core applies, or null (none, or the classifier applies it). */
   preprocessing: { sub: Float32Array; div: Float32Array } | null;
   noise: NoiseGenerator;
+  /** The sound mode's grid (`sound` option), or null in the float mode. */
+  sound: { levels: number } | null;
 }
 
 let sharedNoise: NoiseGenerator | undefined;
@@ -67,7 +69,18 @@ export function resolveSmoothingConfig(classifier: Classifier, options: Smoothin
     const identity = sub.every((v) => v === 0) && div.every((v) => v === 1);
     preprocessing = identity ? null : { sub, div };
   }
-  return { classifier, options: o, dim, domain, preprocessing, noise: noise ?? classifier.hostSampling?.noise ?? defaultNoise() };
+  const generator = noise ?? classifier.hostSampling?.noise ?? defaultNoise();
+  if (!drawsFamily(generator.families, o.noise)) {
+    throw new RangeError(
+      `'noise' is '${o.noise}', but the noise generator '${generator.name}' draws only ${(generator.families ?? ['gaussian']).map((f) => `'${f}'`).join(', ')}`,
+    );
+  }
+  let sound: SmoothingConfig['sound'] = null;
+  if (o.sound !== false) {
+    if (o.noise !== 'gaussian') throw new RangeError(`'sound' needs Gaussian noise (a discretized Gaussian), but 'noise' is '${o.noise}'`);
+    sound = { levels: o.sound === true ? 255 : o.sound.levels };
+  }
+  return { classifier, options: o, dim, domain, preprocessing, noise: generator, sound };
 }
 
 /**
@@ -112,6 +125,7 @@ export function samplingContext(config: SmoothingConfig, seed: bigint): Sampling
     noise: config.noise,
     seed,
     scale: config.options.scale,
+    family: config.options.noise,
     clipNoisy: config.options.clipNoisy ? config.domain : null,
     preprocess: preprocessor(config),
     preprocessing: config.preprocessing,

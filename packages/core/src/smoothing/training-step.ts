@@ -1,9 +1,8 @@
-import { requireCapability } from '../classifier/capabilities.js';
 import type { LossHead, LossHeadOutput, TrainingCapability } from '../classifier/classifier.js';
 import { ClassifierContractError } from '../errors.js';
 import type { Progress } from '../sampling/progress.js';
 import { learningRateAt, type LearningRateSchedule } from '../training/learning-rate.js';
-import type { TrainingMethod } from '../training/method.js';
+import { checkMethod, type TrainingMethod } from '../training/method.js';
 import type { SmoothingConfig } from './smoothing-config.js';
 
 /** The loss of one step: the head's total and its named terms. */
@@ -75,7 +74,7 @@ function trackedHead(head: LossHead, rows: number, nbClasses: number): { head: L
  * const { loss, terms } = await trainer.step(x, rows, (r) => order[r]!, (r) => order[r]!, labels, epoch, b);
  */
 export function methodTrainer(config: SmoothingConfig, training: TrainingCapability, seed: bigint, method: TrainingMethod, o: TrainerOptions): MethodTrainer {
-  for (const need of method.needs) requireCapability(config.classifier, need, `fit with method '${method.name}'`);
+  checkMethod(method, config, 'fit');
   const { dim } = config;
   const c = config.classifier.nbClasses;
   const started = performance.now();

@@ -1,9 +1,8 @@
-import { requireCapability } from '../classifier/capabilities.js';
 import { toInputBatch, toLabels } from '../input/input-batch.js';
 import { cleanLogits } from '../smoothing/clean-batches.js';
 import { callSeed, inputIdsFor, type SmoothingConfig } from '../smoothing/smoothing-config.js';
 import { methodLossOptionsSchema, parseTrainingOptions, trainingMethod, type MethodLossOptions } from './fit-options.js';
-import type { TrainingMethodName } from './method.js';
+import { checkMethod, type TrainingMethodName } from './method.js';
 
 /** What `computeLoss(x, y, { method })` returns. */
 export interface MethodLoss {
@@ -28,7 +27,7 @@ export interface MethodLoss {
 export async function computeMethodLoss(config: SmoothingConfig, x: unknown, y: unknown, options: MethodLossOptions): Promise<MethodLoss> {
   const o = parseTrainingOptions(methodLossOptionsSchema, options, 'computeLoss options');
   const method = trainingMethod(o);
-  for (const need of method.needs) requireCapability(config.classifier, need, `computeLoss with method '${method.name}'`);
+  checkMethod(method, config, 'computeLoss');
   const batch = toInputBatch(x, config.classifier.inputShape, { domain: config.domain });
   const labels = toLabels(y, batch.count, config.classifier.nbClasses);
   const ids = inputIdsFor(batch.count, o);

@@ -1,4 +1,5 @@
 import type { CapabilityName, LossHead } from '../classifier/classifier.js';
+import { requireCapability } from '../classifier/capabilities.js';
 import type { SmoothingConfig } from '../smoothing/smoothing-config.js';
 
 /** The training methods of `fit`. */
@@ -52,4 +53,22 @@ export interface TrainingMethod {
   /** The names of the loss terms its head reports, in display order. */
   readonly terms: readonly string[];
   prepare(batch: MethodBatch): Promise<PreparedBatch>;
+}
+
+/**
+ * Checks that the classifier and the smoothing options suit `method` (the call is `fit` or
+ * `computeLoss`): the capabilities it needs, and Gaussian noise for every method but Gaussian
+ * augmentation (MACER's radius term, the attacks' soft classifier and the papers assume it; Gaussian
+ * augmentation draws whichever family `noise` names). Throws naming the problem.
+ *
+ * @example
+ * checkMethod(method, config, 'fit');
+ */
+export function checkMethod(method: TrainingMethod, config: SmoothingConfig, call: string): void {
+  for (const need of method.needs) requireCapability(config.classifier, need, `${call} with method '${method.name}'`);
+  if (method.name !== 'gaussian' && config.options.noise !== 'gaussian') {
+    throw new RangeError(
+      `${call} with method '${method.name}' needs Gaussian noise; the smoothing option 'noise' is '${config.options.noise}' (use method 'gaussian' to train with it)`,
+    );
+  }
 }

@@ -11,8 +11,8 @@ function sampleStart(epoch: number, m: number): number {
 /**
  * `m` noisy copies of every example of the batch, input-major (row `i * m + j` is copy j of
  * example i): `x_i + sigma * z`, with z the Philox noise of (seed, `stream`, example id, sample
- * `epoch * m + j`), clipped to `clipValues` when `clipNoisy`, then preprocessed. Noise is drawn in
- * raw input space, before preprocessing, as in every method of core.
+ * `epoch * m + j`, of the configured family `noise`), clipped to `clipValues` when `clipNoisy`, then
+ * preprocessed. Noise is drawn in raw input space, before preprocessing, as in every method of core.
  *
  * @example
  * const rows = noisyCopies(batch, NOISE_STREAM.macer, 16); // batch.count * 16 rows
@@ -24,7 +24,7 @@ export function noisyCopies(batch: MethodBatch, stream: number, m: number): Floa
   const clip = config.options.clipNoisy ? (config.domain ?? undefined) : undefined;
   const start = sampleStart(batch.epoch, m);
   for (let i = 0; i < count; i++) {
-    const request = { seed: batch.seed, stream, inputIndex: ids[i]!, sampleStart: start, sampleCount: m, dim };
+    const request = { seed: batch.seed, stream, inputIndex: ids[i]!, sampleStart: start, sampleCount: m, dim, family: config.options.noise };
     config.noise.fillNoisy(out, i * m * dim, request, x, i * dim, config.options.scale, clip);
   }
   preprocessor(config)?.(out, count * m);
@@ -45,7 +45,8 @@ export function scaledNoise(batch: MethodBatch, stream: number, m: number): Floa
   const out = new Float32Array(count * m * dim);
   const start = sampleStart(batch.epoch, m);
   for (let i = 0; i < count; i++) {
-    config.noise.fillStandardNormal(out, i * m * dim, { seed: batch.seed, stream, inputIndex: ids[i]!, sampleStart: start, sampleCount: m, dim });
+    const request = { seed: batch.seed, stream, inputIndex: ids[i]!, sampleStart: start, sampleCount: m, dim, family: config.options.noise };
+    config.noise.fillStandardNormal(out, i * m * dim, request);
   }
   const s = Math.fround(config.options.scale);
   for (let k = 0; k < out.length; k++) out[k] = s * out[k]!; // one float32 rounding, as fillNoisy

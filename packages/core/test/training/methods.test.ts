@@ -142,6 +142,15 @@ describe('training options and the training contract', () => {
     await expect(h.fit(x, y, { method: 'macer', nbEpochs: 1 })).resolves.toBeDefined();
   });
 
+  it('the methods other than Gaussian augmentation need Gaussian noise', async () => {
+    const h = smooth(softmaxRegression(dim, C), { scale: 0.2, seed: 1, noise: 'laplace' });
+    await expect(h.fit(x, y, { method: 'consistency' })).rejects.toThrow(
+      /fit with method 'consistency' needs Gaussian noise; the smoothing option 'noise' is 'laplace'/,
+    );
+    await expect(h.computeLoss(x, y, { method: 'macer' })).rejects.toThrow(/computeLoss with method 'macer' needs Gaussian noise/);
+    await expect(h.fit(x, y, { nbEpochs: 1 })).resolves.toBeDefined();
+  });
+
   it('checks the backend’s side: the head evaluated once, on rows x nbClasses logits', async () => {
     const base = softmaxRegression(dim, C);
     const withStep = (step: (x: Float32Array, rows: number, head: LossHead) => number): Classifier => ({ ...base, training: { step, reset: () => undefined } });
