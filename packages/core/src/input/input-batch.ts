@@ -1,4 +1,4 @@
-import { describeValue } from '../errors.js';
+import { describeValue, RsRangeError, RsTypeError } from '../errors.js';
 
 /**
  * Inputs accepted by every batched method: a flat array holding K inputs back to back
@@ -42,15 +42,21 @@ export function toInputBatch(
   if (isTensorLike(x)) {
     const shape = x.shape;
     if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
-      throw new TypeError(`'${name}.shape' must be an array of non-negative integers, got ${describeValue(shape)}`);
+      throw new RsTypeError('RS_INVALID_ARG_TYPE', `'${name}.shape' must be an array of non-negative integers, got ${describeValue(shape)}`);
     }
     const tail = shape.length === inputShape.length ? shape : shape.slice(1);
     if (tail.length !== inputShape.length || tail.some((d, i) => d !== inputShape[i])) {
-      throw new RangeError(`'${name}.shape' must be [batch, ${inputShape.join(', ')}] or [${inputShape.join(', ')}], got [${shape.join(', ')}]`);
+      throw new RsRangeError(
+        'RS_INVALID_INPUT',
+        `'${name}.shape' must be [batch, ${inputShape.join(', ')}] or [${inputShape.join(', ')}], got [${shape.join(', ')}]`,
+      );
     }
     const expected = shape.reduce((a, b) => a * b, 1);
     if (x.data?.length !== expected) {
-      throw new RangeError(`'${name}.data' has ${describeValue(x.data?.length)} values but shape [${shape.join(', ')}] needs ${expected}`);
+      throw new RsRangeError(
+        'RS_INVALID_INPUT',
+        `'${name}.data' has ${describeValue(x.data?.length)} values but shape [${shape.join(', ')}] needs ${expected}`,
+      );
     }
     source = x.data;
   }
@@ -58,16 +64,21 @@ export function toInputBatch(
   if (source instanceof Float32Array) data = source;
   else if (source instanceof Float64Array || Array.isArray(source)) data = Float32Array.from(source as ArrayLike<number>);
   else if (ArrayBuffer.isView(source) && !(source instanceof DataView)) data = Float32Array.from(source as unknown as ArrayLike<number>);
-  else throw new TypeError(`'${name}' must be a Float32Array, a number array or a { data, shape } tensor, got ${describeValue(source)}`);
-  if (data.length === 0) throw new RangeError(`'${name}' is empty: it must hold at least one input of ${dim} values (inputShape [${inputShape.join(', ')}])`);
+  else
+    throw new RsTypeError('RS_INVALID_ARG_TYPE', `'${name}' must be a Float32Array, a number array or a { data, shape } tensor, got ${describeValue(source)}`);
+  if (data.length === 0)
+    throw new RsRangeError('RS_INVALID_INPUT', `'${name}' is empty: it must hold at least one input of ${dim} values (inputShape [${inputShape.join(', ')}])`);
   if (data.length % dim !== 0) {
-    throw new RangeError(`'${name}' has ${data.length} values, not a multiple of prod(inputShape) = ${dim} (inputShape [${inputShape.join(', ')}])`);
+    throw new RsRangeError(
+      'RS_INVALID_INPUT',
+      `'${name}' has ${data.length} values, not a multiple of prod(inputShape) = ${dim} (inputShape [${inputShape.join(', ')}])`,
+    );
   }
   const count = data.length / dim;
   for (let i = 0; i < data.length; i++) {
     const v = data[i]!;
     if (!Number.isFinite(v)) {
-      throw new RangeError(`'${name}' contains ${v} at input ${Math.floor(i / dim)}, feature ${i % dim}: inputs must be finite`);
+      throw new RsRangeError('RS_INVALID_INPUT', `'${name}' contains ${v} at input ${Math.floor(i / dim)}, feature ${i % dim}: inputs must be finite`);
     }
   }
   if (domain) {
@@ -76,7 +87,10 @@ export function toInputBatch(
       const f = i % dim;
       const v = data[i]!;
       if (v < min[f]! || v > max[f]!) {
-        throw new RangeError(`'${name}' value ${v} at input ${Math.floor(i / dim)}, feature ${f} is outside clipValues [${min[f]}, ${max[f]}]`);
+        throw new RsRangeError(
+          'RS_INVALID_INPUT',
+          `'${name}' value ${v} at input ${Math.floor(i / dim)}, feature ${f} is outside clipValues [${min[f]}, ${max[f]}]`,
+        );
       }
     }
   }
@@ -93,7 +107,7 @@ export function toInputBatch(
 export function toLabels(y: unknown, count: number, nbClasses: number, name = 'y'): Int32Array {
   const src = isTensorLike(y) ? y.data : y;
   if (!(Array.isArray(src) || (ArrayBuffer.isView(src) && !(src instanceof DataView)))) {
-    throw new TypeError(`'${name}' must be an array of class indices or one-hot rows, got ${describeValue(src)}`);
+    throw new RsTypeError('RS_INVALID_ARG_TYPE', `'${name}' must be an array of class indices or one-hot rows, got ${describeValue(src)}`);
   }
   const arr = src as unknown as ArrayLike<number | bigint>;
   const labels = new Int32Array(count);
@@ -101,7 +115,7 @@ export function toLabels(y: unknown, count: number, nbClasses: number, name = 'y
     for (let i = 0; i < count; i++) {
       const v = Number(arr[i]);
       if (!Number.isInteger(v) || v < 0 || v >= nbClasses)
-        throw new RangeError(`'${name}[${i}]' must be a class index in [0, ${nbClasses - 1}], got ${describeValue(arr[i])}`);
+        throw new RsRangeError('RS_INVALID_INPUT', `'${name}[${i}]' must be a class index in [0, ${nbClasses - 1}], got ${describeValue(arr[i])}`);
       labels[i] = v;
     }
     return labels;
@@ -111,12 +125,12 @@ export function toLabels(y: unknown, count: number, nbClasses: number, name = 'y
       let best = 0;
       for (let k = 0; k < nbClasses; k++) {
         const v = Number(arr[i * nbClasses + k]);
-        if (!Number.isFinite(v)) throw new RangeError(`'${name}' row ${i} contains ${v}`);
+        if (!Number.isFinite(v)) throw new RsRangeError('RS_INVALID_INPUT', `'${name}' row ${i} contains ${v}`);
         if (v > Number(arr[i * nbClasses + best])) best = k;
       }
       labels[i] = best;
     }
     return labels;
   }
-  throw new RangeError(`'${name}' has ${arr.length} values: expected ${count} class indices or ${count} x ${nbClasses} one-hot values`);
+  throw new RsRangeError('RS_INVALID_INPUT', `'${name}' has ${arr.length} values: expected ${count} class indices or ${count} x ${nbClasses} one-hot values`);
 }

@@ -7,6 +7,7 @@ import { createJsNoiseGenerator } from './js-generator.js';
 import { NOISE_WASM_BASE64 } from './wasm-bytes.generated.js';
 import { checkedFills, type NoiseDraw } from './checked-fills.js';
 import type { ClipBounds, NoiseGenerator } from './types.js';
+import { RsError } from '../errors.js';
 
 /** Minimal typing of the WebAssembly JS API (lib "DOM" is not in this project's tsconfig). */
 interface WasmMemory {
@@ -45,7 +46,7 @@ export function decodeBase64(s: string): Uint8Array {
   let o = 0;
   for (let i = 0; i < clean.length; i++) {
     const v = B64.indexOf(clean[i]!);
-    if (v < 0) throw new Error('invalid base64');
+    if (v < 0) throw new RsError('RS_INTERNAL', 'the bundled WebAssembly noise kernel is corrupt (invalid base64)');
     acc = (acc << 6) | v;
     bits += 6;
     if (bits >= 8) {
@@ -142,7 +143,7 @@ export function kernelMode(base: Float32Array | null, clip: ClipBounds | undefin
  */
 export function noiseKernelModule(): object {
   const mod = kernelModule();
-  if (!mod) throw new Error('WebAssembly SIMD128 is not supported by this runtime');
+  if (!mod) throw new RsError('RS_UNSUPPORTED_RUNTIME', 'WebAssembly SIMD128 is not supported by this runtime');
   return mod;
 }
 
@@ -162,7 +163,7 @@ export function noiseKernelModule(): object {
 export function createWasmNoiseGenerator(): NoiseGenerator {
   const mod = kernelModule();
   const api = wasmApi();
-  if (!mod || !api) throw new Error('WebAssembly SIMD128 is not supported by this runtime');
+  if (!mod || !api) throw new RsError('RS_UNSUPPORTED_RUNTIME', 'WebAssembly SIMD128 is not supported by this runtime');
   const instance = new api.Instance(mod, {});
   let memory: WasmMemory | null = instance.exports.memory as WasmMemory;
   let fill: FillFn | null = instance.exports.fill as FillFn;
@@ -180,7 +181,7 @@ export function createWasmNoiseGenerator(): NoiseGenerator {
   }
 
   const draw: NoiseDraw = (out, outOffset, req, k0, k1, base, baseOffset, scale, clip) => {
-    if (disposed || !memory || !fill) throw new Error('noise generator has been disposed');
+    if (disposed || !memory || !fill) throw new RsError('RS_DISPOSED', 'noise generator has been disposed');
     const { dim, sampleCount } = req;
     if (sampleCount === 0) return;
     if (dim > WASM_MAX_DIM) {

@@ -1,3 +1,4 @@
+import { RsRangeError } from '../errors.js';
 import { toInputBatch } from '../input/input-batch.js';
 import { certifyOptionsSchema, type CertifyOptions } from '../options/run-options.js';
 import { parseOptions } from '../options/parse-options.js';
@@ -58,7 +59,10 @@ export async function certify(config: SmoothingConfig, x: unknown, options: Cert
   const { alpha, sampleSize: n0, scale: sigma } = config.options;
   const needed = minimumSamplesToCertify(alpha);
   if (o.n < needed) {
-    throw new RangeError(`'n' = ${o.n} can never certify at alpha = ${alpha}: even n out of n hits give pALower < 0.5; use n >= ${needed}`);
+    throw new RsRangeError(
+      'RS_SAMPLES_INSUFFICIENT',
+      `'n' = ${o.n} can never certify at alpha = ${alpha}: even n out of n hits give pALower < 0.5; use n >= ${needed}`,
+    );
   }
   const batch = toInputBatch(x, config.classifier.inputShape, { domain: config.domain });
   const ids = inputIdsFor(batch.count, o);
@@ -66,7 +70,7 @@ export async function certify(config: SmoothingConfig, x: unknown, options: Cert
   const ctx = samplingContext(config, seed);
   const c = config.classifier.nbClasses;
   const jobs = (count: number): SamplingJob[] => Array.from({ length: batch.count }, (_, i) => ({ row: i, id: ids[i]!, sampleStart: 0, count }));
-  const run = { batchSize: o.batchSize, onProgress: o.onProgress, signal: o.signal };
+  const run = { batchSize: o.batchSize, onProgress: o.onProgress, signal: o.signal, forwardTimeoutMs: o.forwardTimeoutMs };
   const selection = await countPredictions(ctx, batch.data, jobs(n0), { ...run, stream: NOISE_STREAM.selection, phase: 'selection' });
   const estimation = await countPredictions(ctx, batch.data, jobs(o.n), { ...run, stream: NOISE_STREAM.estimation, phase: 'estimation' });
   const result: CertifyResult = {

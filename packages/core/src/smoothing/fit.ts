@@ -1,4 +1,5 @@
-import { ClassifierContractError, throwIfAborted } from '../errors.js';
+import { ClassifierContractError, RsTypeError, throwIfAborted } from '../errors.js';
+import { callFailure, guardedCall, yieldToEventLoop } from '../sampling/guarded-call.js';
 import { toInputBatch, toLabels } from '../input/input-batch.js';
 import { philox4x32 } from '../noise/index.js';
 import { fitOptionsSchema, type FitOptions } from '../options/run-options.js';
@@ -55,7 +56,10 @@ export async function fit(config: SmoothingConfig, x: unknown, y: unknown, optio
   const training = config.classifier.training;
   if (!config.classifier.capabilities.training || !training) {
     const note = config.classifier.capabilityNotes?.training;
-    throw new TypeError(`fit needs a classifier with the 'training' capability; this classifier declares training: false${note ? ` (${note})` : ''}`);
+    throw new RsTypeError(
+      'RS_CAPABILITY_MISSING',
+      `fit needs a classifier with the 'training' capability; this classifier declares training: false${note ? ` (${note})` : ''}`,
+    );
   }
   const o = parseOptions(fitOptionsSchema, options, 'fit options');
   const batch = toInputBatch(x, config.classifier.inputShape, { name: 'x', domain: config.domain });
@@ -76,6 +80,7 @@ export async function fit(config: SmoothingConfig, x: unknown, y: unknown, optio
     const order = o.shuffle ? epochOrder(batch.count, seed, epoch) : Uint32Array.from({ length: batch.count }, (_, i) => i);
     let lossSum = 0;
     for (let b = 0; b < batchesPerEpoch; b++) {
+      if (e > 0 || b > 0) await yieldToEventLoop(); // lets an AbortSignal.timeout fire between synchronous steps
       throwIfAborted(o.signal);
       const start = b * size;
       const rows = Math.min(size, batch.count - start);
@@ -96,16 +101,22 @@ export async function fit(config: SmoothingConfig, x: unknown, y: unknown, optio
       preprocess?.(xb, rows);
       let loss: number;
       try {
-        loss = await training.trainOnBatch(xb, rows === size ? batchLabels : batchLabels.subarray(0, rows), rows, {
-          optimizer: o.optimizer,
-          learningRate: o.learningRate,
-        });
+        loss = await guardedCall(
+          () =>
+            training.trainOnBatch(xb, rows === size ? batchLabels : batchLabels.subarray(0, rows), rows, {
+              optimizer: o.optimizer,
+              learningRate: o.learningRate,
+            }),
+          { signal: o.signal, timeoutMs: o.forwardTimeoutMs },
+          { call: 'training.trainOnBatch', batch: b, rows, inputIds: Array.from(order.subarray(start, start + rows)), where: `in epoch ${epoch}` },
+        );
       } catch (err) {
-        throw new ClassifierContractError(`training.trainOnBatch failed at epoch ${epoch}, batch ${b}: ${(err as Error)?.message ?? String(err)}`, {
-          cause: err,
-        });
+        throw callFailure(err, `training.trainOnBatch failed at epoch ${epoch}, batch ${b}`);
       }
-      if (!Number.isFinite(loss)) throw new ClassifierContractError(`training diverged: loss ${loss} at epoch ${epoch}, batch ${b} (lower the learning rate?)`);
+      if (!Number.isFinite(loss))
+        throw new ClassifierContractError(`training diverged: loss ${loss} at epoch ${epoch}, batch ${b} (lower the learning rate?)`, {
+          code: 'RS_TRAINING_DIVERGED',
+        });
       lossSum += loss * rows;
       samplesDone += rows;
       if (o.onProgress) {
