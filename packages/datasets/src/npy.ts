@@ -70,8 +70,10 @@ export function parseNpy(bytes: Uint8Array, label = '<bytes>'): NpyArray {
   if (count > MAX_ELEMENTS || count * type.bytes !== have) {
     throw malformed(label, `shape (${shape.join(', ')}) of ${type.dtype} needs ${count * type.bytes} bytes of data, the file has ${have}`);
   }
-  // Copy into a buffer of its own: aligned, and never the rest of a pooled Buffer.
-  const body = bytes.slice(start, start + count * type.bytes).buffer;
+  // Copy into a buffer of its own: aligned, and never the rest of a pooled Buffer (Buffer#slice is a view).
+  const copy = new Uint8Array(count * type.bytes);
+  copy.set(bytes.subarray(start, start + count * type.bytes));
+  const body = copy.buffer;
   switch (type.dtype) {
     case 'float32':
       return { dtype: type.dtype, shape, data: new Float32Array(body) };

@@ -50,6 +50,11 @@ describe('.npy parsing', () => {
     const pool = new Uint8Array(file.length + 13);
     pool.set(file, 13);
     expect(parseNpy(pool.subarray(13)).data).toEqual(new Float32Array([3, 4]));
+    // A Node Buffer from the shared pool, whose slice() is a view, not a copy (as readFileSync returns for small files).
+    const pooled = Buffer.allocUnsafe(file.length);
+    pooled.set(file);
+    expect(pooled.buffer.byteLength).toBeGreaterThan(file.length);
+    expect(parseNpy(pooled).data).toEqual(new Float32Array([3, 4]));
   });
 
   it('row 12: a descr that names a property of Object.prototype is an unsupported dtype, not uint8', () => {

@@ -7,13 +7,13 @@ import { formatAnalysis } from '../analyze/format.js';
 import { parseRadii } from '../analyze/radii.js';
 import type { Command } from './command.js';
 import { runInputs, type InputRunner } from './run-inputs.js';
-import { SMOOTHING_RUN_OPTIONS, smoothingRunShape } from './smoothing-options.js';
+import { MAX_SAMPLES, SMOOTHING_RUN_OPTIONS, smoothingRunShape } from './smoothing-options.js';
 
 const OPTIONS = {
   ...SMOOTHING_RUN_OPTIONS,
   n0: { type: 'string', help: 'selection samples per input (default 100)', arg: 'N0' },
 } as const;
-const schema = z.object({ ...smoothingRunShape, n0: intFlag(1).default(100) }).strict();
+const schema = z.object({ ...smoothingRunShape, n0: intFlag(1, MAX_SAMPLES).default(100) }).strict();
 
 /**
  * The certify runner: Cohen et al.'s CERTIFY per input, a certify.py row and a provenance record
@@ -84,6 +84,7 @@ export function certifyRunner(n0: number): InputRunner {
 export const certifyCommand: Command = {
   name: 'certify',
   summary: "certify inputs (Cohen et al.'s CERTIFY), one certify.py row per input",
+  options: OPTIONS,
   usage: () => `Usage: rsmooth certify --model M [--backend onnx] --data X [--labels Y] --sigma S [--n0 100] [--n 100000]
                        [--alpha 0.001] [--batch 1000] [--seed K] [--skip k] [--max m] [--shard i/N] [--out results.tsv]
 
