@@ -41,6 +41,7 @@ export class RsError extends Error {
 
   static override [Symbol.hasInstance](value: unknown): boolean {
     // Subclasses keep the ordinary prototype check; RsError itself also covers RsTypeError/RsRangeError.
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class instanceof was called on (RsError or a subclass), which is the point
     if (this !== RsError) return Function.prototype[Symbol.hasInstance].call(this, value);
     return isRsError(value);
   }
