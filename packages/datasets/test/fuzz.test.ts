@@ -48,7 +48,9 @@ function idx(type: number, shape: number[], bytesPer: number): Uint8Array {
   const v = new DataView(out.buffer);
   out[2] = type;
   out[3] = shape.length;
-  shape.forEach((d, i) => v.setUint32(4 + 4 * i, d, false));
+  shape.forEach((d, i) => {
+    v.setUint32(4 + 4 * i, d, false);
+  });
   for (let i = 4 + 4 * shape.length; i < out.length; i++) out[i] = (i * 37) & 0xff;
   return out;
 }

@@ -15,7 +15,18 @@ const HANG_MS = 3000;
 
 type Behaviour = 'sync' | 'async' | 'late' | 'never' | 'reject' | 'rejectAfterDispose' | 'throw' | 'badLength' | 'infinite';
 const BEHAVIOURS: Behaviour[] = ['sync', 'async', 'late', 'never', 'reject', 'rejectAfterDispose', 'throw', 'badLength', 'infinite'];
-const METHODS = ['certify', 'predict', 'predictClasses', 'fit', 'predictLogits', 'lossGradient', 'lossGradientSampled', 'classGradient', 'computeLosses', 'computeLoss'] as const;
+const METHODS = [
+  'certify',
+  'predict',
+  'predictClasses',
+  'fit',
+  'predictLogits',
+  'lossGradient',
+  'lossGradientSampled',
+  'classGradient',
+  'computeLosses',
+  'computeLoss',
+] as const;
 
 const DIM = 4;
 const C = 3;
@@ -86,17 +97,18 @@ describe('fuzz: random abort times on every library method', () => {
     const outcomes = new Map<string, number>();
     await fc.assert(
       fc.asyncProperty(
-        fc.record({
-          method: fc.constantFrom(...METHODS),
-          behaviour: fc.constantFrom(...BEHAVIOURS),
-          goodCalls: fc.integer({ min: 0, max: 4 }),
-          abortAt: fc.option(fc.integer({ min: 0, max: 12 }), { nil: undefined }),
-          disposeAt: fc.option(fc.integer({ min: 0, max: 12 }), { nil: undefined }),
-          timeoutMs: fc.option(fc.integer({ min: 1, max: 15 }), { nil: undefined }),
-          inputs: fc.integer({ min: 1, max: 3 }),
-          batchSize: fc.integer({ min: 1, max: 64 }),
-          n: fc.integer({ min: 10, max: 3000 }),
-        })
+        fc
+          .record({
+            method: fc.constantFrom(...METHODS),
+            behaviour: fc.constantFrom(...BEHAVIOURS),
+            goodCalls: fc.integer({ min: 0, max: 4 }),
+            abortAt: fc.option(fc.integer({ min: 0, max: 12 }), { nil: undefined }),
+            disposeAt: fc.option(fc.integer({ min: 0, max: 12 }), { nil: undefined }),
+            timeoutMs: fc.option(fc.integer({ min: 1, max: 15 }), { nil: undefined }),
+            inputs: fc.integer({ min: 1, max: 3 }),
+            batchSize: fc.integer({ min: 1, max: 64 }),
+            n: fc.integer({ min: 10, max: 3000 }),
+          })
           // A model that never answers ends only through the caller's signal or timeout: give it one.
           .map((c) =>
             (c.behaviour === 'never' && c.abortAt === undefined && c.timeoutMs === undefined) ||
@@ -156,6 +168,7 @@ describe('fuzz: random abort times on every library method', () => {
       `fuzz library abort times (fromFunction-style models): ${CASES} cases, seed ${SEED}, ${Math.round(performance.now() - started)} ms; outcomes ${JSON.stringify(Object.fromEntries([...outcomes].sort()))}`,
     );
     // The generator must reach the interesting outcomes, or the suite proves little.
-    for (const code of ['result', 'RS_ABORTED', 'RS_FORWARD_TIMEOUT', 'RS_CLASSIFIER_FAILED', 'RS_CLASSIFIER_CONTRACT']) expect(outcomes.get(code) ?? 0).toBeGreaterThan(0);
+    for (const code of ['result', 'RS_ABORTED', 'RS_FORWARD_TIMEOUT', 'RS_CLASSIFIER_FAILED', 'RS_CLASSIFIER_CONTRACT'])
+      expect(outcomes.get(code) ?? 0).toBeGreaterThan(0);
   });
 });
