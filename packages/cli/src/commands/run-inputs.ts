@@ -119,6 +119,7 @@ export async function runInputs(
   const out = f.out === undefined || isStdout(f.out) ? undefined : f.out;
   const logPath = out === undefined ? undefined : (f.log ?? `${out}.jsonl`);
   if (f.log !== undefined && out === undefined) throw new CliError(`rsmooth ${cmd}: --log needs --out (without --out, rows go to stdout and no log is kept)`);
+  if (isStdout(f.log)) throw new CliError(`rsmooth ${cmd}: --log must be a file ('-' is for --out: rows stream to stdout, the log does not)`);
   if (out !== undefined && logPath !== undefined) {
     checkOutputPath(cmd, '--out', out);
     checkOutputPath(cmd, f.log === undefined ? 'the log' : '--log', logPath);

@@ -35,13 +35,17 @@ const lockFs = {
   rmdirSync: (path: string) => fs.rmSync(path, { recursive: true, force: true }),
 };
 
-/** The path as one spelling for every process: the real path of its folder plus its name. */
+/** The path as one spelling for every process: its real path (links followed), or its folder's plus its name. */
 function canonical(path: string): string {
   const abs = resolve(path);
   try {
-    return join(fs.realpathSync(dirname(abs)), basename(abs));
+    return fs.realpathSync(abs);
   } catch {
-    return abs;
+    try {
+      return join(fs.realpathSync(dirname(abs)), basename(abs));
+    } catch {
+      return abs;
+    }
   }
 }
 
