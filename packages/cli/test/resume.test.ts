@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, FIXTURE, recordsWithoutTiming, rsmoothAsync, tempDir, withoutTime } from './helpers.js';
 
-// n 10,000 makes each input take ~0.1-0.3 s here, so the kill lands mid-run. Only the killed run is
-// a real process; the others run in this process through the command objects.
-const RUN = ['certify', ...FIXTURE, '--n0', '100', '--n', '10000', '--batch', '1000', '--seed', '7', '--max', '12', '--quiet'];
+// 20 inputs (every fixture image) at n 2,000 (~0.05-0.2 s each here): the kill lands mid-run. Only the killed run is a
+// real process; the others run in this process through the command objects.
+const RUN = ['certify', ...FIXTURE, '--n0', '100', '--n', '2000', '--batch', '1000', '--seed', '7', '--max', '20', '--quiet'];
 
 function dataRows(path: string): number {
   try {
@@ -21,7 +21,7 @@ describe('resume', () => {
 
   it('an uninterrupted run (reference)', async () => {
     expect((await cli([...RUN, '--out', reference])).status).toBe(0);
-    expect(withoutTime(reference)).toHaveLength(13);
+    expect(withoutTime(reference)).toHaveLength(21);
   });
 
   it('kill -9 mid-run loses no finished row; rerunning finishes the file, equal to the reference except time', async () => {
@@ -33,7 +33,7 @@ describe('resume', () => {
     await exited;
     const kept = dataRows(out);
     expect(kept).toBeGreaterThanOrEqual(3);
-    expect(kept).toBeLessThan(12); // killed before the end
+    expect(kept).toBeLessThan(20); // killed before the end
     const before = withoutTime(out);
     const r = await cli([...RUN, '--out', out]); // takes over the lock the killed process left
     expect(r.status).toBe(0);
@@ -53,7 +53,7 @@ describe('resume', () => {
     appendFileSync(`${out}.jsonl`, '{"type":"certif');
     const r = await cli([...RUN, '--out', out]);
     expect(r.status).toBe(0);
-    expect(r.stderr).toMatch(/resuming .*partial\.tsv: 4 of 12 rows already done \(dropped \d+ bytes of an interrupted write\)/);
+    expect(r.stderr).toMatch(/resuming .*partial\.tsv: 4 of 20 rows already done \(dropped \d+ bytes of an interrupted write\)/);
     expect(withoutTime(out)).toEqual(withoutTime(reference));
     expect(recordsWithoutTiming(`${out}.jsonl`)).toEqual(recordsWithoutTiming(`${reference}.jsonl`));
   });
@@ -62,18 +62,18 @@ describe('resume', () => {
     const before = readFileSync(reference, 'utf8');
     const r = await cli([...RUN.filter((a) => a !== '--quiet'), '--out', reference]);
     expect(r.status).toBe(0);
-    expect(r.stderr).toMatch(/already complete \(12 rows\)/);
+    expect(r.stderr).toMatch(/already complete \(20 rows\)/);
     expect(readFileSync(reference, 'utf8')).toBe(before);
   });
 
   it('refuses to mix settings, naming each difference', async () => {
-    const r = await cli([...RUN.map((a) => (a === '10000' ? '20000' : a === '7' ? '8' : a)), '--out', reference]);
+    const r = await cli([...RUN.map((a) => (a === '2000' ? '3000' : a === '7' ? '8' : a)), '--out', reference]);
     expect(r.status).toBe(2);
     expect(r.error?.code).toBe('RS_SETTINGS_MISMATCH');
     expect(r.stderr).toMatch(/refusing to resume/);
-    expect(r.stderr).toMatch(/n: 10000 -> 20000/);
+    expect(r.stderr).toMatch(/n: 2000 -> 3000/);
     expect(r.stderr).toMatch(/seed: "7" -> "8"/);
-    const p = await cli(['predict', ...FIXTURE, '--n', '100', '--max', '12', '--out', reference]);
+    const p = await cli(['predict', ...FIXTURE, '--n', '100', '--max', '20', '--out', reference]);
     expect(p.status).toBe(2);
     expect(p.stderr).toMatch(/certify file, not the output of this command/);
   });
