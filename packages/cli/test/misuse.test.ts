@@ -28,7 +28,7 @@ async function refused(argv: string[], code: string, message: RegExp, untouched:
 describe('row 2: one writer per output; a killed writer does not block resuming', () => {
   it('a second writer is refused naming the PID of the first; after kill -9 the run resumes', async () => {
     const out = path('two.tsv');
-    const args = ['certify', ...FIXTURE, '--n0', '50', '--n', '20000', '--batch', '1000', '--seed', '2', '--max', '8', '--quiet', '--out', out];
+    const args = ['certify', ...FIXTURE, '--n0', '50', '--n', '5000', '--batch', '1000', '--seed', '2', '--max', '8', '--quiet', '--out', out];
     const child = rsmoothAsync(args);
     const exited = new Promise((resolve) => child.on('exit', resolve));
     for (let t = 0; t < 400 && !(existsSync(out) && lines(out).length >= 3); t++) await new Promise((r) => setTimeout(r, 25));
