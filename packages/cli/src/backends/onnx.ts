@@ -15,7 +15,7 @@ export const onnxBackend: Backend = {
   name: 'onnx',
   description: 'ONNX Runtime (onnxruntime-node), .onnx models, CPU or CUDA',
   async open(o: BackendOpenOptions): Promise<BackendModel> {
-    if (!existsSync(o.model)) throw new CliError(`model file not found: ${o.model}`);
+    if (!existsSync(o.model)) throw new CliError(`model file not found: ${o.model}`, { code: 'RS_FILE_NOT_FOUND' });
     let rs: OnnxRandomizedSmoothing;
     try {
       rs = await OnnxRandomizedSmoothing.create({
@@ -31,7 +31,10 @@ export const onnxBackend: Backend = {
         ...(o.threads ? { intraOpNumThreads: o.threads } : {}),
       });
     } catch (err) {
-      throw new CliError(`cannot load model ${o.model} on the onnx backend: ${(err as Error).message}`);
+      throw new CliError(`cannot load model ${o.model} on the onnx backend: ${(err as Error)?.message ?? String(err)}`, {
+        code: 'RS_MODEL_LOAD_FAILED',
+        cause: err,
+      });
     }
     return {
       inputShape: rs.inputShape,
