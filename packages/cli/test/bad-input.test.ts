@@ -1,6 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeNpy } from '@rs/onnx-graph';
+import { writeNpy } from '@rs/datasets';
 import { describe, expect, it } from 'vitest';
 import { FIXTURE, MODEL, X, Y, rsmooth, tempDir } from './helpers.js';
 

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { FASHION_MNIST_INSTALL_HINT, hasFashionMnist, loadFashionMnist, parseIdx } from '@rs/datasets';
-import { readNpy } from '@rs/onnx-graph';
+import { FASHION_MNIST_INSTALL_HINT, hasFashionMnist, loadFashionMnist, parseIdx, readNpy } from '@rs/datasets';
 import { CliError } from '../errors.js';
 
 /**
@@ -135,7 +134,7 @@ export function checkLabels(data: LoadedData, nbClasses: number): void {
 }
 
 interface RawArray {
-  data: ArrayLike<number> | BigInt64Array;
+  data: ArrayLike<number> | BigInt64Array | BigUint64Array;
   shape: number[];
   dtype: string;
 }
@@ -157,7 +156,8 @@ function readArray(path: string, flag: string): RawArray {
 
 function toFloat32(arr: RawArray, scaleUint8: boolean, path: string): Float32Array {
   const { data } = arr;
-  if (data instanceof BigInt64Array) throw new CliError(`--data ${path}: int64 inputs are not supported (use float32)`);
+  if (data instanceof BigInt64Array || data instanceof BigUint64Array)
+    throw new CliError(`--data ${path}: 64-bit integer inputs are not supported (use float32)`);
   const isUint8 = data instanceof Uint8Array;
   const scale = isUint8 && scaleUint8 ? 1 / 255 : 1;
   if (data instanceof Float32Array) return data;
@@ -166,7 +166,7 @@ function toFloat32(arr: RawArray, scaleUint8: boolean, path: string): Float32Arr
   return out;
 }
 
-function toLabels(data: ArrayLike<number> | BigInt64Array, path: string): Int32Array {
+function toLabels(data: RawArray['data'], path: string): Int32Array {
   const out = new Int32Array(data.length);
   for (let i = 0; i < data.length; i++) {
     const v = Number(data[i]!);
