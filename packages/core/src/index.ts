@@ -17,6 +17,7 @@ export { linearClassifier } from './classifier/linear-classifier.js';
 export { toInputBatch, toLabels, type InputLike, type InputBatch, type TensorLike } from './input/input-batch.js';
 export { expandPerFeature } from './input/feature-arrays.js';
 export { parseOptions } from './options/parse-options.js';
+export { suggestOptionName, FAMILIAR_OPTION_NAMES } from './options/familiar-names.js';
 export { integerAtLeast, positiveReal, realIn } from './options/schema-helpers.js';
 export { smoothingOptionsSchema, seedSchema, SMOOTHING_OPTION_KEYS, type SmoothingOptions, type ParsedSmoothingOptions } from './options/smoothing-options.js';
 export {

@@ -11,7 +11,7 @@ import { SMOOTHING_RUN_OPTIONS, smoothingRunShape } from './smoothing-options.js
 
 const OPTIONS = {
   ...SMOOTHING_RUN_OPTIONS,
-  n0: { type: 'string', help: 'selection samples per input (default 100)', arg: 'N0' },
+  n0: { type: 'string', help: 'selection samples per input (default 100); alias --N0', arg: 'N0' },
 } as const;
 const schema = z.object({ ...smoothingRunShape, n0: intFlag(1).default(100) }).strict();
 

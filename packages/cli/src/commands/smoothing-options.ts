@@ -18,7 +18,7 @@ export const SMOOTHING_RUN_OPTIONS: OptionSpec = {
   'scale-uint8': { type: 'boolean', help: 'divide uint8 data by 255 (to [0, 1])' },
   clip: { type: 'string', help: 'valid input domain, e.g. 0:1 (inputs outside are rejected)', arg: 'MIN:MAX' },
   sigma: { type: 'string', help: 'noise standard deviation (required, except for the bundled default: 0.25)', arg: 'S' },
-  n: { type: 'string', help: 'Monte Carlo samples per input (default 100000; 10000 for the bundled default)', arg: 'N' },
+  n: { type: 'string', help: "Monte Carlo samples per input (default 100000; 10000 for the bundled default); alias --N (Cohen et al.'s name)", arg: 'N' },
   alpha: { type: 'string', help: 'failure probability (default 0.001)', arg: 'A' },
   batch: { type: 'string', help: 'noisy samples per model call (default 1000)', arg: 'B' },
   seed: { type: 'string', help: 'noise seed (default 0); noise of input i comes from (seed, i)', arg: 'K' },
