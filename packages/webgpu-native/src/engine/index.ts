@@ -14,7 +14,7 @@ export {
   type WebGpuClassifierOptions,
   type WebGpuRandomizedSmoothingOptions,
 } from './create-options.js';
-export { setGpuEnvironment, getGpuEnvironment, type GpuEnvironment } from './environment.js';
+export { setGpuEnvironment, getGpuEnvironment, noteGpuDriver, gpuDriverNote, type GpuEnvironment, type GpuDriverNote } from './environment.js';
 export { openGpuDevice, GpuDevice, type AdapterReport, type GpuDeviceOptions } from './gpu-device.js';
 export { NoAdapterError, DeviceLostError, UnsupportedModelError, GpuExecutionError, VULKAN_INSTALL_HINT } from './errors.js';
 export { WebGpuEngine, DEFAULT_MEMORY_BUDGET, Serial, type EngineOptions } from './webgpu-engine.js';
