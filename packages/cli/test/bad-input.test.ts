@@ -80,10 +80,12 @@ describe('bad input: a clear message and exit status 2 before any work', () => {
     fails([...base, '--out', join(dir, 'no', 'such', 'dir', 'r.tsv')], /the folder of --out does not exist/);
   });
 
-  it('backends not installed yet, unknown backends', () => {
-    fails([...base, '--backend', 'tfjs'], /backend 'tfjs' .* is not installed\/available in rsmooth yet; available backends: 'onnx'/);
-    fails([...base, '--backend', 'webgpu'], /backend 'webgpu' .* not installed\/available .*'onnx'/);
-    fails([...base, '--backend', 'torch'], /unknown backend 'torch'; available backends: 'onnx'/);
+  it('a model of the wrong kind for the backend, unknown backends', () => {
+    fails(
+      [...base, '--backend', 'tfjs'],
+      /--backend tfjs takes a TF\.js model\.json \(or its folder\), not .*model\.onnx \(an ONNX model: use --backend onnx or webgpu\)/,
+    );
+    fails([...base, '--backend', 'torch'], /unknown backend 'torch'; available backends: 'auto', 'onnx', 'tfjs', 'webgpu'/);
   });
 
   it('a named data set that is not installed names the install command', () => {

@@ -86,6 +86,7 @@ export async function runInputs(
   if (bundled) {
     const d = bundledDefault();
     ({ model, data, labels } = d);
+    if (f.backend === 'tfjs') model = d.tfjsModel; // the same weights as a TF.js model
     sigma ??= d.sigma;
     n ??= d.n;
     clip ??= d.clip;
@@ -135,11 +136,12 @@ export async function runInputs(
   process.once('SIGTERM', onSigint);
   const started = performance.now();
   try {
+    if (!f.quiet) for (const note of m.notes) io.stderr(`rsmooth ${cmd}: ${note}\n`);
     checkDataFitsModel(loaded, m.inputShape, model);
     checkLabels(loaded, m.nbClasses);
     const settings: RunSettings = {
       command: cmd,
-      backend: backend.name,
+      backend: m.backend,
       modelSha256: m.modelSha256,
       data: { count: loaded.count, sha256: loaded.sha256, labelsSha256: loaded.labelsSha256 ?? null },
       selection: { skip: f.skip, max: f.max ?? null, shard: f.shard ?? null },
@@ -159,6 +161,7 @@ export async function runInputs(
       labels: loaded.labelsSource ?? null,
       created: new Date().toISOString(),
       argv: process.argv.slice(2),
+      ...(m.notes.length > 0 ? { notes: m.notes } : {}),
     };
     let done: ResultRow[] = [];
     let writeRow: (row: string, record: Record<string, unknown>) => void;
@@ -189,7 +192,7 @@ export async function runInputs(
       sigma,
       alpha: f.alpha,
       seed: f.seed,
-      backend: backend.name,
+      backend: m.backend,
       onSamples: (s) => progress.samples(s),
       signal: controller.signal,
     };

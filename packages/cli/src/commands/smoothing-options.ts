@@ -8,8 +8,8 @@ import { clipFlag, intFlag, numberFlag, seedFlag, shardFlag, type OptionSpec } f
  * console.log(formatOptions(SMOOTHING_RUN_OPTIONS));
  */
 export const SMOOTHING_RUN_OPTIONS: OptionSpec = {
-  model: { type: 'string', help: 'model file (.onnx for the onnx backend); omit with --data for the bundled default', arg: 'PATH' },
-  backend: { type: 'string', help: "model backend (default 'onnx')", arg: 'NAME' },
+  model: { type: 'string', help: 'model: .onnx (onnx, webgpu) or a TF.js model.json (tfjs); omit with --data for the bundled default', arg: 'PATH' },
+  backend: { type: 'string', help: "onnx (default), tfjs, webgpu, or auto (picks by the model's file type and the device)", arg: 'NAME' },
   device: { type: 'string', help: 'cpu (default) or gpu', arg: 'cpu|gpu' },
   threads: { type: 'string', help: 'intra-op threads of the backend (default: all cores)', arg: 'N' },
   data: { type: 'string', help: ".npy, IDX (.gz too) or 'fashion-mnist'", arg: 'PATH|NAME' },
