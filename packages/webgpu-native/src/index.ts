@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * `@rs/webgpu-native`: randomized smoothing run entirely on the GPU through WebGPU, on Node
  * (Dawn, the `webgpu` npm package). Importing this entry point installs the Node environment

@@ -1,4 +1,4 @@
-/// <reference types="@webgpu/types" />
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * The Node-specific part: the GPU object from Dawn (the `webgpu` npm package), and which Vulkan
  * driver it runs on. Everything else of this package (src/engine) only uses the WebGPU API and runs

@@ -1,4 +1,4 @@
-/// <reference types="@webgpu/types" />
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * Where the engine gets its GPU object and reads / writes model files. The default uses the
  * browser's `navigator.gpu` and `fetch`; the Node entry point of this package installs Dawn for

@@ -1,4 +1,4 @@
-/// <reference types="@webgpu/types" />
+/// <reference types="@webgpu/types" preserve="true" />
 import { gpuDriverNote } from './environment.js';
 import { DeviceLostError, GpuExecutionError, NoAdapterError, VULKAN_INSTALL_HINT } from './errors.js';
 

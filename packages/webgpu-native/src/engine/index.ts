@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * The WebGPU engine of `@rs/webgpu-native`, free of Node-only imports (it runs wherever a WebGPU
  * `GPU` object exists): pass `gpu: navigator.gpu` or call `setGpuEnvironment`.
