@@ -12,15 +12,15 @@ import { join } from 'node:path';
 const FASHION_MNIST = process.env.RS_CI_FASHION_MNIST ?? '/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz';
 const SWIFTSHADER = process.env.RS_CI_SWIFTSHADER ?? '/usr/lib/chromium/vk_swiftshader_icd.json';
 const fashionMnist = { what: `Fashion-MNIST (${FASHION_MNIST}, Debian's dataset-fashion-mnist)`, present: () => existsSync(FASHION_MNIST) };
+const webgpuAdapter = { what: `a WebGPU adapter (SwiftShader: ${SWIFTSHADER}, Debian's libvulkan1 + chromium-common)`, present: () => existsSync(SWIFTSHADER) };
 /** What the skippable tests of each package need, and how to tell it is installed. */
 const PREREQUISITES = {
   'packages/datasets': [fashionMnist],
   'packages/onnx': [fashionMnist],
   'packages/tfjs': [fashionMnist],
-  'packages/cli': [fashionMnist],
-  'packages/webgpu-native': [
-    { what: `a WebGPU adapter (SwiftShader: ${SWIFTSHADER}, Debian's libvulkan1 + chromium-common)`, present: () => existsSync(SWIFTSHADER) },
-  ],
+  'packages/cli': [webgpuAdapter],
+  'packages/webgpu-native': [webgpuAdapter],
+  'tools/consumer': [webgpuAdapter],
 };
 
 const root = process.argv[2] ?? new URL('../..', import.meta.url).pathname;

@@ -10,14 +10,17 @@ import { rsmooth, tempDir } from './helpers.js';
 // host for onnx and tfjs, by WGSL on the device for webgpu), so the counts differ only where a
 // noisy sample's top two logits tie within float rounding.
 const TFJS_MODEL = join(ASSETS_DIR, 'tfjs', 'model.json');
-const hasAdapter = await (async () => {
+const adapterName = await (async () => {
   try {
     const { nodeGpu } = await import('@rs/webgpu-native');
-    return Boolean(await (await nodeGpu()).requestAdapter());
+    const a = await (await nodeGpu()).requestAdapter();
+    return a ? `${a.info.vendor}/${a.info.architecture}` : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 })();
+const hasAdapter = adapterName !== undefined;
+const cpuOnly = adapterName === 'google/swiftshader';
 const dir = tempDir();
 const RUN = ['certify', '--max', '6', '--n0', '100', '--n', '1000', '--batch', '550', '--seed', '7', '--threads', '1'];
 
@@ -125,6 +128,20 @@ describe('rsmooth --backend onnx | tfjs | webgpu | auto on the same model and se
     const bundledTfjs = rsmooth(['certify', '--backend', 'tfjs', '--max', '1', '--n', '200', '--quiet']);
     expect(bundledTfjs.status, bundledTfjs.stderr).toBe(0);
     expect(bundledTfjs.stdout).toMatch(/^idx\tlabel\tpredict\tradius\tcorrect\ttime\n0\t9\t9\t/);
+  });
+
+  it('auto with --device gpu takes CUDA or a hardware WebGPU adapter, never SwiftShader, and otherwise says why each was passed over', () => {
+    const r = rsmooth(['certify', '--backend', 'auto', '--device', 'gpu', '--max', '1', '--n', '100', '--out', join(dir, 'gpu.tsv')]);
+    if (r.status === 0) {
+      expect(r.stderr).toMatch(/--backend auto picked '(onnx': the model is ONNX; ONNX Runtime with its CUDA provider|webgpu': )/);
+      expect(r.stderr).not.toMatch(/running on webgpu google\/swiftshader/);
+    } else {
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(
+        /--backend auto found no backend for .*model\.onnx \(device gpu\): \[onnx: .*CUDA execution provider.*ONNXRUNTIME_NODE_INSTALL=cuda12.*\] \[webgpu: /,
+      );
+      if (cpuOnly) expect(r.stderr).toMatch(/\[webgpu: its adapter is a CPU implementation \(webgpu google\/swiftshader/);
+    }
   });
 
   it('a model of the wrong kind, or of no kind auto knows, is refused before sampling', () => {
