@@ -16,10 +16,13 @@ export function workspaceVersion(name: string): string {
   return (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-/** The environment of a command run as a stranger would: no npm_config_* of this repository's npm run. */
+/**
+ * The environment of a command run as a stranger would: no npm_config_* of this repository's npm
+ * run, and no colours (Nx sets FORCE_COLOR; the tests read the commands' output).
+ */
 export function strangerEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== 'INIT_CWD'));
-  return { ...env, ...extra };
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== 'INIT_CWD' && k !== 'FORCE_COLOR'));
+  return { ...env, NO_COLOR: '1', ...extra };
 }
 
 /** Runs a command; returns status, output and seconds. */
