@@ -34,6 +34,7 @@ export {
 } from './input/tensor-like.js';
 export { expandPerFeature } from './input/feature-arrays.js';
 export { parseOptions } from './options/parse-options.js';
+export { suggestOptionName, FAMILIAR_OPTION_NAMES } from './options/familiar-names.js';
 export { integerAtLeast, positiveReal, realIn } from './options/schema-helpers.js';
 export { smoothingOptionsSchema, seedSchema, SMOOTHING_OPTION_KEYS, type SmoothingOptions, type ParsedSmoothingOptions } from './options/smoothing-options.js';
 export {
@@ -49,6 +50,7 @@ export {
 export * from './sampling/index.js';
 export { resolveSmoothingConfig, type SmoothingConfig } from './smoothing/smoothing-config.js';
 export { minimumSamplesToCertify, type CertifyResult } from './smoothing/certify.js';
+export { certificateFromCounts, type Certificate, type CertificateEvidence } from './smoothing/certificate.js';
 export { minimumSamplesToPredict, oneHot, type PredictResult } from './smoothing/predict.js';
 export { epochOrder, type FitResult } from './smoothing/fit.js';
 export * from './training/index.js';

@@ -1,5 +1,6 @@
 import { requireCapability } from '../classifier/capabilities.js';
 import { throwIfAborted } from '../errors.js';
+import { yieldToEventLoop } from '../sampling/guarded-call.js';
 import { toInputBatch, toLabels } from '../input/input-batch.js';
 import { philox4x32, philoxKey } from '../noise/index.js';
 import { NOISE_STREAM } from '../sampling/noise-streams.js';
@@ -92,6 +93,7 @@ export async function fit(config: SmoothingConfig, x: unknown, y: unknown, optio
       let lossSum = 0;
       const terms = new TermSums(method.terms);
       for (let b = 0; b < batchesPerEpoch; b++) {
+        if (e > 0 || b > 0) await yieldToEventLoop(); // lets an AbortSignal.timeout fire between synchronous steps
         throwIfAborted(o.signal);
         const start = b * size;
         const rows = Math.min(size, batch.count - start);

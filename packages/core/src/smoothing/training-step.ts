@@ -1,5 +1,6 @@
 import type { LossHead, LossHeadOutput, TrainingCapability } from '../classifier/classifier.js';
 import { ClassifierContractError } from '../errors.js';
+import { callFailure, guardedCall } from '../sampling/guarded-call.js';
 import type { Progress } from '../sampling/progress.js';
 import { learningRateAt, type LearningRateSchedule } from '../training/learning-rate.js';
 import { checkMethod, type TrainingMethod } from '../training/method.js';
@@ -39,6 +40,7 @@ export interface TrainerOptions {
   learningRateSchedule: LearningRateSchedule;
   onProgress?: ((p: Progress) => void) | undefined;
   signal?: AbortSignal | undefined;
+  forwardTimeoutMs?: number | undefined;
 }
 
 /**
@@ -92,18 +94,22 @@ export function methodTrainer(config: SmoothingConfig, training: TrainingCapabil
       const hyper = { optimizer: o.optimizer, learningRate: learningRateAt(o.learningRate, o.learningRateSchedule, epoch) };
       let loss: number;
       try {
-        loss = await training.step(prepared.x, prepared.rows, tracked.head, hyper);
+        loss = await guardedCall(
+          () => training.step(prepared.x, prepared.rows, tracked.head, hyper),
+          { signal: o.signal, timeoutMs: o.forwardTimeoutMs },
+          { call: 'training.step', batch: batchIndex, rows: prepared.rows, inputIds: Array.from(ids), where: `in epoch ${epoch}` },
+        );
       } catch (err) {
-        if (err instanceof ClassifierContractError) throw err;
-        const message = (err as Error)?.message ?? String(err);
-        throw new ClassifierContractError(`training.step failed at epoch ${epoch}, batch ${batchIndex}: ${message}`, { cause: err });
+        throw callFailure(err, `training.step failed at epoch ${epoch}, batch ${batchIndex}`);
       }
       const output = tracked.output();
       if (!output && !prepared.head.crossEntropyLabels) {
         throw new ClassifierContractError(`training.step did not evaluate the '${prepared.head.name}' loss head (method '${method.name}')`);
       }
       if (typeof loss !== 'number' || !Number.isFinite(loss)) {
-        throw new ClassifierContractError(`training diverged: loss ${loss} at epoch ${epoch}, batch ${batchIndex} (lower the learning rate?)`);
+        throw new ClassifierContractError(`training diverged: loss ${loss} at epoch ${epoch}, batch ${batchIndex} (lower the learning rate?)`, {
+          code: 'RS_TRAINING_DIVERGED',
+        });
       }
       return { loss, terms: output?.terms ?? { classification: loss } };
     },

@@ -1,3 +1,4 @@
+import { RsRangeError } from '../errors.js';
 import { NOISE_STREAM } from '../sampling/noise-streams.js';
 import type { MethodBatch } from './method.js';
 
@@ -77,7 +78,8 @@ export function unitDirection(batch: MethodBatch, g: Float64Array, i: number, st
   }
   const z = new Float32Array(dim);
   const sample = batch.epoch * numSteps + step;
-  if (sample >= 2 ** 32) throw new RangeError(`epoch ${batch.epoch} x ${numSteps} attack steps exceeds the 2^32 sample indices of a noise stream`);
+  if (sample >= 2 ** 32)
+    throw new RsRangeError('RS_INVALID_ARG_VALUE', `epoch ${batch.epoch} x ${numSteps} attack steps exceeds the 2^32 sample indices of a noise stream`);
   batch.config.noise.fillStandardNormal(z, 0, {
     seed: batch.seed,
     stream: NOISE_STREAM.attackDirection,

@@ -1,3 +1,4 @@
+import { RsTypeError } from '../errors.js';
 import { z } from 'zod';
 import { parseOptions } from '../options/parse-options.js';
 import { abortSignal, callback, integerAtLeast, positiveReal } from '../options/schema-helpers.js';
@@ -36,6 +37,8 @@ const trainingShape = {
   initialEpoch: integerAtLeast(0).default(0),
   onProgress: callback<(p: Progress) => void>().optional(),
   signal: abortSignal().optional(),
+  /** Milliseconds one training step may take; a step that does not settle by then ends the fit with a `ForwardTimeoutError`. */
+  forwardTimeoutMs: integerAtLeast(1, 2 ** 31 - 1).optional(),
 };
 
 function union<E extends Record<string, z.ZodType>>(extra: E) {
@@ -116,7 +119,9 @@ export function parseTrainingOptions<S extends z.ZodType>(schema: S, value: unkn
     const method = (value as { method?: unknown } | undefined)?.method ?? 'gaussian';
     if (err instanceof TypeError && /unknown option/.test(err.message) && typeof method === 'string' && method in METHOD_SHAPES) {
       const own = Object.keys(METHOD_SHAPES[method as TrainingMethodName]).filter((k) => k !== 'method');
-      throw new TypeError(`${err.message} for method '${method}' (its own options: ${own.length ? own.join(', ') : 'none'})`, { cause: err });
+      throw new RsTypeError('RS_UNKNOWN_OPTION', `${err.message} for method '${method}' (its own options: ${own.length ? own.join(', ') : 'none'})`, {
+        cause: err,
+      });
     }
     throw err;
   }

@@ -1,3 +1,4 @@
+import { RsRangeError } from '../errors.js';
 import { z } from 'zod';
 import { integerAtLeast, realIn } from '../options/schema-helpers.js';
 
@@ -64,7 +65,10 @@ export function learningRateAt(learningRate: number, schedule: LearningRateSched
     rate = min + ((learningRate - min) * (1 + Math.cos(Math.PI * t))) / 2;
   }
   if (typeof rate !== 'number' || !Number.isFinite(rate) || rate < 0) {
-    throw new RangeError(`'learningRateSchedule' gave the learning rate ${String(rate)} for epoch ${epoch}: expected a finite number >= 0`);
+    throw new RsRangeError(
+      'RS_INVALID_ARG_VALUE',
+      `'learningRateSchedule' gave the learning rate ${String(rate)} for epoch ${epoch}: expected a finite number >= 0`,
+    );
   }
   return rate;
 }

@@ -1,3 +1,4 @@
+import { RsRangeError } from '../errors.js';
 import type { CapabilityName, LossHead } from '../classifier/classifier.js';
 import { requireCapability } from '../classifier/capabilities.js';
 import type { SmoothingConfig } from '../smoothing/smoothing-config.js';
@@ -67,7 +68,8 @@ export interface TrainingMethod {
 export function checkMethod(method: TrainingMethod, config: SmoothingConfig, call: string): void {
   for (const need of method.needs) requireCapability(config.classifier, need, `${call} with method '${method.name}'`);
   if (method.name !== 'gaussian' && config.options.noise !== 'gaussian') {
-    throw new RangeError(
+    throw new RsRangeError(
+      'RS_INVALID_ARG_VALUE',
       `${call} with method '${method.name}' needs Gaussian noise; the smoothing option 'noise' is '${config.options.noise}' (use method 'gaussian' to train with it)`,
     );
   }

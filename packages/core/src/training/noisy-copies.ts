@@ -1,10 +1,12 @@
+import { RsRangeError } from '../errors.js';
 import { preprocessor } from '../smoothing/smoothing-config.js';
 import type { MethodBatch } from './method.js';
 
 /** The first sample index of an example's `m` copies in `epoch`, checked to fit Philox's 32-bit counter word. */
 function sampleStart(epoch: number, m: number): number {
   const start = epoch * m;
-  if (start + m > 2 ** 32) throw new RangeError(`epoch ${epoch} x ${m} noise samples per example exceeds the 2^32 sample indices of a noise stream`);
+  if (start + m > 2 ** 32)
+    throw new RsRangeError('RS_INVALID_ARG_VALUE', `epoch ${epoch} x ${m} noise samples per example exceeds the 2^32 sample indices of a noise stream`);
   return start;
 }
 
