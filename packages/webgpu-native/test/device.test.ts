@@ -12,6 +12,7 @@ describe('no adapter', () => {
     const gpu = { requestAdapter: async () => null };
     const err = await WebGpuClassifier.create({ model: f.model, gpu }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NoAdapterError);
+    expect(err).toMatchObject({ name: 'NoAdapterError', code: 'RS_DEVICE_UNAVAILABLE' });
     expect((err as Error).message).toMatch(/no WebGPU adapter.*apt-get install libvulkan1 chromium-common/);
   });
 });
