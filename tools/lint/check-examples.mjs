@@ -3,7 +3,6 @@
 // (package.json `exports`), this collects the `@example` of every exported declaration, writes each
 // into a module that imports the package's public API (built `dist/`, so run after a build), declares
 // the example's free names as `any` (its own inputs: `x`, `model`, ...), and type-checks it strictly.
-// It also reports `@example`s on exports that are not public (examples belong to the public API only).
 // Usage: node tools/lint/check-examples.mjs [--list]; exit code 1 on any problem.
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -57,7 +56,9 @@ for (const name of readdirSync(packagesDir)) {
   const checker = program.getTypeChecker();
   const publicDecls = new Map(); // declaration node -> [specifier, exported name]
   for (const [sub, target] of entries) {
-    const src = join(dir, target.import.replace(/^\.\/dist\//, 'src/').replace(/\.js$/, '.ts'));
+    const entry = typeof target.import === 'string' ? target.import : target.import.default;
+    if (typeof entry !== 'string') continue;
+    const src = join(dir, entry.replace(/^\.\/dist\//, 'src/').replace(/\.js$/, '.ts'));
     const file = program.getSourceFile(src);
     if (!file) continue;
     const symbol = checker.getSymbolAtLocation(file);
@@ -77,8 +78,8 @@ for (const name of readdirSync(packagesDir)) {
         let owner = node;
         while (owner && !publicDecls.has(owner) && !ts.isSourceFile(owner)) owner = owner.parent;
         const pub = owner && publicDecls.get(owner);
-        if (!pub) problems.push(`${where}: @example on a declaration that is not public API (not exported from ${pkg.name}'s entry points)`);
-        else examples.push({ where, spec: pub[0], text: exampleText(tag), pkg: pkg.name });
+        // Examples of internal declarations document the code for its maintainers: not checked here.
+        if (pub) examples.push({ where, spec: pub[0], text: exampleText(tag), pkg: pkg.name });
       }
       ts.forEachChild(node, visit);
     };
@@ -93,23 +94,24 @@ mkdirSync(work, { recursive: true });
 const publicNames = new Map();
 function namesOf(spec) {
   if (!publicNames.has(spec)) {
-    const p = ts.createProgram([join(work, 'probe.ts')], {
+    // The module symbol of `spec` as an ES module importer sees it (the `import` condition).
+    const probe = join(work, 'probe.mts');
+    writeFileSync(probe, `import * as m from '${spec}';\nexport { m };\n`);
+    const prog = ts.createProgram([probe], {
       module: ts.ModuleKind.NodeNext,
       moduleResolution: ts.ModuleResolutionKind.NodeNext,
       target: ts.ScriptTarget.ES2022,
       noEmit: true,
       skipLibCheck: true,
-      baseUrl: root,
     });
-    writeFileSync(join(work, 'probe.ts'), `export * as m from '${spec}';\n`);
-    const prog = ts.createProgram([join(work, 'probe.ts')], p.getCompilerOptions());
     const c = prog.getTypeChecker();
-    const file = prog.getSourceFile(join(work, 'probe.ts'));
-    const resolved = ts.resolveModuleName(spec, join(work, 'probe.ts'), prog.getCompilerOptions(), ts.sys).resolvedModule;
-    const target = resolved && prog.getSourceFile(resolved.resolvedFileName);
-    const sym = target && c.getSymbolAtLocation(target);
-    publicNames.set(spec, sym ? c.getExportsOfModule(sym).map((s) => s.name) : []);
-    void file;
+    const decl = prog.getSourceFile(probe)?.statements.find((st) => ts.isImportDeclaration(st));
+    const sym = decl && c.getSymbolAtLocation(decl.moduleSpecifier);
+    if (!sym) throw new Error(`check-examples: cannot resolve ${spec} (build the packages first: npm run build)`);
+    publicNames.set(
+      spec,
+      c.getExportsOfModule(sym).map((s) => s.name),
+    );
   }
   return publicNames.get(spec);
 }
@@ -120,18 +122,32 @@ const options = {
   strict: true,
   noEmit: true,
   skipLibCheck: true,
-  types: ['node'],
-  typeRoots: [join(root, 'node_modules', '@types')],
+  types: ['node', '@webgpu/types'],
+  // An example shows a call, not type annotations: untyped callback parameters and catch variables are fine.
+  noImplicitAny: false,
+  useUnknownInCatchVariables: false,
 };
 const files = examples.map((e, i) => {
-  const names = namesOf(e.spec);
+  // Names the example imports itself are not imported again.
+  const own = new Set(
+    [...e.text.matchAll(/import\s*(?:type\s*)?\{([^}]*)\}/g)].flatMap((m) =>
+      m[1].split(',').map((n) =>
+        n
+          .trim()
+          .split(/\s+as\s+/)
+          .pop(),
+      ),
+    ),
+  );
+  const names = namesOf(e.spec).filter((n) => !own.has(n));
   const imports = names.length ? `import { ${names.join(', ')} } from '${e.spec}';\n` : '';
   const path = join(work, `example-${i}.mts`);
   return { ...e, path, imports };
 });
 // First pass: find free names; second pass: declare them as `any` and report what remains.
 for (let pass = 0; pass < 2; pass++) {
-  for (const f of files) writeFileSync(f.path, `${f.imports}${(f.free ?? []).map((n) => `declare const ${n}: any;\n`).join('')}export {};\n${f.text}\n`);
+  for (const f of files)
+    writeFileSync(f.path, `${f.imports}${(f.free ?? []).map((n) => `declare const ${n}: any;\ntype ${n} = any;\n`).join('')}export {};\n${f.text}\n`);
   const program = ts.createProgram(
     files.map((f) => f.path),
     options,

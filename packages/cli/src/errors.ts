@@ -39,7 +39,7 @@ export class CliError extends RsError {
  * backend): its message, with `prefix`, and its code when it has one.
  *
  * @example
- * catch (err) { throw cliErrorFrom(err, `--data ${path}: `); }
+ * try { readNpyFile(path); } catch (err) { throw cliErrorFrom(err, `--data ${path}: `); }
  */
 export function cliErrorFrom(err: unknown, prefix = '', fallback: RsErrorCode = 'RS_MALFORMED_FILE', exitCode = 2): CliError {
   if (err instanceof CliError && prefix === '') return err;

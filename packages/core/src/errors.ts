@@ -180,6 +180,7 @@ export class ClassifierContractError extends RsError {
  * input ids; the call itself may still be running, so dispose the classifier before reusing it.
  *
  * @example
+ * try { await smoothed.certify(x, { n: 1000, forwardTimeoutMs: 5000 }); }
  * catch (err) { if (err instanceof ForwardTimeoutError) console.log(err.batch, err.inputIds); }
  */
 export class ForwardTimeoutError extends RsError {

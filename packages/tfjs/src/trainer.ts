@@ -18,6 +18,7 @@ export type TfjsLossObject = (labels: tf.Tensor, logits: tf.Tensor) => tf.Scalar
  * What a {@link TfjsTrainStep} receives besides the model and the batch.
  *
  * @example
+ * import * as tf from '@tensorflow/tfjs';
  * const step: TfjsTrainStep = (model, images, labels, ctx: TfjsTrainStepContext) => ctx.optimizer.minimize(() => ctx.lossObject(tf.oneHot(labels, ctx.nbClasses).toFloat(), model.apply(images) as tf.Tensor), true, ctx.variables)!;
  */
 export interface TfjsTrainStepContext {
@@ -36,6 +37,7 @@ export interface TfjsTrainStepContext {
  * are disposed after the step (the model's and optimizer's variables are kept).
  *
  * @example
+ * import * as tf from '@tensorflow/tfjs';
  * const trainStep: TfjsTrainStep = (model, images, labels, { optimizer, lossObject, nbClasses, variables }) =>
  *   optimizer.minimize(() => lossObject(tf.oneHot(labels, nbClasses).toFloat(), model.apply(images, { training: true }) as tf.Tensor), true, variables)!;
  */

@@ -4,7 +4,8 @@ import { CliError } from '../errors.js';
  * Which inputs of a data set a run covers.
  *
  * @example
- * selectIndices(10_000, { skip: 20, max: 100, shard: { index: 0, count: 4 } } satisfies Selection);
+ * const selection: Selection = { skip: 20, max: 100, shard: { index: 0, count: 4 } };
+ * selectIndices(10_000, selection);
  */
 export interface Selection {
   /** Take every `skip`-th input: dataset indices 0, skip, 2 skip, ... (Cohen et al.'s `--skip`). */

@@ -20,7 +20,7 @@ export interface LockOwner {
  *
  * @example
  * const lock = await lockOutput('results.tsv', 'rsmooth certify', () => controller.abort());
- * try { ... } finally { await lock.release(); }
+ * try { await certifyAll(); } finally { await lock.release(); }
  */
 export interface OutputLock {
   /** The locked file (canonical path). */

@@ -8,9 +8,9 @@ import type { Classifier } from './classifier.js';
  * `new (instance.constructor)(await instance.prepareClone())`, then its weights are reset.
  *
  * @example
- * class MyClassifier implements Classifier, Refittable<MyInit> {
- *   constructor(readonly init: MyInit) { ... }
- *   async prepareClone(): Promise<MyInit> { return { ...this.init, weights: this.init.weights.slice() }; }
+ * class MyClassifier implements Refittable<{ weights: Float32Array }> {
+ *   constructor(readonly init: { weights: Float32Array }) {}
+ *   async prepareClone() { return { ...this.init, weights: this.init.weights.slice() }; }
  * }
  */
 export interface Refittable<I = unknown> {

@@ -85,7 +85,7 @@ export interface NoisyBatchRun {
  *
  * @example
  * await runNoisyBatches(ctx, data, [{ row: 0, id: 0, sampleStart: 0, count: 10_000 }], { stream: 1, batchSize: 1000, phase: 'estimation' },
- *   (logits, rows, segments) => { ... });
+ *   (logits, rows, segments) => tally(logits, rows, segments));
  */
 export async function runNoisyBatches(
   ctx: SamplingContext,

@@ -10,10 +10,11 @@ import { SMOOTHING_OPTION_KEYS, type SmoothingOptions } from '../options/smoothi
  * (load the model, open the device, probe the output), and a constructor that takes it.
  *
  * @example
- * class MyClassifier implements Classifier {
+ * import { z } from 'zod';
+ * class MyClassifier {
  *   static readonly optionsSchema = z.object({ weights: z.array(z.number()) }).strict();
- *   static async prepare(o: z.output<typeof MyClassifier.optionsSchema>): Promise<MyInit> { ... }
- *   constructor(init: MyInit) { ... }
+ *   static async prepare(o: z.output<typeof MyClassifier.optionsSchema>) { return { weights: Float32Array.from(o.weights) }; }
+ *   constructor(readonly init: { weights: Float32Array }) {}
  * }
  */
 export interface AdapterClass<S extends z.ZodObject, I, C> {
@@ -34,8 +35,16 @@ function asObject(options: unknown, what: string): Record<string, unknown> {
  * class's schema, prepares, constructs.
  *
  * @example
- * static create(options: MyOptions): Promise<MyClassifier> {
- *   return createClassifier(MyClassifier, options, 'MyClassifier options');
+ * class MyClassifier implements Classifier {
+ *   static readonly optionsSchema = z.object({ nbClasses: z.number() }).strict();
+ *   static async prepare(o: { nbClasses: number }) { return o; }
+ *   readonly inputShape = [2];
+ *   readonly nbClasses: number;
+ *   constructor(init: { nbClasses: number }) { this.nbClasses = init.nbClasses; }
+ *   forward(x: Float32Array, batch: number) { return new Float32Array(batch * this.nbClasses); }
+ *   static create(options: { nbClasses: number }): Promise<MyClassifier> {
+ *     return createClassifier(MyClassifier, options, 'MyClassifier options');
+ *   }
  * }
  */
 export async function createClassifier<S extends z.ZodObject, I, C extends Classifier>(
@@ -56,8 +65,18 @@ export async function createClassifier<S extends z.ZodObject, I, C extends Class
  * @param defaults smoothing options the backend defaults differently (e.g. tfjs's `channelsFirst: false`).
  *
  * @example
- * static create(options: MySmoothingOptions): Promise<MyRandomizedSmoothing> {
- *   return createSmoothed(MyRandomizedSmoothing, options, 'MyRandomizedSmoothing options');
+ * class MyClassifier implements Classifier {
+ *   static readonly optionsSchema = z.object({ nbClasses: z.number() }).strict();
+ *   static async prepare(o: { nbClasses: number }) { return o; }
+ *   readonly inputShape = [2];
+ *   readonly nbClasses: number;
+ *   constructor(init: { nbClasses: number }) { this.nbClasses = init.nbClasses; }
+ *   forward(x: Float32Array, batch: number) { return new Float32Array(batch * this.nbClasses); }
+ * }
+ * class MyRandomizedSmoothing extends RandomizedSmoothingMixin(MyClassifier) {
+ *   static create(options: { nbClasses: number } & SmoothingOptions): Promise<MyRandomizedSmoothing> {
+ *     return createSmoothed(MyRandomizedSmoothing, options, 'MyRandomizedSmoothing options');
+ *   }
  * }
  */
 export async function createSmoothed<S extends z.ZodObject, I, C extends Classifier & { configureSmoothing(options: SmoothingOptions): unknown }>(

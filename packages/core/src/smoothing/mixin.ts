@@ -94,7 +94,8 @@ function stateOf(instance: object): MixinState {
  *   }
  * }
  * const MySmoothed = RandomizedSmoothingMixin(MyClassifier);
- * const g = new MySmoothed({ bias: -1, scale: 0.25, sampleSize: 100, seed: 1 });
+ * const g = new MySmoothed({ bias: -1 });
+ * g.configureSmoothing({ scale: 0.25, sampleSize: 100, seed: 1 });
  * const { prediction, radius } = await g.certify(new Float32Array([1, 1]), { n: 10_000 });
  */
 export function RandomizedSmoothingMixin<TBase extends ClassifierConstructor>(Base: TBase): RandomizedSmoothingClass<TBase> {

@@ -38,7 +38,7 @@ export interface PreparedBatch {
  * logits. The same object serves `fit`, `fitGenerator` and `computeLoss`.
  *
  * @example
- * const method = trainingMethod({ method: 'macer', gaussianSamples: 16 }, config);
+ * const method = trainingMethod({ method: 'macer', gaussianSamples: 16 });
  * const { x, rows, head } = await method.prepare({ config, seed, epoch: 0, x: clean, count: 64, labels, ids });
  */
 export interface TrainingMethod {

@@ -10,6 +10,7 @@ import { QueueError } from '../errors.js';
  * Where `redis-server` is, or null with the reason it cannot be used (tests skip on it, visibly).
  *
  * @example
+ * import { describe } from 'vitest';
  * const { path, reason } = findRedisServer();
  * describe.skipIf(path === null)(`queue (${reason})`, () => {});
  */

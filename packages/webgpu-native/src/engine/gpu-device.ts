@@ -6,7 +6,7 @@ import { DeviceLostError, GpuExecutionError, NoAdapterError, VULKAN_INSTALL_HINT
  * What the adapter in use is, as WebGPU reports it.
  *
  * @example
- * const a: AdapterReport = { vendor: 'google', architecture: 'swiftshader', device: '', description: 'SwiftShader Device (Subzero)', isFallbackAdapter: false };
+ * const a: AdapterReport = { vendor: 'google', architecture: 'swiftshader', device: '', description: 'SwiftShader Device (Subzero)', isFallbackAdapter: false, name: 'google/swiftshader' };
  */
 export interface AdapterReport {
   vendor: string;
