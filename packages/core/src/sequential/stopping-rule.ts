@@ -1,0 +1,89 @@
+/**
+ * When an input stops, decided at its checkpoints only. The rules look at the data (so the sample
+ * count at which an input stops is random), which is why the bounds must be valid at every
+ * checkpoint at once (`SequentialBound`); the rules themselves need no guarantee: a rule that stops
+ * too early costs radius, never soundness.
+ */
+
+import { normalPpf } from '../stats/normal-ppf.js';
+import type { SequentialBound } from './sequential-bound.js';
+
+/** Why an input stopped. */
+export type StopReason =
+  /** radius mode: the certified radius reached the target. */
+  | 'certified'
+  /** radius mode: the target radius is out of reach (upper bound, or even all-hits up to the budget). */
+  | 'futile'
+  /** budget mode: the upper bound of pA fell below 1/2 (the input will abstain). */
+  | 'abstain'
+  /** budget mode: the rest of the budget cannot raise the radius by more than the tolerance. */
+  | 'converged'
+  /** the budget `n` is spent. */
+  | 'budget';
+
+/** What a stopping rule knows about an input at a checkpoint. */
+export interface CheckpointState {
+  /** Hits of the selected class in the first `t` estimation samples. */
+  k: number;
+  /** The checkpoint (samples so far). */
+  t: number;
+  /** Running maximum of the lower bounds so far (the current certificate's pA bound). */
+  lower: number;
+  /** Running minimum of the upper bounds so far. */
+  upper: number;
+}
+
+/** The stopping rule's settings. */
+export interface StoppingRule {
+  mode: 'radius' | 'budget';
+  /** radius mode: the radius to decide; budget mode: the tolerance. */
+  target: number;
+  sigma: number;
+  /** The budget: the last checkpoint. */
+  n: number;
+  bound: SequentialBound;
+}
+
+/**
+ * The certified radius of a lower bound of pA, as certify reports it: `sigma * Phi^-1(p)` when
+ * `p >= 1/2`, else 0 (abstain).
+ *
+ * @example
+ * radiusOf(0.99, 0.25); // 0.5815...
+ */
+export function radiusOf(p: number, sigma: number): number {
+  return p >= 0.5 ? sigma * normalPpf(p) : 0;
+}
+
+/**
+ * The stop decision at a checkpoint, or null to continue.
+ *
+ * Radius mode (target r): `'certified'` once radiusOf(lower) >= r; `'futile'` once
+ * sigma * Phi^-1(upper) < r, or once even hits on every remaining sample could not reach r by the
+ * budget (lower(k + n - t, n) gives a radius < r).
+ * Budget mode (tolerance tau): `'abstain'` once upper < 1/2; `'converged'` once the best radius the
+ * budget can still give, radiusOf(max(lower, min(upper, lower(k + n - t, n)))), exceeds the current
+ * radiusOf(lower) by at most tau (the final lower bound is at most pA <= upper, with the same
+ * probability the bounds hold, and at most the all-hits bound).
+ * Both: `'budget'` at t = n.
+ *
+ * @example
+ * stopDecision({ k: 100, t: 100, lower: 0.93, upper: 1 }, { mode: 'radius', target: 0.25, sigma: 0.25, n: 100_000, bound }); // 'certified'
+ */
+export function stopDecision(s: CheckpointState, rule: StoppingRule): StopReason | null {
+  const { sigma, n, bound } = rule;
+  const current = radiusOf(s.lower, sigma);
+  if (rule.mode === 'radius') {
+    if (current >= rule.target && s.lower >= 0.5) return 'certified';
+    if (s.t >= n) return 'budget';
+    if (s.upper < 0.5 || sigma * normalPpf(s.upper) < rule.target) return 'futile';
+    const best = Math.max(s.lower, bound.lower(s.k + (n - s.t), n));
+    if (!(best >= 0.5 && radiusOf(best, sigma) >= rule.target)) return 'futile';
+    return null;
+  }
+  if (s.upper < 0.5) return 'abstain';
+  if (s.t >= n) return 'budget';
+  const reachable = Math.max(s.lower, Math.min(s.upper, bound.lower(s.k + (n - s.t), n)));
+  if (radiusOf(reachable, sigma) - current <= rule.target) return 'converged';
+  return null;
+}
