@@ -1,5 +1,7 @@
+import { checkSequentialBudget, sequentialPlan, SEQUENTIAL_BOUNDS, type SequentialOptions } from '@rs/core';
 import { z } from 'zod';
-import { formatOptions, intFlag, parseCommandArgs } from '../cli/args.js';
+import { formatOptions, intFlag, numberFlag, parseCommandArgs } from '../cli/args.js';
+import { CliError } from '../errors.js';
 import { CERTIFY_HEADER, formatCertifyRow, formatTimedelta } from '../io/tsv.js';
 import { RNG_ALGORITHM } from '../io/run-log.js';
 import { analyzeTables } from '../analyze/certified-accuracy.js';
@@ -9,11 +11,58 @@ import type { Command } from './command.js';
 import { runInputs, type InputRunner } from './run-inputs.js';
 import { SMOOTHING_RUN_OPTIONS, smoothingRunShape } from './smoothing-options.js';
 
+/** Default --group with --sequential: inputs per library call the scheduler fills model calls from. */
+export const SEQUENTIAL_GROUP = 100;
+
 const OPTIONS = {
   ...SMOOTHING_RUN_OPTIONS,
   n0: { type: 'string', help: 'selection samples per input (default 100)', arg: 'N0' },
+  group: { type: 'string', help: `inputs per library call (default 1: rows stream out one by one; ${SEQUENTIAL_GROUP} with --sequential)`, arg: 'G' },
+  sequential: { type: 'boolean', help: 'anytime-valid sequential certification, --n being the budget per input (with --radius or --tolerance)' },
+  radius: { type: 'string', help: 'sequential radius mode: decide certification at radius R, each input stopping as soon as it is known', arg: 'R' },
+  tolerance: {
+    type: 'string',
+    help: 'sequential budget mode: an input stops once the rest of its budget cannot raise its radius by more than T',
+    arg: 'T',
+  },
+  bound: { type: 'string', help: 'sequential bound: clopper-pearson (default) or beta-binomial-mixture', arg: 'NAME' },
 } as const;
-const schema = z.object({ ...smoothingRunShape, n0: intFlag(1).default(100) }).strict();
+const schema = z
+  .object({
+    ...smoothingRunShape,
+    n0: intFlag(1).default(100),
+    // certify's own default: 1 input per library call, 100 with --sequential (its scheduler works across the inputs of a call)
+    group: intFlag(1, 10_000).optional(),
+    sequential: z.boolean().default(false),
+    radius: numberFlag('a number >= 0', (v) => v >= 0).optional(),
+    tolerance: numberFlag('a number > 0', (v) => v > 0).optional(),
+    bound: z.enum(SEQUENTIAL_BOUNDS, { error: `must be ${SEQUENTIAL_BOUNDS.join(' or ')}` }).optional(),
+  })
+  .strict();
+
+/**
+ * The sequential options of `--sequential --radius R | --tolerance T [--bound B]`, or null without
+ * `--sequential`; a CliError for flags that do not go together.
+ *
+ * @example
+ * sequentialFlags({ sequential: true, radius: 0.5 }); // { radius: 0.5, bound: 'clopper-pearson' }
+ */
+export function sequentialFlags(v: {
+  sequential: boolean;
+  radius?: number | undefined;
+  tolerance?: number | undefined;
+  bound?: string | undefined;
+}): SequentialOptions | null {
+  if (!v.sequential) {
+    const stray = (['radius', 'tolerance', 'bound'] as const).filter((k) => v[k] !== undefined);
+    if (stray.length > 0) throw new CliError(`rsmooth certify: ${stray.map((k) => `--${k}`).join(', ')} need${stray.length === 1 ? 's' : ''} --sequential`);
+    return null;
+  }
+  if ((v.radius === undefined) === (v.tolerance === undefined))
+    throw new CliError('rsmooth certify: --sequential needs exactly one of --radius R (radius mode) or --tolerance T (budget mode)');
+  const bound = (v.bound ?? 'clopper-pearson') as SequentialOptions['bound'];
+  return v.radius !== undefined ? { radius: v.radius, bound } : { tolerance: v.tolerance!, bound };
+}
 
 /**
  * The certify runner: Cohen et al.'s CERTIFY per input, a certify.py row and a provenance record
@@ -22,12 +71,32 @@ const schema = z.object({ ...smoothingRunShape, n0: intFlag(1).default(100) }).s
  * @example
  * const runner = certifyRunner(100);
  */
-export function certifyRunner(n0: number): InputRunner {
+export function certifyRunner(n0: number, sequential: SequentialOptions | null = null): InputRunner {
   return {
     command: 'certify',
     header: CERTIFY_HEADER,
     n0,
     formatRow: formatCertifyRow,
+    ...(sequential
+      ? {
+          settings: {
+            sequential: {
+              mode: sequential.radius !== undefined ? 'radius' : 'budget',
+              radius: sequential.radius ?? null,
+              tolerance: sequential.tolerance ?? null,
+              bound: sequential.bound ?? 'clopper-pearson',
+            },
+          },
+          validate({ n, sigma, alpha }) {
+            try {
+              checkSequentialBudget(sequentialPlan(n, alpha, sigma, sequential), sigma);
+            } catch (err) {
+              const msg = (err as Error).message.replace("'n'", '--n').replace("'sequential.radius'", '--radius');
+              throw new CliError(`rsmooth certify --sequential: ${msg}`);
+            }
+          },
+        }
+      : {}),
     async run(model, x, ids, labels, ctx) {
       const t0 = performance.now();
       const startedAt = new Date().toISOString();
@@ -37,12 +106,16 @@ export function certifyRunner(n0: number): InputRunner {
         inputIds: ids,
         signal: ctx.signal,
         onProgress: (p) => ctx.onSamples((p.phase === 'estimation' ? ids.length * n0 : 0) + p.samplesDone),
+        ...(sequential ? { sequential } : {}),
       });
+      const seq = r.sequential;
       const seconds = (performance.now() - t0) / 1000 / ids.length;
       return Array.from(ids, (idx, i) => {
         const predict = r.prediction[i]!;
         const correct = predict === labels[i] ? 1 : 0;
+        const samplesUsed = seq ? seq.samplesUsed[i]! : r.n;
         return {
+          samples: n0 + samplesUsed,
           row: { idx, label: labels[i]!, predict, radius: r.radius[i]!, correct, time: formatTimedelta(seconds) },
           record: {
             type: 'certificate',
@@ -56,6 +129,19 @@ export function certifyRunner(n0: number): InputRunner {
             nA: r.countSelected[i],
             n: r.n,
             n0: r.n0,
+            samplesUsed,
+            bound: seq ? seq.bound : 'clopper-pearson',
+            ...(seq
+              ? {
+                  sequential: {
+                    mode: seq.mode,
+                    radius: seq.radius,
+                    tolerance: seq.tolerance,
+                    stopReason: seq.stopReason[i],
+                    pAUpper: seq.pAUpper[i],
+                  },
+                }
+              : {}),
             selectionCounts: Array.from(r.selectionCounts.subarray(i * model.nbClasses, (i + 1) * model.nbClasses)),
             estimationCounts: Array.from(r.estimationCounts.subarray(i * model.nbClasses, (i + 1) * model.nbClasses)),
             alpha: r.alpha,
@@ -86,6 +172,7 @@ export const certifyCommand: Command = {
   summary: "certify inputs (Cohen et al.'s CERTIFY), one certify.py row per input",
   usage: () => `Usage: rsmooth certify --model M [--backend onnx] --data X [--labels Y] --sigma S [--n0 100] [--n 100000]
                        [--alpha 0.001] [--batch 1000] [--seed K] [--skip k] [--max m] [--shard i/N] [--out results.tsv]
+                       [--sequential --radius R | --tolerance T [--bound clopper-pearson|beta-binomial-mixture]]
 
 Certifies each selected input with Cohen et al.'s CERTIFY and appends one row per input to --out
 (certify.py's format: idx, label, predict, radius, correct, time; radius 0 and predict -1 on abstain),
@@ -102,6 +189,16 @@ Input selection: --skip k keeps dataset indices 0, k, 2k, ... (certify.py's --sk
 the first m of those (counts inputs; certify.py compares --max with the dataset index instead);
 --shard i/N keeps positions p (0-based, in that list) with p mod N = i.
 
+Sequential (--sequential, anytime-valid): --n is the budget per input; each input's estimation
+samples are drawn in rounds and it stops at the first checkpoint (a fixed sample-count schedule)
+where the answer is known. --radius R: decide certification at R (certify once the lower bound of
+pA gives radius >= R, give up once the upper bound cannot). --tolerance T: stop once abstaining is
+certain or the rest of the budget cannot raise the radius by more than T. The radius column keeps
+its meaning (sigma * Phi^-1 of the lower bound at the stop, valid with probability 1 - alpha
+despite the data-dependent stopping); the log adds samplesUsed, the bound and why the input
+stopped. --bound clopper-pearson (staged exact test, default) or beta-binomial-mixture (confidence
+sequence). --group defaults to ${SEQUENTIAL_GROUP} inputs per call so model calls stay full.
+
 With neither --model nor --data: the bundled default (a CNN trained by 'rsmooth train', 50
 Fashion-MNIST test images; sigma 0.25, n 10000, clip 0:1), rows to stdout and the table after.
 
@@ -113,7 +210,9 @@ ${formatOptions(OPTIONS)}`,
       process.stdout.write(`${certifyCommand.usage()}\n`);
       return 0;
     }
-    const summary = await runInputs(values, certifyRunner(values.n0));
+    const sequential = sequentialFlags(values);
+    const group = values.group ?? (sequential ? SEQUENTIAL_GROUP : 1);
+    const summary = await runInputs({ ...values, group }, certifyRunner(values.n0, sequential));
     if (values.model === undefined && values.data === undefined) {
       const analysis = analyzeTables([{ name: 'bundled default', kind: 'certify', rows: summary.rows }], {
         radii: parseRadii('0:1:0.25'),

@@ -24,14 +24,18 @@ export interface InputRunner {
   /** Selection samples (certify) or null. */
   n0: number | null;
   formatRow(row: ResultRow): string;
-  /** Runs the library on a group of inputs; returns one TSV row and one log record per input. */
+  /** Settings of this runner recorded in the log and compared on resume/merge (e.g. `sequential`). */
+  settings?: Partial<RunSettings>;
+  /** Checks the resolved n, sigma and alpha before anything is loaded (throws a CliError). */
+  validate?(resolved: { n: number; sigma: number; alpha: number }): void;
+  /** Runs the library on a group of inputs; returns one TSV row and one log record per input (and the samples it took, when not n + n0). */
   run(
     model: BackendModel,
     x: Float32Array,
     ids: Uint32Array,
     labels: Int32Array,
     ctx: RunContext,
-  ): Promise<{ row: ResultRow; record: Record<string, unknown> }[]>;
+  ): Promise<{ row: ResultRow; record: Record<string, unknown>; samples?: number }[]>;
 }
 
 /**
@@ -108,6 +112,7 @@ export async function runInputs(
         `rsmooth predict: --n ${n} always abstains at --alpha ${f.alpha}: even ${n} of ${n} samples in one class give a binomial test p-value > alpha; use --n >= ${need}`,
       );
   }
+  runner.validate?.({ n, sigma, alpha: f.alpha });
   const backend = getBackend(f.backend);
   if (!existsSync(model)) throw new CliError(`rsmooth ${cmd}: model file not found: ${model}`);
   if (f.out !== undefined) {
@@ -151,6 +156,7 @@ export async function runInputs(
       rng: RNG_ALGORITHM,
       noiseIds: 'dataset-index',
       clip: clip ?? null,
+      ...runner.settings,
     };
     const info = {
       tool: `rsmooth ${cliVersion()}`,
@@ -207,7 +213,7 @@ export async function runInputs(
         r.record.noiseGenerator = m.noiseGenerator;
         writeRow(runner.formatRow(r.row), r.record);
         rows.push(r.row);
-        progress.inputDone();
+        progress.inputDone(undefined, r.samples);
       }
     }
     progress.finish();
