@@ -87,7 +87,15 @@ export async function runCertifySequentialBench(): Promise<void> {
       t.used += count * n0 + (r.sequential ? r.sequential.samplesUsed.reduce((s, v) => s + v, 0) : count * n);
       t.results.push(r);
     }
-    process.stderr.write(`certify-sequential: ${end}/${ids.length} images, ${((performance.now() - started) / 60_000).toFixed(1)} min\n`);
+    const fixedSoFar = totals.get('fixed n')!;
+    const soFar = configs
+      .slice(1)
+      .map((c) => {
+        const t = totals.get(c.name)!;
+        return `${c.name} ${(fixedSoFar.drawn / t.drawn).toFixed(1)}x fewer samples, ${(fixedSoFar.seconds / t.seconds).toFixed(1)}x faster`;
+      })
+      .join('; ');
+    process.stderr.write(`certify-sequential: ${end}/${ids.length} images, ${((performance.now() - started) / 60_000).toFixed(1)} min; so far: ${soFar}\n`);
   }
   const rssMb = process.resourceUsage().maxRSS / 1024;
   await rs.dispose();
