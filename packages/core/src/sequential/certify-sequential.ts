@@ -9,7 +9,12 @@ import { planRound, type ScheduledInput } from './round-scheduler.js';
 import type { SequentialBoundName } from './sequential-bound.js';
 import { radiusOf, stopDecision, type StopReason, type StoppingRule } from './stopping-rule.js';
 
-/** What sequential certification adds to certify's result (`result.sequential`). */
+/**
+ * What sequential certification adds to certify's result (`result.sequential`).
+ *
+ * @example
+ * const { samplesUsed, stopReason } = (await g.certify(x, { n: 100_000, sequential: { radius: 0.5 } })).sequential!;
+ */
 export interface SequentialCertifyInfo {
   mode: 'radius' | 'budget';
   /** Radius mode: the radius decided (an input is certified at it iff `radius[i] >= radius`). */

@@ -10,7 +10,12 @@
 
 import type { SamplingJob } from '../sampling/noisy-batches.js';
 
-/** An active input, as the scheduler sees it. */
+/**
+ * An active input, as the scheduler sees it.
+ *
+ * @example
+ * const s: ScheduledInput = { row: 0, id: 40, pos: 150, next: 2 }; // 150 samples done, next decision at schedule[2]
+ */
 export interface ScheduledInput {
   /** Row of the input in the data, and its noise id. */
   row: number;
@@ -21,7 +26,12 @@ export interface ScheduledInput {
   next: number;
 }
 
-/** One round: the jobs, which input (index into the list given) each belongs to, and its size. */
+/**
+ * One round: the jobs, which input (index into the list given) each belongs to, and its size.
+ *
+ * @example
+ * const { jobs, owners } = planRound(active, schedule, 1000);
+ */
 export interface RoundPlan {
   jobs: SamplingJob[];
   /** `owners[j]`: the index (in the `inputs` passed to {@link planRound}) of job j's input. */

@@ -1,9 +1,19 @@
 import { betaBinomialMixtureBound, type BetaPrior } from './beta-binomial-mixture.js';
 import { stagedClopperPearsonBound, type StagedSplit } from './staged-clopper-pearson.js';
 
-/** The confidence bounds sequential certification can use. */
+/**
+ * The confidence bounds sequential certification can use.
+ *
+ * @example
+ * SEQUENTIAL_BOUNDS.includes('clopper-pearson'); // true
+ */
 export const SEQUENTIAL_BOUNDS = Object.freeze(['clopper-pearson', 'beta-binomial-mixture'] as const);
-/** Name of a sequential bound. */
+/**
+ * Name of a sequential bound.
+ *
+ * @example
+ * const name: SequentialBoundName = 'beta-binomial-mixture';
+ */
 export type SequentialBoundName = (typeof SEQUENTIAL_BOUNDS)[number];
 
 /**

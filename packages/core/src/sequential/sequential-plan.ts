@@ -5,7 +5,12 @@ import type { BetaPrior } from './beta-binomial-mixture.js';
 import { claimsFrom } from './staged-clopper-pearson.js';
 import { radiusOf } from './stopping-rule.js';
 
-/** Sequential options (validated by `sequentialOptionsSchema` at the public boundary). */
+/**
+ * Sequential options (validated by `sequentialOptionsSchema` at the public boundary).
+ *
+ * @example
+ * const s: SequentialSettings = { radius: 0.5, bound: 'clopper-pearson' };
+ */
 export interface SequentialSettings {
   radius?: number | undefined;
   tolerance?: number | undefined;
@@ -15,7 +20,12 @@ export interface SequentialSettings {
   prior?: BetaPrior | undefined;
 }
 
-/** The resolved settings of one sequential run: mode, target, schedule and bound. */
+/**
+ * The resolved settings of one sequential run: mode, target, schedule and bound.
+ *
+ * @example
+ * const { schedule, bound } = sequentialPlan(100_000, 0.001, 0.25, { radius: 0.5 });
+ */
 export interface SequentialPlan {
   mode: 'radius' | 'budget';
   /** The radius (radius mode) or the tolerance (budget mode). */
@@ -59,7 +69,12 @@ export function sequentialPlan(n: number, alpha: number, sigma: number, o: Seque
   return radiusMode ? { mode: 'radius', target, ...base } : { mode: 'budget', target: o.tolerance!, ...base };
 }
 
-/** Share of alpha the staged Clopper-Pearson bound spends at its first claiming checkpoint in radius mode. */
+/**
+ * Share of alpha the staged Clopper-Pearson bound spends at its first claiming checkpoint in radius mode.
+ *
+ * @example
+ * stagedClopperPearsonBound(0.001, schedule, { lowerFrom, firstShare: RADIUS_MODE_FIRST_SHARE });
+ */
 export const RADIUS_MODE_FIRST_SHARE = 0.5;
 
 /** The smallest t in [1, n] with ok(t) (ok monotone in t), or undefined. */

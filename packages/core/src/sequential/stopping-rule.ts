@@ -8,7 +8,12 @@
 import { normalPpf } from '../stats/normal-ppf.js';
 import type { SequentialBound } from './sequential-bound.js';
 
-/** Why an input stopped. */
+/**
+ * Why an input stopped.
+ *
+ * @example
+ * result.sequential!.stopReason[i] === 'certified';
+ */
 export type StopReason =
   /** radius mode: the certified radius reached the target. */
   | 'certified'
@@ -21,7 +26,12 @@ export type StopReason =
   /** the budget `n` is spent. */
   | 'budget';
 
-/** What a stopping rule knows about an input at a checkpoint. */
+/**
+ * What a stopping rule knows about an input at a checkpoint.
+ *
+ * @example
+ * const s: CheckpointState = { k: 990, t: 1000, lower: 0.97, upper: 0.997 };
+ */
 export interface CheckpointState {
   /** Hits of the selected class in the first `t` estimation samples. */
   k: number;
@@ -33,7 +43,12 @@ export interface CheckpointState {
   upper: number;
 }
 
-/** The stopping rule's settings. */
+/**
+ * The stopping rule's settings.
+ *
+ * @example
+ * const rule: StoppingRule = { mode: 'radius', target: 0.5, sigma: 0.25, n: 100_000, bound };
+ */
 export interface StoppingRule {
   mode: 'radius' | 'budget';
   /** radius mode: the radius to decide; budget mode: the tolerance. */
