@@ -11,7 +11,12 @@ import type { Command } from './command.js';
 import { runInputs, type InputRunner } from './run-inputs.js';
 import { SMOOTHING_RUN_OPTIONS, smoothingRunShape } from './smoothing-options.js';
 
-/** Default --group with --sequential: inputs per library call the scheduler fills model calls from. */
+/**
+ * Default --group with --sequential: inputs per library call the scheduler fills model calls from.
+ *
+ * @example
+ * const group = values.group ?? (sequential ? SEQUENTIAL_GROUP : 1);
+ */
 export const SEQUENTIAL_GROUP = 100;
 
 const OPTIONS = {
