@@ -61,10 +61,13 @@ describe('rsmooth certify --sequential (fixture CNN)', () => {
   it('shards merge into the single run, whatever the group and batch', () => {
     const parts = [0, 1, 2].map((i) => join(dir, `part${i}.tsv`));
     parts.forEach((p, i) => {
-      expect(rsmooth([...RUN, '--radius', '0.5', '--shard', `${i}/3`, '--group', '2', '--batch', '333', '--out', p]).status).toBe(0);
+      const batch333 = RUN.map((a, j) => (RUN[j - 1] === '--batch' ? '333' : a)); // a flag is given once
+      const r = rsmooth([...batch333, '--radius', '0.5', '--shard', `${i}/3`, '--group', '2', '--out', p]);
+      expect(r.status, r.stderr).toBe(0);
     });
     const merged = join(dir, 'merged.tsv');
-    expect(rsmooth(['merge', parts[2]!, parts[0]!, parts[1]!, '--out', merged]).status).toBe(0);
+    const m = rsmooth(['merge', parts[2]!, parts[0]!, parts[1]!, '--out', merged]);
+    expect(m.status, m.stderr).toBe(0);
     expect(withoutTime(merged)).toEqual(withoutTime(radius));
     const strip = (p: string) =>
       recordsWithoutTiming(p).map((record) => {
@@ -119,10 +122,11 @@ describe('rsmooth certify --sequential (fixture CNN)', () => {
       expect(r.status).toBe(2);
       expect(r.stderr).toMatch(message);
     };
-    bad(['--radius', '0.5'], /--radius needs --sequential/);
+    bad(['--radius', '0.5'], /--radius 0\.5 \(a radius to decide\) needs --sequential/);
     bad(['--sequential'], /--sequential needs exactly one of --radius R .* or --tolerance T/);
     bad(['--sequential', '--radius', '0.5', '--tolerance', '0.1'], /exactly one of/);
-    bad(['--sequential', '--radius=-1'], /--radius must be a number >= 0/);
+    bad(['--sequential', '--radius=-1'], /--radius must be 'one-sided', 'top-two', or with --sequential a radius R >= 0/);
+    bad(['--sequential', '--radius', 'top-two', '--tolerance', '0.1'], /--sequential cannot be combined with --radius top-two/);
     bad(['--sequential', '--tolerance', '0.1', '--bound', 'hoeffding'], /--bound must be clopper-pearson or beta-binomial-mixture/);
     bad(['--sequential', '--radius', '2', '--n', '100000'], /--radius = 2 can never be certified with the budget n = 100000/);
     bad(['--sequential', '--tolerance', '0.1', '--bound', 'beta-binomial-mixture', '--n', '10'], /--n = 10 can never certify .* use n >= \d+/);

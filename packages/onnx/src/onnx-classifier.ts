@@ -1,15 +1,15 @@
 import * as ort from 'onnxruntime-node';
 import {
-  parseOptions,
   type ActivationsCapability,
+  type CapabilityNotes,
   type Classifier,
-  type ClassifierCapabilities,
+  createClassifier,
   type GradientCapability,
   type HostSamplingPlan,
-  type SaveCapability,
+  type Refittable,
   type TrainingCapability,
 } from '@rs/core';
-import { onnxClassifierOptionsSchema, type OnnxClassifierOptions } from './create-options.js';
+import { onnxClassifierOptionsSchema, type OnnxClassifierOptions, type ParsedOnnxClassifierOptions } from './create-options.js';
 import { readModelSource, type ModelSource } from './model-source.js';
 import { onnxHostSampling } from './host-sampling.js';
 import { OnnxRuntimeModel } from './onnx-runtime-model.js';
@@ -21,7 +21,7 @@ export interface OnnxClassifierInit {
   session: ort.InferenceSession;
   settings: SessionSettings;
   /** The validated options (to clone the classifier). */
-  options: OnnxClassifierOptions;
+  options: ParsedOnnxClassifierOptions;
   device: DeviceInfo;
   inputName: string;
   outputName: string;
@@ -38,15 +38,11 @@ function dimsOf(meta: ort.InferenceSession.ValueMetadata | undefined): ReadonlyA
 }
 
 /**
- * Validates options, loads the model into ONNX Runtime and works out its input/output contract:
- * input/output names, `inputShape` and `nbClasses` (from the model, or checked against it), and a
- * probe run that verifies the output really is `[batch, nbClasses]`.
- *
- * @example
- * const init = await prepareOnnxClassifier({ model: 'model.onnx' });
+ * Loads the model into ONNX Runtime (options already validated) and works out its input/output
+ * contract: input/output names, `inputShape` and `nbClasses` (from the model, or checked against
+ * it), and a probe run that verifies the output really is `[batch, nbClasses]`.
  */
-export async function prepareOnnxClassifier(options: OnnxClassifierOptions): Promise<OnnxClassifierInit> {
-  const o = parseOptions(onnxClassifierOptionsSchema, options, 'OnnxClassifier options');
+async function prepareOnnxClassifier(o: ParsedOnnxClassifierOptions): Promise<OnnxClassifierInit> {
   const source = await readModelSource(o.model);
   const { session, device } = await createSession(source.bytes, source.label, o);
   try {
@@ -139,21 +135,21 @@ export async function prepareOnnxClassifier(options: OnnxClassifierOptions): Pro
  * const logits = await f.forward(x, 20); // 20 x nbClasses
  * await f.dispose();
  */
-export class OnnxClassifier implements Classifier {
+export class OnnxClassifier implements Classifier, Refittable<OnnxClassifierInit> {
+  /** The schema of {@link OnnxClassifierOptions}. */
+  static readonly optionsSchema = onnxClassifierOptionsSchema;
   readonly inputShape: readonly number[];
   readonly nbClasses: number;
-  readonly capabilities: Readonly<ClassifierCapabilities>;
   /** The device the session runs on. */
   readonly device: DeviceInfo;
   /** SHA-256 of the model bytes. */
   readonly modelSha256: string;
   readonly maxBatchSize: number | undefined;
-  /** Why a capability is off (e.g. the op outside the differentiable set that blocks gradients). */
-  readonly capabilityNotes: Partial<Record<keyof ClassifierCapabilities, string>>;
+  /** Why a capability is absent (e.g. the op outside the differentiable set that blocks gradients). */
+  readonly capabilityNotes: CapabilityNotes;
   readonly gradients?: GradientCapability;
   readonly training?: TrainingCapability;
   readonly activations: ActivationsCapability;
-  readonly saver: SaveCapability;
   /** How core draws the noisy copies for this session (see `host-sampling.ts`). */
   readonly hostSampling: HostSamplingPlan;
   protected readonly init: OnnxClassifierInit;
@@ -166,8 +162,19 @@ export class OnnxClassifier implements Classifier {
    * @example
    * const f = await OnnxClassifier.create({ model: 'model.onnx', deviceType: 'gpu', gpuFallback: 'cpu' });
    */
-  static async create(options: OnnxClassifierOptions): Promise<OnnxClassifier> {
-    return new OnnxClassifier(await prepareOnnxClassifier(options));
+  static create(options: OnnxClassifierOptions): Promise<OnnxClassifier> {
+    return createClassifier(OnnxClassifier, options, 'OnnxClassifier options');
+  }
+
+  /**
+   * Turns validated options into the constructor's argument: reads the model, opens the session,
+   * checks the input/output contract with a probe run. `create` calls it; so does `cloneForRefitting`.
+   *
+   * @example
+   * const f = new OnnxClassifier(await OnnxClassifier.prepare(OnnxClassifier.optionsSchema.parse({ model: 'model.onnx' })));
+   */
+  static prepare(options: ParsedOnnxClassifierOptions): Promise<OnnxClassifierInit> {
+    return prepareOnnxClassifier(options);
   }
 
   /** Use {@link OnnxClassifier.create}; the constructor takes a prepared session. */
@@ -179,19 +186,14 @@ export class OnnxClassifier implements Classifier {
     this.modelSha256 = init.source.sha256;
     this.maxBatchSize = init.fixedBatch;
     const model = init.model;
-    const differentiable = model.gradientProblem === undefined;
-    this.capabilities = Object.freeze({ gradients: differentiable, training: differentiable, activations: true, save: true, preprocessing: false });
-    this.capabilityNotes = differentiable ? {} : { gradients: model.gradientProblem!, training: model.gradientProblem! };
-    if (differentiable) {
+    const problem = model.gradientProblem;
+    this.capabilityNotes = Object.freeze(problem === undefined ? {} : { gradients: problem, training: problem });
+    if (problem === undefined) {
       this.gradients = { vjp: (x, batch, upstream) => model.vjp(x, batch, upstream) };
       this.training = {
-        trainOnBatch: (x, labels, batch, hyper) => model.trainOnBatch(x, labels, batch, hyper),
+        step: (x, rows, head, hyper) => model.step(x, rows, head, hyper),
         reset: () => model.reset(),
-        cloneForRefitting: async () => {
-          const clone = await OnnxClassifier.create({ ...init.options, model: init.source.bytes });
-          await clone.init.model.reset();
-          return clone;
-        },
+        endFit: () => model.endFit(),
       };
     }
     this.activations = {
@@ -200,7 +202,6 @@ export class OnnxClassifier implements Classifier {
       },
       getActivations: (x, batch, layer) => model.activations(x, batch, layer),
     };
-    this.saver = { save: (path) => model.save(path) };
     const { plan, generator } = onnxHostSampling({
       deviceType: init.settings.deviceType,
       intraOpNumThreads: init.options.intraOpNumThreads,
@@ -223,6 +224,21 @@ export class OnnxClassifier implements Classifier {
    */
   forward(x: Float32Array, batch: number): Promise<Float32Array> {
     return this.init.model.forward(x, batch);
+  }
+
+  /**
+   * Writes the model with its current (possibly trained) weights as a valid .onnx file (atomically).
+   *
+   * @example
+   * await f.save('trained.onnx');
+   */
+  save(path: string): Promise<void> {
+    return this.init.model.save(path);
+  }
+
+  /** A prepared twin: the same model bytes, options and device, its own session (weights reset by `cloneForRefitting`). */
+  prepareClone(): Promise<OnnxClassifierInit> {
+    return prepareOnnxClassifier({ ...this.init.options, model: this.init.source.bytes });
   }
 
   /** Releases every ONNX Runtime session; idempotent. */

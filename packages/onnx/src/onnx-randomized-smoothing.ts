@@ -1,6 +1,6 @@
-import { createSmoothed, parseOptions, RandomizedSmoothingMixin } from '@rs/core';
-import { onnxRandomizedSmoothingOptionsSchema, type OnnxRandomizedSmoothingOptions } from './create-options.js';
-import { OnnxClassifier, prepareOnnxClassifier, type OnnxClassifierInit } from './onnx-classifier.js';
+import { createSmoothed, RandomizedSmoothingMixin } from '@rs/core';
+import type { OnnxRandomizedSmoothingOptions } from './create-options.js';
+import { OnnxClassifier } from './onnx-classifier.js';
 
 /**
  * Randomized smoothing over an ONNX model: {@link OnnxClassifier} with `@rs/core`'s
@@ -18,28 +18,7 @@ export class OnnxRandomizedSmoothing extends RandomizedSmoothingMixin(OnnxClassi
    * @example
    * const rs = await OnnxRandomizedSmoothing.create({ model: bytes, inputShape: [1, 28, 28], nbClasses: 10, scale: 0.25 });
    */
-  static override async create(options: OnnxRandomizedSmoothingOptions): Promise<OnnxRandomizedSmoothing> {
-    parseOptions(onnxRandomizedSmoothingOptionsSchema, options, 'OnnxRandomizedSmoothing options');
-    return createSmoothed(options, prepareOnnxClassifier, (init) => new OnnxRandomizedSmoothing(init));
-  }
-
-  constructor(init: OnnxClassifierInit) {
-    super(init);
-  }
-
-  /**
-   * A fresh copy with the same model file, device and smoothing options, its weights re-initialized
-   * (ART's `clone_for_refitting`). Needs the `training` capability.
-   *
-   * @example
-   * const fresh = await rs.cloneForRefitting();
-   * await fresh.fit(xTrain, yTrain, { nbEpochs: 2 });
-   */
-  async cloneForRefitting(): Promise<OnnxRandomizedSmoothing> {
-    if (!this.training) throw new TypeError(`cloneForRefitting needs the 'training' capability: ${this.capabilityNotes.training ?? 'training: false'}`);
-    const clone = new OnnxRandomizedSmoothing(await prepareOnnxClassifier({ ...this.init.options, model: this.init.source.bytes }));
-    clone.configureSmoothing({ ...this.smoothingOptions });
-    await clone.reset();
-    return clone;
+  static override create(options: OnnxRandomizedSmoothingOptions): Promise<OnnxRandomizedSmoothing> {
+    return createSmoothed(OnnxRandomizedSmoothing, options, 'OnnxRandomizedSmoothing options');
   }
 }

@@ -59,6 +59,8 @@ export const tfjsClassifierOptionsSchema = z
 
 /** Options of `TfjsClassifier.create`. @example const o: TfjsClassifierOptions = { model: 'cnn/model.json', backend: 'wasm' }; */
 export type TfjsClassifierOptions = z.input<typeof tfjsClassifierOptionsSchema>;
+/** Options of `TfjsClassifier.create` after validation and defaults. */
+export type ParsedTfjsClassifierOptions = z.output<typeof tfjsClassifierOptionsSchema>;
 
 /**
  * Options of `TfjsRandomizedSmoothing.create`: the base model's options plus `@rs/core`'s smoothing

@@ -1,12 +1,13 @@
 /**
  * `@rs/tfjs`: randomized smoothing over TensorFlow.js (tfjs-node-gpu, tfjs-node, wasm or cpu backend).
  */
-export { TfjsClassifier, prepareTfjsClassifier, type TfjsClassifierInit } from './tfjs-classifier.js';
+export { TfjsClassifier, type TfjsClassifierInit } from './tfjs-classifier.js';
 export { TfjsRandomizedSmoothing } from './tfjs-randomized-smoothing.js';
 export {
   tfjsClassifierOptionsSchema,
   tfjsRandomizedSmoothingOptionsSchema,
   type TfjsClassifierOptions,
+  type ParsedTfjsClassifierOptions,
   type TfjsRandomizedSmoothingOptions,
 } from './create-options.js';
 export {
@@ -23,5 +24,3 @@ export { loadTfjsModel, isLayersModel, isGraphModel, type LoadedTfjsModel, type 
 export { callModel, declaredInputShape, declaredOutputShape } from './model-call.js';
 export { TfjsTrainer, type TfjsLossObject, type TfjsTrainStep, type TfjsTrainStepContext, type TfjsTrainerSettings } from './trainer.js';
 export { resetLayersModel } from './weight-init.js';
-export { fitGenerator, fitGeneratorOptionsSchema, type BatchSource, type TrainingBatch, type FitGeneratorOptions } from './fit-generator.js';
-export { hostInput } from './host-input.js';

@@ -1,15 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import {
-  parseOptions,
   type ActivationsCapability,
+  type CapabilityNotes,
   type Classifier,
-  type ClassifierCapabilities,
+  createClassifier,
   type GradientCapability,
-  type SaveCapability,
+  type Refittable,
   type TrainingCapability,
 } from '@rs/core';
 import { activateBackend, selectBackend, type BackendInfo } from './backend.js';
-import { tfjsClassifierOptionsSchema, type TfjsClassifierOptions } from './create-options.js';
+import { type ParsedTfjsClassifierOptions, tfjsClassifierOptionsSchema, type TfjsClassifierOptions } from './create-options.js';
 import { fileSystemIOHandler } from './file-io.js';
 import { loadTfjsModel, type LoadedTfjsModel } from './load-model.js';
 import { callModel, declaredInputShape, declaredOutputShape } from './model-call.js';
@@ -27,7 +27,7 @@ export interface TfjsClassifierInit {
   inputShape: readonly number[];
   nbClasses: number;
   /** The validated options (to clone the classifier). */
-  options: TfjsClassifierOptions;
+  options: ParsedTfjsClassifierOptions;
   /** True when the model was loaded from a path (the classifier then disposes it). */
   ownsModel: boolean;
   /** The path, or `'<tf.LayersModel>'` / `'<tf.GraphModel>'`. */
@@ -55,15 +55,11 @@ function shapeText(shape: ReadonlyArray<number | null>): string {
 }
 
 /**
- * Validates options, chooses the backend, loads the model and works out its contract: `inputShape`
- * and `nbClasses` (from the model, or checked against it) and a probe run on zeros that must give
- * float logits `[1, nbClasses]`.
- *
- * @example
- * const init = await prepareTfjsClassifier({ model: 'cnn/model.json', backend: 'cpu' });
+ * Chooses the backend, loads the model (options already validated) and works out its contract:
+ * `inputShape` and `nbClasses` (from the model, or checked against it) and a probe run on zeros
+ * that must give float logits `[1, nbClasses]`.
  */
-export async function prepareTfjsClassifier(options: TfjsClassifierOptions): Promise<TfjsClassifierInit> {
-  const o = parseOptions(tfjsClassifierOptionsSchema, options, 'TfjsClassifier options');
+async function prepareTfjsClassifier(o: ParsedTfjsClassifierOptions): Promise<TfjsClassifierInit> {
   const backend = await selectBackend({ backend: o.backend, deviceType: o.deviceType, gpuFallback: o.gpuFallback, onWarning: o.onWarning });
   const loaded = await loadTfjsModel(o.model);
   const ownsModel = typeof o.model === 'string';
@@ -145,17 +141,17 @@ export async function prepareTfjsClassifier(options: TfjsClassifierOptions): Pro
  * f.backend; // { name: 'wasm', deviceType: 'cpu', package: '@tensorflow/tfjs-backend-wasm', fellBack: false }
  * await f.dispose();
  */
-export class TfjsClassifier implements Classifier {
+export class TfjsClassifier implements Classifier, Refittable<TfjsClassifierInit> {
+  /** The schema of {@link TfjsClassifierOptions}. */
+  static readonly optionsSchema = tfjsClassifierOptionsSchema;
   readonly inputShape: readonly number[];
   readonly nbClasses: number;
-  readonly capabilities: Readonly<ClassifierCapabilities>;
-  readonly capabilityNotes: Partial<Record<keyof ClassifierCapabilities, string>>;
+  readonly capabilityNotes: CapabilityNotes;
   /** The TF.js backend this classifier runs on. */
   readonly backend: Readonly<BackendInfo>;
   readonly gradients?: GradientCapability;
   readonly training?: TrainingCapability;
   readonly activations?: ActivationsCapability;
-  readonly saver: SaveCapability;
   protected readonly init: TfjsClassifierInit;
   /** The trainer of a layers model (undefined for a graph model). */
   protected readonly trainer: TfjsTrainer | undefined;
@@ -168,8 +164,19 @@ export class TfjsClassifier implements Classifier {
    * @example
    * const f = await TfjsClassifier.create({ model: tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4] })] }) });
    */
-  static async create(options: TfjsClassifierOptions): Promise<TfjsClassifier> {
-    return new TfjsClassifier(await prepareTfjsClassifier(options));
+  static create(options: TfjsClassifierOptions): Promise<TfjsClassifier> {
+    return createClassifier(TfjsClassifier, options, 'TfjsClassifier options');
+  }
+
+  /**
+   * Turns validated options into the constructor's argument: picks the backend, loads the model,
+   * probes its output and the gradient / training kernels. `create` calls it.
+   *
+   * @example
+   * const f = new TfjsClassifier(await TfjsClassifier.prepare(TfjsClassifier.optionsSchema.parse({ model: 'cnn/model.json' })));
+   */
+  static prepare(options: ParsedTfjsClassifierOptions): Promise<TfjsClassifierInit> {
+    return prepareTfjsClassifier(options);
   }
 
   /** Use {@link TfjsClassifier.create}; the constructor takes a prepared model. */
@@ -182,14 +189,12 @@ export class TfjsClassifier implements Classifier {
     const graphNote = 'a tf.GraphModel has frozen weights and no layers: load or build a tf.LayersModel';
     const gradients = !init.problems.gradients;
     const training = layers && !init.problems.training;
-    this.capabilities = Object.freeze({ gradients, training, activations: layers, save: true, preprocessing: false });
-    const notes: Partial<Record<keyof ClassifierCapabilities, string>> = {};
+    const notes: { -readonly [K in keyof CapabilityNotes]: CapabilityNotes[K] } = {};
     if (init.problems.gradients) notes.gradients = init.problems.gradients;
     if (!layers) notes.training = notes.activations = graphNote;
     else if (init.problems.training) notes.training = init.problems.training;
     this.capabilityNotes = Object.freeze(notes);
     if (gradients) this.gradients = { vjp: (x, batch, upstream) => this.vjp(x, batch, upstream) };
-    this.saver = { save: (path) => this.saveModel(path) };
     if (init.loaded.kind === 'layers') {
       const model = init.loaded.model;
       const trainer = new TfjsTrainer(model, init.nbClasses, this.inputShape, {
@@ -200,19 +205,17 @@ export class TfjsClassifier implements Classifier {
       this.trainer = trainer;
       if (training)
         this.training = {
-          trainOnBatch: async (x, labels, batch, hyper) => {
+          step: async (x, rows, head, hyper) => {
             await this.activate();
-            return trainer.trainOnBatch(x, labels, batch, hyper);
+            return trainer.step(x, rows, head, hyper);
           },
           reset: async () => {
             await this.activate();
             trainer.reset();
           },
-          cloneForRefitting: async () => {
-            const clone = new TfjsClassifier(await this.prepareClone());
-            clone.trainer!.reset();
-            return clone;
-          },
+          // The optimizer built from fit's `optimizer` / `learningRate` lives for one fit call, so no
+          // tensor outlives it (Adam's moments restart with the next fit); a user `optimizer` is kept.
+          endFit: () => trainer.releaseOptimizer(),
         };
       const names = model.layers.filter((l) => l.getClassName() !== 'InputLayer').map((l) => l.name);
       this.activations = {
@@ -295,14 +298,19 @@ export class TfjsClassifier implements Classifier {
     return { data: await this.#read(out), shape };
   }
 
-  /** Writes model.json + weights (a path ending in .json, or a directory). */
-  protected async saveModel(path: string): Promise<void> {
+  /**
+   * Writes model.json + weights (a path ending in .json, or a directory), without tfjs-node.
+   *
+   * @example
+   * await f.save('trained/model.json');
+   */
+  async save(path: string): Promise<void> {
     await this.activate();
     await this.init.loaded.model.save(fileSystemIOHandler(path));
   }
 
-  /** A prepared init for a twin of this classifier: same architecture and options, its own copy of the weights. */
-  protected async prepareClone(): Promise<TfjsClassifierInit> {
+  /** A prepared twin: same architecture, backend and options, its own copy of the weights (reset by `cloneForRefitting`). */
+  async prepareClone(): Promise<TfjsClassifierInit> {
     await this.activate();
     if (this.init.loaded.kind !== 'layers') throw new TypeError('cloning needs a tf.LayersModel');
     let artifacts: tf.io.ModelArtifacts | undefined;

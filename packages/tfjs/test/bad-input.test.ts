@@ -15,7 +15,7 @@ beforeAll(async () => {
   const model = buildFixtureCnn();
 
   const rs = await TfjsClassifier.create({ model, backend: 'cpu' });
-  await rs.saver.save(good);
+  await rs.save(good);
   model.dispose();
 });
 
@@ -68,7 +68,7 @@ describe('bad input to the TF.js backend gets a clear error', () => {
     );
     const rs = await TfjsRandomizedSmoothing.create({ model: good, backend: 'cpu', scale: 0.25, seed: 1 });
     const nchw = tf.zeros([2, 1, 28, 28]);
-    await expect(rs.predictLogits(nchw)).rejects.toThrow(/'x\.shape' must be \[batch, 28, 28, 1\] or \[28, 28, 1\], got \[2, 1, 28, 28\]/);
+    await expect(rs.predictLogits(nchw)).rejects.toThrow(/'x' has shape \[2, 1, 28, 28\]: it must be \[batch, 28, 28, 1\] or \[28, 28, 1\]/);
     nchw.dispose();
     const x = f.x.slice(0, 784);
     x[100] = Number.NaN;

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { runAdapterConformance } from '@rs/core/testing';
 import { selectBackend, TfjsClassifier } from '../src/index.js';
 import { buildFixtureCnn, fixture } from './helpers.js';
@@ -14,7 +15,9 @@ runAdapterConformance({
   labels: f.y.slice(0, 6),
   referenceLogits: f.logits.slice(0, 6 * 10),
   // wasm has no Conv2DBackpropFilter kernel: a conv net cannot train there (declared, with the reason).
-  capabilities: { gradients: true, training: true, activations: true, save: true, preprocessing: false },
+  capabilities: { gradients: true, training: true, activations: true, save: true, preprocessing: false, deviceSampling: false },
+  savePath: (dir) => join(dir, 'model.json'),
+  load: (path) => TfjsClassifier.create({ model: path, backend: 'cpu' }),
   tolerance: { logits: 1e-5, gradient: 2e-2 },
   training: { optimizer: 'sgd', learningRate: 0.01 },
 });

@@ -14,7 +14,7 @@ runAdapterConformance({
   labels: f.y.slice(0, 6),
   referenceLogits: f.logits.slice(0, 6 * 10),
   // wasm has no Conv2DBackpropFilter kernel: a conv net cannot train there (declared, with the reason).
-  capabilities: { gradients: true, training: false, activations: true, save: true, preprocessing: false },
+  capabilities: { gradients: true, training: false, activations: true, save: true, preprocessing: false, deviceSampling: false },
   tolerance: { logits: 1e-5, gradient: 2e-2 },
   training: { optimizer: 'sgd', learningRate: 0.01 },
 });

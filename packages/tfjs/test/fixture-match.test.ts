@@ -1,3 +1,4 @@
+import { capabilitiesOf, crossEntropyHead } from '@rs/core';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { TfjsClassifier, TfjsRandomizedSmoothing } from '../src/index.js';
@@ -57,7 +58,7 @@ describe('the fixture CNN on the wasm backend', () => {
     expect(eLoss).toBeLessThan(1e-4);
     expect(eClass).toBeLessThan(1e-4);
     // Training a conv net needs Conv2DBackpropFilter, which the wasm backend lacks: declared, with the reason.
-    expect(wasm.capabilities.training).toBe(false);
+    expect(capabilitiesOf(wasm).training).toBe(false);
     expect(wasm.capabilityNotes.training).toMatch(/'wasm' backend has no 'Conv2DBackpropFilter' kernel/);
     await expect(wasm.fit(f.x, f.y, { nbEpochs: 1 })).rejects.toThrow(/Conv2DBackpropFilter/);
     await Promise.all([wasm.dispose(), cpu.dispose()]);
@@ -70,10 +71,11 @@ describe('the fixture CNN on the wasm backend', () => {
       layers: [tf.layers.flatten({ inputShape: [28, 28, 1] }), tf.layers.dense({ units: 32, activation: 'relu' }), tf.layers.dense({ units: 10 })],
     });
     const c = await TfjsClassifier.create({ model, backend: 'wasm' });
-    expect(c.capabilities.training).toBe(true);
-    const first = await c.training!.trainOnBatch(f.x.slice(), f.y, 20, { optimizer: 'sgd', learningRate: 0.1 });
+    expect(capabilitiesOf(c).training).toBe(true);
+    const head = crossEntropyHead(f.y, 10);
+    const first = await c.training!.step(f.x.slice(), 20, head, { optimizer: 'sgd', learningRate: 0.1 });
     let last = first;
-    for (let s = 0; s < 5; s++) last = await c.training!.trainOnBatch(f.x.slice(), f.y, 20, { optimizer: 'sgd', learningRate: 0.1 });
+    for (let s = 0; s < 5; s++) last = await c.training!.step(f.x.slice(), 20, head, { optimizer: 'sgd', learningRate: 0.1 });
     expect(last).toBeLessThan(first);
     await c.dispose();
     model.dispose();

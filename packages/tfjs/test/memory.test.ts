@@ -35,7 +35,7 @@ describe.each(['cpu', 'wasm'] as const)('no tensor outlives a call (%s backend):
         },
       ],
     ];
-    if (rs.capabilities.training) {
+    if (rs.training) {
       calls.push(['fit (adam)', () => rs.fit(x, y, { nbEpochs: 2, batchSize: 2, optimizer: 'adam' })]);
       calls.push(['fit (sgd)', () => rs.fit(x, y, { nbEpochs: 1, batchSize: 2, optimizer: 'sgd', learningRate: 0.01 })]);
       calls.push(['fitGenerator', () => rs.fitGenerator([{ x, y }], { nbEpochs: 1 })]);

@@ -1,3 +1,4 @@
+import { capabilitiesOf } from '@rs/core';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,7 +73,7 @@ describe('a TF.js graph model (GraphDef JSON) from disk', () => {
     const rs = await TfjsRandomizedSmoothing.create({ model: path, backend: 'cpu', scale: 0.5, seed: 1 });
     expect(rs.modelKind).toBe('graph');
     expect([rs.inputShape, rs.nbClasses]).toEqual([[4], 3]);
-    expect(rs.capabilities).toEqual({ gradients: true, training: false, activations: false, save: true, preprocessing: false });
+    expect(capabilitiesOf(rs)).toEqual({ gradients: true, training: false, activations: false, save: true, deviceSampling: false, preprocessing: false });
     expect(rs.capabilityNotes.training).toMatch(/tf.GraphModel has frozen weights/);
     const x = Float32Array.from([1, 2, 3, 4, -1, 0.5, 0, 2]);
     const expected = new Float32Array(6);
@@ -85,7 +86,9 @@ describe('a TF.js graph model (GraphDef JSON) from disk', () => {
     expect(relativeError(await rs.predictLogits(x), expected)).toBeLessThan(1e-6);
     const g = await rs.classGradient(x, 2);
     expect(relativeError(g.data, [w[2]!, w[5]!, w[8]!, w[11]!, w[2]!, w[5]!, w[8]!, w[11]!])).toBeLessThan(1e-6);
-    await expect(rs.fit(x, [0, 1])).rejects.toThrow(/training: false .*frozen weights/);
+    await expect(rs.fit(x, [0, 1])).rejects.toThrow(
+      /fit needs a classifier with the 'training' capability; this one has none \(a tf.GraphModel has frozen weights/,
+    );
     const cert = await rs.certify(x, { n: 200, batchSize: 100 });
     expect(cert.prediction.length).toBe(2);
     await rs.save(join(dir, 'graph-copy'));

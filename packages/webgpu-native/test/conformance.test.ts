@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { runAdapterConformance } from '@rs/core/testing';
 import { WebGpuClassifier } from '../src/index.js';
 import { adapter, fixture } from './helpers.js';
@@ -11,6 +12,8 @@ runAdapterConformance({
   labels: f.y.slice(0, 6),
   referenceLogits: f.logits.slice(0, 6 * 10),
   capabilities: { gradients: true, training: true, activations: true, save: true, preprocessing: false, deviceSampling: true },
+  savePath: (dir) => join(dir, 'model.onnx'),
+  load: (path) => WebGpuClassifier.create({ model: path }),
   tolerance: { logits: 1e-4 },
   skip: adapter.available ? false : adapter.reason,
 });

@@ -10,7 +10,6 @@ function hostSampled(c: Classifier): Classifier {
   return {
     inputShape: c.inputShape,
     nbClasses: c.nbClasses,
-    capabilities: { ...c.capabilities, deviceSampling: false, activations: false, save: false, gradients: false, training: false },
     forward: (xs, b) => c.forward(xs, b),
   };
 }

@@ -1,3 +1,4 @@
+import { capabilitiesOf, cloneForRefitting, crossEntropyHead } from '@rs/core';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -123,14 +124,15 @@ describe.skipIf(!adapter.available)(`training on the device${adapter.available ?
       const { x, y } = blobs(12, dim, 7);
       const gpu = await WebGpuClassifier.create({ model: bytes });
       const onnx = await OnnxClassifier.create({ model: bytes, intraOpNumThreads: 1 });
-      expect(gpu.capabilities.training).toBe(true);
+      expect(capabilitiesOf(gpu).training).toBe(true);
       for (const hyper of [
         { optimizer: 'sgd', learningRate: 0.1 },
         { optimizer: 'adam', learningRate: 0.01 },
         { optimizer: 'adam', learningRate: 0.01 },
       ] as const) {
-        const lg = await gpu.training!.trainOnBatch(x.slice(), y, 12, hyper);
-        const lo = await onnx.training!.trainOnBatch(x.slice(), y, 12, hyper);
+        const head = crossEntropyHead(y, 3);
+        const lg = await gpu.training!.step(x.slice(), 12, head, hyper);
+        const lo = await onnx.training!.step(x.slice(), 12, head, hyper);
         expect(Math.abs(lg - lo)).toBeLessThan(1e-5 * Math.max(1, lo));
       }
       const err = relativeError(await gpu.forward(x.slice(), 12), await onnx.forward(x.slice(), 12));
@@ -163,7 +165,7 @@ describe.skipIf(!adapter.available)(`training on the device${adapter.available ?
     expect(after).toBeGreaterThanOrEqual(0.8);
     const trained = await rs.predictLogits(test.x);
     const path = join(dir, 'trained.onnx');
-    await rs.save(path);
+    await rs.save!(path);
     const reloaded = await OnnxClassifier.create({ model: path });
     const again = await reloaded.forward(test.x.slice(), 30);
     const err = relativeError(again, trained);
@@ -183,8 +185,14 @@ describe.skipIf(!adapter.available)(`training on the device${adapter.available ?
     const lg = await gpu.forward(x.slice(), 6);
     expect(relativeError(lg, await onnx.forward(x.slice(), 6))).toBeLessThan(1e-5);
     expect(relativeError(lg, original)).toBeGreaterThan(0.05);
-    const clone = await gpu.training!.cloneForRefitting();
+    const clone = await cloneForRefitting(gpu);
+    expect(clone).toBeInstanceOf(WebGpuClassifier);
     expect(Array.from(await clone.forward(x.slice(), 6))).toEqual(Array.from(lg));
-    await Promise.all([gpu.dispose(), onnx.dispose(), clone.dispose?.()]);
+    const rs = await WebGpuRandomizedSmoothing.create({ model: bytes, scale: 0.3, sampleSize: 17, seed: 4 });
+    const fresh = await rs.cloneForRefitting();
+    expect(fresh).toBeInstanceOf(WebGpuRandomizedSmoothing);
+    expect([fresh.scale, fresh.sampleSize]).toEqual([0.3, 17]);
+    expect(Array.from(await fresh.predictLogits(x))).toEqual(Array.from(lg));
+    await Promise.all([gpu.dispose(), onnx.dispose(), clone.dispose(), rs.dispose(), fresh.dispose()]);
   });
 });

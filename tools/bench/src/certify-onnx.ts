@@ -13,9 +13,9 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { artCertifyReference, FMNIST_CNN_DIR, readFmnistCnn } from '@rs/fixtures';
-import { LOGITS_ONLY, smooth, type Classifier, type HostSamplingPlan } from '@rs/core';
+import { smooth, type Classifier, type HostSamplingPlan } from '@rs/core';
 import { OnnxRandomizedSmoothing } from '@rs/onnx';
-import { readNpy } from '@rs/onnx-graph';
+import { readNpy } from '@rs/datasets';
 import { arg, forwardRate, median } from './util.js';
 
 export async function runCertifyOnnxBench(): Promise<void> {
@@ -36,7 +36,6 @@ export async function runCertifyOnnxBench(): Promise<void> {
   const variant = (plan: HostSamplingPlan): Classifier => ({
     inputShape: rs.inputShape,
     nbClasses: rs.nbClasses,
-    capabilities: LOGITS_ONLY,
     forward: (v, b) => rs.forward(v, b),
     hostSampling: plan,
   });

@@ -6,6 +6,7 @@ import { runCertifySequentialBench } from './certify-sequential.js';
 import { runCertifyTfjsBench } from './certify-tfjs.js';
 import { runCertifyWebGpuBench } from './certify-webgpu.js';
 import { runNoiseBench } from './noise.js';
+import { runQueueOverheadBench } from './queue-overhead.js';
 
 runNoiseBench();
 console.log('');
@@ -14,5 +15,7 @@ console.log('');
 await runCertifyTfjsBench();
 console.log('');
 await runCertifyWebGpuBench();
+console.log('');
+await runQueueOverheadBench();
 console.log('');
 await runCertifySequentialBench();

@@ -56,6 +56,8 @@ export interface Analysis {
   /** The high-probability bound holds with probability 1 - rho. */
   rho: number;
   tables: TableAnalysis[];
+  /** The norm the radii are measured in (from the files' logs; 'l2' for certify.py files). */
+  norm?: 'l1' | 'l2' | 'linf' | undefined;
 }
 
 /**
@@ -97,14 +99,20 @@ export function highProbabilityCertifiedAccuracy(rows: readonly ResultRow[], r: 
  * @example
  * const a = analyzeTables([{ name: 'sigma 0.25', kind: 'certify', rows }], { radii: [0, 0.25, 0.5], alpha: 0.001, rho: 0.001 });
  */
-export function analyzeTables(tables: NamedTable[], o: { radii: number[]; alpha: number; rho: number }): Analysis {
+export function analyzeTables(tables: NamedTable[], o: { radii: number[]; alpha: number; rho: number; norm?: 'l1' | 'l2' | 'linf' | undefined }): Analysis {
   return {
+    norm: o.norm,
     radii: o.radii,
     alpha: o.alpha,
     rho: o.rho,
     tables: tables.map((t) => {
       const m = t.rows.length;
-      const mean = (f: (r: ResultRow) => number) => (m === 0 ? 0 : t.rows.reduce((s, r) => s + f(r), 0) / m);
+      const mean = (f: (r: ResultRow) => number) => {
+        if (m === 0) return 0;
+        const total = t.rows.reduce((s, r) => s + f(r), 0);
+        // Radii near the largest double overflow the sum: divide first then (finite radii give a finite mean).
+        return Number.isFinite(total) ? total / m : t.rows.reduce((s, r) => s + f(r) / m, 0);
+      };
       const certify = t.kind === 'certify';
       return {
         name: t.name,

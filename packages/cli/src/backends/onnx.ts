@@ -1,11 +1,11 @@
-import { existsSync } from 'node:fs';
-import { OnnxRandomizedSmoothing } from '@rs/onnx';
 import { CliError } from '../errors.js';
+import { loadBackendPackage } from './load-package.js';
 import type { Backend, BackendModel, BackendOpenOptions } from './registry.js';
+import { smoothedModel } from './smoothed-model.js';
 
 /**
- * The ONNX Runtime backend (`@rs/onnx`, onnxruntime-node): CPU, or CUDA with `--device gpu` when
- * onnxruntime-node was installed with its CUDA provider.
+ * The ONNX Runtime backend (`@rs/onnx`, onnxruntime-node, loaded when asked for): `.onnx` models on
+ * the CPU, or CUDA with `--device gpu` when onnxruntime-node has its CUDA provider.
  *
  * @example
  * registerBackend(onnxBackend);
@@ -13,14 +13,16 @@ import type { Backend, BackendModel, BackendOpenOptions } from './registry.js';
  */
 export const onnxBackend: Backend = {
   name: 'onnx',
-  description: 'ONNX Runtime (onnxruntime-node), .onnx models, CPU or CUDA',
+  description: 'ONNX Runtime (@rs/onnx, onnxruntime-node): .onnx models, CPU or CUDA',
   async open(o: BackendOpenOptions): Promise<BackendModel> {
-    if (!existsSync(o.model)) throw new CliError(`model file not found: ${o.model}`);
-    let rs: OnnxRandomizedSmoothing;
+    const { OnnxRandomizedSmoothing } = await loadBackendPackage('onnx', () => import('@rs/onnx'));
+    let rs: Awaited<ReturnType<typeof OnnxRandomizedSmoothing.create>>;
     try {
       rs = await OnnxRandomizedSmoothing.create({
         model: o.model,
         scale: o.sigma,
+        ...(o.noise ? { noise: o.noise } : {}),
+        ...(o.sound ? { sound: o.sound } : {}),
         sampleSize: o.n0,
         alpha: o.alpha,
         seed: o.seed,
@@ -29,27 +31,17 @@ export const onnxBackend: Backend = {
         ...(o.threads ? { intraOpNumThreads: o.threads } : {}),
       });
     } catch (err) {
-      throw new CliError(`cannot load model ${o.model} on the onnx backend: ${(err as Error).message}`);
+      throw new CliError(`cannot load model ${o.model} on the onnx backend: ${(err as Error)?.message ?? String(err)}`, {
+        code: 'RS_MODEL_LOAD_FAILED',
+        cause: err,
+      });
     }
-    return {
-      inputShape: rs.inputShape,
-      nbClasses: rs.nbClasses,
+    return smoothedModel(rs, {
+      backend: 'onnx',
       device: `onnxruntime ${rs.device.provider}${rs.device.fellBack ? ' (fell back from gpu)' : ''}`,
       modelSha256: rs.modelSha256,
       noiseGenerator: rs.smoothing.noiseGenerator,
-      certify: (x, options) => rs.certify(x, options),
-      predictClasses: (x, options) => rs.predictClasses(x, options),
-      predictLogits: (x, options) => rs.predictLogits(x, options),
-      ...(rs.capabilities.training
-        ? {
-            fit: (x: Float32Array, y: Int32Array, options: Parameters<NonNullable<BackendModel['fit']>>[2]) => rs.fit(x, y, options),
-            reset: () => rs.reset(),
-          }
-        : {}),
-      save: (path) => rs.save(path),
-      dispose: async () => {
-        await rs.dispose();
-      },
-    };
+      generator: rs.smoothing.generator,
+    });
   },
 };

@@ -1,4 +1,4 @@
-import type { CertifyOptions, CertifyResult, FitOptions, FitResult, PredictOptions, PredictResult } from '@rs/core';
+import type { CertifyOptions, CertifyResult, FitOptions, FitResult, NoiseFamily, NoiseGenerator, PredictOptions, PredictResult } from '@rs/core';
 import { CliError } from '../errors.js';
 
 /**
@@ -11,6 +11,10 @@ export interface BackendOpenOptions {
   /** Path of the model file. */
   model: string;
   sigma: number;
+  /** The noise family (default gaussian). */
+  noise?: NoiseFamily | undefined;
+  /** The sound mode's grid (values m / levels), or undefined for the float mode. */
+  sound?: { levels: number } | undefined;
   /** n0: selection samples of certify. */
   n0: number;
   alpha: number;
@@ -22,12 +26,32 @@ export interface BackendOpenOptions {
 }
 
 /**
+ * The backends of this package, by `--backend` name, with the npm packages each loads (only when
+ * asked for) and the line that installs them.
+ *
+ * @example
+ * BACKEND_PACKAGES.tfjs.install; // 'npm install @rs/tfjs @tensorflow/tfjs @tensorflow/tfjs-backend-wasm'
+ */
+export const BACKEND_PACKAGES: Readonly<Record<'onnx' | 'tfjs' | 'webgpu', { packages: readonly string[]; install: string }>> = Object.freeze({
+  onnx: { packages: ['@rs/onnx', 'onnxruntime-node'], install: 'ONNXRUNTIME_NODE_INSTALL=skip npm install @rs/onnx onnxruntime-node' },
+  tfjs: {
+    packages: ['@rs/tfjs', '@tensorflow/tfjs'],
+    install: 'npm install @rs/tfjs @tensorflow/tfjs @tensorflow/tfjs-backend-wasm (or @tensorflow/tfjs-node)',
+  },
+  webgpu: { packages: ['@rs/webgpu-native', 'webgpu'], install: 'npm install @rs/webgpu-native webgpu' },
+});
+
+/**
  * A model opened on a backend, smoothed: the operations the commands call.
  *
  * @example
  * const { prediction, radius } = await model.certify(x, { n: 10_000, batchSize: 1000, inputIds: [42] });
  */
 export interface BackendModel {
+  /** The backend that opened the model (`--backend auto` names the one it picked). */
+  readonly backend: string;
+  /** Lines to show the user once the model is open (what `auto` picked, a driver fallback). */
+  readonly notes: readonly string[];
   /** Per-input shape the model takes, e.g. [1, 28, 28]. */
   readonly inputShape: readonly number[];
   readonly nbClasses: number;
@@ -37,6 +61,8 @@ export interface BackendModel {
   readonly modelSha256: string;
   /** Name of the noise generator in use (e.g. `wasm-simd`). */
   readonly noiseGenerator: string;
+  /** The host noise generator itself (for its known-answer self-test), when the backend draws noise on the host. */
+  readonly generator?: NoiseGenerator;
   certify(x: Float32Array, options: CertifyOptions): Promise<CertifyResult>;
   predictClasses(x: Float32Array, options: PredictOptions): Promise<PredictResult>;
   predictLogits(x: Float32Array, options?: { batchSize?: number }): Promise<Float32Array>;
@@ -65,11 +91,6 @@ export interface Backend {
 }
 
 const registered = new Map<string, Backend>();
-/** Backends other people are building: named in errors so users know they are coming. */
-const PLANNED: Record<string, string> = {
-  tfjs: 'TensorFlow.js (@rs/tfjs)',
-  webgpu: 'WebGPU (@rs/webgpu-native)',
-};
 
 /**
  * Adds a backend to the registry (a later registration of the same name replaces it).
@@ -85,15 +106,14 @@ export function registerBackend(backend: Backend): void {
  * Names of the backends available in this installation.
  *
  * @example
- * availableBackends(); // ['onnx']
+ * availableBackends(); // ['auto', 'onnx', 'tfjs', 'webgpu']
  */
 export function availableBackends(): string[] {
   return [...registered.keys()].sort();
 }
 
 /**
- * The backend called `name`, or a {@link CliError} that says whether it is planned but not installed
- * yet or unknown, and lists the available ones.
+ * The backend called `name`, or a {@link CliError} that lists the available ones.
  *
  * @example
  * const onnx = getBackend('onnx');
@@ -104,6 +124,5 @@ export function getBackend(name: string): Backend {
   const available = availableBackends()
     .map((b) => `'${b}'`)
     .join(', ');
-  if (name in PLANNED) throw new CliError(`backend '${name}' (${PLANNED[name]}) is not installed/available in rsmooth yet; available backends: ${available}`);
-  throw new CliError(`unknown backend '${name}'; available backends: ${available}`);
+  throw new CliError(`unknown backend '${name}'; available backends: ${available}`, { code: 'RS_BACKEND_UNAVAILABLE' });
 }

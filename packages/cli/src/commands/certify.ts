@@ -1,4 +1,4 @@
-import { checkSequentialBudget, sequentialPlan, SEQUENTIAL_BOUNDS, type SequentialOptions } from '@rs/core';
+import { checkSequentialBudget, isRsError, sequentialPlan, SEQUENTIAL_BOUNDS, type SequentialOptions } from '@rs/core';
 import { z } from 'zod';
 import { formatOptions, intFlag, numberFlag, parseCommandArgs } from '../cli/args.js';
 import { CliError } from '../errors.js';
@@ -8,8 +8,9 @@ import { analyzeTables } from '../analyze/certified-accuracy.js';
 import { formatAnalysis } from '../analyze/format.js';
 import { parseRadii } from '../analyze/radii.js';
 import type { Command } from './command.js';
+import { counterRange } from './noise-provenance.js';
 import { runInputs, type InputRunner } from './run-inputs.js';
-import { SMOOTHING_RUN_OPTIONS, smoothingRunShape } from './smoothing-options.js';
+import { MAX_SAMPLES, SMOOTHING_RUN_OPTIONS, smoothingRunShape } from './smoothing-options.js';
 
 /**
  * Default --group with --sequential: inputs per library call the scheduler fills model calls from.
@@ -21,10 +22,15 @@ export const SEQUENTIAL_GROUP = 100;
 
 const OPTIONS = {
   ...SMOOTHING_RUN_OPTIONS,
-  n0: { type: 'string', help: 'selection samples per input (default 100)', arg: 'N0' },
+  n0: { type: 'string', help: 'selection samples per input (default 100); alias --N0', arg: 'N0' },
+  norm: { type: 'string', help: 'norm of the certified radius: l2 (default), l1 or linf', arg: 'l1|l2|linf' },
+  radius: {
+    type: 'string',
+    help: "certificate: one-sided (default, Cohen et al.'s CERTIFY) or top-two (runner-up bounded too; gaussian); with --sequential: the radius R to decide",
+    arg: 'one-sided|top-two|R',
+  },
   group: { type: 'string', help: `inputs per library call (default 1: rows stream out one by one; ${SEQUENTIAL_GROUP} with --sequential)`, arg: 'G' },
-  sequential: { type: 'boolean', help: 'anytime-valid sequential certification, --n being the budget per input (with --radius or --tolerance)' },
-  radius: { type: 'string', help: 'sequential radius mode: decide certification at radius R, each input stopping as soon as it is known', arg: 'R' },
+  sequential: { type: 'boolean', help: 'anytime-valid sequential certification, --n being the budget per input (with --radius R or --tolerance T)' },
   tolerance: {
     type: 'string',
     help: 'sequential budget mode: an input stops once the rest of its budget cannot raise its radius by more than T',
@@ -35,11 +41,17 @@ const OPTIONS = {
 const schema = z
   .object({
     ...smoothingRunShape,
-    n0: intFlag(1).default(100),
+    n0: intFlag(1, MAX_SAMPLES).default(100),
+    norm: z.enum(['l1', 'l2', 'linf'], { error: "must be 'l1', 'l2' or 'linf'" }).default('l2'),
+    // The certificate ('one-sided' | 'top-two'), or with --sequential the radius R to decide (a number).
+    radius: z
+      .union([z.enum(['one-sided', 'top-two']), numberFlag('a number >= 0', (v) => v >= 0)], {
+        error: "must be 'one-sided', 'top-two', or with --sequential a radius R >= 0",
+      })
+      .optional(),
     // certify's own default: 1 input per library call, 100 with --sequential (its scheduler works across the inputs of a call)
     group: intFlag(1, 10_000).optional(),
     sequential: z.boolean().default(false),
-    radius: numberFlag('a number >= 0', (v) => v >= 0).optional(),
     tolerance: numberFlag('a number > 0', (v) => v > 0).optional(),
     bound: z.enum(SEQUENTIAL_BOUNDS, { error: `must be ${SEQUENTIAL_BOUNDS.join(' or ')}` }).optional(),
   })
@@ -47,40 +59,50 @@ const schema = z
 
 /**
  * The sequential options of `--sequential --radius R | --tolerance T [--bound B]`, or null without
- * `--sequential`; a CliError for flags that do not go together.
+ * `--sequential`; a CliError for flags that do not go together (`--radius` given a number is the
+ * sequential radius R; `one-sided` / `top-two` name the certificate).
  *
  * @example
  * sequentialFlags({ sequential: true, radius: 0.5 }); // { radius: 0.5, bound: 'clopper-pearson' }
  */
 export function sequentialFlags(v: {
   sequential: boolean;
-  radius?: number | undefined;
+  radius?: number | string | undefined;
   tolerance?: number | undefined;
   bound?: string | undefined;
 }): SequentialOptions | null {
+  const radius = typeof v.radius === 'number' ? v.radius : undefined;
   if (!v.sequential) {
-    const stray = (['radius', 'tolerance', 'bound'] as const).filter((k) => v[k] !== undefined);
-    if (stray.length > 0) throw new CliError(`rsmooth certify: ${stray.map((k) => `--${k}`).join(', ')} need${stray.length === 1 ? 's' : ''} --sequential`);
+    const stray = (['tolerance', 'bound'] as const).filter((k) => v[k] !== undefined).map((k) => `--${k}`);
+    if (radius !== undefined) stray.unshift(`--radius ${radius} (a radius to decide)`);
+    if (stray.length > 0) throw new CliError(`rsmooth certify: ${stray.join(', ')} need${stray.length === 1 ? 's' : ''} --sequential`, { code: 'RS_USAGE' });
     return null;
   }
-  if ((v.radius === undefined) === (v.tolerance === undefined))
-    throw new CliError('rsmooth certify: --sequential needs exactly one of --radius R (radius mode) or --tolerance T (budget mode)');
+  if ((radius === undefined) === (v.tolerance === undefined))
+    throw new CliError('rsmooth certify: --sequential needs exactly one of --radius R (radius mode) or --tolerance T (budget mode)', { code: 'RS_USAGE' });
   const bound = (v.bound ?? 'clopper-pearson') as SequentialOptions['bound'];
-  return v.radius !== undefined ? { radius: v.radius, bound } : { tolerance: v.tolerance!, bound };
+  return radius !== undefined ? { radius, bound } : { tolerance: v.tolerance!, bound };
 }
 
 /**
  * The certify runner: Cohen et al.'s CERTIFY per input, a certify.py row and a provenance record
- * (counts, pA lower bound, seed, noise id, timing).
+ * (counts, pA lower bound, radius norm, seed, noise id, timing).
  *
  * @example
- * const runner = certifyRunner(100);
+ * const runner = certifyRunner(100, 'l2');
  */
-export function certifyRunner(n0: number, sequential: SequentialOptions | null = null): InputRunner {
+export function certifyRunner(
+  n0: number,
+  norm: 'l1' | 'l2' | 'linf' = 'l2',
+  radiusMethod: 'one-sided' | 'top-two' = 'one-sided',
+  sequential: SequentialOptions | null = null,
+): InputRunner {
   return {
     command: 'certify',
     header: CERTIFY_HEADER,
     n0,
+    norm,
+    radiusMethod,
     formatRow: formatCertifyRow,
     ...(sequential
       ? {
@@ -92,12 +114,14 @@ export function certifyRunner(n0: number, sequential: SequentialOptions | null =
               bound: sequential.bound ?? 'clopper-pearson',
             },
           },
-          validate({ n, sigma, alpha }) {
+          validate({ n, sigma, alpha, noise }) {
+            // The radii that need the features per input (dim) are checked by core once the model is open.
+            if (norm !== 'l1' && !(noise === 'gaussian' && norm === 'l2')) return;
             try {
-              checkSequentialBudget(sequentialPlan(n, alpha, sigma, sequential), sigma);
+              checkSequentialBudget(sequentialPlan(n, alpha, { sigma, noise, norm }, sequential), { sigma, noise, norm });
             } catch (err) {
               const msg = (err as Error).message.replace("'n'", '--n').replace("'sequential.radius'", '--radius');
-              throw new CliError(`rsmooth certify --sequential: ${msg}`);
+              throw new CliError(`rsmooth certify --sequential: ${msg}`, { code: isRsError(err) ? err.code : 'RS_INVALID_ARG_VALUE', cause: err });
             }
           },
         }
@@ -107,6 +131,8 @@ export function certifyRunner(n0: number, sequential: SequentialOptions | null =
       const startedAt = new Date().toISOString();
       const r = await model.certify(x, {
         n: ctx.n,
+        norm,
+        radius: radiusMethod,
         batchSize: ctx.batch,
         inputIds: ids,
         signal: ctx.signal,
@@ -129,7 +155,12 @@ export function certifyRunner(n0: number, sequential: SequentialOptions | null =
             prediction: predict,
             correct,
             radius: r.radius[i],
+            norm: r.norm,
+            radiusMethod: r.radiusMethod,
+            dim: ctx.dim,
+            ...(r.sound ? { sound: r.sound } : {}),
             pALower: r.pALower[i],
+            ...(r.pBUpper ? { pBUpper: r.pBUpper[i] } : {}),
             selected: r.selected[i],
             nA: r.countSelected[i],
             n: r.n,
@@ -144,6 +175,7 @@ export function certifyRunner(n0: number, sequential: SequentialOptions | null =
                     tolerance: seq.tolerance,
                     stopReason: seq.stopReason[i],
                     pAUpper: seq.pAUpper[i],
+                    checkpointHits: seq.checkpointHits[i],
                   },
                 }
               : {}),
@@ -154,6 +186,7 @@ export function certifyRunner(n0: number, sequential: SequentialOptions | null =
             seed: r.seed.toString(),
             rng: RNG_ALGORITHM,
             noiseId: r.inputIds[i],
+            counters: counterRange({ seed: r.seed.toString(), id: r.inputIds[i]!, dim: ctx.dim, samples: { selection: r.n0, estimation: samplesUsed } }),
             backend: ctx.backend,
             batch: ctx.batch,
             startedAt,
@@ -175,15 +208,28 @@ export function certifyRunner(n0: number, sequential: SequentialOptions | null =
 export const certifyCommand: Command = {
   name: 'certify',
   summary: "certify inputs (Cohen et al.'s CERTIFY), one certify.py row per input",
-  usage: () => `Usage: rsmooth certify --model M [--backend onnx] --data X [--labels Y] --sigma S [--n0 100] [--n 100000]
-                       [--alpha 0.001] [--batch 1000] [--seed K] [--skip k] [--max m] [--shard i/N] [--out results.tsv]
+  options: OPTIONS,
+  usage: () => `Usage: rsmooth certify --model M [--backend onnx] --data X [--labels Y] --sigma S [--noise gaussian|uniform|laplace]
+                       [--norm l2|l1|linf] [--radius one-sided|top-two] [--n0 100] [--n 100000] [--alpha 0.001] [--batch 1000] [--seed K]
+                       [--skip k] [--max m] [--shard i/N] [--out results.tsv]
                        [--sequential --radius R | --tolerance T [--bound clopper-pearson|beta-binomial-mixture]]
 
 Certifies each selected input with Cohen et al.'s CERTIFY and appends one row per input to --out
 (certify.py's format: idx, label, predict, radius, correct, time; radius 0 and predict -1 on abstain),
-with each certificate's provenance (nA, n, n0, alpha, sigma, pA lower bound, seed, RNG, noise id,
-backend, device, model SHA-256, timing) in the JSON Lines log OUT.jsonl, whose first line holds the
-run's settings.
+with each certificate's provenance (nA, n, n0, alpha, sigma, noise family, radius norm, pA lower
+bound, seed, RNG, noise id, backend, device, model SHA-256, timing) in the JSON Lines log OUT.jsonl,
+whose first line holds the run's settings.
+
+Noise and norm (Yang et al. 2020, rs4a): --noise picks the family (sigma is its per-coordinate
+standard deviation), --norm the threat model of the radius column: gaussian l2 sigma Phi^-1(pA),
+uniform l1 2 sqrt(3) sigma (pA - 1/2), laplace l1 -(sigma / sqrt 2) ln(2 (1 - pA)), and the
+conversions between norms of @rs/core's certifiedRadius. --radius top-two (Gaussian) bounds the
+runner-up class too, alpha split in half between the two bounds: radius
+sigma / 2 (Phi^-1(pA_lower) - Phi^-1(pB_upper)) (@rs/core's topTwoBounds states the theorem).
+--sound (Voracek & Hein 2023): inputs must lie on the grid m / L (--sound-levels, default 255; data
+off it are refused), noise is a discretized Gaussian drawn exactly from 64-bit integers and added in
+integers, and pA_lower is lowered by the sampler's total-variation bound: certificates that hold in
+floating point, for perturbations on the grid (@rs/core's src/sound/sound-radius.ts).
 
 Resumable: rows are written and fsync'd as each input finishes; run the same command again and it
 continues after the last complete row (a partial last line is dropped; other settings are refused).
@@ -215,9 +261,17 @@ ${formatOptions(OPTIONS)}`,
       process.stdout.write(`${certifyCommand.usage()}\n`);
       return 0;
     }
+    const radiusMethod = typeof values.radius === 'string' ? values.radius : 'one-sided';
+    if (radiusMethod === 'top-two' && values.noise !== 'gaussian')
+      throw new CliError(`rsmooth certify: --radius top-two holds for Gaussian noise (Cohen et al.'s Theorem 1), not --noise ${values.noise}`);
     const sequential = sequentialFlags(values);
+    if (radiusMethod === 'top-two' && sequential)
+      throw new CliError(
+        'rsmooth certify: --sequential cannot be combined with --radius top-two: the sequential bounds cover pA alone, not the runner-up (use the one-sided certificate)',
+        { code: 'RS_SEQUENTIAL_UNSUPPORTED' },
+      );
     const group = values.group ?? (sequential ? SEQUENTIAL_GROUP : 1);
-    const summary = await runInputs({ ...values, group }, certifyRunner(values.n0, sequential));
+    const summary = await runInputs({ ...values, group }, certifyRunner(values.n0, values.norm, radiusMethod, sequential));
     if (values.model === undefined && values.data === undefined) {
       const analysis = analyzeTables([{ name: 'bundled default', kind: 'certify', rows: summary.rows }], {
         radii: parseRadii('0:1:0.25'),

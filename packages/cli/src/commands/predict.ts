@@ -3,6 +3,7 @@ import { formatOptions, parseCommandArgs } from '../cli/args.js';
 import { RNG_ALGORITHM } from '../io/run-log.js';
 import { PREDICT_HEADER, formatPredictRow, formatTimedelta } from '../io/tsv.js';
 import type { Command } from './command.js';
+import { counterRange } from './noise-provenance.js';
 import { runInputs, type InputRunner } from './run-inputs.js';
 import { SMOOTHING_RUN_OPTIONS, smoothingRunShape } from './smoothing-options.js';
 
@@ -52,6 +53,7 @@ export function predictRunner(): InputRunner {
             seed: r.seed.toString(),
             rng: RNG_ALGORITHM,
             noiseId: idx,
+            counters: counterRange({ seed: r.seed.toString(), id: idx, dim: ctx.dim, samples: { predict: r.n } }),
             backend: ctx.backend,
             batch: ctx.batch,
             startedAt,
@@ -72,6 +74,7 @@ export function predictRunner(): InputRunner {
 export const predictCommand: Command = {
   name: 'predict',
   summary: "predict with the smoothed classifier (Cohen et al.'s PREDICT), one predict.py row per input",
+  options: SMOOTHING_RUN_OPTIONS,
   usage: () => `Usage: rsmooth predict --model M [--backend onnx] --data X [--labels Y] --sigma S [--n 100000] [--alpha 0.001]
                        [--batch 1000] [--seed K] [--skip k] [--max m] [--shard i/N] [--out predictions.tsv]
 

@@ -1,34 +1,17 @@
+import type { NoiseFamily } from '../noise/families.js';
 import type { NoiseGenerator } from '../noise/types.js';
 
 /**
  * The contract between `@rs/core` and a model backend.
  *
  * A backend implements {@link Classifier}: a fixed input shape, a number of classes and batched
- * logits. Everything else a backend can do is an optional capability, declared in `capabilities`
- * and provided as the matching property: core never calls a capability that is not declared, and a
- * backend never ships a method that throws "not implemented". Inputs reaching a classifier are
- * already validated and preprocessed by core; a classifier trusts them.
+ * logits. Everything else a backend can do is an optional capability, and a capability is declared
+ * by its property being there (as onnxruntime's `Backend` declares optional handlers): `gradients`,
+ * `training`, `activations`, `save`, `deviceSampling`, `preprocessing`. Core never calls a
+ * capability that is absent, and a backend never ships a method that throws "not implemented";
+ * `capabilityNotes` says why one is absent. `capabilitiesOf(classifier)` derives the report.
+ * Inputs reaching a classifier are already validated and preprocessed by core; a classifier trusts them.
  */
-
-/** What a classifier can do beyond batched logits. */
-export interface ClassifierCapabilities {
-  /** Vector-Jacobian products of the logits w.r.t. the (preprocessed) input: loss and class gradients. */
-  gradients: boolean;
-  /** One optimizer step on a batch: `fit`. */
-  training: boolean;
-  /** Intermediate activations by layer index or name. */
-  activations: boolean;
-  /** Write the model to a file. */
-  save: boolean;
-  /** The classifier applies `preprocessing` itself (on its device); core then passes raw inputs. */
-  preprocessing: boolean;
-  /**
-   * The classifier runs the whole Monte Carlo loop on its device (noise in core's stream layout,
-   * add, clip, preprocessing, forward, argmax, counting) and returns only the counts. Optional:
-   * absent means false, and core draws the noise on the host and calls `forward`.
-   */
-  deviceSampling?: boolean;
-}
 
 /** One Monte Carlo counting request handed to a device sampler (see {@link DeviceSamplingCapability}). */
 export interface DeviceSamplingRequest {
@@ -42,6 +25,11 @@ export interface DeviceSamplingRequest {
   stream: number;
   /** sigma: noisy = clean + scale * z, in float32 as core's `fillNoisy` does. */
   scale: number;
+  /**
+   * Noise family of z (core's layout, "Noise families"); absent means 'gaussian'. Core sends only
+   * families the sampler lists in {@link DeviceSamplingCapability.families}.
+   */
+  noise?: NoiseFamily;
   /** Clip noisy copies to these per-feature bounds (clipNoisy), or null. */
   clip: { min: Float32Array; max: Float32Array } | null;
   /** Per-feature `(x - sub) / div` to apply after noise and clip, or null. */
@@ -57,6 +45,8 @@ export interface DeviceSamplingRequest {
 export interface DeviceSamplingCapability {
   /** Per-class counts of the argmax of the logits over each job's noisy samples: `jobs.length * nbClasses` values. */
   countPredictions(request: DeviceSamplingRequest): Promise<Int32Array>;
+  /** The noise families it draws (`request.noise`); absent means Gaussian only. Core samples other families on the host. */
+  readonly families?: readonly NoiseFamily[];
 }
 
 /** `d/dx sum(upstream * logits(x))` for a batch: the backend side of every gradient method. */
@@ -70,23 +60,71 @@ export interface GradientCapability {
   vjp(x: Float32Array, batch: number, upstream: Float32Array): Float32Array | Promise<Float32Array>;
 }
 
-/** Hyper-parameters passed to {@link TrainingCapability.trainOnBatch}. */
+/** Hyper-parameters of one {@link TrainingCapability.step}. */
 export interface TrainingHyperParameters {
   optimizer: 'sgd' | 'adam';
+  /**
+   * The learning rate of this step (core applies the schedule, so it may change between steps; a
+   * backend keeps its optimizer state, e.g. Adam's moments, while `optimizer` stays the same).
+   */
   learningRate: number;
 }
 
-/** One optimizer step of softmax cross-entropy, plus weight management. */
+/** What a {@link LossHead} returns for the logits of a training batch. */
+export interface LossHeadOutput {
+  /** The loss the step minimizes (already reduced over the batch, e.g. a mean). */
+  loss: number;
+  /** `d loss / d logits`: `rows * nbClasses` values, row-major like the logits. */
+  gradient: Float32Array;
+  /** The loss's named parts (e.g. `{ classification, robustness }`), for progress and logs. */
+  terms: Readonly<Record<string, number>>;
+}
+
+/**
+ * A loss defined by core over the logits of a whole training batch. It may couple rows: MACER and
+ * Consistency hand the backend `m` noisy copies of each input and the head sees all their logits.
+ *
+ * @example
+ * const head: LossHead = {
+ *   name: 'sum of logits',
+ *   evaluate: (logits) => ({ loss: logits.reduce((a, b) => a + b, 0), gradient: new Float32Array(logits.length).fill(1), terms: {} }),
+ * };
+ */
+export interface LossHead {
+  /** Shown in errors and logs (e.g. `'cross-entropy'`, `'macer'`). */
+  readonly name: string;
+  /**
+   * Set only when the head is the mean softmax cross-entropy of each row against `labels[row]`
+   * (Gaussian augmentation): a backend with a loss of its own for that case (e.g. `@rs/tfjs`'s
+   * ART-style `lossObject` / `trainStep`) may apply it instead of calling `evaluate`.
+   */
+  readonly crossEntropyLabels?: Int32Array;
+  /** The loss of `rows` rows of logits (`rows * nbClasses` values) and its gradient w.r.t. them. Synchronous, pure. */
+  evaluate(logits: Float32Array, rows: number): LossHeadOutput;
+}
+
+/**
+ * Training: one optimizer step with a loss supplied by core, plus weight management.
+ *
+ * A step is: the forward pass over the batch in training mode, `head.evaluate(logits, rows)` once
+ * with all of the batch's logits, then the weight gradient (the vector-Jacobian product of the
+ * logits w.r.t. the weights with `gradient` as the upstream; no further scaling) applied by the
+ * backend's optimizer. Every training method of core (Gaussian augmentation, MACER, SmoothAdv,
+ * SmoothMix, Consistency) runs through this one method.
+ */
 export interface TrainingCapability {
   /**
-   * Runs one optimizer step on `batch` (preprocessed, already noise-augmented) inputs and their
-   * integer labels; resolves to the mean loss of the batch before the step.
+   * One optimizer step on `rows` preprocessed, already noisy inputs `x`; resolves to the loss of
+   * the batch before the step (the head's `loss`).
    */
-  trainOnBatch(x: Float32Array, labels: Int32Array, batch: number, hyper: TrainingHyperParameters): number | Promise<number>;
+  step(x: Float32Array, rows: number, head: LossHead, hyper: TrainingHyperParameters): number | Promise<number>;
   /** Re-initializes the weights (and drops optimizer state). */
   reset(): void | Promise<void>;
-  /** A fresh, untrained classifier of the same architecture. */
-  cloneForRefitting(): Classifier | Promise<Classifier>;
+  /**
+   * Called when a `fit` / `fitGenerator` call ends (normally or not): release per-fit state such as
+   * an optimizer's moment tensors. Optional.
+   */
+  endFit?(): void | Promise<void>;
 }
 
 /** Intermediate activations. */
@@ -100,10 +138,27 @@ export interface ActivationsCapability {
   ): { data: Float32Array; shape: readonly number[] } | Promise<{ data: Float32Array; shape: readonly number[] }>;
 }
 
-/** Saving the model. */
-export interface SaveCapability {
-  save(path: string): void | Promise<void>;
+/** Writes the model (with its current weights) to `path`, in the backend's own format. */
+export type SaveCapability = (path: string) => void | Promise<void>;
+
+/**
+ * The classifier applies a per-feature `(x - sub) / div` itself (e.g. inside its device kernels):
+ * `forward`, `gradients`, `training` and `deviceSampling` then take raw inputs, and the smoothing
+ * option `preprocessing` must not be given as well.
+ */
+export interface PreprocessingCapability {
+  readonly sub: Float32Array;
+  readonly div: Float32Array;
 }
+
+/** The names of the optional capabilities, each the name of the {@link Classifier} property that provides it. */
+export type CapabilityName = 'gradients' | 'training' | 'activations' | 'save' | 'deviceSampling' | 'preprocessing';
+
+/** Which capabilities a classifier has (derived by `capabilitiesOf`, never declared separately). */
+export type ClassifierCapabilities = Readonly<Record<CapabilityName, boolean>>;
+
+/** Why a capability is absent, e.g. `{ gradients: "unsupported ONNX op 'LSTM' (node 'lstm1')" }`; shown in core's errors. */
+export type CapabilityNotes = Readonly<Partial<Record<CapabilityName, string>>>;
 
 /**
  * How core draws the noisy copies it hands to `forward` (not used with `deviceSampling`).
@@ -127,40 +182,51 @@ export interface HostSamplingPlan {
 }
 
 /**
- * A base classifier f: what every backend provides.
+ * A base classifier f: what every backend provides. Only `inputShape`, `nbClasses` and `forward`
+ * are required; each optional capability is there or not.
  *
  * @example
  * const classifier: Classifier = {
- *   inputShape: [2], nbClasses: 2,
- *   capabilities: { gradients: false, training: false, activations: false, save: false, preprocessing: false },
- *   forward: (x, batch) => { const out = new Float32Array(batch * 2); for (let i = 0; i < batch; i++) out[2 * i + 1] = x[2 * i] - x[2 * i + 1]; return out; },
+ *   inputShape: [2],
+ *   nbClasses: 2,
+ *   forward: (x, batch) => {
+ *     const out = new Float32Array(batch * 2);
+ *     for (let i = 0; i < batch; i++) out[2 * i + 1] = x[2 * i]! - x[2 * i + 1]!;
+ *     return out;
+ *   },
+ *   gradients: {
+ *     vjp: (_x, batch, up) => {
+ *       const g = new Float32Array(batch * 2);
+ *       for (let i = 0; i < batch; i++) { g[2 * i] = up[2 * i + 1]!; g[2 * i + 1] = -up[2 * i + 1]!; }
+ *       return g;
+ *     },
+ *   },
  * };
  */
 export interface Classifier {
   /** Shape of one input, without the batch dimension (e.g. `[1, 28, 28]`). */
   readonly inputShape: readonly number[];
   readonly nbClasses: number;
-  readonly capabilities: Readonly<ClassifierCapabilities>;
   /**
    * Logits for a batch: `x` holds `batch` inputs back to back; returns `batch * nbClasses` values.
    * Core does not keep or mutate `x` after the promise settles, and reads the result before the
    * next call (a backend may reuse its output buffer).
    */
   forward(x: Float32Array, batch: number): Float32Array | Promise<Float32Array>;
-  /** Present exactly when `capabilities.gradients`. */
+  /** Vector-Jacobian products of the logits w.r.t. the input: loss and class gradients. */
   readonly gradients?: GradientCapability;
-  /** Present exactly when `capabilities.training`. */
+  /** One optimizer step with a loss head of core's: `fit` with every training method. */
   readonly training?: TrainingCapability;
-  /** Present exactly when `capabilities.activations`. */
+  /** Intermediate activations by layer index or name. */
   readonly activations?: ActivationsCapability;
-  /** Present exactly when `capabilities.save`. */
-  readonly saver?: SaveCapability;
-  /** Present exactly when `capabilities.deviceSampling`. */
-  readonly deviceSampler?: DeviceSamplingCapability;
-  /** Preprocessing `[subtrahend, divisor]` the classifier applies itself (when `capabilities.preprocessing`). */
-  readonly preprocessing?: unknown;
-  /** Why a capability is declared false (e.g. "unsupported ONNX op 'LSTM' (node 'lstm1')"), shown in core's errors. */
-  readonly capabilityNotes?: Partial<Record<keyof ClassifierCapabilities, string>>;
+  /** Writes the model to a file. */
+  readonly save?: SaveCapability;
+  /** The whole Monte Carlo loop on the classifier's device (core then draws no noise on the host). */
+  readonly deviceSampling?: DeviceSamplingCapability;
+  /** Preprocessing the classifier applies itself. */
+  readonly preprocessing?: PreprocessingCapability;
+  /** Why a capability is absent (e.g. "unsupported ONNX op 'LSTM' (node 'lstm1')"), shown in core's errors. */
+  readonly capabilityNotes?: CapabilityNotes;
   /** Largest batch the backend accepts in one call (core splits larger batches). */
   readonly maxBatchSize?: number;
   /** How core should draw the noisy copies for this classifier on the host (default: core's generator, overlapped). */
@@ -168,12 +234,3 @@ export interface Classifier {
   /** Releases native resources; idempotent. */
   dispose?(): void | Promise<void>;
 }
-
-/** Capabilities of a classifier that only computes logits. */
-export const LOGITS_ONLY: Readonly<ClassifierCapabilities> = Object.freeze({
-  gradients: false,
-  training: false,
-  activations: false,
-  save: false,
-  preprocessing: false,
-});

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseOptions } from '../options/parse-options.js';
 import { callback, integerAtLeast } from '../options/schema-helpers.js';
-import { LOGITS_ONLY, type Classifier } from './classifier.js';
+import type { Classifier } from './classifier.js';
 
 const fromFunctionSchema = z
   .object({
@@ -19,7 +19,7 @@ export type FromFunctionOptions = z.input<typeof fromFunctionSchema>;
 /**
  * Makes a {@link Classifier} from a plain function: custom models, models in other runtimes, tests.
  * `predict(x, batch)` receives `batch` inputs back to back and returns `batch * nbClasses` logits
- * (or a promise of them). Give `vjp` as well to declare the `gradients` capability.
+ * (or a promise of them). Give `vjp` as well for the `gradients` capability.
  *
  * @example
  * const f = fromFunction({
@@ -39,7 +39,6 @@ export function fromFunction(options: FromFunctionOptions): Classifier {
   return {
     inputShape: Object.freeze([...o.inputShape]),
     nbClasses: o.nbClasses,
-    capabilities: vjp ? Object.freeze({ ...LOGITS_ONLY, gradients: true }) : LOGITS_ONLY,
     forward: o.predict,
     ...(vjp ? { gradients: { vjp } } : {}),
     ...(o.maxBatchSize !== undefined ? { maxBatchSize: o.maxBatchSize } : {}),

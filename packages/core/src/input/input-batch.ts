@@ -1,27 +1,11 @@
-import { describeValue } from '../errors.js';
-
-/**
- * Inputs accepted by every batched method: a flat array holding K inputs back to back
- * (K = length / prod(inputShape)), or a tensor-like `{ data, shape }` with `shape = [K, ...inputShape]`
- * (or `shape = inputShape` for a single input).
- */
-export type InputLike = Float32Array | Float64Array | ArrayLike<number> | TensorLike;
-
-/** A minimal tensor: flat row-major data and its shape. */
-export interface TensorLike {
-  data: Float32Array | Float64Array | ArrayLike<number>;
-  shape: readonly number[];
-}
+import { describeValue, RsRangeError, RsTypeError } from '../errors.js';
+import { hostValues } from './tensor-like.js';
 
 /** Validated inputs: `count` inputs of `dim` features in one `Float32Array`. */
 export interface InputBatch {
   data: Float32Array;
   count: number;
   dim: number;
-}
-
-function isTensorLike(x: unknown): x is TensorLike {
-  return typeof x === 'object' && x !== null && 'data' in x && 'shape' in x;
 }
 
 /**
@@ -38,36 +22,37 @@ export function toInputBatch(
   { name = 'x', domain }: { name?: string; domain?: { min: Float32Array; max: Float32Array } | null } = {},
 ): InputBatch {
   const dim = inputShape.reduce((a, b) => a * b, 1);
-  let source: unknown = x;
-  if (isTensorLike(x)) {
-    const shape = x.shape;
-    if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
-      throw new TypeError(`'${name}.shape' must be an array of non-negative integers, got ${describeValue(shape)}`);
-    }
+  const { data: source, shape } = hostValues(x, name);
+  if (shape) {
     const tail = shape.length === inputShape.length ? shape : shape.slice(1);
     if (tail.length !== inputShape.length || tail.some((d, i) => d !== inputShape[i])) {
-      throw new RangeError(`'${name}.shape' must be [batch, ${inputShape.join(', ')}] or [${inputShape.join(', ')}], got [${shape.join(', ')}]`);
+      throw new RsRangeError(
+        'RS_INVALID_INPUT',
+        `'${name}' has shape [${shape.join(', ')}]: it must be [batch, ${inputShape.join(', ')}] or [${inputShape.join(', ')}]`,
+      );
     }
     const expected = shape.reduce((a, b) => a * b, 1);
-    if (x.data?.length !== expected) {
-      throw new RangeError(`'${name}.data' has ${describeValue(x.data?.length)} values but shape [${shape.join(', ')}] needs ${expected}`);
+    if (source.length !== expected) {
+      throw new RsRangeError('RS_INVALID_INPUT', `'${name}' has ${source.length} values but its shape [${shape.join(', ')}] needs ${expected}`);
     }
-    source = x.data;
   }
   let data: Float32Array;
   if (source instanceof Float32Array) data = source;
-  else if (source instanceof Float64Array || Array.isArray(source)) data = Float32Array.from(source as ArrayLike<number>);
-  else if (ArrayBuffer.isView(source) && !(source instanceof DataView)) data = Float32Array.from(source as unknown as ArrayLike<number>);
-  else throw new TypeError(`'${name}' must be a Float32Array, a number array or a { data, shape } tensor, got ${describeValue(source)}`);
-  if (data.length === 0) throw new RangeError(`'${name}' is empty: it must hold at least one input of ${dim} values (inputShape [${inputShape.join(', ')}])`);
+  else if (source instanceof BigInt64Array || source instanceof BigUint64Array) data = Float32Array.from(source, Number);
+  else data = Float32Array.from(source as ArrayLike<number>);
+  if (data.length === 0)
+    throw new RsRangeError('RS_INVALID_INPUT', `'${name}' is empty: it must hold at least one input of ${dim} values (inputShape [${inputShape.join(', ')}])`);
   if (data.length % dim !== 0) {
-    throw new RangeError(`'${name}' has ${data.length} values, not a multiple of prod(inputShape) = ${dim} (inputShape [${inputShape.join(', ')}])`);
+    throw new RsRangeError(
+      'RS_INVALID_INPUT',
+      `'${name}' has ${data.length} values, not a multiple of prod(inputShape) = ${dim} (inputShape [${inputShape.join(', ')}])`,
+    );
   }
   const count = data.length / dim;
   for (let i = 0; i < data.length; i++) {
     const v = data[i]!;
     if (!Number.isFinite(v)) {
-      throw new RangeError(`'${name}' contains ${v} at input ${Math.floor(i / dim)}, feature ${i % dim}: inputs must be finite`);
+      throw new RsRangeError('RS_INVALID_INPUT', `'${name}' contains ${v} at input ${Math.floor(i / dim)}, feature ${i % dim}: inputs must be finite`);
     }
   }
   if (domain) {
@@ -76,7 +61,10 @@ export function toInputBatch(
       const f = i % dim;
       const v = data[i]!;
       if (v < min[f]! || v > max[f]!) {
-        throw new RangeError(`'${name}' value ${v} at input ${Math.floor(i / dim)}, feature ${f} is outside clipValues [${min[f]}, ${max[f]}]`);
+        throw new RsRangeError(
+          'RS_INVALID_INPUT',
+          `'${name}' value ${v} at input ${Math.floor(i / dim)}, feature ${f} is outside clipValues [${min[f]}, ${max[f]}]`,
+        );
       }
     }
   }
@@ -91,17 +79,13 @@ export function toInputBatch(
  * toLabels([3, 1], 2, 10); // Int32Array [3, 1]
  */
 export function toLabels(y: unknown, count: number, nbClasses: number, name = 'y'): Int32Array {
-  const src = isTensorLike(y) ? y.data : y;
-  if (!(Array.isArray(src) || (ArrayBuffer.isView(src) && !(src instanceof DataView)))) {
-    throw new TypeError(`'${name}' must be an array of class indices or one-hot rows, got ${describeValue(src)}`);
-  }
-  const arr = src as unknown as ArrayLike<number | bigint>;
+  const arr = hostValues(y, name).data as ArrayLike<number | bigint>;
   const labels = new Int32Array(count);
   if (arr.length === count) {
     for (let i = 0; i < count; i++) {
       const v = Number(arr[i]);
       if (!Number.isInteger(v) || v < 0 || v >= nbClasses)
-        throw new RangeError(`'${name}[${i}]' must be a class index in [0, ${nbClasses - 1}], got ${describeValue(arr[i])}`);
+        throw new RsRangeError('RS_INVALID_INPUT', `'${name}[${i}]' must be a class index in [0, ${nbClasses - 1}], got ${describeValue(arr[i])}`);
       labels[i] = v;
     }
     return labels;
@@ -111,12 +95,12 @@ export function toLabels(y: unknown, count: number, nbClasses: number, name = 'y
       let best = 0;
       for (let k = 0; k < nbClasses; k++) {
         const v = Number(arr[i * nbClasses + k]);
-        if (!Number.isFinite(v)) throw new RangeError(`'${name}' row ${i} contains ${v}`);
+        if (!Number.isFinite(v)) throw new RsRangeError('RS_INVALID_INPUT', `'${name}' row ${i} contains ${v}`);
         if (v > Number(arr[i * nbClasses + best])) best = k;
       }
       labels[i] = best;
     }
     return labels;
   }
-  throw new RangeError(`'${name}' has ${arr.length} values: expected ${count} class indices or ${count} x ${nbClasses} one-hot values`);
+  throw new RsRangeError('RS_INVALID_INPUT', `'${name}' has ${arr.length} values: expected ${count} class indices or ${count} x ${nbClasses} one-hot values`);
 }

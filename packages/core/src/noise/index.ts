@@ -1,11 +1,12 @@
 /**
- * Counter-based Gaussian noise of @rs/core: Philox4x32-10 + Box-Muller with a
- * fixed stream layout (see `stream-layout.ts`), a WebAssembly SIMD backend and
- * a bitwise-identical plain-JS backend.
+ * Counter-based noise of @rs/core: Philox4x32-10 with a fixed stream layout (see
+ * `stream-layout.ts`), Gaussian (Box-Muller), uniform and Laplace families, a WebAssembly SIMD
+ * backend and a bitwise-identical plain-JS backend.
  */
 import { createJsNoiseGenerator } from './js-generator.js';
 import { createWasmNoiseGenerator, isWasmSimdSupported } from './wasm-generator.js';
 import type { NoiseGenerator } from './types.js';
+import { RsRangeError } from '../errors.js';
 
 export type { NoiseRequest } from './stream-layout.js';
 export type { ClipBounds, NoiseGenerator } from './types.js';
@@ -19,10 +20,21 @@ export {
   validateNoiseRequest,
 } from './stream-layout.js';
 export { philox4x32 } from './philox.js';
+export { philoxUniformSource, type UniformSource } from './uniform-source.js';
 export { boxMullerPair, normalsFromBlock } from './box-muller.js';
+export {
+  familyLambda,
+  laplaceUnitFromU32,
+  NOISE_FAMILIES,
+  NOISE_FAMILY_ID,
+  noiseFamilyId,
+  uniformUnitFromU32,
+  unitsFromBlock,
+  type NoiseFamily,
+} from './families.js';
 export { createJsNoiseGenerator } from './js-generator.js';
 export { createWasmNoiseGenerator, isWasmSimdSupported } from './wasm-generator.js';
-export { randomSeed, seedFromNumber } from './seed.js';
+export { philoxKey, randomSeed, seedFromNumber } from './seed.js';
 
 /** Options of {@link createNoiseGenerator}. @example createNoiseGenerator({ prefer: 'js' }) */
 export interface NoiseGeneratorOptions {
@@ -44,7 +56,7 @@ export interface NoiseGeneratorOptions {
 export function createNoiseGenerator(options: NoiseGeneratorOptions = {}): NoiseGenerator {
   const prefer = options.prefer ?? 'wasm';
   if (prefer !== 'wasm' && prefer !== 'js') {
-    throw new RangeError(`prefer must be 'wasm' or 'js', got ${String(prefer)}`);
+    throw new RsRangeError('RS_INVALID_ARG_VALUE', `prefer must be 'wasm' or 'js', got ${String(prefer)}`);
   }
   if (prefer === 'wasm' && isWasmSimdSupported()) return createWasmNoiseGenerator();
   return createJsNoiseGenerator();

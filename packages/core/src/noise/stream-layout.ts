@@ -1,3 +1,4 @@
+import { RsRangeError } from '../errors.js';
 /**
  * Noise stream layout of @rs/core: the contract every backend (JS, WASM, and
  * later WGSL / CUDA) must reproduce bit for bit (or, for GPU backends without
@@ -23,10 +24,14 @@
  *
  * Stream ids separate purposes (the callers' table is NOISE_STREAM in
  * src/sampling/noise-streams.ts): 0 certify selection, 1 certify estimation,
- * 2 predict, 3 training augmentation, 4 smoothed gradients. Two more streams
- * use the raw Philox words, not normals: 5 the per-epoch shuffle of `fit`
- * (counter (word block, 0, epoch, 5)) and 6 the weight re-initialization of
- * `reset()` in @rs/onnx (counter (word block, tensor index, 0, 6)).
+ * 2 predict, 3 training augmentation, 4 smoothed gradients; the training
+ * methods' noisy copies: 8 MACER, 9 Consistency, 10 SmoothAdv, 11 SmoothMix
+ * (sample index epoch * m + copy), 13 SmoothAdv's random attack directions.
+ * Four more streams use the raw Philox words, not normals: 5 the per-epoch
+ * shuffle of `fit` (counter (word block, 0, epoch, 5)), 6 and 7 the weight
+ * re-initialization of `reset()` in @rs/onnx / @rs/tfjs (counter (word block,
+ * tensor index, 0, 6 or 7)) and 12 SmoothMix's mixing weights (counter
+ * (0, epoch, example id, 12)).
  *
  * From the block's outputs (x0, x1, x2, x3) come 4 standard normals by
  * Box-Muller in cuRAND's curand_normal4 order, evaluated entirely in IEEE
@@ -104,7 +109,42 @@
  * 2^24 angles; relative everywhere, the quadrant reduction has no absolute
  * error term near zeros); z < 3.4 float32 ulps, i.e. < 2.7e-7 relative
  * (tested < 4 ulps / 3e-7 in test/noise/accuracy.test.ts).
+ *
+ * Noise families (`family` of a request; src/noise/families.ts). The counter,
+ * key and block-to-feature layout above are the same for every family: only
+ * the transform of a block's words (x0, x1, x2, x3) into the 4 values of
+ * features 4b..4b+3 changes, and every family gives unit variance, so
+ * `scale` is the per-coordinate standard deviation (rs4a's sigma) for all.
+ * A run uses one family; two runs with the same seed and different families
+ * read the same Philox words (common random numbers), never one run's.
+ *
+ *   id 0  gaussian  the Box-Muller pairs above (the default; unchanged).
+ *   id 1  uniform   value k from word x_k alone, uniform on (-sqrt 3, sqrt 3):
+ *                     w = (x >> 8) | 1      (x as an i32, arithmetic shift: an
+ *                                            odd integer in [-(2^23-1), 2^23-1])
+ *                     t = fl(f32(w) * US),  US = float32(sqrt(3) 2^-23)
+ *                   (w is exact in float32; one rounding; t = -t' for w = -w').
+ *   id 2  laplace   value k from word x_k alone, Laplace with scale 1/sqrt 2:
+ *                     u = fl(f32((x << 1) >>> 8) 2^-24 + (f32(x & 127) + 0.5) 2^-31)
+ *                     u = (1 - 2^-24) < u ? (1 - 2^-24) : u   (f32x4.pmin)
+ *                     m = fl(ln u * LF),    LF = float32(-1/sqrt 2)  (m >= 0)
+ *                     t = m with its sign bit set when bit 31 of x is set
+ *                   (u is the float32 nearest to (x mod 2^31 + 1/2) 2^-31,
+ *                   capped; ln u is step 2's logf; |t| <= 15.68).
+ *
+ * Sound mode (src/sound/sound-sampler.ts): the discretized Gaussian of
+ * Voracek & Hein takes two words per coordinate, U = x0 2^32 + x1 for
+ * coordinate 2b and U = x2 2^32 + x3 for 2b + 1 of the block with counter
+ * (b, j, i, s), compared against exact integer thresholds.
+ *
+ * US has bits 0x345DB3D7, LF 0xBF3504F3. The noisy copy is the same for all
+ * families: fl(base + fl(f32(scale) * t)), then the optional clamp. Tested
+ * bitwise equal across the JS reference, the WASM kernel, the threaded
+ * generator and the WGSL kernel of @rs/webgpu-native.
  */
+
+import { noiseFamilyId, type NoiseFamily } from './families.js';
+import { philoxKey } from './seed.js';
 
 /** Philox4x32 round multiplier for counter word 0. @example PHILOX_M0 === 0xd2511f53 */
 export const PHILOX_M0 = 0xd2511f53;
@@ -138,6 +178,8 @@ export interface NoiseRequest {
   sampleCount: number;
   /** Features per sample, integer in [1, 2^30]. */
   dim: number;
+  /** Noise family (the transform of the Philox words, see "Noise families" above); default 'gaussian'. */
+  family?: NoiseFamily | undefined;
 }
 
 const U32_LIMIT = 4294967296;
@@ -147,7 +189,7 @@ export const MAX_NOISE_DIM = 2 ** 30;
 
 function checkUint(name: string, value: unknown, limit: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value >= limit) {
-    throw new RangeError(`${name} must be an integer in [0, ${limit === U32_LIMIT ? '2^32' : limit}), got ${String(value)}`);
+    throw new RsRangeError('RS_INVALID_ARG_VALUE', `${name} must be an integer in [0, ${limit === U32_LIMIT ? '2^32' : limit}), got ${String(value)}`);
   }
   return value;
 }
@@ -158,25 +200,29 @@ function checkUint(name: string, value: unknown, limit: number): number {
  *
  * @example
  * const { k0, k1 } = validateNoiseRequest({ seed: 2n ** 32n + 5n, stream: 0, inputIndex: 0, sampleStart: 0, sampleCount: 1, dim: 3 });
- * // k0 === 5, k1 === 1
+ * // k0 === 5, k1 === 1, family === 0
  */
-export function validateNoiseRequest(req: NoiseRequest): { k0: number; k1: number } {
-  if (req === null || typeof req !== 'object') throw new RangeError('request must be an object');
+export function validateNoiseRequest(req: NoiseRequest): { k0: number; k1: number; family: number } {
+  if (req === null || typeof req !== 'object') throw new RsRangeError('RS_INVALID_ARG_VALUE', 'request must be an object');
   const seed = req.seed;
   if (typeof seed !== 'bigint' || seed < 0n || seed >= U64_LIMIT) {
-    throw new RangeError(`seed must be a bigint in [0, 2^64), got ${String(seed)}`);
+    throw new RsRangeError('RS_INVALID_ARG_VALUE', `seed must be a bigint in [0, 2^64), got ${String(seed)}`);
   }
   checkUint('stream', req.stream, U32_LIMIT);
   checkUint('inputIndex', req.inputIndex, U32_LIMIT);
   checkUint('sampleStart', req.sampleStart, U32_LIMIT);
   checkUint('sampleCount', req.sampleCount, U32_LIMIT + 1);
   if (req.sampleStart + req.sampleCount > U32_LIMIT) {
-    throw new RangeError(`sampleStart + sampleCount must be <= 2^32 (sample index is a u32), got ${req.sampleStart} + ${req.sampleCount}`);
+    throw new RsRangeError(
+      'RS_INVALID_ARG_VALUE',
+      `sampleStart + sampleCount must be <= 2^32 (sample index is a u32), got ${req.sampleStart} + ${req.sampleCount}`,
+    );
   }
   if (typeof req.dim !== 'number' || !Number.isInteger(req.dim) || req.dim < 1 || req.dim > MAX_NOISE_DIM) {
-    throw new RangeError(`dim must be an integer in [1, 2^30], got ${String(req.dim)}`);
+    throw new RsRangeError('RS_INVALID_ARG_VALUE', `dim must be an integer in [1, 2^30], got ${String(req.dim)}`);
   }
-  return { k0: Number(seed & 0xffffffffn), k1: Number(seed >> 32n) };
+  const [k0, k1] = philoxKey(seed);
+  return { k0, k1, family: noiseFamilyId(req.family) };
 }
 
 /**
@@ -186,12 +232,12 @@ export function validateNoiseRequest(req: NoiseRequest): { k0: number; k1: numbe
  * checkOutput(new Float32Array(10), 2, 8); // ok; checkOutput(new Float32Array(10), 3, 8) throws RangeError
  */
 export function checkOutput(out: Float32Array, outOffset: number, count: number, name = 'out'): void {
-  if (!(out instanceof Float32Array)) throw new RangeError(`${name} must be a Float32Array`);
+  if (!(out instanceof Float32Array)) throw new RsRangeError('RS_INVALID_ARG_VALUE', `${name} must be a Float32Array`);
   if (typeof outOffset !== 'number' || !Number.isInteger(outOffset) || outOffset < 0) {
-    throw new RangeError(`${name}Offset must be a non-negative integer, got ${String(outOffset)}`);
+    throw new RsRangeError('RS_INVALID_ARG_VALUE', `${name}Offset must be a non-negative integer, got ${String(outOffset)}`);
   }
   if (outOffset + count > out.length) {
-    throw new RangeError(`${name} is too short: needs ${count} elements from ${name}Offset ${outOffset}, has length ${out.length}`);
+    throw new RsRangeError('RS_INVALID_ARG_VALUE', `${name} is too short: needs ${count} elements from ${name}Offset ${outOffset}, has length ${out.length}`);
   }
 }
 
@@ -210,15 +256,15 @@ export function checkNoisyArgs(
 ): void {
   checkOutput(base, baseOffset, dim, 'base');
   if (typeof scale !== 'number' || !Number.isFinite(scale)) {
-    throw new RangeError(`scale must be a finite number, got ${String(scale)}`);
+    throw new RsRangeError('RS_INVALID_ARG_VALUE', `scale must be a finite number, got ${String(scale)}`);
   }
   if (clip !== undefined) {
-    if (clip === null || typeof clip !== 'object') throw new RangeError('clip must be { min, max }');
+    if (clip === null || typeof clip !== 'object') throw new RsRangeError('RS_INVALID_ARG_VALUE', 'clip must be { min, max }');
     if (!(clip.min instanceof Float32Array) || clip.min.length < dim) {
-      throw new RangeError(`clip.min must be a Float32Array of length >= dim (${dim})`);
+      throw new RsRangeError('RS_INVALID_ARG_VALUE', `clip.min must be a Float32Array of length >= dim (${dim})`);
     }
     if (!(clip.max instanceof Float32Array) || clip.max.length < dim) {
-      throw new RangeError(`clip.max must be a Float32Array of length >= dim (${dim})`);
+      throw new RsRangeError('RS_INVALID_ARG_VALUE', `clip.max must be a Float32Array of length >= dim (${dim})`);
     }
   }
 }

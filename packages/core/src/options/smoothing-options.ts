@@ -1,5 +1,9 @@
 import { z } from 'zod';
+import { NOISE_FAMILIES } from '../noise/families.js';
 import { integerAtLeast, positiveReal, realIn } from './schema-helpers.js';
+
+/** The largest `sampleSize` (n0): class counts are 32-bit. */
+const MAX_SAMPLE_SIZE = 2 ** 31 - 1;
 
 const numberArray = z.union([
   z.array(z.number({ error: 'must hold finite numbers' })),
@@ -30,7 +34,7 @@ export const seedSchema = z.union(
  *
  * - `sampleSize` (n0, default 32): noisy samples used to select the top class in `certify`, and
  *   the number of samples `predict` and the smoothed gradients draw.
- * - `scale` (sigma, default 0.1): standard deviation of the Gaussian noise, in raw input units
+ * - `scale` (sigma, default 0.1): per-coordinate standard deviation of the noise, in raw input units
  *   (noise is always added before `preprocessing`, in every method).
  * - `alpha` (default 0.001): failure probability of certify / predict, in (0, 0.5).
  * - `clipValues`: `[min, max]`, each a number or a per-feature array; declares the valid input domain.
@@ -43,13 +47,22 @@ export const seedSchema = z.union(
  * - `preprocessing`: `[subtrahend, divisor]` (ART semantics: the model sees `(x - subtrahend) / divisor`);
  *   each a number, a per-channel array or a per-feature array.
  * - `inputShape`, `nbClasses`: optional here; when given they must match the classifier's.
+ * - `noise` (default 'gaussian'): the noise family, 'gaussian', 'uniform' (on [-sqrt 3 scale,
+ *   sqrt 3 scale]) or 'laplace' (scale parameter scale / sqrt 2); `scale` is the per-coordinate
+ *   standard deviation in every family (rs4a's sigma). certify, predict, fit and the smoothed
+ *   gradients all draw it.
+ * - `sound` (default false): certify and predict in the sound mode of Voracek & Hein (ICLR 2023):
+ *   inputs on the grid m / levels (`true`: levels 255, or `{ levels }`; values off the grid are
+ *   refused with an `OffGridInputError`), discretized Gaussian noise sampled exactly from 64-bit
+ *   integers, x + noise exact in integers, and the radius of the theorem in src/sound/sound-radius.ts.
+ *   Gaussian noise only; fit and the gradients keep the float noise (training needs no soundness).
  *
  * @example
  * const opts = parseOptions(smoothingOptionsSchema, { scale: 0.25, alpha: 0.001, seed: 42 }, 'smoothing options');
  */
 export const smoothingOptionsSchema = z
   .object({
-    sampleSize: integerAtLeast(1).default(32),
+    sampleSize: integerAtLeast(1, MAX_SAMPLE_SIZE).default(32),
     scale: positiveReal().default(0.1),
     alpha: realIn(0, 0.5, { open: 'both' }).default(0.001),
     clipValues: z.tuple([scalarOrArray, scalarOrArray], { error: 'must be [min, max]' }).optional(),
@@ -59,6 +72,10 @@ export const smoothingOptionsSchema = z
     preprocessing: z.tuple([scalarOrArray, scalarOrArray], { error: 'must be [subtrahend, divisor]' }).optional(),
     inputShape: z.array(integerAtLeast(1), { error: 'must be an array of positive integers' }).min(1, { error: 'must have at least one dimension' }).optional(),
     nbClasses: integerAtLeast(2).optional(),
+    noise: z.enum(NOISE_FAMILIES, { error: "must be 'gaussian', 'uniform' or 'laplace'" }).default('gaussian'),
+    sound: z
+      .union([z.boolean(), z.object({ levels: integerAtLeast(1, 65535) }).strict()], { error: 'must be a boolean or { levels: integer in [1, 65535] }' })
+      .default(false),
   })
   .strict();
 

@@ -27,6 +27,7 @@
  * rejected too, so the returned value never exceeds the exact L_t. `upper` mirrors it.
  */
 
+import { RsRangeError } from '../errors.js';
 import { logBeta } from '../stats/saddle-point.js';
 import { nextUp } from '../stats/ulp.js';
 import type { SequentialBound } from './sequential-bound.js';
@@ -108,8 +109,8 @@ function mixtureLower(k: number, t: number, logLevel: number, prior: BetaPrior):
 }
 
 function check(k: number, t: number): void {
-  if (!Number.isSafeInteger(t) || t < 1) throw new RangeError(`'t' must be an integer >= 1, got ${t}`);
-  if (!Number.isSafeInteger(k) || k < 0 || k > t) throw new RangeError(`'k' must be an integer in [0, ${t}], got ${k}`);
+  if (!Number.isSafeInteger(t) || t < 1) throw new RsRangeError('RS_INVALID_ARG_VALUE', `'t' must be an integer >= 1, got ${t}`);
+  if (!Number.isSafeInteger(k) || k < 0 || k > t) throw new RsRangeError('RS_INVALID_ARG_VALUE', `'k' must be an integer in [0, ${t}], got ${k}`);
 }
 
 /**
@@ -121,9 +122,9 @@ function check(k: number, t: number): void {
  * b.lower(1000, 1000); // about 0.992: M_t(p) = B(1000.5, 0.1) / (B(0.5, 0.1) p^1000) reaches 1 / 0.001 there
  */
 export function betaBinomialMixtureBound(alpha: number, checkpoints: readonly number[], prior: BetaPrior = DEFAULT_MIXTURE_PRIOR): SequentialBound {
-  if (typeof alpha !== 'number' || !(alpha > 0 && alpha < 1)) throw new RangeError(`'alpha' must be in (0, 1), got ${String(alpha)}`);
+  if (typeof alpha !== 'number' || !(alpha > 0 && alpha < 1)) throw new RsRangeError('RS_INVALID_ARG_VALUE', `'alpha' must be in (0, 1), got ${String(alpha)}`);
   if (!(prior.a > 0 && prior.b > 0 && Number.isFinite(prior.a) && Number.isFinite(prior.b)))
-    throw new RangeError(`the prior Beta(a, b) needs finite a, b > 0, got (${prior.a}, ${prior.b})`);
+    throw new RsRangeError('RS_INVALID_ARG_VALUE', `the prior Beta(a, b) needs finite a, b > 0, got (${prior.a}, ${prior.b})`);
   const logLevel = -Math.log(alpha);
   const mirrored = { a: prior.b, b: prior.a };
   return {

@@ -1,3 +1,4 @@
+import { RsRangeError } from '../errors.js';
 /**
  * The fixed per-input schedule of sample counts at which sequential certification may stop.
  *
@@ -56,25 +57,30 @@ export const MAX_CHECKPOINTS = 10_000;
  * checkpointSchedule(1000, [100, 500]);                // [100, 500, 1000]
  */
 export function checkpointSchedule(n: number, spec: CheckpointSpec, defaultRatio = 1.5, anchor?: number): number[] {
-  if (!Number.isSafeInteger(n) || n < 1) throw new RangeError(`'n' must be an integer >= 1, got ${n}`);
+  if (!Number.isSafeInteger(n) || n < 1) throw new RsRangeError('RS_INVALID_ARG_VALUE', `'n' must be an integer >= 1, got ${n}`);
   if (Array.isArray(spec)) {
     const list = spec as readonly number[];
     list.forEach((t, j) => {
-      if (!Number.isSafeInteger(t) || t < 1) throw new RangeError(`'sequential.checkpoints[${j}]' must be an integer >= 1, got ${t}`);
-      if (j > 0 && t <= list[j - 1]!) throw new RangeError(`'sequential.checkpoints' must be strictly increasing, got ${list[j - 1]} then ${t}`);
-      if (t > n) throw new RangeError(`'sequential.checkpoints[${j}]' = ${t} exceeds the budget 'n' = ${n}`);
+      if (!Number.isSafeInteger(t) || t < 1) throw new RsRangeError('RS_INVALID_ARG_VALUE', `'sequential.checkpoints[${j}]' must be an integer >= 1, got ${t}`);
+      if (j > 0 && t <= list[j - 1]!)
+        throw new RsRangeError('RS_INVALID_ARG_VALUE', `'sequential.checkpoints' must be strictly increasing, got ${list[j - 1]} then ${t}`);
+      if (t > n) throw new RsRangeError('RS_INVALID_ARG_VALUE', `'sequential.checkpoints[${j}]' = ${t} exceeds the budget 'n' = ${n}`);
     });
     const out = [...list];
     if (out[out.length - 1] !== n) out.push(n);
-    if (out.length > MAX_CHECKPOINTS) throw new RangeError(`'sequential.checkpoints' has ${out.length} checkpoints; at most ${MAX_CHECKPOINTS}`);
+    if (out.length > MAX_CHECKPOINTS)
+      throw new RsRangeError('RS_INVALID_ARG_VALUE', `'sequential.checkpoints' has ${out.length} checkpoints; at most ${MAX_CHECKPOINTS}`);
     return out;
   }
   const g = spec as { first?: number | undefined; ratio?: number | undefined };
   const first = g.first ?? DEFAULT_FIRST_CHECKPOINT;
   const ratio = g.ratio ?? defaultRatio;
-  if (!Number.isSafeInteger(first) || first < 1) throw new RangeError(`'sequential.checkpoints.first' must be an integer >= 1, got ${first}`);
-  if (!(ratio > 1) || !Number.isFinite(ratio)) throw new RangeError(`'sequential.checkpoints.ratio' must be a finite number > 1, got ${ratio}`);
-  if (anchor !== undefined && !(Number.isSafeInteger(anchor) && anchor >= 1)) throw new RangeError(`'anchor' must be an integer >= 1, got ${anchor}`);
+  if (!Number.isSafeInteger(first) || first < 1)
+    throw new RsRangeError('RS_INVALID_ARG_VALUE', `'sequential.checkpoints.first' must be an integer >= 1, got ${first}`);
+  if (!(ratio > 1) || !Number.isFinite(ratio))
+    throw new RsRangeError('RS_INVALID_ARG_VALUE', `'sequential.checkpoints.ratio' must be a finite number > 1, got ${ratio}`);
+  if (anchor !== undefined && !(Number.isSafeInteger(anchor) && anchor >= 1))
+    throw new RsRangeError('RS_INVALID_ARG_VALUE', `'anchor' must be an integer >= 1, got ${anchor}`);
   const out: number[] = [];
   const grow = (t: number) => Math.max(t + 1, Math.ceil(t * ratio));
   let t = first;
@@ -90,5 +96,5 @@ export function checkpointSchedule(n: number, spec: CheckpointSpec, defaultRatio
 function push(out: number[], t: number, ratio: number, n: number): void {
   out.push(t);
   if (out.length >= MAX_CHECKPOINTS)
-    throw new RangeError(`'sequential.checkpoints.ratio' ${ratio} gives more than ${MAX_CHECKPOINTS} checkpoints up to n = ${n}`);
+    throw new RsRangeError('RS_INVALID_ARG_VALUE', `'sequential.checkpoints.ratio' ${ratio} gives more than ${MAX_CHECKPOINTS} checkpoints up to n = ${n}`);
 }

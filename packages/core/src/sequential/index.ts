@@ -13,3 +13,12 @@ export {
   type SequentialSettings,
 } from './sequential-plan.js';
 export { certifySequential, type SequentialCertifyInfo } from './certify-sequential.js';
+export { boundCertificate, radiusAt, radiusSettings, trueLower, trueUpper, type SequentialRadiusSettings } from './sequential-radius.js';
+export {
+  checkpointStep,
+  sequentialCertificateFromCounts,
+  stoppingRuleOf,
+  type RunningBounds,
+  type SequentialCertificate,
+  type SequentialEvidence,
+} from './sequential-certificate.js';

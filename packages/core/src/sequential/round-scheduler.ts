@@ -85,10 +85,10 @@ export function planRound(inputs: readonly ScheduledInput[], schedule: readonly 
     while (left > 0 && extended) {
       extended = false;
       for (const i of order) {
-        if (left === 0 || end[i] >= n) continue;
+        if (left === 0 || end[i]! >= n) continue;
         while (schedule[nextIndex[i]!]! <= end[i]!) nextIndex[i]!++;
         const take = Math.min(left, schedule[nextIndex[i]!]! - end[i]!);
-        end[i] += take;
+        end[i]! += take;
         left -= take;
         lookahead += take;
         extended = true;

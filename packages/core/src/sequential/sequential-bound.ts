@@ -1,3 +1,4 @@
+import { RsRangeError } from '../errors.js';
 import { betaBinomialMixtureBound, type BetaPrior } from './beta-binomial-mixture.js';
 import { stagedClopperPearsonBound, type StagedSplit } from './staged-clopper-pearson.js';
 
@@ -62,5 +63,5 @@ export function createSequentialBound(
 ): SequentialBound {
   if (name === 'clopper-pearson') return stagedClopperPearsonBound(alpha, checkpoints, o);
   if (name === 'beta-binomial-mixture') return betaBinomialMixtureBound(alpha, checkpoints, o.prior);
-  throw new RangeError(`'sequential.bound' must be one of ${SEQUENTIAL_BOUNDS.map((b) => `'${b}'`).join(', ')}, got ${String(name)}`);
+  throw new RsRangeError('RS_INVALID_ARG_VALUE', `'sequential.bound' must be one of ${SEQUENTIAL_BOUNDS.map((b) => `'${b}'`).join(', ')}, got ${String(name)}`);
 }

@@ -1,9 +1,10 @@
+import { RsRangeError } from '../errors.js';
 import { checkpointSchedule, DEFAULT_CHECKPOINT_RATIO, type CheckpointSpec } from './checkpoint-schedule.js';
 import { createSequentialBound, type SequentialBound, type SequentialBoundName } from './sequential-bound.js';
 import { clopperPearsonLower } from '../stats/clopper-pearson.js';
 import type { BetaPrior } from './beta-binomial-mixture.js';
 import { claimsFrom } from './staged-clopper-pearson.js';
-import { radiusOf } from './stopping-rule.js';
+import { boundCertificate, radiusSettings, type SequentialRadiusSettings, trueLower } from './sequential-radius.js';
 
 /**
  * Sequential options (validated by `sequentialOptionsSchema` at the public boundary).
@@ -50,12 +51,16 @@ export interface SequentialPlan {
  * const plan = sequentialPlan(100_000, 0.001, 0.25, { radius: 0.5, bound: 'clopper-pearson' });
  * plan.schedule; // [64, 96, 144, ..., 100000]
  */
-export function sequentialPlan(n: number, alpha: number, sigma: number, o: SequentialSettings): SequentialPlan {
+export function sequentialPlan(n: number, alpha: number, sigma: number | SequentialRadiusSettings, o: SequentialSettings): SequentialPlan {
+  const rs = radiusSettings(sigma);
   const name: SequentialBoundName = o.bound ?? 'clopper-pearson';
   const spec: CheckpointSpec = o.checkpoints ?? {};
   const radiusMode = o.radius !== undefined;
   const target = o.radius ?? 0;
-  const reaches = (p: number) => p >= 0.5 && radiusOf(p, sigma) >= target;
+  const reaches = (p: number) => {
+    const c = boundCertificate(p, rs);
+    return c.certified && c.radius >= target;
+  };
   // Radius mode: half of alpha goes to the earliest checkpoint where t hits out of t certify the
   // radius (most confident inputs stop there), the other half evenly over the later ones.
   const firstShare = radiusMode ? RADIUS_MODE_FIRST_SHARE : undefined;
@@ -98,12 +103,15 @@ function earliest(n: number, ok: (t: number) => boolean): number | undefined {
  * @example
  * minimumSequentialBudget(0.001, { tolerance: 0.1 }); // 10 (one checkpoint: plain Clopper-Pearson)
  */
-export function minimumSequentialBudget(alpha: number, o: SequentialSettings): number {
+export function minimumSequentialBudget(alpha: number, o: SequentialSettings, radius: number | SequentialRadiusSettings = 1): number {
+  const rs = radiusSettings(radius);
   const budgetOnly = { bound: o.bound, prior: o.prior, tolerance: 1 };
+  if (trueLower(1, rs) < 0.5)
+    throw new RsRangeError('RS_SAMPLES_INSUFFICIENT', `no budget can certify: the sound correction ${1 - trueLower(1, rs)} leaves pA < 0.5 even at pA = 1`);
   for (let n = 1; ; n++) {
     const checkpoints: CheckpointSpec | undefined = Array.isArray(o.checkpoints) ? o.checkpoints.filter((t) => t < n) : o.checkpoints;
-    const plan = sequentialPlan(n, alpha, 1, { ...budgetOnly, checkpoints });
-    if (plan.bound.lower(n, n) >= 0.5) return n;
+    const plan = sequentialPlan(n, alpha, rs, { ...budgetOnly, checkpoints });
+    if (trueLower(plan.bound.lower(n, n), rs) >= 0.5) return n;
   }
 }
 
@@ -114,18 +122,21 @@ export function minimumSequentialBudget(alpha: number, o: SequentialSettings): n
  * @example
  * checkSequentialBudget(sequentialPlan(100_000, 0.001, 0.25, { radius: 2 }), 0.25); // RangeError: the largest radius ... is 0.93
  */
-export function checkSequentialBudget(plan: SequentialPlan, sigma: number): void {
+export function checkSequentialBudget(plan: SequentialPlan, sigma: number | SequentialRadiusSettings): void {
+  const rs = radiusSettings(sigma);
   const { n, bound } = plan;
-  const best = bound.lower(n, n);
-  if (best < 0.5) {
-    const need = minimumSequentialBudget(bound.alpha, { bound: bound.name, checkpoints: plan.spec, prior: plan.prior });
-    throw new RangeError(
+  const best = boundCertificate(bound.lower(n, n), rs);
+  if (!best.certified) {
+    const need = minimumSequentialBudget(bound.alpha, { bound: bound.name, checkpoints: plan.spec, prior: plan.prior }, rs);
+    throw new RsRangeError(
+      'RS_SAMPLES_INSUFFICIENT',
       `'n' = ${n} can never certify with the sequential ${bound.name} bound at alpha = ${bound.alpha}: even ${n} hits out of ${n} give a lower bound < 0.5; use n >= ${need}`,
     );
   }
-  if (plan.mode === 'radius' && radiusOf(best, sigma) < plan.target) {
-    throw new RangeError(
-      `'sequential.radius' = ${plan.target} can never be certified with the budget n = ${n}: the largest radius the ${bound.name} bound gives at n = ${n} (all hits) is ${radiusOf(best, sigma).toFixed(4)}; raise 'n' or lower the radius`,
+  if (plan.mode === 'radius' && best.radius < plan.target) {
+    throw new RsRangeError(
+      'RS_SAMPLES_INSUFFICIENT',
+      `'sequential.radius' = ${plan.target} can never be certified with the budget n = ${n}: the largest radius the ${bound.name} bound gives at n = ${n} (all hits) is ${best.radius.toFixed(4)}; raise 'n' or lower the radius`,
     );
   }
 }

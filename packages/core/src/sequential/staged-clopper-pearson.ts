@@ -20,6 +20,7 @@
  * The bounds come from `clopperPearsonLower` / `clopperPearsonUpper`, which round outward.
  */
 
+import { RsRangeError } from '../errors.js';
 import { clopperPearsonLower, clopperPearsonUpper } from '../stats/clopper-pearson.js';
 import { nextDown } from '../stats/ulp.js';
 import type { SequentialBound } from './sequential-bound.js';
@@ -54,11 +55,11 @@ export function stagedClopperPearsonBound(alpha: number, checkpoints: readonly n
   const m = checkpoints.length;
   const lowerFrom = split.lowerFrom ?? 0;
   if (!Number.isSafeInteger(lowerFrom) || lowerFrom < 0 || lowerFrom >= m)
-    throw new RangeError(`'lowerFrom' must be a checkpoint index in [0, ${m - 1}], got ${lowerFrom}`);
+    throw new RsRangeError('RS_INVALID_ARG_VALUE', `'lowerFrom' must be a checkpoint index in [0, ${m - 1}], got ${lowerFrom}`);
   const claims = m - lowerFrom;
   const firstShare = claims === 1 ? 1 : (split.firstShare ?? 1 / claims);
   if (!(firstShare > 0 && firstShare <= 1) || (claims > 1 && firstShare === 1))
-    throw new RangeError(`'firstShare' must be in (0, 1) when several checkpoints claim, got ${firstShare}`);
+    throw new RsRangeError('RS_INVALID_ARG_VALUE', `'firstShare' must be in (0, 1) when several checkpoints claim, got ${firstShare}`);
   // An even split is alpha / m_S exactly; an uneven one rounds the later shares down, so the shares never sum above alpha.
   const even = split.firstShare === undefined || claims === 1;
   const firstAlpha = even ? alpha / claims : alpha * firstShare;

@@ -5,8 +5,8 @@
  * too early costs radius, never soundness.
  */
 
-import { normalPpf } from '../stats/normal-ppf.js';
 import type { SequentialBound } from './sequential-bound.js';
+import { boundCertificate, radiusAt, type SequentialRadiusSettings, trueUpper } from './sequential-radius.js';
 
 /**
  * Why an input stopped.
@@ -44,16 +44,16 @@ export interface CheckpointState {
 }
 
 /**
- * The stopping rule's settings.
+ * The stopping rule's settings: the mode, its target, the budget, the bound, and how a bound turns
+ * into a radius (sigma; the noise family, norm, dim and sound correction when not Gaussian L2).
  *
  * @example
  * const rule: StoppingRule = { mode: 'radius', target: 0.5, sigma: 0.25, n: 100_000, bound };
  */
-export interface StoppingRule {
+export interface StoppingRule extends SequentialRadiusSettings {
   mode: 'radius' | 'budget';
   /** radius mode: the radius to decide; budget mode: the tolerance. */
   target: number;
-  sigma: number;
   /** The budget: the last checkpoint. */
   n: number;
   bound: SequentialBound;
@@ -61,20 +61,21 @@ export interface StoppingRule {
 
 /**
  * The certified radius of a lower bound of pA, as certify reports it: `sigma * Phi^-1(p)` when
- * `p >= 1/2`, else 0 (abstain).
+ * `p >= 1/2`, else 0 (abstain); with settings, the family's and norm's radius after the sound
+ * correction (`sequential-radius.ts`).
  *
  * @example
  * radiusOf(0.99, 0.25); // 0.5815...
  */
-export function radiusOf(p: number, sigma: number): number {
-  return p >= 0.5 ? sigma * normalPpf(p) : 0;
+export function radiusOf(p: number, sigma: number | SequentialRadiusSettings): number {
+  return boundCertificate(p, typeof sigma === 'number' ? { sigma } : sigma).radius;
 }
 
 /**
  * The stop decision at a checkpoint, or null to continue.
  *
  * Radius mode (target r): `'certified'` once radiusOf(lower) >= r; `'futile'` once
- * sigma * Phi^-1(upper) < r, or once even hits on every remaining sample could not reach r by the
+ * the radius of upper < r, or once even hits on every remaining sample could not reach r by the
  * budget (lower(k + n - t, n) gives a radius < r).
  * Budget mode (tolerance tau): `'abstain'` once upper < 1/2; `'converged'` once the best radius the
  * budget can still give, radiusOf(max(lower, min(upper, lower(k + n - t, n)))), exceeds the current
@@ -86,19 +87,20 @@ export function radiusOf(p: number, sigma: number): number {
  * stopDecision({ k: 100, t: 100, lower: 0.93, upper: 1 }, { mode: 'radius', target: 0.25, sigma: 0.25, n: 100_000, bound }); // 'certified'
  */
 export function stopDecision(s: CheckpointState, rule: StoppingRule): StopReason | null {
-  const { sigma, n, bound } = rule;
-  const current = radiusOf(s.lower, sigma);
+  const { n, bound } = rule;
+  const now = boundCertificate(s.lower, rule);
+  const upper = trueUpper(s.upper, rule);
   if (rule.mode === 'radius') {
-    if (current >= rule.target && s.lower >= 0.5) return 'certified';
+    if (now.certified && now.radius >= rule.target) return 'certified';
     if (s.t >= n) return 'budget';
-    if (s.upper < 0.5 || sigma * normalPpf(s.upper) < rule.target) return 'futile';
-    const best = Math.max(s.lower, bound.lower(s.k + (n - s.t), n));
-    if (!(best >= 0.5 && radiusOf(best, sigma) >= rule.target)) return 'futile';
+    if (upper < 0.5 || radiusAt(upper, rule) < rule.target) return 'futile';
+    const best = boundCertificate(Math.max(s.lower, bound.lower(s.k + (n - s.t), n)), rule);
+    if (!(best.certified && best.radius >= rule.target)) return 'futile';
     return null;
   }
-  if (s.upper < 0.5) return 'abstain';
+  if (upper < 0.5) return 'abstain';
   if (s.t >= n) return 'budget';
   const reachable = Math.max(s.lower, Math.min(s.upper, bound.lower(s.k + (n - s.t), n)));
-  if (radiusOf(reachable, sigma) - current <= rule.target) return 'converged';
+  if (boundCertificate(reachable, rule).radius - now.radius <= rule.target) return 'converged';
   return null;
 }

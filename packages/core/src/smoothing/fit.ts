@@ -1,17 +1,33 @@
-import { ClassifierContractError, throwIfAborted } from '../errors.js';
+import { requireCapability } from '../classifier/capabilities.js';
+import { throwIfAborted } from '../errors.js';
+import { yieldToEventLoop } from '../sampling/guarded-call.js';
 import { toInputBatch, toLabels } from '../input/input-batch.js';
-import { philox4x32 } from '../noise/index.js';
-import { fitOptionsSchema, type FitOptions } from '../options/run-options.js';
-import { parseOptions } from '../options/parse-options.js';
+import { philox4x32, philoxKey } from '../noise/index.js';
 import { NOISE_STREAM } from '../sampling/noise-streams.js';
-import { callSeed, preprocessor, type SmoothingConfig } from './smoothing-config.js';
+import { fitOptionsSchema, parseTrainingOptions, trainingMethod, type FitOptions } from '../training/fit-options.js';
+import type { TrainingMethodName } from '../training/method.js';
+import { callSeed, type SmoothingConfig } from './smoothing-config.js';
+import { methodTrainer, TermSums, withEndFit } from './training-step.js';
 
 /** What `fit` returns. */
 export interface FitResult {
-  /** Mean training loss of each epoch (of the noisy batches, before each step). */
+  /** Mean training loss of each epoch (of the noisy batches, before each step; weighted by examples). */
   epochLosses: Float64Array;
-  /** The seed of the augmentation noise and of the shuffling. */
+  /** Each loss term's epoch means (e.g. `classification`, `robustness`), in the method's order. */
+  epochTerms: Record<string, Float64Array>;
+  /** The training method and its settings after defaults. */
+  method: TrainingMethodName;
+  settings: Readonly<Record<string, number | string | boolean | null>>;
+  /** The seed of the noise, the attacks' random directions, the mixing weights and the shuffling. */
   seed: bigint;
+}
+
+/** Records epoch `e`'s term means into `epochTerms`. */
+export function recordTerms(epochTerms: Record<string, Float64Array>, means: Record<string, number>, e: number, epochs: number): void {
+  for (const [k, v] of Object.entries(means)) {
+    epochTerms[k] ??= new Float64Array(epochs);
+    epochTerms[k][e] = v;
+  }
 }
 
 /**
@@ -24,7 +40,7 @@ export interface FitResult {
 export function epochOrder(count: number, seed: bigint, epoch: number): Uint32Array {
   const order = new Uint32Array(count);
   for (let i = 0; i < count; i++) order[i] = i;
-  const key = [Number(seed & 0xffffffffn), Number((seed >> 32n) & 0xffffffffn)];
+  const key = philoxKey(seed);
   let words: Uint32Array = new Uint32Array(0);
   let w = 4;
   let block = 0;
@@ -43,87 +59,63 @@ export function epochOrder(count: number, seed: bigint, epoch: number): Uint32Ar
 }
 
 /**
- * Gaussian data augmentation training (ART's `fit`): each epoch visits the data in (optionally
- * shuffled) batches, adds fresh noise N(0, sigma^2) in raw input space to every example (noise
- * stream `training`, sample index = epoch, so every epoch draws new noise), clips when `clipNoisy`,
- * preprocesses and runs one optimizer step through the classifier's `training` capability.
+ * Training for randomized smoothing (ART's `fit` and its MACER / SmoothAdv / SmoothMix estimators,
+ * and consistency regularization), one implementation for every backend: each epoch visits the
+ * data in (optionally shuffled) batches; the `method` draws fresh noise in raw input space for
+ * every example (its own Philox stream; the noise of an example depends only on the seed, the
+ * example and the epoch; Gaussian augmentation draws the configured family, `noise`), runs its attack when it has one, clips when `clipNoisy`, preprocesses,
+ * and the classifier's `training` capability takes one optimizer step with the method's loss head.
+ * The learning rate of each epoch follows `learningRateSchedule`.
  *
  * @example
- * const { epochLosses } = await fit(config, xTrain, yTrain, { nbEpochs: 2, batchSize: 64, optimizer: 'adam', learningRate: 1e-3 });
+ * const { epochLosses, epochTerms } = await fit(config, xTrain, yTrain, { method: 'macer', nbEpochs: 2, batchSize: 64, optimizer: 'sgd', learningRate: 0.01 });
  */
 export async function fit(config: SmoothingConfig, x: unknown, y: unknown, options: FitOptions = {}): Promise<FitResult> {
-  const training = config.classifier.training;
-  if (!config.classifier.capabilities.training || !training) {
-    const note = config.classifier.capabilityNotes?.training;
-    throw new TypeError(`fit needs a classifier with the 'training' capability; this classifier declares training: false${note ? ` (${note})` : ''}`);
-  }
-  const o = parseOptions(fitOptionsSchema, options, 'fit options');
+  const training = requireCapability(config.classifier, 'training', 'fit');
+  const o = parseTrainingOptions(fitOptionsSchema, options, 'fit options');
+  const method = trainingMethod(o);
   const batch = toInputBatch(x, config.classifier.inputShape, { name: 'x', domain: config.domain });
   const labels = toLabels(y, batch.count, config.classifier.nbClasses);
-  const { dim } = config;
   const seed = callSeed(config);
-  const preprocess = preprocessor(config);
-  const clip = config.options.clipNoisy ? config.domain : null;
-  const size = Math.min(o.batchSize, config.classifier.maxBatchSize ?? Infinity, batch.count);
-  const buffer = new Float32Array(size * dim);
+  // A step runs rowsPerExample rows per input: keep it within the backend's maxBatchSize.
+  const perStep = Math.max(1, Math.floor((config.classifier.maxBatchSize ?? Infinity) / method.rowsPerExample));
+  const size = Math.min(o.batchSize, perStep, batch.count);
   const batchLabels = new Int32Array(size);
   const epochLosses = new Float64Array(o.nbEpochs);
+  const epochTerms: Record<string, Float64Array> = {};
   const batchesPerEpoch = Math.ceil(batch.count / size);
-  const started = performance.now();
-  let samplesDone = 0;
-  for (let e = 0; e < o.nbEpochs; e++) {
-    const epoch = o.initialEpoch + e;
-    const order = o.shuffle ? epochOrder(batch.count, seed, epoch) : Uint32Array.from({ length: batch.count }, (_, i) => i);
-    let lossSum = 0;
-    for (let b = 0; b < batchesPerEpoch; b++) {
-      throwIfAborted(o.signal);
-      const start = b * size;
-      const rows = Math.min(size, batch.count - start);
-      for (let r = 0; r < rows; r++) {
-        const idx = order[start + r]!;
-        config.noise.fillNoisy(
-          buffer,
-          r * dim,
-          { seed, stream: NOISE_STREAM.training, inputIndex: idx, sampleStart: epoch, sampleCount: 1, dim },
-          batch.data,
-          idx * dim,
-          config.options.scale,
-          clip ?? undefined,
-        );
-        batchLabels[r] = labels[idx]!;
-      }
-      const xb = rows === size ? buffer : buffer.subarray(0, rows * dim);
-      preprocess?.(xb, rows);
-      let loss: number;
-      try {
-        loss = await training.trainOnBatch(xb, rows === size ? batchLabels : batchLabels.subarray(0, rows), rows, {
-          optimizer: o.optimizer,
-          learningRate: o.learningRate,
-        });
-      } catch (err) {
-        throw new ClassifierContractError(`training.trainOnBatch failed at epoch ${epoch}, batch ${b}: ${(err as Error)?.message ?? String(err)}`, {
-          cause: err,
-        });
-      }
-      if (!Number.isFinite(loss)) throw new ClassifierContractError(`training diverged: loss ${loss} at epoch ${epoch}, batch ${b} (lower the learning rate?)`);
-      lossSum += loss * rows;
-      samplesDone += rows;
-      if (o.onProgress) {
-        const elapsedSeconds = (performance.now() - started) / 1000;
-        o.onProgress({
-          phase: 'fit',
+  const trainer = methodTrainer(config, training, seed, method, o);
+  return withEndFit(training, async () => {
+    let samplesDone = 0;
+    for (let e = 0; e < o.nbEpochs; e++) {
+      const epoch = o.initialEpoch + e;
+      const order = o.shuffle ? epochOrder(batch.count, seed, epoch) : Uint32Array.from({ length: batch.count }, (_, i) => i);
+      let lossSum = 0;
+      const terms = new TermSums(method.terms);
+      for (let b = 0; b < batchesPerEpoch; b++) {
+        if (e > 0 || b > 0) await yieldToEventLoop(); // lets an AbortSignal.timeout fire between synchronous steps
+        throwIfAborted(o.signal);
+        const start = b * size;
+        const rows = Math.min(size, batch.count - start);
+        for (let r = 0; r < rows; r++) batchLabels[r] = labels[order[start + r]!]!;
+        const example = (r: number) => order[start + r]!;
+        const step = await trainer.step(batch.data, rows, example, example, batchLabels.slice(0, rows), epoch, b);
+        lossSum += step.loss * rows;
+        terms.add(step.terms, rows);
+        samplesDone += rows;
+        trainer.report({
           inputsDone: e * batchesPerEpoch + b + 1,
           inputsTotal: o.nbEpochs * batchesPerEpoch,
           samplesDone,
           samplesTotal: o.nbEpochs * batch.count,
-          elapsedSeconds,
-          samplesPerSecond: elapsedSeconds > 0 ? samplesDone / elapsedSeconds : 0,
           epoch,
           loss: lossSum / (start + rows),
+          lossTerms: terms.means(),
         });
       }
+      epochLosses[e] = lossSum / batch.count;
+      recordTerms(epochTerms, terms.means(), e, o.nbEpochs);
     }
-    epochLosses[e] = lossSum / batch.count;
-  }
-  return { epochLosses, seed };
+    return { epochLosses, epochTerms, method: method.name, settings: method.settings, seed };
+  });
 }

@@ -1,11 +1,18 @@
+import { RsTypeError } from '../errors.js';
+import { capabilitiesOf, requireCapability } from '../classifier/capabilities.js';
 import type { Classifier, ClassifierCapabilities } from '../classifier/classifier.js';
+import { cloneForRefitting } from '../classifier/refittable.js';
 import type { NoiseGenerator } from '../noise/index.js';
-import type { BatchOptions, CertifyOptions, FitOptions, GradientOptions, PredictOptions } from '../options/run-options.js';
+import type { InputLike, LabelsLike } from '../input/tensor-like.js';
+import type { BatchOptions, CertifyOptions, FitGeneratorOptions, FitOptions, GradientOptions, PredictOptions } from '../options/run-options.js';
 import type { SmoothingOptions } from '../options/smoothing-options.js';
 import { toInputBatch } from '../input/input-batch.js';
+import { computeMethodLoss, type MethodLoss } from '../training/method-loss.js';
+import type { MethodLossOptions } from '../training/fit-options.js';
 import { computeLoss, computeLosses, predictLogits } from './base-outputs.js';
 import { certify, type CertifyResult } from './certify.js';
 import { fit, type FitResult } from './fit.js';
+import { fitGenerator, type BatchSource } from './fit-generator.js';
 import { classGradient, lossGradient } from './gradients.js';
 import { oneHot, predictClasses, type PredictResult } from './predict.js';
 import { resolveSmoothingConfig, type SmoothingConfig } from './smoothing-config.js';
@@ -22,19 +29,24 @@ export interface RandomizedSmoothingMethods {
   /** Failure probability of certify / predict. */
   alpha: number;
   /** Cohen et al.'s CERTIFY: `{ prediction, radius }` per input (plus the evidence). */
-  certify(x: unknown, options: CertifyOptions): Promise<CertifyResult>;
+  certify(x: InputLike, options: CertifyOptions): Promise<CertifyResult>;
   /** Smoothed prediction as ART returns it: one-hot rows, zeros where it abstains. */
-  predict(x: unknown, options?: PredictOptions): Promise<Float32Array>;
+  predict(x: InputLike, options?: PredictOptions): Promise<Float32Array>;
   /** Smoothed prediction as class indices (-1 = abstain), with counts and p-values. */
-  predictClasses(x: unknown, options?: PredictOptions): Promise<PredictResult>;
-  /** Gaussian data augmentation training. */
-  fit(x: unknown, y: unknown, options?: FitOptions): Promise<FitResult>;
+  predictClasses(x: InputLike, options?: PredictOptions): Promise<PredictResult>;
+  /** Training with a method of core (`method`: Gaussian augmentation by default, MACER, SmoothAdv, SmoothMix, Consistency). */
+  fit(x: InputLike, y: LabelsLike, options?: FitOptions): Promise<FitResult>;
+  /** `fit` over batches from an iterable (ART's `fit_generator`). */
+  fitGenerator(batches: BatchSource, options?: FitGeneratorOptions): Promise<FitResult>;
   /** The base classifier's logits (no noise). */
-  predictLogits(x: unknown, options?: BatchOptions): Promise<Float32Array>;
-  lossGradient(x: unknown, y: unknown, options?: GradientOptions): Promise<Float32Array>;
-  classGradient(x: unknown, label?: number | ArrayLike<number>, options?: GradientOptions): Promise<{ data: Float32Array; shape: number[] }>;
-  computeLosses(x: unknown, y: unknown, options?: BatchOptions): Promise<Float64Array>;
-  computeLoss(x: unknown, y: unknown, options?: BatchOptions & { reduction?: 'none' | 'mean' | 'sum' }): Promise<number | Float64Array>;
+  predictLogits(x: InputLike, options?: BatchOptions): Promise<Float32Array>;
+  lossGradient(x: InputLike, y: LabelsLike, options?: GradientOptions): Promise<Float32Array>;
+  classGradient(x: InputLike, label?: number | LabelsLike, options?: GradientOptions): Promise<{ data: Float32Array; shape: number[] }>;
+  computeLosses(x: InputLike, y: LabelsLike, options?: BatchOptions): Promise<Float64Array>;
+  /** A training method's loss on the inputs (with `method`): `{ loss, terms }`. */
+  computeLoss(x: InputLike, y: LabelsLike, options: MethodLossOptions): Promise<MethodLoss>;
+  /** Cross-entropy of the base classifier (ART's `compute_loss`). */
+  computeLoss(x: InputLike, y: LabelsLike, options?: BatchOptions & { reduction?: 'none' | 'mean' | 'sum' }): Promise<number | Float64Array>;
 }
 
 /**
@@ -75,8 +87,9 @@ export class SmoothedClassifier implements RandomizedSmoothingMethods {
   get nbClasses(): number {
     return this.classifier.nbClasses;
   }
-  get capabilities(): Readonly<ClassifierCapabilities> {
-    return this.classifier.capabilities;
+  /** The base classifier's capabilities (`capabilitiesOf(classifier)`). */
+  get capabilities(): ClassifierCapabilities {
+    return capabilitiesOf(this.classifier);
   }
   get sampleSize(): number {
     return this.#config.options.sampleSize;
@@ -100,6 +113,10 @@ export class SmoothedClassifier implements RandomizedSmoothingMethods {
   get noiseGenerator(): string {
     return this.#config.noise.name;
   }
+  /** The noise generator in use (e.g. for `sourceDigest(noiseSourceOf(g.generator))`, its self-test digest). */
+  get generator(): NoiseGenerator {
+    return this.#config.noise;
+  }
 
   /**
    * Changes smoothing options (validated; nothing changes when validation fails).
@@ -114,37 +131,57 @@ export class SmoothedClassifier implements RandomizedSmoothingMethods {
     return this;
   }
 
-  certify(x: unknown, options: CertifyOptions): Promise<CertifyResult> {
+  certify(x: InputLike, options: CertifyOptions): Promise<CertifyResult> {
     return certify(this.#config, x, options);
   }
-  async predict(x: unknown, options: PredictOptions = {}): Promise<Float32Array> {
+  async predict(x: InputLike, options: PredictOptions = {}): Promise<Float32Array> {
     return oneHot((await predictClasses(this.#config, x, options)).prediction, this.nbClasses);
   }
-  predictClasses(x: unknown, options: PredictOptions = {}): Promise<PredictResult> {
+  predictClasses(x: InputLike, options: PredictOptions = {}): Promise<PredictResult> {
     return predictClasses(this.#config, x, options);
   }
-  fit(x: unknown, y: unknown, options: FitOptions = {}): Promise<FitResult> {
+  fit(x: InputLike, y: LabelsLike, options: FitOptions = {}): Promise<FitResult> {
     return fit(this.#config, x, y, options);
   }
-  predictLogits(x: unknown, options: BatchOptions = {}): Promise<Float32Array> {
+  fitGenerator(batches: BatchSource, options: FitGeneratorOptions = {}): Promise<FitResult> {
+    return fitGenerator(this.#config, batches, options);
+  }
+  predictLogits(x: InputLike, options: BatchOptions = {}): Promise<Float32Array> {
     return predictLogits(this.#config, x, options);
   }
-  lossGradient(x: unknown, y: unknown, options: GradientOptions = {}): Promise<Float32Array> {
+  lossGradient(x: InputLike, y: LabelsLike, options: GradientOptions = {}): Promise<Float32Array> {
     return lossGradient(this.#config, x, y, options);
   }
-  classGradient(x: unknown, label?: number | ArrayLike<number>, options: GradientOptions = {}): Promise<{ data: Float32Array; shape: number[] }> {
+  classGradient(x: InputLike, label?: number | LabelsLike, options: GradientOptions = {}): Promise<{ data: Float32Array; shape: number[] }> {
     return classGradient(this.#config, x, label, options);
   }
-  computeLosses(x: unknown, y: unknown, options: BatchOptions = {}): Promise<Float64Array> {
+  computeLosses(x: InputLike, y: LabelsLike, options: BatchOptions = {}): Promise<Float64Array> {
     return computeLosses(this.#config, x, y, options);
   }
-  computeLoss(x: unknown, y: unknown, options: BatchOptions & { reduction?: 'none' | 'mean' | 'sum' } = {}): Promise<number | Float64Array> {
-    return computeLoss(this.#config, x, y, options);
+  /**
+   * ART's `compute_loss` (cross-entropy of the base classifier, `reduction` default `'none'`), or
+   * with `method` that training method's loss on the inputs (`{ loss, terms, method, seed }`: the
+   * noise and attack `fit` would use in `epoch`).
+   *
+   * @example
+   * const { loss, terms } = await g.computeLoss(x, y, { method: 'macer', gaussianSamples: 16 });
+   */
+  computeLoss(x: InputLike, y: LabelsLike, options: MethodLossOptions): Promise<MethodLoss>;
+  computeLoss(x: InputLike, y: LabelsLike, options?: BatchOptions & { reduction?: 'none' | 'mean' | 'sum' }): Promise<number | Float64Array>;
+  computeLoss(
+    x: InputLike,
+    y: LabelsLike,
+    options: MethodLossOptions | (BatchOptions & { reduction?: 'none' | 'mean' | 'sum' }) = {},
+  ): Promise<MethodLoss | number | Float64Array> {
+    if (options !== null && typeof options === 'object' && 'method' in options && options.method !== undefined) {
+      return computeMethodLoss(this.#config, x, y, options as MethodLossOptions);
+    }
+    return computeLoss(this.#config, x, y, options as BatchOptions & { reduction?: 'none' | 'mean' | 'sum' });
   }
 
   /** Layer names of the base classifier (needs the `activations` capability). */
   get layerNames(): readonly string[] {
-    return requireCapability(this.classifier, 'activations').activations!.layerNames;
+    return requireCapability(this.classifier, 'activations', 'layerNames').layerNames;
   }
 
   /**
@@ -153,8 +190,8 @@ export class SmoothedClassifier implements RandomizedSmoothingMethods {
    * @example
    * const { data, shape } = await g.getActivations(x, 'conv1');
    */
-  async getActivations(x: unknown, layer: number | string): Promise<{ data: Float32Array; shape: readonly number[] }> {
-    const activations = requireCapability(this.classifier, 'activations').activations!;
+  async getActivations(x: InputLike, layer: number | string): Promise<{ data: Float32Array; shape: readonly number[] }> {
+    const activations = requireCapability(this.classifier, 'activations', 'getActivations');
     const batch = toInputBatch(x, this.inputShape, { domain: this.#config.domain });
     const pre = this.#config.preprocessing;
     const data = pre ? batch.data.map((v, i) => (v - pre.sub[i % this.#config.dim]!) / pre.div[i % this.#config.dim]!) : batch.data;
@@ -168,22 +205,25 @@ export class SmoothedClassifier implements RandomizedSmoothingMethods {
    * await g.save('trained.onnx');
    */
   async save(path: string): Promise<void> {
-    if (typeof path !== 'string' || path.length === 0) throw new TypeError(`'path' must be a non-empty string`);
-    await requireCapability(this.classifier, 'save').saver!.save(path);
+    if (typeof path !== 'string' || path.length === 0) throw new RsTypeError('RS_INVALID_ARG_TYPE', `'path' must be a non-empty string`);
+    requireCapability(this.classifier, 'save', 'save');
+    await this.classifier.save!(path); // called as a method: a class's save uses `this`
+  }
+
+  /**
+   * A smoothed classifier with the same options around a fresh, untrained twin of the base
+   * classifier (ART's `clone_for_refitting`; needs `training` and a `Refittable` classifier class).
+   *
+   * @example
+   * const fresh = await g.cloneForRefitting();
+   * await fresh.fit(xTrain, yTrain, { nbEpochs: 2 });
+   */
+  async cloneForRefitting(): Promise<SmoothedClassifier> {
+    return new SmoothedClassifier(await cloneForRefitting(this.classifier), this.#options, this.#noise);
   }
 
   /** Releases the base classifier's native resources. */
   async dispose(): Promise<void> {
     await this.classifier.dispose?.();
   }
-}
-
-function requireCapability(classifier: Classifier, capability: keyof ClassifierCapabilities): Classifier {
-  if (!classifier.capabilities[capability]) {
-    const note = classifier.capabilityNotes?.[capability];
-    throw new TypeError(
-      `this classifier does not declare the '${capability}' capability${note ? `: ${note}` : ''} (capabilities: ${JSON.stringify(classifier.capabilities)})`,
-    );
-  }
-  return classifier;
 }

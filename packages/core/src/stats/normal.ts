@@ -9,6 +9,7 @@
  */
 
 import { assertNumber } from './validate.js';
+import { RsRangeError } from '../errors.js';
 
 const A = [2.2352520354606839287, 161.02823106855587881, 1067.6894854603709582, 18154.981253343561249, 0.065682337918207449113];
 const B = [47.20258190468824187, 976.09855173777669322, 10260.932208618978205, 45507.789335026729956];
@@ -42,35 +43,35 @@ function halfSquareParts(y: number): [number, number] {
 /** Cody's rational factor R(y) with Q(y) = exp(-y^2/2) R(y), for y > CENTRAL. */
 function tailFactor(y: number): number {
   if (y <= SQRT_32) {
-    let num = C[8] * y;
+    let num = C[8]! * y;
     let den = y;
     for (let i = 0; i < 7; i++) {
-      num = (num + C[i]) * y;
-      den = (den + D[i]) * y;
+      num = (num + C[i]!) * y;
+      den = (den + D[i]!) * y;
     }
-    return (num + C[7]) / (den + D[7]);
+    return (num + C[7]!) / (den + D[7]!);
   }
   const z = 1 / (y * y);
-  let num = P[5] * z;
+  let num = P[5]! * z;
   let den = z;
   for (let i = 0; i < 4; i++) {
-    num = (num + P[i]) * z;
-    den = (den + Q[i]) * z;
+    num = (num + P[i]!) * z;
+    den = (den + Q[i]!) * z;
   }
-  const t = (z * (num + P[4])) / (den + Q[4]);
+  const t = (z * (num + P[4]!)) / (den + Q[4]!);
   return (INV_SQRT_2PI - t) / y;
 }
 
 /** Cody's central approximation: Phi(x) - 0.5 for |x| <= CENTRAL. */
 function centralPart(x: number): number {
   const xsq = x * x;
-  let num = A[4] * xsq;
+  let num = A[4]! * xsq;
   let den = xsq;
   for (let i = 0; i < 3; i++) {
-    num = (num + A[i]) * xsq;
-    den = (den + B[i]) * xsq;
+    num = (num + A[i]!) * xsq;
+    den = (den + B[i]!) * xsq;
   }
-  return (x * (num + A[3])) / (den + B[3]);
+  return (x * (num + A[3]!)) / (den + B[3]!);
 }
 
 /** Upper tail Q(y) = 1 - Phi(y) for y > CENTRAL (underflows to 0 beyond ~38.5). */
@@ -89,7 +90,7 @@ function logUpperTail(y: number): number {
 
 function assertNotNaN(name: string, x: unknown): asserts x is number {
   assertNumber(name, x);
-  if (Number.isNaN(x)) throw new RangeError(`'${name}' must be a number in [-Infinity, Infinity], got NaN`);
+  if (Number.isNaN(x)) throw new RsRangeError('RS_INVALID_ARG_VALUE', `'${name}' must be a number in [-Infinity, Infinity], got NaN`);
 }
 
 /**

@@ -45,7 +45,7 @@ function stirlingSeries(n: number): number {
 export function stirlerr(n: number): number {
   if (n > 15) return stirlingSeries(n);
   const twice = 2 * n;
-  if (twice === Math.floor(twice)) return STIRLERR_HALVES[twice];
+  if (twice === Math.floor(twice)) return STIRLERR_HALVES[twice]!;
   if (n < 1e-10) {
     // log Gamma(1+n) = -gamma n + O(n^2)
     return -(n + 0.5) * Math.log(n) + n * (1 - EULER_GAMMA) - LOG_SQRT_2PI;

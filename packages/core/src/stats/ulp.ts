@@ -17,8 +17,8 @@ export function nextUp(x: number): number {
   if (Number.isNaN(x) || x === Infinity) return x;
   if (x === 0) return Number.MIN_VALUE;
   f64[0] = x;
-  if (x > 0) u64[0] += 1n;
-  else u64[0] -= 1n;
+  if (x > 0) u64[0]! += 1n;
+  else u64[0]! -= 1n;
   return f64[0];
 }
 
@@ -72,7 +72,7 @@ export function ulpDistance(x: number, reference: number): number {
     const a = u64[0];
     f64[0] = reference;
     const b = u64[0];
-    return Number(a - b);
+    return Number(a! - b!);
   }
   const ulp = Math.max(Math.abs(nextUp(Math.abs(reference)) - Math.abs(reference)), Number.MIN_VALUE);
   return (x - reference) / ulp;

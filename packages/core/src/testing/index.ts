@@ -1,1 +1,8 @@
-export { runAdapterConformance, type AdapterConformanceOptions } from './conformance.js';
+export { runAdapterConformance } from './conformance.js';
+export {
+  conformanceChecks,
+  conformanceContext,
+  type AdapterConformanceOptions,
+  type ConformanceCheck,
+  type ConformanceContext,
+} from './conformance-checks.js';

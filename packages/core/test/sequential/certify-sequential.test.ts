@@ -9,6 +9,7 @@ import {
   sequentialPlan,
   smooth,
   type Classifier,
+  type DeviceSamplingRequest,
   type Progress,
 } from '../../src/index.js';
 import { binaryLinear, countingClassifier, uniforms } from '../smoothing/helpers.js';
@@ -92,16 +93,15 @@ describe('sequential certify: reproducible whatever the batches, order or shards
     const noise = createNoiseGenerator();
     const device: Classifier = {
       ...line,
-      capabilities: { ...line.capabilities, deviceSampling: true },
-      deviceSampler: {
-        async countPredictions(req) {
+      deviceSampling: {
+        async countPredictions(req: DeviceSamplingRequest) {
           const counts = new Int32Array(req.jobs.length * 2);
           for (const [i, job] of req.jobs.entries()) {
             const buf = new Float32Array(job.count * req.dim);
             const at = { seed: req.seed, stream: req.stream, inputIndex: job.id, sampleStart: job.sampleStart, sampleCount: job.count, dim: req.dim };
             noise.fillNoisy(buf, 0, at, req.data, job.row * req.dim, req.scale);
             const logits = (await line.forward(buf, job.count)) as Float32Array;
-            for (let r = 0; r < job.count; r++) counts[i * 2 + (logits[r * 2 + 1]! > logits[r * 2]! ? 1 : 0)]++;
+            for (let r = 0; r < job.count; r++) counts[i * 2 + (logits[r * 2 + 1]! > logits[r * 2]! ? 1 : 0)]!++;
           }
           return counts;
         },

@@ -1,4 +1,4 @@
-import { fromFunction, linearClassifier, LOGITS_ONLY, type Classifier } from '../../src/index.js';
+import { fromFunction, linearClassifier, type Classifier } from '../../src/index.js';
 
 /** Deterministic uniform [0, 1) floats (mulberry32), for test data only. */
 export function uniforms(length: number, seed: number): Float64Array {
@@ -72,32 +72,26 @@ export function softmaxRegression(dim: number, nbClasses: number, initSeed = 1):
   const self: Classifier = {
     inputShape: [dim],
     nbClasses,
-    capabilities: { ...LOGITS_ONLY, gradients: true, training: true },
     forward: logits,
     gradients: {
       vjp: (_x, batch, up) => {
         const out = new Float32Array(batch * dim);
         for (let i = 0; i < batch; i++)
-          for (let k = 0; k < nbClasses; k++) for (let f = 0; f < dim; f++) out[i * dim + f] += up[i * nbClasses + k]! * W[k * dim + f]!;
+          for (let k = 0; k < nbClasses; k++) for (let f = 0; f < dim; f++) out[i * dim + f]! += up[i * nbClasses + k]! * W[k * dim + f]!;
         return out;
       },
     },
     training: {
-      trainOnBatch: (x, labels, batch, hyper) => {
+      step: (x, batch, head, hyper) => {
         const z = logits(x, batch);
+        const { loss, gradient } = head.evaluate(z, batch);
         const gW = new Float64Array(W.length);
         const gb = new Float64Array(b.length);
-        let loss = 0;
         for (let i = 0; i < batch; i++) {
-          let max = -Infinity;
-          for (let k = 0; k < nbClasses; k++) max = Math.max(max, z[i * nbClasses + k]!);
-          let sum = 0;
-          for (let k = 0; k < nbClasses; k++) sum += Math.exp(z[i * nbClasses + k]! - max);
-          loss += max + Math.log(sum) - z[i * nbClasses + labels[i]!]!;
           for (let k = 0; k < nbClasses; k++) {
-            const d = (Math.exp(z[i * nbClasses + k]! - max) / sum - (k === labels[i] ? 1 : 0)) / batch;
-            gb[k] += d;
-            for (let f = 0; f < dim; f++) gW[k * dim + f] += d * x[i * dim + f]!;
+            const d = gradient[i * nbClasses + k]!;
+            gb[k]! += d;
+            for (let f = 0; f < dim; f++) gW[k * dim + f]! += d * x[i * dim + f]!;
           }
         }
         t++;
@@ -116,10 +110,9 @@ export function softmaxRegression(dim: number, nbClasses: number, initSeed = 1):
             }
           }
         }
-        return loss / batch;
+        return loss;
       },
       reset: init,
-      cloneForRefitting: () => softmaxRegression(dim, nbClasses, initSeed),
     },
   };
   return self;

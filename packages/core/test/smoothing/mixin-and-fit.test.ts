@@ -1,17 +1,47 @@
 import { describe, expect, it } from 'vitest';
-import { createSmoothed, RandomizedSmoothingMixin, LOGITS_ONLY, smooth, type Classifier, type SmoothingOptions } from '../../src/index.js';
+import { z } from 'zod';
+import {
+  capabilitiesOf,
+  type Classifier,
+  createClassifier,
+  createSmoothed,
+  RandomizedSmoothingMixin,
+  type Refittable,
+  type SmoothingOptions,
+  smooth,
+  type TrainingCapability,
+} from '../../src/index.js';
 import { runAdapterConformance } from '../../src/testing/index.js';
 import { softmaxRegression, uniforms } from './helpers.js';
 
-class TinyLinear implements Classifier {
+const tinySchema = z.object({ weights: z.array(z.number()).length(3) }).strict();
+
+class TinyLinear implements Classifier, Refittable<{ weights: number[] }> {
+  static readonly optionsSchema = tinySchema;
+  static prepared: unknown[] = [];
+  static async prepare(o: z.output<typeof tinySchema>): Promise<{ weights: number[] }> {
+    TinyLinear.prepared.push(o);
+    return { weights: [...o.weights] };
+  }
   readonly inputShape = [3];
   readonly nbClasses = 2;
-  readonly capabilities = LOGITS_ONLY;
-  constructor(readonly options: { weights: number[] } & SmoothingOptions) {}
+  readonly training: TrainingCapability;
+  constructor(readonly options: { weights: number[] } & SmoothingOptions) {
+    const w = options.weights;
+    this.training = {
+      step: () => 0,
+      reset: () => {
+        w.fill(0);
+      },
+    };
+  }
   forward(x: Float32Array, batch: number): Float32Array {
     const out = new Float32Array(batch * 2);
     for (let i = 0; i < batch; i++) out[i * 2 + 1] = this.options.weights.reduce((s, w, f) => s + w * x[i * 3 + f]!, 0);
     return out;
+  }
+  async prepareClone(): Promise<{ weights: number[] }> {
+    return { weights: [...this.options.weights] };
   }
 }
 
@@ -35,7 +65,9 @@ describe('RandomizedSmoothingMixin', () => {
     expect([g.sampleSize, g.scale, g.alpha]).toEqual([50, 0.2, 0.01]);
     g.scale = 0.4;
     expect(g.scale).toBe(0.4);
-    expect(() => (g.alpha = 0.9)).toThrow(/'alpha' must be in \(0, 0.5\), got 0.9/);
+    expect(() => {
+      g.alpha = 0.9;
+    }).toThrow(/'alpha' must be in \(0, 0.5\), got 0.9/);
     expect(g.alpha).toBe(0.01);
     const x = new Float32Array([2, 0, 0, 0, 2, 0]);
     const { prediction, radius } = await g.certify(x, { n: 1000 });
@@ -45,30 +77,54 @@ describe('RandomizedSmoothingMixin', () => {
     expect((await g.predictLogits(x))[1]).toBeCloseTo(2);
     expect((await g.forward(x, 2))[1]).toBeCloseTo(2);
     expect(g).toBeInstanceOf(TinyLinear);
+    expect(capabilitiesOf(g)).toEqual({ gradients: false, training: true, activations: false, save: false, deviceSampling: false, preprocessing: false });
+    expect(Object.keys(g)).not.toContain('capabilities');
+  });
+
+  it('cloneForRefitting gives a fresh instance of the same class with the same smoothing options and reset weights', async () => {
+    class Smoothed extends RandomizedSmoothingMixin(TinyLinear) {}
+    const g = new Smoothed({ weights: [1, -1, 0.5], scale: 0.3, seed: 2 });
+    const clone = await g.cloneForRefitting();
+    expect(clone).toBeInstanceOf(Smoothed);
+    expect(clone).not.toBe(g);
+    expect(clone.options.weights).toEqual([0, 0, 0]);
+    expect(g.options.weights).toEqual([1, -1, 0.5]);
+    expect(clone.smoothingOptions).toMatchObject({ scale: 0.3, seed: 2 });
+    const composed = await smooth(new TinyLinear({ weights: [1, 2, 3] }), { scale: 0.5 }).cloneForRefitting();
+    expect((composed.classifier as TinyLinear).options.weights).toEqual([0, 0, 0]);
+    expect(composed.scale).toBe(0.5);
+    await expect(smooth(softmaxRegression(8, 3)).cloneForRefitting()).rejects.toThrow(/prepareClone\(\) hook/);
   });
 });
 
-describe('createSmoothed (the body of every backend create)', () => {
+describe('createClassifier / createSmoothed (the body of every backend create)', () => {
   class Disposable extends RandomizedSmoothingMixin(TinyLinear) {
-    disposed = 0;
-    override dispose(): void {
-      this.disposed++;
+    static disposed = 0;
+    dispose(): void {
+      Disposable.disposed++;
     }
   }
-  it('splits base and smoothing options, and disposes the instance when the smoothing options are bad', async () => {
-    const seen: unknown[] = [];
-    const prepare = async (base: { weights: number[] }) => {
-      seen.push(base);
-      return base;
-    };
-    const g = await createSmoothed({ weights: [1, 2, 3], scale: 0.3, seed: 1 }, prepare, (init) => new Disposable(init));
-    expect(seen).toEqual([{ weights: [1, 2, 3] }]);
+  it('validates each part once, splits base and smoothing options, and disposes the instance when the smoothing options are bad', async () => {
+    TinyLinear.prepared = [];
+    const g = await createSmoothed(Disposable, { weights: [1, 2, 3], scale: 0.3, seed: 1 }, 'Tiny options');
+    expect(TinyLinear.prepared).toEqual([{ weights: [1, 2, 3] }]);
+    expect(g).toBeInstanceOf(Disposable);
     expect(g.scale).toBe(0.3);
-    let made: Disposable | undefined;
-    await expect(createSmoothed({ weights: [1, 2, 3], alpha: 0.9 }, prepare, (init) => (made = new Disposable(init)))).rejects.toThrow(
-      /'alpha' must be in \(0, 0.5\), got 0.9/,
-    );
-    expect(made!.disposed).toBe(1);
+    await expect(createSmoothed(Disposable, { weights: [1, 2, 3], alpha: 0.9 }, 'Tiny options')).rejects.toThrow(/'alpha' must be in \(0, 0.5\), got 0.9/);
+    expect(Disposable.disposed).toBe(1);
+    await expect(createSmoothed(Disposable, { weights: [1, 2], scale: 0.3 }, 'Tiny options')).rejects.toThrow(/'weights'/);
+    await expect(createSmoothed(Disposable, { weights: [1, 2, 3], sigma: 0.3 }, 'Tiny options')).rejects.toThrow(/unknown option 'sigma'/);
+    await expect(createSmoothed(Disposable, 'model.onnx', 'Tiny options')).rejects.toThrow(/'Tiny options' must be an options object/);
+    const f = await createClassifier(TinyLinear, { weights: [0, 1, 0] }, 'Tiny options');
+    expect(f).toBeInstanceOf(TinyLinear);
+    expect(TinyLinear.prepared).toHaveLength(3);
+  });
+
+  it('applies backend defaults to the smoothing options, which the user can override', async () => {
+    const g = await createSmoothed(Disposable, { weights: [1, 2, 3] }, 'Tiny options', { channelsFirst: false });
+    expect(g.smoothing.options.channelsFirst).toBe(false);
+    const h = await createSmoothed(Disposable, { weights: [1, 2, 3], channelsFirst: true }, 'Tiny options', { channelsFirst: false });
+    expect(h.smoothing.options.channelsFirst).toBe(true);
   });
 });
 
@@ -113,6 +169,6 @@ runAdapterConformance({
   create: () => softmaxRegression(8, 3, 2),
   inputs: blobs(6, 4).x,
   labels: blobs(6, 4).y,
-  capabilities: { gradients: true, training: true, activations: false, save: false },
+  capabilities: { gradients: true, training: true, activations: false, save: false, deviceSampling: false },
   tolerance: { gradient: 1e-2 },
 });

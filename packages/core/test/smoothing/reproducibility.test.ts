@@ -78,7 +78,6 @@ describe('noise reproducibility', () => {
     const withPlan = (overlap: boolean | undefined): Classifier => ({
       inputShape: base.inputShape,
       nbClasses: base.nbClasses,
-      capabilities: base.capabilities,
       hostSampling: overlap === undefined ? undefined : { noise: counted, overlap },
       forward: async (v, b) => {
         const before = Float32Array.from(v);

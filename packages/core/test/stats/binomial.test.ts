@@ -81,15 +81,15 @@ function exactBinomTest(k: number, n: number, p: number): number {
   const P = toDyadic(p);
   const q = (1n << P.shift) - P.num;
   const row: bigint[] = [1n];
-  for (let j = 1; j <= n; j++) row.push((row[j - 1] * BigInt(n - j + 1)) / BigInt(j));
+  for (let j = 1; j <= n; j++) row.push((row[j - 1]! * BigInt(n - j + 1)) / BigInt(j));
   const pmf = row.map((c, j) => c * P.num ** BigInt(j) * q ** BigInt(n - j));
   if (k === n * p) return 1;
-  const bound = pmf[k] * 10000001n;
+  const bound = pmf[k]! * 10000001n;
   let total = 0n;
   for (let i = 0; i <= n; i++) {
     const sameSide = k < n * p ? i <= k : i >= k;
     const otherSide = k < n * p ? i >= Math.ceil(n * p) : i <= Math.floor(n * p);
-    if (sameSide || (otherSide && pmf[i] * 10000000n <= bound)) total += pmf[i];
+    if (sameSide || (otherSide && pmf[i]! * 10000000n <= bound)) total += pmf[i]!;
   }
   return Math.min(1, ratioToNumber(total, P.shift * BigInt(n)));
 }

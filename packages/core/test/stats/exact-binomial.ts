@@ -18,8 +18,8 @@ export function toDyadic(x: number): Dyadic {
   if (x === 0) return { num: 0n, shift: 0n };
   f64[0] = x;
   const bits = u64[0];
-  const expBits = (bits >> 52n) & 0x7ffn;
-  const frac = bits & ((1n << 52n) - 1n);
+  const expBits = (bits! >> 52n) & 0x7ffn;
+  const frac = bits! & ((1n << 52n) - 1n);
   // normal: (2^52 + frac) * 2^(exp - 1075); subnormal: frac * 2^-1074
   const mant = expBits === 0n ? frac : frac | (1n << 52n);
   const e = expBits === 0n ? -1074n : expBits - 1075n;
@@ -28,7 +28,7 @@ export function toDyadic(x: number): Dyadic {
 
 function binomialRow(n: number): bigint[] {
   const row: bigint[] = [1n];
-  for (let j = 1; j <= n; j++) row.push((row[j - 1] * BigInt(n - j + 1)) / BigInt(j));
+  for (let j = 1; j <= n; j++) row.push((row[j - 1]! * BigInt(n - j + 1)) / BigInt(j));
   return row;
 }
 
@@ -44,7 +44,7 @@ export function compareBinomialMass(n: number, p: number, lo: number, hi: number
   const row = binomialRow(n);
   let sum = 0n; // probability * 2^(shift * n)
   for (let j = Math.max(0, lo); j <= Math.min(n, hi); j++) {
-    sum += row[j] * P.num ** BigInt(j) * q ** BigInt(n - j);
+    sum += row[j]! * P.num ** BigInt(j) * q ** BigInt(n - j);
   }
   // sum / 2^(P.shift n)  vs  A.num / 2^A.shift
   const left = sum << A.shift;
@@ -64,7 +64,7 @@ export function exactMass(n: number, p: number, lo: number, hi: number): number 
   const q = one - P.num;
   const row = binomialRow(n);
   let sum = 0n;
-  for (let j = Math.max(0, lo); j <= Math.min(n, hi); j++) sum += row[j] * P.num ** BigInt(j) * q ** BigInt(n - j);
+  for (let j = Math.max(0, lo); j <= Math.min(n, hi); j++) sum += row[j]! * P.num ** BigInt(j) * q ** BigInt(n - j);
   return ratioToNumber(sum, P.shift * BigInt(n));
 }
 

@@ -60,7 +60,7 @@ describe('regularizedIncompleteBeta', () => {
       [0.25, 2, 3],
       [0.6, 10.5, 7.25],
       [0.5, 100, 100],
-    ]) {
+    ] as [number, number, number][]) {
       const s = regularizedIncompleteBeta(x, a, b) + regularizedIncompleteBeta(1 - x, b, a);
       expect(Math.abs(s - 1)).toBeLessThan(4e-15);
     }
@@ -97,7 +97,7 @@ describe('betaPpf', () => {
       [50.5, 12],
       [1e4, 3],
       [3e6, 7e6],
-    ]) {
+    ] as [number, number][]) {
       for (const q of [1e-12, 1e-6, 0.01, 0.3, 0.5, 0.7, 0.99]) {
         const x = betaPpf(q, a, b);
         if (a === 7 && b === 0.05 && q === 0.99) {

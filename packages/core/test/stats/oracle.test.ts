@@ -38,7 +38,7 @@ describe('oracle: clopper_pearson_lower', () => {
     const t0 = performance.now();
     oracle.clopper_pearson_lower.forEach(([k, n, alpha, ref], i) => {
       const got = clopperPearsonLower(k, n, alpha);
-      const [ek, en, ea, exactStr] = exact[i];
+      const [ek, en, ea, exactStr] = exact[i]!;
       expect([ek, en, ea]).toEqual([k, n, alpha]);
       if (ref === 0) {
         expect(got).toBe(0);

@@ -34,6 +34,8 @@ export const webGpuClassifierOptionsSchema = z
 
 /** Options of `WebGpuClassifier.create`. */
 export type WebGpuClassifierOptions = z.input<typeof webGpuClassifierOptionsSchema>;
+/** Options of `WebGpuClassifier.create` after validation and defaults. */
+export type ParsedWebGpuClassifierOptions = z.output<typeof webGpuClassifierOptionsSchema>;
 
 /**
  * Options of `WebGpuRandomizedSmoothing.create`: the base model's options plus `@rs/core`'s

@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * The WebGPU engine of `@rs/webgpu-native`, free of Node-only imports (it runs wherever a WebGPU
  * `GPU` object exists): pass `gpu: navigator.gpu` or call `setGpuEnvironment`.
@@ -6,15 +7,16 @@
  * import { WebGpuClassifier } from '@rs/webgpu-native/engine';
  * const f = await WebGpuClassifier.create({ model: bytes, gpu: navigator.gpu });
  */
-export { WebGpuClassifier, prepareWebGpuClassifier, type WebGpuClassifierInit } from './webgpu-classifier.js';
+export { WebGpuClassifier, type WebGpuClassifierInit } from './webgpu-classifier.js';
 export { WebGpuRandomizedSmoothing } from './webgpu-randomized-smoothing.js';
 export {
   webGpuClassifierOptionsSchema,
   webGpuRandomizedSmoothingOptionsSchema,
   type WebGpuClassifierOptions,
+  type ParsedWebGpuClassifierOptions,
   type WebGpuRandomizedSmoothingOptions,
 } from './create-options.js';
-export { setGpuEnvironment, getGpuEnvironment, type GpuEnvironment } from './environment.js';
+export { setGpuEnvironment, getGpuEnvironment, noteGpuDriver, gpuDriverNote, type GpuEnvironment, type GpuDriverNote } from './environment.js';
 export { openGpuDevice, GpuDevice, type AdapterReport, type GpuDeviceOptions } from './gpu-device.js';
 export { NoAdapterError, DeviceLostError, UnsupportedModelError, GpuExecutionError, VULKAN_INSTALL_HINT } from './errors.js';
 export { WebGpuEngine, DEFAULT_MEMORY_BUDGET, Serial, type EngineOptions } from './webgpu-engine.js';
@@ -23,4 +25,5 @@ export { analyzeGradients, GpuGradients, type GradientSupport } from './gradient
 export type { ValueType } from './lower-context.js';
 export { WEBGPU_SUPPORTED_OPS } from './lowerings.js';
 export { countOnGpu } from './device-sampler.js';
+export { WebGpuNoiseSource } from './gpu-noise-source.js';
 export { PHILOX_NORMAL_WGSL, noisyBatchKernel, argmaxCountKernel } from './kernels/philox-noise.js';

@@ -1,16 +1,18 @@
 /// <reference types="@webgpu/types" />
 import {
-  parseOptions,
+  NOISE_FAMILIES,
   type ActivationsCapability,
+  type CapabilityNotes,
   type Classifier,
-  type ClassifierCapabilities,
+  createClassifier,
   type DeviceSamplingCapability,
   type GradientCapability,
+  type Refittable,
   type SaveCapability,
   type TrainingCapability,
 } from '@rs/core';
 import { layerNames as graphLayerNames } from '@rs/onnx-graph';
-import { webGpuClassifierOptionsSchema, type WebGpuClassifierOptions } from './create-options.js';
+import { type ParsedWebGpuClassifierOptions, webGpuClassifierOptionsSchema, type WebGpuClassifierOptions } from './create-options.js';
 import { countOnGpu } from './device-sampler.js';
 import { getGpuEnvironment, type GpuEnvironment } from './environment.js';
 import { WeightStore } from './executable.js';
@@ -21,7 +23,7 @@ import { Serial, WebGpuEngine } from './webgpu-engine.js';
 
 /** Everything a {@link WebGpuClassifier} is made of, prepared by {@link prepareWebGpuClassifier}. */
 export interface WebGpuClassifierInit {
-  options: WebGpuClassifierOptions;
+  options: ParsedWebGpuClassifierOptions;
   bytes: Uint8Array;
   dev: GpuDevice;
   engine: WebGpuEngine;
@@ -35,14 +37,10 @@ export interface WebGpuClassifierInit {
 }
 
 /**
- * Validates options, reads the model, opens a WebGPU device and compiles the model for it (the
- * probe: every op, attribute and shape is checked; the output must be [batch, nbClasses]).
- *
- * @example
- * const init = await prepareWebGpuClassifier({ model: 'model.onnx' });
+ * Reads the model (options already validated), opens a WebGPU device and compiles the model for
+ * it (the probe: every op, attribute and shape is checked; the output must be [batch, nbClasses]).
  */
-export async function prepareWebGpuClassifier(options: WebGpuClassifierOptions): Promise<WebGpuClassifierInit> {
-  const o = parseOptions(webGpuClassifierOptionsSchema, options, 'WebGpuClassifier options');
+async function prepareWebGpuClassifier(o: ParsedWebGpuClassifierOptions): Promise<WebGpuClassifierInit> {
   const env = getGpuEnvironment();
   let bytes: Uint8Array;
   if (typeof o.model === 'string') bytes = await env.readModel(o.model);
@@ -101,7 +99,7 @@ export async function prepareWebGpuClassifier(options: WebGpuClassifierOptions):
  * whole Monte Carlo loop of randomized smoothing on the device (the `deviceSampling`
  * capability): Philox noise, add / clip / preprocessing, forward, argmax and atomic counting;
  * only the counts come back. `forward` returns logits to the host. Gradients (`vjp`) and training
- * (`trainOnBatch` with SGD / Adam in WGSL, `reset`, `cloneForRefitting`) run `@rs/onnx-graph`'s
+ * (`step` with core's loss heads, SGD / Adam in WGSL, `reset`, `cloneForRefitting`) run `@rs/onnx-graph`'s
  * gradient models through the same WGSL executor, on the same device-resident weights; a model
  * whose gradient models use an op the engine lacks declares them false (see `capabilityNotes`).
  * `dispose()` destroys the device so Node can exit.
@@ -112,20 +110,22 @@ export async function prepareWebGpuClassifier(options: WebGpuClassifierOptions):
  * const logits = await f.forward(x, 20);
  * await f.dispose();
  */
-export class WebGpuClassifier implements Classifier {
+export class WebGpuClassifier implements Classifier, Refittable<WebGpuClassifierInit> {
+  /** The schema of {@link WebGpuClassifierOptions}. */
+  static readonly optionsSchema = webGpuClassifierOptionsSchema;
   readonly inputShape: readonly number[];
   readonly nbClasses: number;
-  readonly capabilities: Readonly<ClassifierCapabilities>;
-  readonly capabilityNotes: Partial<Record<keyof ClassifierCapabilities, string>>;
+  readonly capabilityNotes: CapabilityNotes;
   /** The adapter in use: vendor, architecture, description, fallback or not. */
   readonly adapter: AdapterReport;
   /** Largest batch one device pass holds (device binding limit and memory budget). */
   readonly maxBatchSize: number;
-  readonly deviceSampler: DeviceSamplingCapability;
+  readonly deviceSampling: DeviceSamplingCapability;
   readonly activations: ActivationsCapability;
   readonly gradients?: GradientCapability;
   readonly training?: TrainingCapability;
-  readonly saver?: SaveCapability;
+  /** Writes the model with its current weights as .onnx (absent where the environment has no file system). */
+  readonly save?: SaveCapability;
   protected readonly init: WebGpuClassifierInit;
   #disposed = false;
 
@@ -135,8 +135,19 @@ export class WebGpuClassifier implements Classifier {
    * @example
    * const f = await WebGpuClassifier.create({ model: bytes, powerPreference: 'high-performance' });
    */
-  static async create(options: WebGpuClassifierOptions): Promise<WebGpuClassifier> {
-    return new WebGpuClassifier(await prepareWebGpuClassifier(options));
+  static create(options: WebGpuClassifierOptions): Promise<WebGpuClassifier> {
+    return createClassifier(WebGpuClassifier, options, 'WebGpuClassifier options');
+  }
+
+  /**
+   * Turns validated options into the constructor's argument: reads the model, opens the device,
+   * compiles the model. `create` calls it; so does `cloneForRefitting`.
+   *
+   * @example
+   * const f = new WebGpuClassifier(await WebGpuClassifier.prepare(WebGpuClassifier.optionsSchema.parse({ model: 'model.onnx' })));
+   */
+  static prepare(options: ParsedWebGpuClassifierOptions): Promise<WebGpuClassifierInit> {
+    return prepareWebGpuClassifier(options);
   }
 
   /** Use {@link WebGpuClassifier.create}; the constructor takes a prepared device and engine. */
@@ -148,14 +159,6 @@ export class WebGpuClassifier implements Classifier {
     this.maxBatchSize = init.engine.maxBatch;
     const canSave = Boolean(init.env.writeFile);
     const { support, gradients } = init;
-    this.capabilities = Object.freeze({
-      gradients: support.vjp.ok,
-      training: support.train.ok,
-      activations: true,
-      save: canSave,
-      preprocessing: false,
-      deviceSampling: true,
-    });
     this.capabilityNotes = {
       ...(support.vjp.ok ? {} : { gradients: support.vjp.problem }),
       ...(support.train.ok ? {} : { training: support.train.problem }),
@@ -165,16 +168,11 @@ export class WebGpuClassifier implements Classifier {
     if (support.vjp.ok) this.gradients = { vjp: (x, batch, upstream) => gradients.vjp(x, batch, upstream) };
     if (support.train.ok) {
       this.training = {
-        trainOnBatch: (x, labels, batch, hyper) => gradients.trainOnBatch(x, labels, batch, hyper),
+        step: (x, rows, head, hyper) => gradients.step(x, rows, head, hyper),
         reset: () => gradients.reset(engine.prepared.model),
-        cloneForRefitting: async () => {
-          const clone = await WebGpuClassifier.create({ ...init.options, model: init.bytes });
-          await clone.training!.reset();
-          return clone;
-        },
       };
     }
-    this.deviceSampler = { countPredictions: (req) => countOnGpu(engine, init.nbClasses, req) };
+    this.deviceSampling = { countPredictions: (req) => countOnGpu(engine, init.nbClasses, req), families: NOISE_FAMILIES };
     const names = graphLayerNames(engine.prepared.model);
     this.activations = {
       layerNames: names,
@@ -188,7 +186,7 @@ export class WebGpuClassifier implements Classifier {
         return engine.forward(x, batch, name);
       },
     };
-    if (canSave) this.saver = { save: async (path) => init.env.writeFile!(path, await gradients.currentBytes(init.bytes)) };
+    if (canSave) this.save = async (path) => init.env.writeFile!(path, await gradients.currentBytes(init.bytes));
   }
 
   /** The WebGPU device (for diagnostics; the classifier owns it). */
@@ -204,6 +202,11 @@ export class WebGpuClassifier implements Classifier {
    */
   async forward(x: Float32Array, batch: number): Promise<Float32Array> {
     return (await this.init.engine.forward(x, batch)).data;
+  }
+
+  /** A prepared twin: the same model bytes and options on a device of its own (weights reset by `cloneForRefitting`). */
+  prepareClone(): Promise<WebGpuClassifierInit> {
+    return prepareWebGpuClassifier({ ...this.init.options, model: this.init.bytes });
   }
 
   /** Frees the device buffers and destroys the device (so Node can exit); idempotent. */

@@ -1,6 +1,6 @@
-import { createSmoothed, parseOptions, RandomizedSmoothingMixin } from '@rs/core';
-import { webGpuRandomizedSmoothingOptionsSchema, type WebGpuRandomizedSmoothingOptions } from './create-options.js';
-import { prepareWebGpuClassifier, WebGpuClassifier, type WebGpuClassifierInit } from './webgpu-classifier.js';
+import { createSmoothed, RandomizedSmoothingMixin } from '@rs/core';
+import type { WebGpuRandomizedSmoothingOptions } from './create-options.js';
+import { WebGpuClassifier } from './webgpu-classifier.js';
 
 /**
  * Randomized smoothing entirely on a WebGPU device: {@link WebGpuClassifier} with `@rs/core`'s
@@ -19,12 +19,7 @@ export class WebGpuRandomizedSmoothing extends RandomizedSmoothingMixin(WebGpuCl
    * @example
    * const rs = await WebGpuRandomizedSmoothing.create({ model: bytes, scale: 0.25, clipValues: [0, 1] });
    */
-  static override async create(options: WebGpuRandomizedSmoothingOptions): Promise<WebGpuRandomizedSmoothing> {
-    parseOptions(webGpuRandomizedSmoothingOptionsSchema, options, 'WebGpuRandomizedSmoothing options');
-    return createSmoothed(options, prepareWebGpuClassifier, (init) => new WebGpuRandomizedSmoothing(init));
-  }
-
-  constructor(init: WebGpuClassifierInit) {
-    super(init);
+  static override create(options: WebGpuRandomizedSmoothingOptions): Promise<WebGpuRandomizedSmoothing> {
+    return createSmoothed(WebGpuRandomizedSmoothing, options, 'WebGpuRandomizedSmoothing options');
   }
 }
