@@ -113,3 +113,42 @@ describe('sequential records are recomputed on resume and merge', () => {
     expect(existsSync(merged)).toBe(false);
   });
 });
+
+describe('sequential runs with another noise family, norm or the sound mode', () => {
+  const BASE = ['certify', ...FIXTURE, '--n0', '50', '--n', '3000', '--batch', '500', '--seed', '8', '--max', '3', '--quiet', '--sequential'];
+  const cases: [string, string[]][] = [
+    ['laplace-l1', ['--noise', 'laplace', '--norm', 'l1', '--radius', '0.1']],
+    ['uniform-linf', ['--noise', 'uniform', '--norm', 'linf', '--tolerance', '0.001']],
+    ['sound', ['--sound', '--radius', '0.2']],
+  ];
+  for (const [name, flags] of cases) {
+    it(`${name}: the records replay on resume, and an edited radius is refused`, async () => {
+      const out = path(`${name}.tsv`);
+      const r = await cli([...BASE, ...flags, '--out', out]);
+      expect(r.status, r.error?.message).toBe(0);
+      const recs = lines(`${out}.jsonl`)
+        .slice(1)
+        .filter((l) => l !== '')
+        .map((l) => JSON.parse(l));
+      expect(recs).toHaveLength(3);
+      expect(recs.some((rec) => rec.radius > 0)).toBe(true);
+      if (name === 'sound') expect(recs[0].sound.tvBound).toBeGreaterThan(0);
+      const again = await cli([...BASE, ...flags, '--out', out]);
+      expect(again.status, again.error?.message).toBe(0);
+      const i = recs.findIndex((rec) => rec.radius > 0) + 1;
+      writeFileSync(
+        `${out}.jsonl`,
+        lines(`${out}.jsonl`)
+          .map((x, j) => (j === i ? JSON.stringify({ ...JSON.parse(x), radius: 3 }) : x))
+          .join('\n'),
+      );
+      writeFileSync(
+        out,
+        lines(out)
+          .map((x, j) => (j === i ? setField(x, 3, '3.000') : x))
+          .join('\n'),
+      );
+      await refused([...BASE, ...flags, '--out', out], new RegExp(`${name}\\.tsv\\.jsonl, line ${i + 1}: radius 3 does not follow from pALower`));
+    });
+  }
+});
