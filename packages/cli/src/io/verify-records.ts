@@ -2,6 +2,7 @@ import {
   binomialTestPValue,
   certificateFromCounts,
   type SequentialCertificate,
+  type SequentialOptions,
   type SequentialPlan,
   type SequentialRadiusSettings,
   sequentialCertificateFromCounts,
@@ -90,8 +91,13 @@ type SequentialSettingsOfRun = NonNullable<RunSettings['sequential']>;
 /** Plans by their settings: a log's records share one or a few, and building one costs a schedule and a bound. */
 const plans = new Map<string, SequentialPlan>();
 
+/** The core options of a run's sequential settings. */
+function optionsOf(seq: SequentialSettingsOfRun): SequentialOptions {
+  return seq.mode === 'radius' ? { radius: seq.radius!, bound: seq.bound } : { tolerance: seq.tolerance!, bound: seq.bound };
+}
+
 function planOf(n: number, alpha: number, radius: SequentialRadiusSettings, seq: SequentialSettingsOfRun): SequentialPlan {
-  const options = seq.mode === 'radius' ? { radius: seq.radius!, bound: seq.bound } : { tolerance: seq.tolerance!, bound: seq.bound };
+  const options = optionsOf(seq);
   const key = JSON.stringify([n, alpha, radius, options]);
   let plan = plans.get(key);
   if (!plan) {
@@ -124,9 +130,8 @@ function checkSequential(r: CertificateRecord, seq: SequentialSettingsOfRun, nor
   };
   let cert: SequentialCertificate;
   try {
-    const options = seq.mode === 'radius' ? { radius: seq.radius!, bound: seq.bound } : { tolerance: seq.tolerance!, bound: seq.bound };
     cert = sequentialCertificateFromCounts(
-      { selected: r.selected, checkpointHits: hits, n: r.n, alpha: r.alpha, sequential: options, radius },
+      { selected: r.selected, checkpointHits: hits, n: r.n, alpha: r.alpha, sequential: optionsOf(seq), radius },
       planOf(r.n, r.alpha, radius, seq),
     );
   } catch (err) {

@@ -42,7 +42,9 @@ export interface SequentialPlan {
 }
 
 /**
- * Resolves validated sequential options for budget `n` at level `alpha` and noise `sigma`: the
+ * Resolves validated sequential options for budget `n` at level `alpha` and noise `sigma` (a bare
+ * sigma: Gaussian, L2; or the radius settings of `sequential-radius.ts` for another family, norm or
+ * the sound mode, which decide where a certificate at the target radius becomes possible): the
  * checkpoint schedule (the bound's default geometric one unless given) and the bound over it (the
  * staged Clopper-Pearson bound claims lower bounds only from the first checkpoint at which a
  * certificate, in radius mode at the target radius, is possible).
@@ -117,7 +119,8 @@ export function minimumSequentialBudget(alpha: number, o: SequentialSettings, ra
 
 /**
  * Refuses, before any sampling, a budget that can never certify and (radius mode) a radius that
- * even n hits out of n could not certify: every input would abstain or give up.
+ * even n hits out of n could not certify: every input would abstain or give up
+ * (`RS_SAMPLES_INSUFFICIENT`). `sigma` as in {@link sequentialPlan}.
  *
  * @example
  * checkSequentialBudget(sequentialPlan(100_000, 0.001, 0.25, { radius: 2 }), 0.25); // RangeError: the largest radius ... is 0.93
