@@ -48,11 +48,14 @@ export class ProgressReporter {
     if (this.#o.mode === 'bar') this.#draw(false);
   }
 
-  /** One more input finished; `note` (e.g. the running loss) is shown after the status. */
-  inputDone(note?: string): void {
+  /**
+   * One more input finished; `note` (e.g. the running loss) is shown after the status; `samples`:
+   * the samples it took, when not `samplesPerInput` (sequential certification stops early).
+   */
+  inputDone(note?: string, samples?: number): void {
     if (note !== undefined) this.#note = note;
     this.#done++;
-    this.#samples += this.#o.samplesPerInput;
+    this.#samples += samples ?? this.#o.samplesPerInput;
     this.#inInput = 0;
     if (this.#o.mode === 'bar') this.#draw(this.#done === this.#o.total);
     else if (this.#o.mode === 'lines') {

@@ -152,4 +152,35 @@ describe.skipIf(NO_REDIS)(`rsmooth worker and rsmooth queue on a private redis-s
     expect(await worker2.exited).toBe(0);
     expect(worker2.stderr).toMatch(/stopped: 3 jobs, 3 inputs done/);
   });
+
+  it('certify --sequential --queue gives the rows and records of a local sequential certify (the settings carry sequential)', async () => {
+    const url = `${server.url}/sequential`;
+    const dir = tempDir();
+    const args = ['certify', '--n0', '50', '--n', '2000', '--batch', '500', '--max', '4', '--seed', '3', '--quiet', '--sequential', '--radius', '0.25'];
+    const local = rsmooth([...args, '--threads', '1', '--out', join(dir, 'local.tsv')]);
+    expect(local.status, local.stderr).toBe(0);
+    const worker = new Proc(['worker', '--queue', url, '--threads', '1', ...FAST_WORKER, '--idle-exit', '1']);
+    const queued = rsmooth([...args, '--queue', url, '--group', '2', '--out', join(dir, 'queued.tsv')]);
+    expect(queued.status, queued.stderr).toBe(0);
+    expect(await worker.exited).toBe(0);
+    const cols = (p: string) => dataRows(p).map((l) => l.split('\t').slice(0, 5).join('\t'));
+    expect(cols(join(dir, 'queued.tsv'))).toEqual(cols(join(dir, 'local.tsv')));
+    const log = (p: string) =>
+      readFileSync(`${p}.jsonl`, 'utf8')
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+    const [settings, ...records] = log(join(dir, 'queued.tsv'));
+    expect(settings.settings.sequential).toEqual({ mode: 'radius', radius: 0.25, tolerance: null, bound: 'clopper-pearson' });
+    const evidence = (r: { samplesUsed: number; sequential: { checkpointHits: number[]; stopReason: string } }) => [
+      r.samplesUsed,
+      r.sequential.stopReason,
+      r.sequential.checkpointHits,
+    ];
+    expect(records.map(evidence)).toEqual(log(join(dir, 'local.tsv')).slice(1).map(evidence));
+    // The queued file resumes locally as complete: every sequential record replays.
+    const again = rsmooth([...args, '--out', join(dir, 'queued.tsv')]);
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/already complete/);
+  });
 });

@@ -19,6 +19,10 @@ export const ERROR_CODES = Object.freeze({
   RS_SAMPLES_INSUFFICIENT: { error: 'RangeError', meaning: 'n is too small for any certificate (certify) or non-abstaining prediction (predict) at alpha' },
   RS_BATCH_TOO_LARGE: { error: 'RangeError', meaning: 'the batch buffers (batchSize x input size) cannot be allocated' },
   RS_CAPABILITY_MISSING: { error: 'TypeError', meaning: 'the classifier does not have the capability the method needs (gradients, training, ...)' },
+  RS_SEQUENTIAL_UNSUPPORTED: {
+    error: 'RangeError',
+    meaning: "sequential certification combined with an option it has no sound bound for (the message names it: radius 'top-two')",
+  },
   // Running.
   RS_ABORTED: { error: 'AbortError', meaning: "the caller's AbortSignal was aborted; nothing partial is returned" },
   RS_FORWARD_TIMEOUT: {

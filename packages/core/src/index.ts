@@ -39,15 +39,18 @@ export { integerAtLeast, positiveReal, realIn } from './options/schema-helpers.j
 export { smoothingOptionsSchema, seedSchema, SMOOTHING_OPTION_KEYS, type SmoothingOptions, type ParsedSmoothingOptions } from './options/smoothing-options.js';
 export {
   certifyOptionsSchema,
+  sequentialOptionsSchema,
   predictOptionsSchema,
   gradientOptionsSchema,
   batchOptionsSchema,
   type CertifyOptions,
+  type SequentialOptions,
   type PredictOptions,
   type GradientOptions,
   type BatchOptions,
 } from './options/run-options.js';
 export * from './sampling/index.js';
+export * from './sequential/index.js';
 export { resolveSmoothingConfig, type SmoothingConfig } from './smoothing/smoothing-config.js';
 export { minimumSamplesToCertify, type CertifyResult } from './smoothing/certify.js';
 export { certificateFromCounts, type Certificate, type CertificateEvidence } from './smoothing/certificate.js';

@@ -2,6 +2,7 @@
  * Benchmarks of the monorepo: `npm run bench` (from the root) builds and runs all of them.
  */
 import { runCertifyOnnxBench } from './certify-onnx.js';
+import { runCertifySequentialBench } from './certify-sequential.js';
 import { runCertifyTfjsBench } from './certify-tfjs.js';
 import { runCertifyWebGpuBench } from './certify-webgpu.js';
 import { runNoiseBench } from './noise.js';
@@ -16,3 +17,5 @@ console.log('');
 await runCertifyWebGpuBench();
 console.log('');
 await runQueueOverheadBench();
+console.log('');
+await runCertifySequentialBench();

@@ -10,6 +10,10 @@ export interface NamedTable {
   name: string;
   kind: 'certify' | 'predict';
   rows: ResultRow[];
+  /** Noisy samples each row took (n0 + estimation samples, from the log), null where unknown. */
+  samples?: (number | null)[] | undefined;
+  /** Sequential radius mode: the radius decided (a row counts as certified when its radius reaches it). */
+  targetRadius?: number | null | undefined;
 }
 
 /**
@@ -33,6 +37,10 @@ export interface TableAnalysis {
   approximate: number[] | null;
   /** Cohen et al.'s high-probability certified accuracy at each radius (clamped at 0). */
   highProb: number[] | null;
+  /** Mean noisy samples per input (n0 + estimation), when the log gives them for every row. */
+  samplesPerInput: number | null;
+  /** Mean noisy samples per certified input (not abstaining; radius mode: radius >= the target). */
+  samplesPerCertified: number | null;
 }
 
 /**
@@ -115,7 +123,27 @@ export function analyzeTables(tables: NamedTable[], o: { radii: number[]; alpha:
         acr: certify ? mean((r) => (r.correct === 1 ? (r.radius ?? 0) : 0)) : null,
         approximate: certify ? o.radii.map((r) => approximateCertifiedAccuracy(t.rows, r)) : null,
         highProb: certify ? o.radii.map((r) => highProbabilityCertifiedAccuracy(t.rows, r, o.alpha, o.rho)) : null,
+        ...sampleMeans(t),
       };
     }),
   };
+}
+
+/**
+ * Mean samples per input and per certified input of a table whose rows all have a sample count
+ * (nulls otherwise). A row is certified when it does not abstain and, for a sequential radius-mode
+ * run, its radius reaches the target.
+ *
+ * @example
+ * sampleMeans({ name: 'a', kind: 'certify', rows, samples: [100_100, 6_400] }); // { samplesPerInput: 53_250, samplesPerCertified: ... }
+ */
+export function sampleMeans(t: NamedTable): { samplesPerInput: number | null; samplesPerCertified: number | null } {
+  const s = t.samples;
+  if (!s || s.length !== t.rows.length || t.rows.length === 0 || s.some((v) => v === null)) return { samplesPerInput: null, samplesPerCertified: null };
+  const values = s as number[];
+  const certified = t.rows
+    .map((r, i) => ({ r, v: values[i]! }))
+    .filter(({ r }) => r.predict !== -1 && (t.targetRadius == null || (r.radius ?? 0) >= t.targetRadius));
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  return { samplesPerInput: mean(values), samplesPerCertified: certified.length > 0 ? mean(certified.map((c) => c.v)) : null };
 }

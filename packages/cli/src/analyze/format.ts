@@ -17,7 +17,8 @@ const normName = (a: Analysis) => ({ l1: 'L1', l2: 'L2', linf: 'Linf' })[a.norm 
  * Formats an analysis as a Markdown table (default), CSV or a LaTeX tabular. Columns: inputs,
  * accuracy, abstain rate, average certified radius (ACR), then the approximate certified accuracy
  * at each radius; the high-probability variant follows as a second table (md, latex) or as
- * `highprob@r` columns (csv). Values have 3 decimals.
+ * `highprob@r` columns (csv); when the logs give sample counts, mean samples per input and per
+ * certified input follow as a table (md) or two columns (csv). Values have 3 decimals.
  *
  * @example
  * console.log(formatAnalysis(analysis, 'md'));
@@ -41,6 +42,17 @@ function markdown(a: Analysis): string {
       line([t.name, String(t.count), f3(t.accuracy), f3(t.abstainRate), f3(t.acr), ...a.radii.map((_, i) => f3(t.approximate?.[i] ?? null))]),
     ),
   ];
+  if (a.tables.some((t) => t.samplesPerInput !== null)) {
+    const n0 = (v: number | null) => (v === null ? '' : Math.round(v).toLocaleString('en-US'));
+    out.push(
+      '',
+      '**Samples** (mean noisy samples, selection + estimation, from the logs)',
+      '',
+      line(['file', 'inputs', 'per input', 'per certified input']),
+      line(['---', '---:', '---:', '---:']),
+      ...a.tables.map((t) => line([t.name, String(t.count), n0(t.samplesPerInput), n0(t.samplesPerCertified)])),
+    );
+  }
   if (a.tables.some((t) => t.highProb)) {
     const hhead = ['file', 'inputs', ...a.radii.map((r) => `r = ${rad(r)}`)];
     out.push(
@@ -60,7 +72,18 @@ function csvCell(s: string): string {
 }
 
 function csv(a: Analysis): string {
-  const head = ['file', 'inputs', 'accuracy', 'abstain_rate', 'acr', ...a.radii.map((r) => `approx@${rad(r)}`), ...a.radii.map((r) => `highprob@${rad(r)}`)];
+  const samples = a.tables.some((t) => t.samplesPerInput !== null);
+  const head = [
+    'file',
+    'inputs',
+    'accuracy',
+    'abstain_rate',
+    'acr',
+    ...a.radii.map((r) => `approx@${rad(r)}`),
+    ...a.radii.map((r) => `highprob@${rad(r)}`),
+    ...(samples ? ['samples_per_input', 'samples_per_certified'] : []),
+  ];
+  const f1 = (v: number | null) => (v === null ? '' : v.toFixed(1));
   const rows = a.tables.map((t) =>
     [
       csvCell(t.name),
@@ -70,6 +93,7 @@ function csv(a: Analysis): string {
       f3(t.acr),
       ...a.radii.map((_, i) => f3(t.approximate?.[i] ?? null)),
       ...a.radii.map((_, i) => f3(t.highProb?.[i] ?? null)),
+      ...(samples ? [f1(t.samplesPerInput), f1(t.samplesPerCertified)] : []),
     ].join(','),
   );
   return [head.join(','), ...rows].join('\n');

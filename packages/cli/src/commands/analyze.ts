@@ -8,6 +8,8 @@ import { parseRadii } from '../analyze/radii.js';
 import { CliError } from '../errors.js';
 import { checkOutputPath, isStdout, sameFile } from '../io/output-path.js';
 import { readResults } from '../io/read-results.js';
+import type { ParsedLog } from '../io/run-log.js';
+import type { ResultRow } from '../io/tsv.js';
 import { writePlot } from '../plot/write-plot.js';
 import type { Command } from './command.js';
 
@@ -43,6 +45,26 @@ const schema = z
   .strict();
 
 /**
+ * The samples each row took, from its log record (`n0 + samplesUsed`; `n0 + n` in logs written
+ * before `samplesUsed` existed), and the target radius of a sequential radius-mode run.
+ *
+ * @example
+ * const { samples, targetRadius } = samplesFromLog(table.rows, log);
+ */
+export function samplesFromLog(rows: readonly ResultRow[], log: ParsedLog): { samples: (number | null)[]; targetRadius: number | null } {
+  const byIdx = new Map<number, Record<string, unknown>>();
+  for (const { record } of log.records) if (record.type === 'certificate' && typeof record.idx === 'number') byIdx.set(record.idx, record);
+  const samples = rows.map((row) => {
+    const r = byIdx.get(row.idx);
+    const n0 = typeof r?.n0 === 'number' ? r.n0 : 0;
+    const used = typeof r?.samplesUsed === 'number' ? r.samplesUsed : typeof r?.n === 'number' ? r.n : null;
+    return used === null ? null : n0 + used;
+  });
+  const seq = log.settings.sequential;
+  return { samples, targetRadius: seq?.mode === 'radius' ? seq.radius : null };
+}
+
+/**
  * `rsmooth analyze`: certified accuracy at each radius, average certified radius, abstain rate and
  * Cohen et al.'s high-probability variant of one or more results files, as md/csv/latex; optional
  * SVG/PNG plot.
@@ -62,6 +84,8 @@ the norm recorded in each file's log: L2 for certify.py files; files of differen
   abstain    fraction of rows with predict = -1
   ACR        average certified radius: mean of (correct ? radius : 0)
   r = x      approximate certified accuracy: fraction of rows with correct = 1 and radius >= x
+  samples    (from the logs) mean noisy samples (n0 + estimation) per input and per certified input
+             (not abstaining; a --sequential --radius run: radius >= its radius)
 and the high-probability certified accuracy of Cohen et al.'s analyze.py (HighProbAccuracy):
   mean - alpha - sqrt(alpha (1 - alpha) ln(1/rho) / m) - ln(1/rho) / (3 m), clamped at 0, for m rows.
 A last line without its newline (an interrupted write) is ignored, with a warning.
@@ -105,7 +129,7 @@ ${formatOptions(OPTIONS)}`,
       const { table, log } = readResults(path, { warn: (s) => process.stderr.write(`rsmooth analyze: ${s}`) });
       if (log) alphas.add(log.settings.alpha);
       if (table.kind === 'certify') norms.add(log?.settings.norm ?? 'l2'); // certify.py files: Gaussian L2
-      return { name: names?.[i] ?? basename(path), kind: table.kind, rows: table.rows };
+      return { name: names?.[i] ?? basename(path), kind: table.kind, rows: table.rows, ...(log ? samplesFromLog(table.rows, log) : {}) };
     });
     if (values.alpha === undefined && alphas.size > 1)
       throw new CliError(

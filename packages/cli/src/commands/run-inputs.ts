@@ -31,14 +31,18 @@ export interface InputRunner {
   /** The certificate (certify) or null. */
   radiusMethod?: 'one-sided' | 'top-two' | null;
   formatRow(row: ResultRow): string;
-  /** Runs the library on a group of inputs; returns one TSV row and one log record per input. */
+  /** Settings of this runner recorded in the log and compared on resume/merge (e.g. `sequential`). */
+  settings?: Partial<RunSettings>;
+  /** Checks the resolved n, sigma, alpha and noise family before anything is loaded (throws a CliError). */
+  validate?(resolved: { n: number; sigma: number; alpha: number; noise: 'gaussian' | 'uniform' | 'laplace' }): void;
+  /** Runs the library on a group of inputs; returns one TSV row and one log record per input (and the samples it took, when not n + n0). */
   run(
     model: BackendModel,
     x: Float32Array,
     ids: Uint32Array,
     labels: Int32Array,
     ctx: RunContext,
-  ): Promise<{ row: ResultRow; record: Record<string, unknown> }[]>;
+  ): Promise<{ row: ResultRow; record: Record<string, unknown>; samples?: number }[]>;
 }
 
 /**
@@ -120,6 +124,7 @@ export async function runInputs(
         { code: 'RS_SAMPLES_INSUFFICIENT' },
       );
   }
+  runner.validate?.({ n, sigma, alpha: f.alpha, noise: f.noise });
   const backend = getBackend(f.backend);
   if (!existsSync(model)) throw new CliError(`rsmooth ${cmd}: model file not found: ${model}`, { code: 'RS_FILE_NOT_FOUND' });
   checkInputFile(`rsmooth ${cmd}: --model ${model}`, model, { folderAllowed: true });
@@ -222,6 +227,7 @@ export async function runInputs(
       radiusMethod: runner.radiusMethod ?? null,
       noiseIds: 'dataset-index',
       clip: clip ?? null,
+      ...runner.settings,
     };
     const info = {
       tool: `rsmooth ${cliVersion()}`,
@@ -305,7 +311,7 @@ export async function runInputs(
         r.record.noiseDigest = provenance.digest;
         writeRow(runner.formatRow(r.row), r.record);
         rows.push(r.row);
-        progress.inputDone();
+        progress.inputDone(undefined, r.samples);
       }
     }
     progress.finish();

@@ -1,4 +1,4 @@
-import { integerAtLeast, positiveReal, realIn } from '@rs/core';
+import { integerAtLeast, positiveReal, realIn, SEQUENTIAL_BOUNDS } from '@rs/core';
 import { z } from 'zod';
 
 /**
@@ -51,6 +51,19 @@ export const runSettingsSchema = z.looseObject({
     .tuple([finite, finite])
     .refine(([lo, hi]) => lo < hi, { error: 'must be [min, max] with min < max' })
     .nullable(),
+  /** Sequential certification (absent for fixed n). */
+  sequential: z
+    .object({
+      mode: z.enum(['radius', 'budget']),
+      radius: nonNegative.nullable(),
+      tolerance: positiveReal().nullable(),
+      bound: z.enum(SEQUENTIAL_BOUNDS),
+    })
+    .strict()
+    .refine((s) => (s.mode === 'radius' ? s.radius !== null && s.tolerance === null : s.tolerance !== null && s.radius === null), {
+      error: "must give the radius in 'radius' mode and the tolerance in 'budget' mode, and not the other",
+    })
+    .optional(),
 });
 
 /**
@@ -100,6 +113,20 @@ export const certificateRecordSchema = z.looseObject({
   radiusMethod: z.enum(['one-sided', 'top-two']).optional(),
   dim: integerAtLeast(1, 2 ** 30).optional(),
   sound: z.looseObject({ levels: integerAtLeast(1, 65535), tvBound: z.number().min(0).max(1) }).optional(),
+  /** Estimation samples the certificate used (`n` for fixed n; written since sequential certification). */
+  samplesUsed: integerAtLeast(1, MAX_SAMPLES).optional(),
+  bound: z.enum(SEQUENTIAL_BOUNDS).optional(),
+  /** Sequential runs: the mode and target, why the input stopped, the upper bound, and the hits at each checkpoint it passed. */
+  sequential: z
+    .looseObject({
+      mode: z.enum(['radius', 'budget']),
+      radius: nonNegative.nullable(),
+      tolerance: positiveReal().nullable(),
+      stopReason: z.enum(['certified', 'futile', 'abstain', 'converged', 'budget']),
+      pAUpper: probability,
+      checkpointHits: counts.min(1).max(10_000),
+    })
+    .optional(),
 });
 
 /**

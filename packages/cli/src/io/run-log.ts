@@ -49,6 +49,8 @@ export interface RunSettings {
   /** The noise identity of each input: its index in the data set. */
   noiseIds: 'dataset-index';
   clip: [number, number] | null;
+  /** Sequential certification (absent for fixed n): mode, target and bound decide the rows. */
+  sequential?: { mode: 'radius' | 'budget'; radius: number | null; tolerance: number | null; bound: 'clopper-pearson' | 'beta-binomial-mixture' };
 }
 
 /**

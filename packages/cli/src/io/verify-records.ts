@@ -1,4 +1,14 @@
-import { binomialTestPValue, certificateFromCounts, topTwo } from '@rs/core';
+import {
+  binomialTestPValue,
+  certificateFromCounts,
+  type SequentialCertificate,
+  type SequentialOptions,
+  type SequentialPlan,
+  type SequentialRadiusSettings,
+  sequentialCertificateFromCounts,
+  sequentialPlan,
+  topTwo,
+} from '@rs/core';
 import { CliError } from '../errors.js';
 import type { CertificateRecord, PredictionRecord } from './log-schema.js';
 import type { ParsedLog, RunSettings } from './run-log.js';
@@ -29,13 +39,23 @@ const TOLERANCE = 1e-9;
 const close = (a: number, b: number) => Math.abs(a - b) <= TOLERANCE * Math.max(1, Math.abs(a), Math.abs(b));
 const sum = (v: readonly number[]) => v.reduce((s, x) => s + x, 0);
 
-/** Recomputes a certificate from its counts: nA, n, alpha -> pALower -> prediction, radius (sigma); the class from n0's counts. */
+/**
+ * Recomputes a certificate from its counts: nA, n, alpha -> pALower -> prediction, radius (sigma);
+ * the class from n0's counts. A sequential run's record is replayed from its checkpoint hits by
+ * core's `sequentialCertificateFromCounts`, the function certify made it with.
+ */
 const checkCertificate: Check = (record, settings) => {
   const r = record as CertificateRecord;
   if (r.n0 !== settings.n0) return `n0 ${r.n0} is not the run's ${settings.n0}`;
   const c = r.estimationCounts.length;
   if (c < 2 || r.selected >= c) return `selected class ${r.selected} is not one of ${c} estimation counts`;
-  if (sum(r.estimationCounts) !== r.n) return `its estimation counts add up to ${sum(r.estimationCounts)}, not n = ${r.n}`;
+  const seq = settings.sequential;
+  if ((seq === undefined) !== (r.sequential === undefined))
+    return seq ? 'the run is sequential but the record has no sequential evidence' : 'the record is sequential but the run is not';
+  const used = seq ? r.samplesUsed : r.n;
+  if (seq && used === undefined) return "a sequential record needs 'samplesUsed'";
+  if (r.samplesUsed !== undefined && r.samplesUsed !== used) return `samplesUsed ${r.samplesUsed} is not n = ${r.n} (a fixed-n run)`;
+  if (sum(r.estimationCounts) !== used) return `its estimation counts add up to ${sum(r.estimationCounts)}, not ${seq ? 'samplesUsed' : 'n'} = ${used}`;
   if (r.estimationCounts[r.selected] !== r.nA) return `nA ${r.nA} is not the count of its selected class ${r.selected} (${r.estimationCounts[r.selected]})`;
   if (r.selectionCounts) {
     if (r.selectionCounts.length !== c) return `it has ${r.selectionCounts.length} selection counts and ${c} estimation counts`;
@@ -47,6 +67,7 @@ const checkCertificate: Check = (record, settings) => {
   const norm = r.norm ?? settings.norm ?? 'l2';
   if (norm !== 'l2' && (r.dim === undefined || !Number.isInteger(r.dim)))
     return `an ${norm} radius needs the record's dim (features per input), which it lacks`;
+  if (seq) return checkSequential(r, seq, norm, settings);
   const cert = certificateFromCounts({
     selected: r.selected,
     estimationCounts: r.estimationCounts,
@@ -64,6 +85,68 @@ const checkCertificate: Check = (record, settings) => {
   if (!close(r.radius, cert.radius)) return `radius ${r.radius} does not follow from pALower ${cert.pALower} and sigma ${r.sigma} (expected ${cert.radius})`;
   return null;
 };
+
+type SequentialSettingsOfRun = NonNullable<RunSettings['sequential']>;
+
+/** Plans by their settings: a log's records share one or a few, and building one costs a schedule and a bound. */
+const plans = new Map<string, SequentialPlan>();
+
+/** The core options of a run's sequential settings. */
+function optionsOf(seq: SequentialSettingsOfRun): SequentialOptions {
+  return seq.mode === 'radius' ? { radius: seq.radius!, bound: seq.bound } : { tolerance: seq.tolerance!, bound: seq.bound };
+}
+
+function planOf(n: number, alpha: number, radius: SequentialRadiusSettings, seq: SequentialSettingsOfRun): SequentialPlan {
+  const options = optionsOf(seq);
+  const key = JSON.stringify([n, alpha, radius, options]);
+  let plan = plans.get(key);
+  if (!plan) {
+    if (plans.size > 64) plans.clear();
+    plan = sequentialPlan(n, alpha, radius, options);
+    plans.set(key, plan);
+  }
+  return plan;
+}
+
+/** A sequential record: its evidence replayed through the plan of the run's settings, every field compared. */
+function checkSequential(r: CertificateRecord, seq: SequentialSettingsOfRun, norm: 'l1' | 'l2' | 'linf', settings: RunSettings): string | null {
+  const s = r.sequential!;
+  for (const [name, inRecord, inRun] of [
+    ['mode', s.mode, seq.mode],
+    ['radius', s.radius, seq.radius],
+    ['tolerance', s.tolerance, seq.tolerance],
+    ['bound', r.bound, seq.bound],
+  ] as const) {
+    if (inRecord !== inRun) return `sequential ${name} ${JSON.stringify(inRecord)} is not the run's ${JSON.stringify(inRun)}`;
+  }
+  const hits = s.checkpointHits;
+  if (hits.at(-1) !== r.nA) return `nA ${r.nA} is not the hits at its last checkpoint (${hits.at(-1)})`;
+  const radius: SequentialRadiusSettings = {
+    sigma: r.sigma,
+    noise: settings.noise ?? 'gaussian',
+    norm,
+    dim: r.dim,
+    soundTv: r.sound && r.dim ? r.sound.tvBound / r.dim : undefined,
+  };
+  let cert: SequentialCertificate;
+  try {
+    cert = sequentialCertificateFromCounts(
+      { selected: r.selected, checkpointHits: hits, n: r.n, alpha: r.alpha, sequential: optionsOf(seq), radius },
+      planOf(r.n, r.alpha, radius, seq),
+    );
+  } catch (err) {
+    return `its checkpoint hits do not replay: ${(err as Error).message}`;
+  }
+  if (r.samplesUsed !== cert.samplesUsed)
+    return `samplesUsed ${r.samplesUsed} is not the checkpoint its ${hits.length} recorded hits end at (${cert.samplesUsed})`;
+  if (s.stopReason !== cert.stopReason) return `stopReason '${s.stopReason}' does not follow from its checkpoint hits (expected '${cert.stopReason}')`;
+  if (!close(s.pAUpper, cert.pAUpper)) return `pAUpper ${s.pAUpper} does not follow from its checkpoint hits (expected ${cert.pAUpper})`;
+  if (!close(r.pALower, cert.pALower))
+    return `pALower ${r.pALower} does not follow from its checkpoint hits under the sequential ${seq.bound} bound (it gives ${cert.pALower})`;
+  if (r.prediction !== cert.prediction) return `prediction ${r.prediction} does not follow from pALower ${cert.pALower} (expected ${cert.prediction})`;
+  if (!close(r.radius, cert.radius)) return `radius ${r.radius} does not follow from pALower ${cert.pALower} and sigma ${r.sigma} (expected ${cert.radius})`;
+  return null;
+}
 
 /** Recomputes a prediction from its counts: the top two counts -> two-sided binomial p-value -> prediction or abstain. */
 const checkPrediction: Check = (record) => {

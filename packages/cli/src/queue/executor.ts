@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { SequentialOptions } from '@rs/core';
 import { RunRefusedError, type RunExecutor, type RunSpec } from '@rs/queue';
 import { bundledDefault } from '../assets.js';
 import { type BackendModel, getBackend } from '../backends/index.js';
@@ -113,7 +114,9 @@ export async function openQueueExecutor(spec: RunSpec, local: WorkerLocal): Prom
   const pool = new ModelPool(first, local.concurrency, open);
   const provenance = await noiseProvenance(first);
   const runner: InputRunner =
-    settings.command === 'certify' ? certifyRunner(settings.n0 ?? 100, settings.norm ?? 'l2', settings.radiusMethod ?? 'one-sided') : predictRunner();
+    settings.command === 'certify'
+      ? certifyRunner(settings.n0 ?? 100, settings.norm ?? 'l2', settings.radiusMethod ?? 'one-sided', sequentialOf(settings.sequential))
+      : predictRunner();
   const dim = first.inputShape.reduce((a, b) => a * b, 1);
   const batch = local.batch ?? task.batch;
   const samplesPerInput = settings.n + (settings.n0 ?? 0);
@@ -131,8 +134,9 @@ export async function openQueueExecutor(spec: RunSpec, local: WorkerLocal): Prom
         const ctx: RunContext = { ...contextOf(settings, batch, dim), onSamples: () => {}, signal };
         const results = await runner.run(m, x, ids, y, ctx);
         const seconds = (performance.now() - t0) / 1000;
+        const samples = results.reduce((sum, r) => sum + (r.samples ?? samplesPerInput), 0);
         local.log?.(
-          `run ${runId.slice(0, 12)}: ${inputs.length === 1 ? `input ${inputs[0]}` : `inputs ${inputs.join(', ')}`} done in ${seconds.toFixed(2)} s (${Math.round((inputs.length * samplesPerInput) / seconds).toLocaleString('en-US')} samples/s)`,
+          `run ${runId.slice(0, 12)}: ${inputs.length === 1 ? `input ${inputs[0]}` : `inputs ${inputs.join(', ')}`} done in ${seconds.toFixed(2)} s (${Math.round(samples / seconds).toLocaleString('en-US')} samples/s)`,
         );
         return {
           results: results.map((r) => {
@@ -144,7 +148,7 @@ export async function openQueueExecutor(spec: RunSpec, local: WorkerLocal): Prom
             r.record.worker = local.workerId;
             return JSON.stringify({ row: r.row, record: r.record });
           }),
-          samples: inputs.length * samplesPerInput,
+          samples,
         };
       } finally {
         pool.release(m);
@@ -152,6 +156,12 @@ export async function openQueueExecutor(spec: RunSpec, local: WorkerLocal): Prom
     },
     dispose: () => pool.dispose(),
   };
+}
+
+/** The sequential options of a queued run's settings (null: fixed n). */
+function sequentialOf(s: QueueSettings['sequential']): SequentialOptions | null {
+  if (!s) return null;
+  return s.mode === 'radius' ? { radius: s.radius!, bound: s.bound } : { tolerance: s.tolerance!, bound: s.bound };
 }
 
 function contextOf(s: QueueSettings, batch: number, dim: number): Omit<RunContext, 'onSamples' | 'signal'> {

@@ -43,6 +43,16 @@ export const queueSettingsSchema = z
     radiusMethod: z.enum(['one-sided', 'top-two']).nullable(),
     noiseIds: z.literal('dataset-index'),
     clip: z.tuple([z.number(), z.number()]).nullable(),
+    /** Sequential certification (absent for fixed n): part of the settings, so of the run id. */
+    sequential: z
+      .object({
+        mode: z.enum(['radius', 'budget']),
+        radius: z.number().min(0).nullable(),
+        tolerance: z.number().positive().nullable(),
+        bound: z.enum(['clopper-pearson', 'beta-binomial-mixture']),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { abortSignal, callback, integerAtLeast } from './schema-helpers.js';
+import { abortSignal, callback, integerAtLeast, positiveReal, realIn } from './schema-helpers.js';
 import type { Progress } from '../sampling/progress.js';
 
 const ids = z.union([
@@ -37,10 +37,49 @@ const common = {
 };
 
 /**
+ * Options of sequential certification (`certify(x, { n, sequential })`, `n` being the budget per
+ * input): exactly one of `radius` (radius mode: decide whether each input is certifiably robust
+ * at that radius, stopping as soon as it is known) or `tolerance` (budget mode: stop once the
+ * rest of the budget could not raise the radius by more than this); the `bound`
+ * (`'clopper-pearson'`, the default, or `'beta-binomial-mixture'` with its `prior`); the
+ * `checkpoints` (a list of sample counts, or `{ first, ratio }` of a geometric schedule).
+ *
+ * @example
+ * parseOptions(sequentialOptionsSchema, { radius: 0.5 }, 'sequential');
+ */
+export const sequentialOptionsSchema = z
+  .object({
+    radius: z
+      .number({ error: 'must be a finite number >= 0' })
+      .refine((v) => Number.isFinite(v) && v >= 0, { error: 'must be a finite number >= 0' })
+      .optional(),
+    tolerance: positiveReal().optional(),
+    bound: z.enum(['clopper-pearson', 'beta-binomial-mixture'], { error: "must be 'clopper-pearson' or 'beta-binomial-mixture'" }).default('clopper-pearson'),
+    checkpoints: z
+      .union(
+        [z.array(integerAtLeast(1)).min(1), z.object({ first: integerAtLeast(1).optional(), ratio: realIn(1, 1000, { open: 'low' }).optional() }).strict()],
+        { error: 'must be a list of sample counts or { first, ratio }' },
+      )
+      .optional(),
+    /** The mixture bound's prior Beta(a, b) (default a = 0.5, b = 0.1). */
+    prior: z.object({ a: positiveReal(), b: positiveReal() }).strict().optional(),
+  })
+  .strict()
+  .refine((s) => (s.radius === undefined) !== (s.tolerance === undefined), {
+    error: "needs exactly one of 'radius' (radius mode) or 'tolerance' (budget mode)",
+  })
+  .refine((s) => s.prior === undefined || s.bound === 'beta-binomial-mixture', { error: "'prior' applies to the 'beta-binomial-mixture' bound only" });
+/** Options of sequential certification. */
+export type SequentialOptions = z.input<typeof sequentialOptionsSchema>;
+/** Sequential options after validation (defaults filled in). */
+export type ParsedSequentialOptions = z.output<typeof sequentialOptionsSchema>;
+
+/**
  * Options of `certify(x, options)`: `n` (required, at most 2^31 - 1) samples for estimation,
  * `batchSize`, `norm` (the radius's norm, default 'l2'), `radius` (the certificate: 'one-sided' or
  * 'top-two'), and the shared run options (`inputIds`, `indexOffset`, `onProgress`, `signal`,
- * `forwardTimeoutMs`).
+ * `forwardTimeoutMs`); `sequential` for anytime-valid sequential certification with `n` as the
+ * budget (see `sequentialOptionsSchema`).
  *
  * @example
  * parseOptions(certifyOptionsSchema, { n: 10_000, batchSize: 1000 }, 'certify options');
@@ -53,10 +92,13 @@ export const certifyOptionsSchema = z
     /** 'one-sided' (default): Cohen et al.'s CERTIFY; 'top-two': the runner-up bounded too (Gaussian; see `topTwoBounds`). */
     radius: z.enum(['one-sided', 'top-two'], { error: "must be 'one-sided' or 'top-two'" }).default('one-sided'),
     ...common,
+    sequential: sequentialOptionsSchema.optional(),
   })
   .strict();
 /** Options of `certify`. */
 export type CertifyOptions = z.input<typeof certifyOptionsSchema>;
+/** Options of `certify` after validation. */
+export type ParsedCertifyOptions = z.output<typeof certifyOptionsSchema>;
 
 /**
  * Options of `predict(x, options)`: `n` (default: the classifier's `sampleSize`), `isAbstain`

@@ -9,6 +9,7 @@ import { clopperPearsonLower, type RadiusNorm } from '../stats/index.js';
 import { certificateFromCounts } from './certificate.js';
 import { soundPALower, soundPBUpper } from '../sound/sound-radius.js';
 import { soundSampling } from '../sound/sound-sampling.js';
+import { certifySequential, type SequentialCertifyInfo } from '../sequential/certify-sequential.js';
 import { callSeed, inputIdsFor, samplingContext, type SmoothingConfig } from './smoothing-config.js';
 
 /** What `certify` returns: ART's `(prediction, radius)` plus the evidence behind each certificate. */
@@ -52,6 +53,8 @@ export interface CertifyResult {
   seed: bigint;
   /** Noise ids used for each input. */
   inputIds: Uint32Array;
+  /** Only with `sequential`: samples used per input, the upper bounds, why each input stopped. */
+  sequential?: SequentialCertifyInfo;
 }
 
 /**
@@ -78,6 +81,7 @@ export function minimumSamplesToCertify(alpha: number): number {
  */
 export async function certify(config: SmoothingConfig, x: unknown, options: CertifyOptions): Promise<CertifyResult> {
   const o = parseOptions(certifyOptionsSchema, options, 'certify options');
+  if (o.sequential) return certifySequential(config, x, { ...o, sequential: o.sequential });
   const { alpha, sampleSize: n0, scale: sigma } = config.options;
   const needed = minimumSamplesToCertify(alpha);
   if (o.n < needed) {
