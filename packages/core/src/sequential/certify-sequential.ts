@@ -60,7 +60,9 @@ export interface SequentialCertifyInfo {
  * `sequentialCertificateFromCounts`, the function a reader of a run log recomputes it with.
  *
  * @example
- * const r = await certifySequential(config, x, parseOptions(certifyOptionsSchema, { n: 100_000, sequential: { radius: 0.5 } }, 'certify options'));
+ * // What smoothed.certify(x, { n: 100_000, sequential: { radius: 0.5 } }) runs, after validating its options:
+ * const o = parseOptions(certifyOptionsSchema, { n: 100_000, sequential: { radius: 0.5 } }, 'certify options');
+ * const r = await certifySequential(config, x, o as Parameters<typeof certifySequential>[2]);
  * r.sequential.samplesUsed; // per input
  */
 export async function certifySequential(
