@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Postprocessor, Preprocessor } from '../compose/defence.js';
 import { integerAtLeast, positiveReal, realIn } from './schema-helpers.js';
 
 const numberArray = z.union([
@@ -7,6 +8,9 @@ const numberArray = z.union([
     error: 'must be a number, a number array or a Float32Array/Float64Array',
   }),
 ]);
+const isDefence = (v: unknown) => v !== null && typeof v === 'object' && typeof (v as { apply?: unknown }).apply === 'function';
+const defences = <T>() =>
+  z.array(z.custom<T>(isDefence, { error: 'must hold defences (objects with apply(data, shape))' }), { error: 'must be an array of defences' });
 const scalarOrArray = z.union([z.number({ error: 'must be a finite number or an array' }), numberArray]);
 
 /**
@@ -42,7 +46,13 @@ export const seedSchema = z.union(
  * - `channelsFirst` (default true): where the channel axis is, for per-channel `preprocessing`.
  * - `preprocessing`: `[subtrahend, divisor]` (ART semantics: the model sees `(x - subtrahend) / divisor`);
  *   each a number, a per-channel array or a per-feature array.
- * - `inputShape`, `nbClasses`: optional here; when given they must match the classifier's.
+ * - `preprocessingDefences`: ART's `preprocessing_defences`, {@link Preprocessor}s applied in order
+ *   to the noisy (and clipped) inputs, before `preprocessing`, in every method; they become part of
+ *   the base classifier, so the certificate covers them (e.g. `@rs/defences`' `featureSqueezing`).
+ * - `postprocessingDefences`: ART's `postprocessing_defences`, {@link Postprocessor}s applied in
+ *   order to the base classifier's softmax probabilities (e.g. `classLabels()`, `rounded()`).
+ * - `inputShape`, `nbClasses`: optional here; when given they must match the classifier's
+ *   (`inputShape`: the raw input shape, before the preprocessing defences).
  *
  * @example
  * const opts = parseOptions(smoothingOptionsSchema, { scale: 0.25, alpha: 0.001, seed: 42 }, 'smoothing options');
@@ -57,6 +67,8 @@ export const smoothingOptionsSchema = z
     seed: seedSchema.optional(),
     channelsFirst: z.boolean({ error: 'must be a boolean' }).default(true),
     preprocessing: z.tuple([scalarOrArray, scalarOrArray], { error: 'must be [subtrahend, divisor]' }).optional(),
+    preprocessingDefences: defences<Preprocessor>().optional(),
+    postprocessingDefences: defences<Postprocessor>().optional(),
     inputShape: z.array(integerAtLeast(1), { error: 'must be an array of positive integers' }).min(1, { error: 'must have at least one dimension' }).optional(),
     nbClasses: integerAtLeast(2).optional(),
   })

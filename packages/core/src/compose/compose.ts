@@ -1,0 +1,121 @@
+import { featureCount, assertClassifier } from '../classifier/assert-classifier.js';
+import type { CapabilityName, Classifier, GradientCapability, HostSamplingPlan, SaveCapability, TrainingCapability } from '../classifier/classifier.js';
+import { ClassifierContractError, describeValue } from '../errors.js';
+
+/**
+ * An image-to-image model, such as a denoiser: the {@link Classifier} shape without classes. Any
+ * backend's classifier whose output is not logits qualifies (`OnnxClassifier` with
+ * `output: 'any'`, which sets `outputShape`), and so does a plain object.
+ *
+ * @example
+ * const identity: ImageModel = { inputShape: [1, 28, 28], outputShape: [1, 28, 28], forward: (x) => x.slice() };
+ */
+export interface ImageModel {
+  readonly inputShape: readonly number[];
+  /** Shape of one output (no batch dimension). Absent: `[nbClasses]` (a classifier-like model). */
+  readonly outputShape?: readonly number[];
+  readonly nbClasses?: number;
+  /** `batch * prod(outputShape)` values for `batch` inputs back to back. */
+  forward(x: Float32Array, batch: number): Float32Array | Promise<Float32Array>;
+  /** `d/dx sum(upstream * forward(x))`, upstream `batch * prod(outputShape)`. */
+  readonly gradients?: GradientCapability;
+  readonly training?: TrainingCapability;
+  readonly save?: SaveCapability;
+  readonly maxBatchSize?: number;
+  readonly hostSampling?: HostSamplingPlan;
+  dispose?(): void | Promise<void>;
+}
+
+/** The per-input output size of an image model (`outputShape`, else `nbClasses`), validated. */
+export function imageModelOutputSize(m: ImageModel, name: string): number {
+  if (m === null || typeof m !== 'object') throw new TypeError(`'${name}' must be a model object, got ${describeValue(m)}`);
+  if (typeof m.forward !== 'function') throw new TypeError(`'${name}.forward' must be a function`);
+  if (!Array.isArray(m.inputShape) || m.inputShape.length === 0 || !m.inputShape.every((d) => Number.isInteger(d) && d >= 1)) {
+    throw new TypeError(`'${name}.inputShape' must be a non-empty array of positive integers, got ${JSON.stringify(m.inputShape)}`);
+  }
+  if (m.outputShape !== undefined) {
+    if (!Array.isArray(m.outputShape) || !m.outputShape.every((d) => Number.isInteger(d) && d >= 1)) {
+      throw new TypeError(`'${name}.outputShape' must be an array of positive integers, got ${JSON.stringify(m.outputShape)}`);
+    }
+    return featureCount(m.outputShape);
+  }
+  if (Number.isInteger(m.nbClasses) && (m.nbClasses as number) >= 1) return m.nbClasses as number;
+  throw new TypeError(`'${name}' must declare 'outputShape' (the shape of one output), got neither 'outputShape' nor 'nbClasses'`);
+}
+
+async function run<T>(what: string, rows: number, call: () => T | Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (err instanceof ClassifierContractError) throw err;
+    throw new ClassifierContractError(`${what} failed on a batch of ${rows} inputs: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+  }
+}
+
+function checkedValues(out: unknown, expected: number, what: string): Float32Array {
+  if (!(out instanceof Float32Array) || out.length !== expected) {
+    throw new ClassifierContractError(
+      `${what} returned ${out instanceof Float32Array ? `${out.length} values` : describeValue(out)}, expected a Float32Array of ${expected}`,
+    );
+  }
+  return out;
+}
+
+/**
+ * Denoised smoothing (Salman et al., NeurIPS 2020): a denoiser (an image-to-image model) in front
+ * of a classifier, as one base classifier `x -> classifier(denoiser(x))`. Randomized smoothing of
+ * it certifies the pair: the noise goes in front of the denoiser, so the guarantee is unchanged.
+ *
+ * Capabilities: `gradients` when both parts have them (the VJPs chained: the classifier's, then
+ * the denoiser's); `save` writes the denoiser; `dispose` disposes both. `maxBatchSize` is the
+ * smaller of the two.
+ *
+ * @example
+ * const denoiser = await OnnxClassifier.create({ model: 'denoiser.onnx', output: 'any' });
+ * const classifier = await OnnxClassifier.create({ model: 'classifier.onnx' });
+ * const g = smooth(compose(denoiser, classifier), { scale: 0.5, clipValues: [0, 1] });
+ * const { prediction, radius } = await g.certify(images, { n: 10_000 });
+ */
+export function compose(denoiser: ImageModel, classifier: Classifier): Classifier {
+  assertClassifier(classifier, 'classifier');
+  const outSize = imageModelOutputSize(denoiser, 'denoiser');
+  const dim = featureCount(classifier.inputShape);
+  if (outSize !== dim) {
+    throw new RangeError(
+      `the denoiser's output (${denoiser.outputShape ? `[${denoiser.outputShape.join(', ')}]` : outSize}) does not fit the classifier's input [${classifier.inputShape.join(', ')}] (${dim} values)`,
+    );
+  }
+  const c = classifier.nbClasses;
+  const denoise = async (x: Float32Array, rows: number): Promise<Float32Array> =>
+    checkedValues(await run('the denoiser', rows, () => denoiser.forward(x, rows)), rows * dim, 'the denoiser');
+  const forward = async (x: Float32Array, rows: number): Promise<Float32Array> => {
+    const d = await denoise(x, rows);
+    return run('the classifier', rows, () => classifier.forward(d, rows));
+  };
+  const out: { -readonly [K in keyof Classifier]: Classifier[K] } = { inputShape: Object.freeze([...denoiser.inputShape]), nbClasses: c, forward };
+  const notes: Partial<Record<CapabilityName, string>> = {};
+  const dGrad = denoiser.gradients;
+  const cGrad = classifier.gradients;
+  if (dGrad && cGrad) {
+    out.gradients = {
+      vjp: async (x, rows, upstream) => {
+        const d = await denoise(x, rows);
+        const gd = checkedValues(await run('the classifier vjp', rows, () => cGrad.vjp(d, rows, upstream)), rows * dim, 'the classifier vjp');
+        return run('the denoiser vjp', rows, () => dGrad.vjp(x, rows, gd));
+      },
+    };
+  } else notes.gradients = `needs gradients of both parts; the ${dGrad ? 'classifier' : 'denoiser'} has none`;
+  if (denoiser.save) out.save = (path) => denoiser.save!(path);
+  else notes.save = 'the denoiser has no save capability';
+  const maxBatch = Math.min(denoiser.maxBatchSize ?? Infinity, classifier.maxBatchSize ?? Infinity);
+  if (Number.isFinite(maxBatch)) out.maxBatchSize = maxBatch;
+  const plan = denoiser.hostSampling ?? classifier.hostSampling;
+  if (plan) out.hostSampling = plan;
+  out.dispose = async () => {
+    await denoiser.dispose?.();
+    await classifier.dispose?.();
+  };
+  notes.training = 'train the parts on their own';
+  if (Object.keys(notes).length > 0) out.capabilityNotes = Object.freeze(notes);
+  return out;
+}

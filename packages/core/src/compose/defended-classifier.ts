@@ -1,0 +1,141 @@
+import type { CapabilityName, CapabilityNotes, Classifier, TrainingCapability } from '../classifier/classifier.js';
+import { featureCount } from '../classifier/assert-classifier.js';
+import { ClassifierContractError } from '../errors.js';
+import { softmaxRow } from '../smoothing/softmax.js';
+import { backThrough, runPostprocessors, runPreprocessors, shapeAfter, type Batch } from './defence-chain.js';
+import type { Postprocessor, Preprocessor } from './defence.js';
+
+/** What {@link defendedClassifier} composes around a model. */
+export interface DefendedClassifierOptions {
+  /** Applied in order to the (noisy, clipped) raw inputs. */
+  preprocessingDefences: readonly Preprocessor[];
+  /** Applied in order to the model's softmax probabilities. */
+  postprocessingDefences: readonly Postprocessor[];
+  /** Per-feature `(x - sub) / div` over the model's input, after the defences; or null. */
+  preprocessing: { sub: Float32Array; div: Float32Array } | null;
+  /** The raw input shape (one input; see `defendedInputShape`). */
+  inputShape: readonly number[];
+}
+
+function modelOutput(model: Classifier, out: unknown, rows: number, what: string): Float32Array {
+  if (!(out instanceof Float32Array) || out.length !== rows * model.nbClasses) {
+    throw new ClassifierContractError(
+      `the model's ${what} returned ${out instanceof Float32Array ? out.length : typeof out} values for ${rows} inputs x ${model.nbClasses} classes`,
+    );
+  }
+  return out;
+}
+
+/**
+ * The base classifier f that randomized smoothing sees when defences are configured: everything
+ * after the noise, `x -> log(post(softmax(model(preprocessing(pre(x))))))`, or
+ * `model(preprocessing(pre(x)))` (the model's own logits) without postprocessing defences. With
+ * postprocessing, the output is the log of the postprocessed probabilities (float32; `-Infinity`
+ * where one is 0), so its argmax is theirs and its softmax is them renormalized.
+ *
+ * Capabilities follow the model's: `gradients` chain the VJPs (each defence's `vjp`, or the identity
+ * for `'bpda'`; in the backward pass a `'bpda'` postprocessor is left out, so with only those the
+ * gradient is the model's log-softmax gradient, as ART's `loss_gradient`, which applies no
+ * postprocessing); `training` and `activations` see the defended inputs; `save` is the model's.
+ * `deviceSampling` is not kept: the defences run on the host, then the model's `forward` (which
+ * may run on the device).
+ *
+ * @example
+ * const f = defendedClassifier(model, { preprocessingDefences: [squeeze], postprocessingDefences: [], preprocessing: null, inputShape: model.inputShape });
+ */
+export function defendedClassifier(model: Classifier, o: DefendedClassifierOptions): Classifier {
+  const pre = [...o.preprocessingDefences];
+  const post = [...o.postprocessingDefences];
+  const c = model.nbClasses;
+  const inputShape = Object.freeze([...o.inputShape]);
+  const modelDim = featureCount(model.inputShape);
+  const pp = o.preprocessing;
+
+  /** The model's input for a raw batch; keeps every defence's input when `keep`. */
+  const modelInput = async (x: Float32Array, rows: number, keep: boolean): Promise<{ y: Float32Array; inputs: Batch[] }> => {
+    const { out, inputs } = await runPreprocessors(pre, { data: x, shape: [rows, ...inputShape] }, keep);
+    let y = out.data;
+    if (pp) {
+      y = new Float32Array(out.data.length);
+      for (let r = 0; r < rows; r++) {
+        const base = r * modelDim;
+        for (let f = 0; f < modelDim; f++) y[base + f] = (out.data[base + f]! - pp.sub[f]!) / pp.div[f]!;
+      }
+    }
+    return { y, inputs };
+  };
+
+  const probabilities = (logits: Float32Array, rows: number): Float32Array => {
+    const p = new Float32Array(rows * c);
+    const row = new Float64Array(c);
+    for (let r = 0; r < rows; r++) {
+      softmaxRow(logits, r * c, c, row);
+      for (let k = 0; k < c; k++) p[r * c + k] = row[k]!;
+    }
+    return p;
+  };
+
+  const forward = async (x: Float32Array, rows: number): Promise<Float32Array> => {
+    const { y } = await modelInput(x, rows, false);
+    const logits = modelOutput(model, await model.forward(y, rows), rows, 'forward');
+    if (post.length === 0) return logits;
+    const { out } = await runPostprocessors(post, { data: probabilities(logits, rows), shape: [rows, c] }, false);
+    return out.data.map(Math.log);
+  };
+
+  const notes: Partial<Record<CapabilityName, string>> = { ...model.capabilityNotes };
+  delete notes.preprocessing;
+  if (model.deviceSampling) {
+    notes.deviceSampling = `the defences (${[...pre, ...post].map((d) => d.name).join(', ')}) run on the host: noise and defences there, the model's forward on its device`;
+  }
+
+  const base: { -readonly [K in keyof Classifier]: Classifier[K] } = { inputShape, nbClasses: c, forward };
+  const bpdaChangesShape = pre.find((p) => p.gradient === 'bpda' && featureCount(shapeAfter(p, [1, ...inputShape])) !== featureCount(inputShape));
+  const gradients = model.gradients;
+  if (gradients && !bpdaChangesShape) {
+    base.gradients = {
+      vjp: async (x, rows, upstream) => {
+        const { y, inputs } = await modelInput(x, rows, true);
+        let gz = upstream;
+        if (post.length > 0) {
+          const p = probabilities(modelOutput(model, await model.forward(y, rows), rows, 'forward'), rows);
+          const { out, inputs: postInputs } = await runPostprocessors(post, { data: p, shape: [rows, c] }, true);
+          const gq = new Float32Array(rows * c);
+          for (let i = 0; i < gq.length; i++) gq[i] = out.data[i]! > 0 ? upstream[i]! / out.data[i]! : 0; // d log q / dq
+          const gp = await backThrough(post, postInputs, gq, 'postprocessing defence');
+          gz = new Float32Array(rows * c);
+          for (let r = 0; r < rows; r++) {
+            let dot = 0;
+            for (let k = 0; k < c; k++) dot += gp[r * c + k]! * p[r * c + k]!;
+            for (let k = 0; k < c; k++) gz[r * c + k] = p[r * c + k]! * (gp[r * c + k]! - dot);
+          }
+        }
+        const gy = await gradients.vjp(y, rows, gz);
+        if (pp) for (let i = 0; i < gy.length; i++) gy[i]! /= pp.div[i % modelDim]!;
+        return backThrough(pre, inputs, gy, 'preprocessing defence');
+      },
+    };
+  } else if (bpdaChangesShape) notes.gradients = `the preprocessing defence '${bpdaChangesShape.name}' changes the shape and has no vjp`;
+  const training = model.training;
+  if (training) {
+    const wrapped: TrainingCapability = {
+      trainOnBatch: async (x, labels, rows, hyper) => training.trainOnBatch((await modelInput(x, rows, false)).y, labels, rows, hyper),
+      reset: () => training.reset(),
+    };
+    if (training.endFit) wrapped.endFit = () => training.endFit!();
+    base.training = wrapped;
+  }
+  const activations = model.activations;
+  if (activations) {
+    base.activations = {
+      layerNames: activations.layerNames,
+      getActivations: async (x, rows, layer) => activations.getActivations((await modelInput(x, rows, false)).y, rows, layer),
+    };
+  }
+  if (model.save) base.save = (path) => model.save!(path);
+  if (model.maxBatchSize !== undefined) base.maxBatchSize = model.maxBatchSize;
+  if (model.hostSampling) base.hostSampling = model.hostSampling;
+  for (const key of Object.keys(notes) as CapabilityName[]) if (base[key] !== undefined) delete notes[key];
+  if (Object.keys(notes).length > 0) base.capabilityNotes = Object.freeze(notes) as CapabilityNotes;
+  return base;
+}
