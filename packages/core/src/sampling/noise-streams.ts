@@ -23,4 +23,6 @@ export const NOISE_STREAM = Object.freeze({
   onnxWeightInit: 6,
   /** reset of a `tf.LayersModel` (`@rs/tfjs`): Keras' Glorot-uniform init, counter (block, weight, 0, 7). */
   layersWeightInit: 7,
+  /** `@rs/defences`' GaussianNoise postprocessor: counter (block, row hash, row hash, 8) per output row. */
+  gaussianNoise: 8,
 } as const);
