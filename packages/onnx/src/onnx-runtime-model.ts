@@ -49,6 +49,8 @@ export class OnnxRuntimeModel {
     readonly outputName: string,
     readonly inputShape: readonly number[],
     forward: ort.InferenceSession,
+    /** The shape of one output when it is not `[nbClasses]` (output 'any'). */
+    readonly outputShape?: readonly number[],
   ) {
     this.#forward = { session: forward, version: 0 };
     this.ir = loadModel(bytes);
@@ -99,10 +101,10 @@ export class OnnxRuntimeModel {
       this.#vjp = { session: await this.#session(model.bytes), model, version: this.#version };
     }
     const { session, model } = this.#vjp;
-    const nbClasses = upstream.length / batch;
+    const outDims = this.outputShape ?? [upstream.length / batch];
     const gradName = model.inputGradients[this.inputName]!;
     const out = await session.run(
-      { [this.inputName]: this.#inputTensor(x, batch), [model.seedInput!]: new ort.Tensor('float32', upstream, [batch, nbClasses]) },
+      { [this.inputName]: this.#inputTensor(x, batch), [model.seedInput!]: new ort.Tensor('float32', upstream, [batch, ...outDims]) },
       [gradName],
     );
     return toFloat32(out[gradName]!.data);
