@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { OnnxRandomizedSmoothing } from '@rs/onnx';
+import { compose, ensemble, smooth, type Classifier, type SmoothingOptions } from '@rs/core';
+import { OnnxClassifier, OnnxRandomizedSmoothing } from '@rs/onnx';
 import { CliError } from '../errors.js';
 import type { Backend, BackendModel, BackendOpenOptions } from './registry.js';
 
@@ -16,23 +17,27 @@ export const onnxBackend: Backend = {
   description: 'ONNX Runtime (onnxruntime-node), .onnx models, CPU or CUDA',
   async open(o: BackendOpenOptions): Promise<BackendModel> {
     if (!existsSync(o.model)) throw new CliError(`model file not found: ${o.model}`);
+    const c = o.composition;
+    const smoothing: SmoothingOptions = {
+      scale: o.sigma,
+      sampleSize: o.n0,
+      alpha: o.alpha,
+      seed: o.seed,
+      ...(o.clip ? { clipValues: o.clip } : {}),
+      ...(c?.clipNoisy ? { clipNoisy: true } : {}),
+      ...(c && c.preprocessingDefences.length > 0 ? { preprocessingDefences: c.preprocessingDefences } : {}),
+      ...(c && c.postprocessingDefences.length > 0 ? { postprocessingDefences: c.postprocessingDefences } : {}),
+    };
+    const session = { deviceType: o.device, ...(o.threads ? { intraOpNumThreads: o.threads } : {}) };
+    if (c?.denoiser !== undefined || c?.ensemble !== undefined) return openComposed(o, smoothing, session);
     let rs: OnnxRandomizedSmoothing;
     try {
-      rs = await OnnxRandomizedSmoothing.create({
-        model: o.model,
-        scale: o.sigma,
-        sampleSize: o.n0,
-        alpha: o.alpha,
-        seed: o.seed,
-        ...(o.clip ? { clipValues: o.clip } : {}),
-        deviceType: o.device,
-        ...(o.threads ? { intraOpNumThreads: o.threads } : {}),
-      });
+      rs = await OnnxRandomizedSmoothing.create({ model: o.model, ...smoothing, ...session });
     } catch (err) {
       throw new CliError(`cannot load model ${o.model} on the onnx backend: ${(err as Error).message}`);
     }
     return {
-      inputShape: rs.inputShape,
+      inputShape: rs.smoothing.inputShape,
       nbClasses: rs.nbClasses,
       device: `onnxruntime ${rs.device.provider}${rs.device.fellBack ? ' (fell back from gpu)' : ''}`,
       modelSha256: rs.modelSha256,
@@ -53,3 +58,46 @@ export const onnxBackend: Backend = {
     };
   },
 };
+
+/** A denoiser in front of the model, or an ensemble of models, smoothed by core (`compose` / `ensemble`). */
+async function openComposed(
+  o: BackendOpenOptions,
+  smoothing: SmoothingOptions,
+  session: { deviceType: 'cpu' | 'gpu'; intraOpNumThreads?: number },
+): Promise<BackendModel> {
+  const c = o.composition!;
+  const opened: OnnxClassifier[] = [];
+  const load = async (path: string, role: string, output: 'logits' | 'any' = 'logits') => {
+    try {
+      const m = await OnnxClassifier.create({ model: path, output, ...session });
+      opened.push(m);
+      return m;
+    } catch (err) {
+      throw new CliError(`cannot load the ${role} ${path} on the onnx backend: ${(err as Error).message}`);
+    }
+  };
+  try {
+    const members = c.ensemble ? await Promise.all(c.ensemble.models.map((p, i) => load(p, `ensemble member ${i}`))) : [await load(o.model, 'model')];
+    let base: Classifier = c.ensemble ? ensemble(members, { combine: c.ensemble.combine }) : members[0]!;
+    if (c.denoiser !== undefined) base = compose(await load(c.denoiser, 'denoiser', 'any'), base);
+    const g = smooth(base, smoothing);
+    const first = members[0]!;
+    return {
+      inputShape: g.inputShape,
+      nbClasses: g.nbClasses,
+      device: `onnxruntime ${first.device.provider}${first.device.fellBack ? ' (fell back from gpu)' : ''}`,
+      modelSha256: first.modelSha256,
+      noiseGenerator: g.noiseGenerator,
+      certify: (x, options) => g.certify(x, options),
+      predictClasses: (x, options) => g.predictClasses(x, options),
+      predictLogits: (x, options) => g.predictLogits(x, options),
+      dispose: async () => {
+        for (const m of opened) await m.dispose();
+      },
+    };
+  } catch (err) {
+    for (const m of opened) await m.dispose();
+    if (err instanceof CliError) throw err;
+    throw new CliError(`cannot build the composed classifier on the onnx backend: ${(err as Error).message}`);
+  }
+}

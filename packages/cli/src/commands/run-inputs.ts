@@ -10,6 +10,7 @@ import { openResumable } from '../io/resume.js';
 import { RNG_ALGORITHM, type RunSettings } from '../io/run-log.js';
 import type { ResultRow } from '../io/tsv.js';
 import { ProgressReporter, progressMode } from '../progress.js';
+import { resolveComposition } from './composition-flags.js';
 import type { SmoothingRunFlags } from './smoothing-options.js';
 
 /**
@@ -82,6 +83,10 @@ export async function runInputs(
   const cmd = runner.command;
   // 1. The bundled default, and required flags.
   let { model, data, labels, sigma, n, clip } = f;
+  if (f.ensemble !== undefined) {
+    if (model !== undefined) throw new CliError(`rsmooth ${cmd}: give --model or --ensemble, not both`);
+    model = f.ensemble[0];
+  }
   const bundled = model === undefined && data === undefined;
   if (bundled) {
     const d = bundledDefault();
@@ -126,8 +131,9 @@ export async function runInputs(
       );
   }
   const expected = selectIndices(loaded.count, { skip: f.skip, max: f.max, shard: f.shard });
+  const { composition, settings: composed } = resolveComposition(cmd, f, clip);
   // 4. The model.
-  const m = await backend.open({ model, sigma, n0: runner.n0 ?? 1, alpha: f.alpha, seed: f.seed, clip, device: f.device, threads: f.threads });
+  const m = await backend.open({ model, sigma, n0: runner.n0 ?? 1, alpha: f.alpha, seed: f.seed, clip, device: f.device, threads: f.threads, composition });
   let output: ReturnType<typeof openResumable> | null = null;
   const controller = new AbortController();
   const onSigint = () => controller.abort(new CliError('interrupted', 130));
@@ -151,6 +157,7 @@ export async function runInputs(
       rng: RNG_ALGORITHM,
       noiseIds: 'dataset-index',
       clip: clip ?? null,
+      ...composed,
     };
     const info = {
       tool: `rsmooth ${cliVersion()}`,

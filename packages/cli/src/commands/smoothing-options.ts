@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { clipFlag, intFlag, numberFlag, seedFlag, shardFlag, type OptionSpec } from '../cli/args.js';
+import { COMPOSITION_OPTIONS, compositionShape } from './composition-flags.js';
 
 /**
  * Flags shared by `certify` and `predict`.
@@ -28,6 +29,7 @@ export const SMOOTHING_RUN_OPTIONS: OptionSpec = {
   group: { type: 'string', help: 'inputs per library call (default 1: rows stream out one by one)', arg: 'G' },
   out: { type: 'string', help: 'results TSV (appended, resumable); omit to print rows to stdout', arg: 'PATH' },
   log: { type: 'string', help: 'JSON Lines provenance log (default OUT.jsonl)', arg: 'PATH' },
+  ...COMPOSITION_OPTIONS,
   quiet: { type: 'boolean', short: 'q', help: 'no progress on stderr' },
   help: { type: 'boolean', short: 'h', help: 'print this help' },
 };
@@ -61,6 +63,7 @@ export const smoothingRunShape = {
   group: intFlag(1, 10_000).default(1),
   out: z.string().min(1).optional(),
   log: z.string().min(1).optional(),
+  ...compositionShape,
   quiet: z.boolean().default(false),
   help: z.boolean().default(false),
 };

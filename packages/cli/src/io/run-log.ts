@@ -38,6 +38,12 @@ export interface RunSettings {
   /** The noise identity of each input: its index in the data set. */
   noiseIds: 'dataset-index';
   clip: [number, number] | null;
+  /** Present only when used (composition-flags.ts): ART defences `{ name, params }`, clipping of the noisy copies, a denoiser, an ensemble. */
+  preprocessingDefences?: { name: string; params: Record<string, unknown> }[];
+  postprocessingDefences?: { name: string; params: Record<string, unknown> }[];
+  clipNoisy?: true;
+  denoiserSha256?: string;
+  ensemble?: { combine: string; modelSha256: string[] };
 }
 
 /**
