@@ -135,3 +135,37 @@ describe('command-line specs', () => {
     expect(() => postprocessorFromSpec('feature-squeezing')).toThrow(/unknown postprocessing defence/);
   });
 });
+
+describe('device kernels', () => {
+  it("FeatureSqueezing's step table equals apply on every float32 of a range, and NaN outside it", () => {
+    for (const [bitDepth, clipValues] of [
+      [3, [0, 1]],
+      [8, [-1, 2]],
+      [5, [0.1, 0.7]],
+    ] as const) {
+      const squeeze = featureSqueezing({ clipValues: [...clipValues], bitDepth });
+      const table = squeeze.deviceKernel!.table(-0.8, 1.9);
+      const lookup = (v: number) => {
+        let j = 0;
+        while (j < table.thresholds.length && table.thresholds[j]! <= v) j++;
+        return table.values[j]!;
+      };
+      // Dense samples plus every threshold and its float32 neighbours.
+      const probes: number[] = [];
+      for (let i = 0; i <= 20_000; i++) probes.push(Math.fround(-0.8 + (2.7 * i) / 20_000));
+      const below = (v: number) => {
+        const f = new Float32Array([v]);
+        const u = new Uint32Array(f.buffer);
+        u[0] = v > 0 ? u[0]! - 1 : u[0]! + 1;
+        return f[0]!;
+      };
+      for (const t of table.thresholds.subarray(1, -1)) probes.push(t, below(t));
+      const x = Float32Array.from(probes);
+      const host = sync(squeeze.apply(x, [x.length])).data;
+      for (let i = 0; i < x.length; i++) expect(lookup(x[i]!), `bitDepth ${bitDepth}, x ${x[i]}`).toBe(host[i]);
+      expect(lookup(Math.fround(-0.81))).toBeNaN();
+      expect(lookup(Math.fround(1.91))).toBeNaN();
+    }
+    expect(featureSqueezing({ clipValues: [0, 1], bitDepth: 17 }).deviceKernel).toBeUndefined();
+  });
+});

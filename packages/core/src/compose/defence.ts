@@ -1,3 +1,4 @@
+import type { DeviceDefence } from '../classifier/classifier.js';
 import { describeValue } from '../errors.js';
 
 /**
@@ -58,6 +59,12 @@ export interface Preprocessor extends DefenceBase {
    * there is none; lets a smoothed classifier work out its raw input shape from the model's.
    */
   inputShapeFor?(shape: readonly number[]): number[] | undefined;
+  /**
+   * The defence as a device kernel, for backends that run the Monte Carlo loop on their device
+   * (`deviceSampling`): `table(lo, hi)` gives the {@link DeviceDefence} equal, bit for bit, to
+   * `apply` on every float32 input in `[lo, hi]` (elementwise, shape-preserving defences only).
+   */
+  readonly deviceKernel?: { kind: DeviceDefence['kind']; table(lo: number, hi: number): DeviceDefence };
 }
 
 /**

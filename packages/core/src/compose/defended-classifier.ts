@@ -1,4 +1,4 @@
-import type { CapabilityName, CapabilityNotes, Classifier, TrainingCapability } from '../classifier/classifier.js';
+import type { CapabilityName, CapabilityNotes, Classifier, DeviceDefence, DeviceSamplingCapability, TrainingCapability } from '../classifier/classifier.js';
 import { featureCount } from '../classifier/assert-classifier.js';
 import { ClassifierContractError } from '../errors.js';
 import { softmaxRow } from '../smoothing/softmax.js';
@@ -26,6 +26,56 @@ function modelOutput(model: Classifier, out: unknown, rows: number, what: string
   return out;
 }
 
+/** Largest |z| of core's Box-Muller normals is about 6.8 (a 2^-33 uniform); tables cover 8 sigma. */
+const NOISE_REACH = 8;
+
+/**
+ * The model's device sampler with the defences as device kernels, when every preprocessing
+ * defence has a kernel of a kind the sampler runs and there is no postprocessing; else null.
+ * Each table covers the values the noisy inputs can take (clean range +- 8 sigma, or the clip
+ * domain); a value outside it becomes NaN on the device, which the sampler reports as an error.
+ */
+function onDevice(
+  sampler: DeviceSamplingCapability,
+  pre: readonly Preprocessor[],
+  post: readonly Postprocessor[],
+  pp: DefendedClassifierOptions['preprocessing'],
+): DeviceSamplingCapability | null {
+  if (post.length > 0 || !pre.every((p) => p.deviceKernel && sampler.defenceKinds?.includes(p.deviceKernel.kind))) return null;
+  return {
+    defenceKinds: [],
+    countPredictions: (req) => {
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (const v of req.data) {
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
+      lo = Math.fround(lo - NOISE_REACH * req.scale);
+      hi = Math.fround(hi + NOISE_REACH * req.scale);
+      if (req.clip) {
+        lo = Math.max(
+          lo,
+          req.clip.min.reduce((a, b) => Math.min(a, b), Infinity),
+        );
+        hi = Math.min(
+          hi,
+          req.clip.max.reduce((a, b) => Math.max(a, b), -Infinity),
+        );
+      }
+      const defences: DeviceDefence[] = [];
+      for (const p of pre) {
+        const table = p.deviceKernel!.table(lo, hi);
+        defences.push(table);
+        const finite = table.values.filter((v) => !Number.isNaN(v));
+        lo = finite.reduce((a, b) => Math.min(a, b), Infinity);
+        hi = finite.reduce((a, b) => Math.max(a, b), -Infinity);
+      }
+      return sampler.countPredictions({ ...req, defences, preprocessing: pp });
+    },
+  };
+}
+
 /**
  * The base classifier f that randomized smoothing sees when defences are configured: everything
  * after the noise, `x -> log(post(softmax(model(preprocessing(pre(x))))))`, or
@@ -37,8 +87,9 @@ function modelOutput(model: Classifier, out: unknown, rows: number, what: string
  * for `'bpda'`; in the backward pass a `'bpda'` postprocessor is left out, so with only those the
  * gradient is the model's log-softmax gradient, as ART's `loss_gradient`, which applies no
  * postprocessing); `training` and `activations` see the defended inputs; `save` is the model's.
- * `deviceSampling` is not kept: the defences run on the host, then the model's `forward` (which
- * may run on the device).
+ * `deviceSampling` is kept when every preprocessing defence has a device kernel of a kind the
+ * model's sampler runs (`deviceKernel`, `defenceKinds`) and there is no postprocessing; otherwise
+ * the noise and the defences run on the host, then the model's `forward` (which may run on the device).
  *
  * @example
  * const f = defendedClassifier(model, { preprocessingDefences: [squeeze], postprocessingDefences: [], preprocessing: null, inputShape: model.inputShape });
@@ -85,8 +136,10 @@ export function defendedClassifier(model: Classifier, o: DefendedClassifierOptio
 
   const notes: Partial<Record<CapabilityName, string>> = { ...model.capabilityNotes };
   delete notes.preprocessing;
-  if (model.deviceSampling) {
-    notes.deviceSampling = `the defences (${[...pre, ...post].map((d) => d.name).join(', ')}) run on the host: noise and defences there, the model's forward on its device`;
+  const device = model.deviceSampling ? onDevice(model.deviceSampling, pre, post, pp) : null;
+  if (model.deviceSampling && !device) {
+    const hostOnly = [...pre.filter((p) => !p.deviceKernel || !model.deviceSampling!.defenceKinds?.includes(p.deviceKernel.kind)), ...post];
+    notes.deviceSampling = `${hostOnly.map((d) => d.name).join(', ')} ${hostOnly.length > 1 ? 'have' : 'has'} no device kernel: noise and defences run on the host, the model's forward on its device`;
   }
 
   const base: { -readonly [K in keyof Classifier]: Classifier[K] } = { inputShape, nbClasses: c, forward };
@@ -132,6 +185,7 @@ export function defendedClassifier(model: Classifier, o: DefendedClassifierOptio
       getActivations: async (x, rows, layer) => activations.getActivations((await modelInput(x, rows, false)).y, rows, layer),
     };
   }
+  if (device) base.deviceSampling = device;
   if (model.save) base.save = (path) => model.save!(path);
   if (model.maxBatchSize !== undefined) base.maxBatchSize = model.maxBatchSize;
   if (model.hostSampling) base.hostSampling = model.hostSampling;
