@@ -25,10 +25,18 @@ export function denoiserModel(channels: number, seed: bigint): Uint8Array {
   const b = new GraphBuilder({ opset: 13, name: 'denoiser' });
   const x = b.input('input', 'float32', ['batch', 1, 28, 28]);
   const conv = (input: string, cin: number, cout: number, name: string) =>
-    b.node('Conv', [input, b.initializer(`${name}.weight`, new Float32Array(cout * cin * 9), [cout, cin, 3, 3]), b.initializer(`${name}.bias`, new Float32Array(cout), [cout])], {
-      pads: [1, 1, 1, 1],
-      kernel_shape: [3, 3],
-    });
+    b.node(
+      'Conv',
+      [
+        input,
+        b.initializer(`${name}.weight`, new Float32Array(cout * cin * 9), [cout, cin, 3, 3]),
+        b.initializer(`${name}.bias`, new Float32Array(cout), [cout]),
+      ],
+      {
+        pads: [1, 1, 1, 1],
+        kernel_shape: [3, 3],
+      },
+    );
   const h1 = b.node('Relu', [conv(x, 1, channels, 'conv1')]);
   const h2 = b.node('Relu', [conv(h1, channels, channels, 'conv2')]);
   const noise = conv(h2, channels, 1, 'conv3');
@@ -66,7 +74,8 @@ export async function trainClean(
         xb.set(x.subarray(i * dim, (i + 1) * dim), r * dim);
         yb[r] = y[i]!;
       }
-      sum += rows * (await training.trainOnBatch(xb.subarray(0, rows * dim), yb.subarray(0, rows), rows, { optimizer: o.optimizer, learningRate: o.learningRate }));
+      sum +=
+        rows * (await training.trainOnBatch(xb.subarray(0, rows * dim), yb.subarray(0, rows), rows, { optimizer: o.optimizer, learningRate: o.learningRate }));
     }
     losses.push(sum / y.length);
   }

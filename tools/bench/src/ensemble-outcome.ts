@@ -58,14 +58,18 @@ export async function runEnsembleOutcome(): Promise<void> {
   const train = loadFashionMnist({ split: 'train', limit: trainCount });
   const test = testImages(images);
   const architecture = readFmnistCnn('model.onnx');
-  console.log(`Ensemble outcome: 3 CNNs trained with Gaussian augmentation (sigma ${sigma}, ${epochs} epochs, ${train.count} images), ${images} test images, n ${n}`);
+  console.log(
+    `Ensemble outcome: 3 CNNs trained with Gaussian augmentation (sigma ${sigma}, ${epochs} epochs, ${train.count} images), ${images} test images, n ${n}`,
+  );
   const members: OnnxClassifier[] = [];
   for (const seed of [1, 2, 3]) {
     const rs = await OnnxRandomizedSmoothing.create({ model: freshCnn(architecture, BigInt(seed)), scale: sigma, seed, intraOpNumThreads: threads });
     const t0 = performance.now();
     const { epochLosses } = await rs.fit(train.x, train.y, { nbEpochs: epochs, batchSize: 64, optimizer: 'adam', learningRate: 2e-3 });
     const bytes = await savedBytes(rs);
-    console.log(`  member seed ${seed}: epoch losses ${Array.from(epochLosses, (l) => l.toFixed(4)).join(', ')} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+    console.log(
+      `  member seed ${seed}: epoch losses ${Array.from(epochLosses, (l) => l.toFixed(4)).join(', ')} (${((performance.now() - t0) / 1000).toFixed(0)} s)`,
+    );
     await rs.dispose();
     members.push(await OnnxClassifier.create({ model: bytes, intraOpNumThreads: threads }));
   }
