@@ -88,7 +88,9 @@ export function compose(denoiser: ImageModel, classifier: Classifier): Classifie
   const c = classifier.nbClasses;
   const denoise = async (x: Float32Array, rows: number): Promise<Float32Array> =>
     checkedValues(await run('the denoiser', rows, () => denoiser.forward(x, rows)), rows * dim, 'the denoiser');
+  let disposed = false;
   const forward = async (x: Float32Array, rows: number): Promise<Float32Array> => {
+    if (disposed) throw new Error('this composition was disposed');
     const d = await denoise(x, rows);
     return run('the classifier', rows, () => classifier.forward(d, rows));
   };
@@ -99,6 +101,7 @@ export function compose(denoiser: ImageModel, classifier: Classifier): Classifie
   if (dGrad && cGrad) {
     out.gradients = {
       vjp: async (x, rows, upstream) => {
+        if (disposed) throw new Error('this composition was disposed');
         const d = await denoise(x, rows);
         const gd = checkedValues(await run('the classifier vjp', rows, () => cGrad.vjp(d, rows, upstream)), rows * dim, 'the classifier vjp');
         return run('the denoiser vjp', rows, () => dGrad.vjp(x, rows, gd));
@@ -112,6 +115,8 @@ export function compose(denoiser: ImageModel, classifier: Classifier): Classifie
   const plan = denoiser.hostSampling ?? classifier.hostSampling;
   if (plan) out.hostSampling = plan;
   out.dispose = async () => {
+    if (disposed) return;
+    disposed = true;
     await denoiser.dispose?.();
     await classifier.dispose?.();
   };

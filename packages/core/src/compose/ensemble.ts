@@ -83,7 +83,9 @@ export function ensemble(members: readonly Classifier[], options: EnsembleOption
     return { p, mean };
   };
 
+  let disposed = false;
   const forward = async (x: Float32Array, rows: number): Promise<Float32Array> => {
+    if (disposed) throw new Error('this ensemble was disposed');
     const logits = await allLogits(x, rows);
     const out = new Float32Array(rows * c);
     if (combine === 'mean-logits') {
@@ -112,6 +114,7 @@ export function ensemble(members: readonly Classifier[], options: EnsembleOption
   else {
     result.gradients = {
       vjp: async (x, rows, upstream) => {
+        if (disposed) throw new Error('this ensemble was disposed');
         const upstreams: Float32Array[] = [];
         if (combine === 'mean-logits') {
           const u = upstream.map((v) => v / M);
@@ -151,6 +154,8 @@ export function ensemble(members: readonly Classifier[], options: EnsembleOption
   if (first.hostSampling) result.hostSampling = first.hostSampling;
   result.capabilityNotes = Object.freeze(notes);
   result.dispose = async () => {
+    if (disposed) return;
+    disposed = true;
     for (const m of members) await m.dispose?.();
   };
   return result;

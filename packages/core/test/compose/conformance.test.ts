@@ -1,0 +1,44 @@
+import { compose, defendedClassifier, ensemble, type ImageModel, type Preprocessor } from '../../src/index.js';
+import { runAdapterConformance } from '../../src/testing/index.js';
+import { softmaxRegression, uniforms } from '../smoothing/helpers.js';
+
+// Compositions are classifiers like any backend's: the shared contract holds for each.
+const dim = 4;
+const inputs = Float32Array.from(uniforms(3 * dim, 5), (u) => u * 0.8 + 0.1);
+const labels = Int32Array.of(0, 1, 2);
+const affine: ImageModel = {
+  inputShape: [dim],
+  outputShape: [dim],
+  forward: (x) => x.map((v, i) => 0.5 * v + 0.1 * (i % dim)),
+  gradients: { vjp: (_x, _b, up) => up.map((u) => 0.5 * u) },
+};
+const cube: Preprocessor = {
+  name: 'Cube',
+  params: {},
+  gradient: 'exact',
+  apply: (d, shape) => ({ data: d.map((v) => v * v * v), shape: [...shape] }),
+  vjp: (x, _s, up) => up.map((u, i) => 3 * x[i]! * x[i]! * u),
+};
+
+runAdapterConformance({
+  name: 'ensemble (mean-softmax) of three softmax regressions',
+  create: () => ensemble([softmaxRegression(dim, 3, 1), softmaxRegression(dim, 3, 2), softmaxRegression(dim, 3, 3)]),
+  inputs,
+  labels,
+  capabilities: { gradients: true, training: false },
+});
+runAdapterConformance({
+  name: 'compose(affine denoiser, softmax regression)',
+  create: () => compose(affine, softmaxRegression(dim, 3, 4)),
+  inputs,
+  labels,
+  capabilities: { gradients: true, training: false },
+});
+runAdapterConformance({
+  name: 'defended classifier (an exact preprocessing defence)',
+  create: () =>
+    defendedClassifier(softmaxRegression(dim, 3, 6), { preprocessingDefences: [cube], postprocessingDefences: [], preprocessing: null, inputShape: [dim] }),
+  inputs,
+  labels,
+  capabilities: { gradients: true, training: true },
+});
