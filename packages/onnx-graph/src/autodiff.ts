@@ -225,7 +225,7 @@ export function buildGradientModel(modelOrBytes: Model | Uint8Array, options: Gr
   // Backward pass. The builder's nodes are copies of the forward nodes (same order).
   const forwardNodes = graph.nodes.slice(0, g0.nodes.length);
   for (let k = forwardNodes.length - 1; k >= 0; k--) {
-    const node = forwardNodes[k];
+    const node = forwardNodes[k]!;
     if (!node.outputs.some((o) => o && grads.has(o))) continue;
     const entry = GRAD_RULES[node.opType];
     if (!entry) {
@@ -289,7 +289,7 @@ export function buildGradientModel(modelOrBytes: Model | Uint8Array, options: Gr
 function backwardReach(model: Model, output: string): Set<string> {
   const reach = new Set<string>([output]);
   for (let k = model.graph.nodes.length - 1; k >= 0; k--) {
-    const n = model.graph.nodes[k];
+    const n = model.graph.nodes[k]!;
     if (n.outputs.some((o) => reach.has(o))) for (const i of n.inputs) if (i) reach.add(i);
   }
   return reach;

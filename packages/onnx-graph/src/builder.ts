@@ -263,7 +263,9 @@ export class GraphBuilder {
    * ```
    */
   node(opType: string, inputs: string[], attrs: Record<string, AttrInput | undefined> = {}, opts: NodeOptions = {}): string {
-    return this.nodeMulti(opType, inputs, attrs, opts)[0];
+    const [first] = this.nodeMulti(opType, inputs, attrs, opts);
+    if (first === undefined) throw new RangeError(`node(${opType}): a node must have an output (use nodeMulti for none)`);
+    return first;
   }
 
   /**

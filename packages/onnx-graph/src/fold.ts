@@ -29,7 +29,8 @@ export function foldShapeArithmetic(model: Model): Model {
     const v = values.get(n.inputs[1]);
     if (v?.shape.length !== 1) continue;
     const allowzero = attrInt(n, 'allowzero', 0) === 1;
-    const inShape = info.get(n.inputs[0])?.shape;
+    const data = n.inputs[0];
+    const inShape = data ? info.get(data)?.shape : undefined;
     const target = [...v.values];
     let ok = true;
     for (let i = 0; i < target.length; i++) {

@@ -1,5 +1,17 @@
-import { philox4x32 } from '@rs/core';
 import type { Model } from './ir.js';
+
+/**
+ * Where {@link initialWeights} draws its numbers: the `count` uniforms in [0, 1) of the parameter
+ * tensor at position `tensorIndex` of the weights map. It must be counter-based (the same arguments
+ * give the same numbers) for a reset to be reproducible; `@rs/core`'s `philoxUniformSource(seed,
+ * NOISE_STREAM.onnxWeightInit)` is the one the backends use.
+ *
+ * @example
+ * const random: WeightRandomSource = { uniform: (_t, count) => Float64Array.from({ length: count }, Math.random) };
+ */
+export interface WeightRandomSource {
+  uniform(tensorIndex: number, count: number): Float64Array;
+}
 
 /**
  * Fan-in of a weight as PyTorch computes it for `kaiming_uniform_(a = sqrt(5))`: the product of
@@ -15,13 +27,13 @@ function fanIn(dims: number[], transposedInFirst: boolean): number {
 /**
  * Fresh weights with PyTorch's default initialization (uniform(-1/sqrt(fan_in), 1/sqrt(fan_in)) for
  * Conv/Gemm/MatMul weights and their biases, which is what `kaiming_uniform_(a = sqrt(5))` gives;
- * BatchNormalization scale 1 and bias 0), drawn from Philox with `seed` so a reset is reproducible.
- * Parameters whose role cannot be told from the graph keep their current values.
+ * BatchNormalization scale 1 and bias 0), the uniforms drawn from `random` (tensor index = position
+ * in `weights`). Parameters whose role cannot be told from the graph keep their current values.
  *
  * @example
- * const fresh = initialWeights(model, weights, 0n);
+ * const fresh = initialWeights(model, weights, philoxUniformSource(0n, NOISE_STREAM.onnxWeightInit));
  */
-export function initialWeights(model: Model, weights: Map<string, Float32Array>, seed: bigint): Map<string, Float32Array> {
+export function initialWeights(model: Model, weights: Map<string, Float32Array>, random: WeightRandomSource): Map<string, Float32Array> {
   const roles = new Map<string, { kind: 'uniform'; bound: number } | { kind: 'const'; value: number }>();
   const dims = (name: string) => model.graph.initializers.get(name)?.dims ?? [];
   for (const node of model.graph.nodes) {
@@ -49,7 +61,6 @@ export function initialWeights(model: Model, weights: Map<string, Float32Array>,
     roles.set(w, { kind: 'uniform', bound });
     if (b && weights.has(b)) roles.set(b, { kind: 'uniform', bound });
   }
-  const key = [Number(seed & 0xffffffffn), Number((seed >> 32n) & 0xffffffffn)];
   const out = new Map<string, Float32Array>();
   let tensorIndex = 0;
   for (const [name, current] of weights) {
@@ -58,10 +69,9 @@ export function initialWeights(model: Model, weights: Map<string, Float32Array>,
     if (!role) fresh.set(current);
     else if (role.kind === 'const') fresh.fill(role.value);
     else {
-      for (let i = 0; i < fresh.length; i += 4) {
-        const words = philox4x32([i / 4, tensorIndex, 0, 6], key);
-        for (let k = 0; k < 4 && i + k < fresh.length; k++) fresh[i + k] = (words[k]! / 4294967296) * 2 * role.bound - role.bound;
-      }
+      const u = random.uniform(tensorIndex, fresh.length);
+      if (u.length !== fresh.length) throw new RangeError(`random.uniform(${tensorIndex}, ${fresh.length}) returned ${u.length} numbers`);
+      for (let i = 0; i < fresh.length; i++) fresh[i] = u[i]! * 2 * role.bound - role.bound;
     }
     out.set(name, fresh);
     tensorIndex++;

@@ -71,11 +71,13 @@ export function layerNames(modelOrBytes: Model | Uint8Array, opts: LayerNameOpti
   const nodes = topologicalSort(m.graph);
   const out: string[] = [];
   for (const n of nodes) {
+    const y = n.outputs[0];
+    if (!y) continue; // a node without outputs computes no layer
     if (!opts.includeShapeOps) {
-      const dt = info.get(n.outputs[0])?.dtype;
+      const dt = info.get(y)?.dtype;
       if (n.opType === 'Constant' || (SHAPE_ONLY.has(n.opType) && dt !== 'float32' && dt !== 'float64' && dt !== 'float16')) continue;
     }
-    out.push(opts.kind === 'nodes' ? n.name : n.outputs[0]);
+    out.push(opts.kind === 'nodes' ? n.name : y);
   }
   return out;
 }

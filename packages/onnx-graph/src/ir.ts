@@ -236,7 +236,7 @@ export function topologicalSort(graph: Graph): Node[] {
   while (remaining.length > 0) {
     let progressed = false;
     for (let i = 0; i < remaining.length; i++) {
-      const n = remaining[i];
+      const n = remaining[i]!;
       if (n.inputs.every((x) => available.has(x))) {
         out.push(n);
         for (const o of n.outputs) available.add(o);
@@ -246,7 +246,7 @@ export function topologicalSort(graph: Graph): Node[] {
       }
     }
     if (!progressed) {
-      const n = remaining[0];
+      const n = remaining[0]!; // the loop runs while nodes remain
       const missing = n.inputs.filter((x) => !available.has(x));
       throw new Error(`graph has a cycle or undefined inputs (node '${n.name}' waits for ${missing.join(', ')})`);
     }

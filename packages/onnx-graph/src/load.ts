@@ -4,16 +4,10 @@
 import { dtypeFromCode } from './dtype.js';
 import { InvalidModelError } from './errors.js';
 import type { Attribute, Dim, Model, Node, Tensor, ValueInfo } from './ir.js';
-import { onnx, toNumber, type IAttributeProto, type IValueInfoProto, type ModelProto } from './proto.js';
+import { type AttributeProto, AttributeType, decodeModel, type ModelProto, toNumber, type ValueInfoProto } from './proto.js';
 import { tensorFromProto } from './tensor.js';
 
 const utf8 = new TextDecoder();
-
-function str(v: unknown): string {
-  if (typeof v === 'string') return v;
-  if (v instanceof Uint8Array) return utf8.decode(v);
-  return v === null || v === undefined ? '' : String(v);
-}
 
 /**
  * Decodes an `AttributeProto` into an IR attribute.
@@ -23,34 +17,35 @@ function str(v: unknown): string {
  * attributeFromProto(proto.graph.node[0].attribute[0]); // { kind: 'ints', value: [1, 1] }
  * ```
  */
-export function attributeFromProto(a: IAttributeProto): Attribute {
-  const T = onnx.AttributeProto.AttributeType;
-  let type = a.type ?? 0;
-  if (!type) {
+export function attributeFromProto(a: AttributeProto): Attribute {
+  const T = AttributeType;
+  let type = a.type;
+  if (type === T.UNDEFINED) {
     // Pre-IR-v3 models may omit the type: infer from the populated field.
-    if (a.ints?.length) type = T.INTS;
-    else if (a.floats?.length) type = T.FLOATS;
-    else if (a.strings?.length) type = T.STRINGS;
+    if (a.ints.length) type = T.INTS;
+    else if (a.floats.length) type = T.FLOATS;
+    else if (a.strings.length) type = T.STRINGS;
     else if (a.t) type = T.TENSOR;
-    else if (a.s?.length) type = T.STRING;
-    else if (a.f !== undefined && a.f !== null && a.f !== 0) type = T.FLOAT;
+    else if (a.s.length) type = T.STRING;
+    else if (a.f !== 0) type = T.FLOAT;
     else type = T.INT;
   }
   switch (type) {
     case T.INT:
       return { kind: 'int', value: toNumber(a.i) };
     case T.FLOAT:
-      return { kind: 'float', value: a.f ?? 0 };
+      return { kind: 'float', value: a.f };
     case T.STRING:
-      return { kind: 'string', value: str(a.s) };
+      return { kind: 'string', value: utf8.decode(a.s) };
     case T.INTS:
-      return { kind: 'ints', value: (a.ints ?? []).map(toNumber) };
+      return { kind: 'ints', value: a.ints.map(toNumber) };
     case T.FLOATS:
-      return { kind: 'floats', value: [...(a.floats ?? [])] };
+      return { kind: 'floats', value: [...a.floats] };
     case T.STRINGS:
-      return { kind: 'strings', value: (a.strings ?? []).map(str) };
+      return { kind: 'strings', value: a.strings.map((s) => utf8.decode(s)) };
     case T.TENSOR:
-      return { kind: 'tensor', value: tensorFromProto(a.t ?? {}) };
+      if (!a.t) throw new InvalidModelError(`attribute '${a.name}' has type TENSOR but no tensor`);
+      return { kind: 'tensor', value: tensorFromProto(a.t) };
     default:
       return { kind: 'raw', value: a };
   }
@@ -64,20 +59,20 @@ export function attributeFromProto(a: IAttributeProto): Attribute {
  * valueInfoFromProto(proto.graph.input[0]); // { name: 'input', dtype: 'float32', shape: ['batch', 1, 28, 28] }
  * ```
  */
-export function valueInfoFromProto(v: IValueInfoProto): ValueInfo {
-  const out: ValueInfo = { name: v.name ?? '' };
-  const tt = v.type?.tensorType;
-  if (tt) {
-    const dt = dtypeFromCode(tt.elemType ?? 0);
+export function valueInfoFromProto(v: ValueInfoProto): ValueInfo {
+  const out: ValueInfo = { name: v.name };
+  if (v.type?.value.case === 'tensorType') {
+    const tt = v.type.value.value;
+    const dt = dtypeFromCode(tt.elemType);
     if (dt) out.dtype = dt;
     if (tt.shape) {
-      out.shape = (tt.shape.dim ?? []).map((d): Dim => {
-        if (d.dimParam) return d.dimParam;
-        if (d.dimValue !== undefined && d.dimValue !== null) {
-          const n = toNumber(d.dimValue);
+      out.shape = tt.shape.dim.map((d): Dim => {
+        if (d.value.case === 'dimParam') return d.value.value || null;
+        if (d.value.case === 'dimValue') {
+          const n = toNumber(d.value.value);
           return Number.isFinite(n) && n >= 0 ? n : null;
         }
-        return null;
+        return null; // neither: an unknown dimension
       });
     }
   }
@@ -89,7 +84,7 @@ export function valueInfoFromProto(v: IValueInfoProto): ValueInfo {
  *
  * @example
  * ```ts
- * const model = modelFromProto(onnx.ModelProto.decode(bytes));
+ * const model = modelFromProto(decodeModel(bytes));
  * ```
  */
 export function modelFromProto(m: ModelProto): Model {
@@ -97,8 +92,8 @@ export function modelFromProto(m: ModelProto): Model {
   if (!g) throw new InvalidModelError('not a valid ONNX model: the model has no graph');
   let opsetVersion = -1;
   const otherOpsets: Record<string, number> = {};
-  for (const o of m.opsetImport ?? []) {
-    const dom = o.domain ?? '';
+  for (const o of m.opsetImport) {
+    const dom = o.domain;
     if (dom === '' || dom === 'ai.onnx') opsetVersion = toNumber(o.version);
     else otherOpsets[dom] = toNumber(o.version);
   }
@@ -106,31 +101,31 @@ export function modelFromProto(m: ModelProto): Model {
     throw new InvalidModelError('not a valid ONNX model: no opset import for the default ONNX domain');
   }
   const initializers = new Map<string, Tensor>();
-  for (const t of g.initializer ?? []) {
+  for (const t of g.initializer) {
     const tensor = tensorFromProto(t);
     initializers.set(tensor.name, tensor);
   }
-  if (g.sparseInitializer && g.sparseInitializer.length > 0) {
+  if (g.sparseInitializer.length > 0) {
     throw new InvalidModelError('sparse initializers are not supported');
   }
-  const nodes: Node[] = (g.node ?? []).map((n, i) => {
+  const nodes: Node[] = g.node.map((n, i) => {
     if (!n.opType) throw new InvalidModelError(`not a valid ONNX model: node #${i} has no op_type`);
     const attributes: Record<string, Attribute> = {};
-    for (const a of n.attribute ?? []) {
+    for (const a of n.attribute) {
       if (!a.name) continue;
       attributes[a.name] = attributeFromProto(a);
     }
     return {
       opType: n.opType,
       name: n.name || `${n.opType}_${i}`,
-      domain: n.domain ?? '',
-      inputs: [...(n.input ?? [])],
-      outputs: [...(n.output ?? [])],
+      domain: n.domain,
+      inputs: [...n.input],
+      outputs: [...n.output],
       attributes,
     };
   });
   const valueInfo = new Map<string, ValueInfo>();
-  for (const v of g.valueInfo ?? []) {
+  for (const v of g.valueInfo) {
     const vi = valueInfoFromProto(v);
     if (vi.name) valueInfo.set(vi.name, vi);
   }
@@ -138,13 +133,13 @@ export function modelFromProto(m: ModelProto): Model {
     irVersion: toNumber(m.irVersion),
     opsetVersion,
     otherOpsets,
-    producerName: m.producerName ?? '',
-    producerVersion: m.producerVersion ?? '',
+    producerName: m.producerName,
+    producerVersion: m.producerVersion,
     graph: {
-      name: g.name ?? 'graph',
+      name: g.name,
       nodes,
-      inputs: (g.input ?? []).map(valueInfoFromProto),
-      outputs: (g.output ?? []).map(valueInfoFromProto),
+      inputs: g.input.map(valueInfoFromProto),
+      outputs: g.output.map(valueInfoFromProto),
       initializers,
       valueInfo,
     },
@@ -173,7 +168,7 @@ export function loadModel(bytes: Uint8Array): Model {
   if (bytes.length === 0) throw new InvalidModelError('not a valid ONNX model: empty input');
   let proto: ModelProto;
   try {
-    proto = onnx.ModelProto.decode(bytes);
+    proto = decodeModel(bytes);
   } catch (e) {
     throw new InvalidModelError(`not a valid ONNX model: ${(e as Error).message} (corrupt or truncated bytes?)`);
   }

@@ -60,7 +60,7 @@ export function appendSoftmaxCrossEntropy(b: GraphBuilder, logits: string, dtype
       `the loss head needs logits of rank 2 [batch, classes], got ${shape ? `rank ${shape.length}` : 'an unknown shape'}`,
     );
   }
-  const [batch, classes] = shape;
+  const [batch, classes] = [shape[0]!, shape[1]!]; // rank 2, checked above
   const hard = (opts.labels ?? 'int64') === 'int64';
   const labels = b.input(b.uniqueName(opts.labelsName ?? 'labels'), hard ? 'int64' : dtype, hard ? [batch] : [batch, classes]);
   const name = (op: string) => ({ name: `loss/${op}` });

@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { integerAtLeast } from '@rs/core';
+
+/** An integer in [`min`, 2^32 - 1], with the message `@rs/core`'s option schemas use. */
+function integerAtLeast(min: number) {
+  const msg = `must be an integer >= ${min}`;
+  return z.number({ error: msg }).refine((v) => Number.isInteger(v) && v >= min && v <= 2 ** 32 - 1, { error: msg });
+}
 
 /**
  * The zod fields every backend that runs ONNX models accepts to say which model and how to read its

@@ -3,7 +3,7 @@
  */
 import { dtypeToCode } from './dtype.js';
 import type { Attribute, Model, ValueInfo } from './ir.js';
-import { onnx, type IAttributeProto, type IModelProto, type IValueInfoProto } from './proto.js';
+import { type AttributeInit, type AttributeProto, AttributeType, encodeModel, type ModelInit, toInt64, type ValueInfoInit } from './proto.js';
 import { tensorToProto } from './tensor.js';
 
 const utf8 = new TextEncoder();
@@ -16,17 +16,17 @@ const utf8 = new TextEncoder();
  * attributeToProto('axis', { kind: 'int', value: 1 });
  * ```
  */
-export function attributeToProto(name: string, a: Attribute): IAttributeProto {
-  const T = onnx.AttributeProto.AttributeType;
+export function attributeToProto(name: string, a: Attribute): AttributeInit {
+  const T = AttributeType;
   switch (a.kind) {
     case 'int':
-      return { name, type: T.INT, i: a.value };
+      return { name, type: T.INT, i: toInt64(a.value) };
     case 'float':
       return { name, type: T.FLOAT, f: a.value };
     case 'string':
       return { name, type: T.STRING, s: utf8.encode(a.value) };
     case 'ints':
-      return { name, type: T.INTS, ints: [...a.value] };
+      return { name, type: T.INTS, ints: a.value.map(toInt64) };
     case 'floats':
       return { name, type: T.FLOATS, floats: [...a.value] };
     case 'strings':
@@ -34,7 +34,8 @@ export function attributeToProto(name: string, a: Attribute): IAttributeProto {
     case 'tensor':
       return { name, type: T.TENSOR, t: tensorToProto(a.value) };
     case 'raw':
-      return { ...(a.value as IAttributeProto), name };
+      // kept as decoded by load.ts (graphs, sparse tensors, type protos): written back as read
+      return { ...(a.value as AttributeProto), name };
   }
 }
 
@@ -46,19 +47,21 @@ export function attributeToProto(name: string, a: Attribute): IAttributeProto {
  * valueInfoToProto({ name: 'x', dtype: 'float32', shape: ['batch', 4] });
  * ```
  */
-export function valueInfoToProto(v: ValueInfo): IValueInfoProto {
-  const out: IValueInfoProto = { name: v.name };
+export function valueInfoToProto(v: ValueInfo): ValueInfoInit {
+  const out: ValueInfoInit = { name: v.name };
   if (v.dtype) {
-    out.type = {
-      tensorType: {
-        elemType: dtypeToCode(v.dtype),
-        shape: v.shape
-          ? {
-              dim: v.shape.map((d) => (typeof d === 'number' ? { dimValue: d } : typeof d === 'string' ? { dimParam: d } : {})),
-            }
-          : undefined,
-      },
-    };
+    const shape = v.shape
+      ? {
+          dim: v.shape.map((d) =>
+            typeof d === 'number'
+              ? { value: { case: 'dimValue' as const, value: toInt64(d) } }
+              : typeof d === 'string'
+                ? { value: { case: 'dimParam' as const, value: d } }
+                : {},
+          ),
+        }
+      : undefined;
+    out.type = { value: { case: 'tensorType', value: { elemType: dtypeToCode(v.dtype), shape } } };
   }
   return out;
 }
@@ -71,13 +74,16 @@ export function valueInfoToProto(v: ValueInfo): IValueInfoProto {
  * const proto = modelToProto(model);
  * ```
  */
-export function modelToProto(model: Model): IModelProto {
+export function modelToProto(model: Model): ModelInit {
   const g = model.graph;
   return {
-    irVersion: model.irVersion,
+    irVersion: toInt64(model.irVersion),
     producerName: model.producerName,
     producerVersion: model.producerVersion,
-    opsetImport: [{ domain: '', version: model.opsetVersion }, ...Object.entries(model.otherOpsets).map(([domain, version]) => ({ domain, version }))],
+    opsetImport: [
+      { domain: '', version: toInt64(model.opsetVersion) },
+      ...Object.entries(model.otherOpsets).map(([domain, version]) => ({ domain, version: toInt64(version) })),
+    ],
     graph: {
       name: g.name,
       node: g.nodes.map((n) => ({
@@ -107,6 +113,5 @@ export function modelToProto(model: Model): IModelProto {
  * ```
  */
 export function saveModel(model: Model): Uint8Array {
-  const proto = onnx.ModelProto.fromObject(modelToProto(model) as Record<string, unknown>);
-  return onnx.ModelProto.encode(proto).finish();
+  return encodeModel(modelToProto(model));
 }

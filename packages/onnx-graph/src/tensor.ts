@@ -4,7 +4,7 @@
 import { allocate, bytesPerElement, dtypeFromCode, dtypeToCode, type DType, type TensorData } from './dtype.js';
 import { InvalidModelError } from './errors.js';
 import { numel, type Tensor } from './ir.js';
-import { toBigInt, toNumber, type ITensorProto } from './proto.js';
+import { DataLocation, type TensorInit, type TensorProto, toInt64, toNumber } from './proto.js';
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -16,21 +16,21 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
  * const t = tensorFromProto(proto.graph.initializer[0]);
  * ```
  */
-export function tensorFromProto(p: ITensorProto): Tensor {
-  const name = p.name ?? '';
-  const code = p.dataType ?? 0;
+export function tensorFromProto(p: TensorProto): Tensor {
+  const name = p.name;
+  const code = p.dataType;
   const dtype = dtypeFromCode(code);
   if (!dtype || dtype === 'string') {
     throw new InvalidModelError(`tensor '${name}' has unsupported data type ${code}`);
   }
-  if (p.dataLocation === 1 || (p.externalData && p.externalData.length > 0)) {
+  if (p.dataLocation === DataLocation.EXTERNAL || p.externalData.length > 0) {
     throw new InvalidModelError(`tensor '${name}' uses external data, which is not supported (embed the weights in the .onnx file)`);
   }
-  const dims = (p.dims ?? []).map(toNumber);
+  const dims = p.dims.map(toNumber);
   const n = numel(dims);
   const data = allocate(dtype, n);
   const raw = p.rawData;
-  if (raw && raw.length > 0) {
+  if (raw.length > 0) {
     const bpe = bytesPerElement(dtype);
     if (raw.length !== n * bpe) {
       throw new InvalidModelError(`tensor '${name}': raw_data has ${raw.length} bytes, expected ${n * bpe}`);
@@ -39,31 +39,31 @@ export function tensorFromProto(p: ITensorProto): Tensor {
     new Uint8Array(data.buffer, data.byteOffset, data.byteLength).set(raw);
     return { name, dtype, dims, data };
   }
-  let src: ArrayLike<unknown> = [];
+  let src: readonly (number | bigint)[];
   switch (dtype) {
     case 'float32':
-      src = p.floatData ?? [];
+      src = p.floatData;
       break;
     case 'float64':
-      src = p.doubleData ?? [];
+      src = p.doubleData;
       break;
     case 'int64':
-      src = p.int64Data ?? [];
+      src = p.int64Data;
       break;
     case 'uint64':
     case 'uint32':
-      src = p.uint64Data ?? [];
+      src = p.uint64Data;
       break;
     default:
-      src = p.int32Data ?? [];
+      src = p.int32Data;
   }
   if (src.length !== n) {
     throw new InvalidModelError(`tensor '${name}' has ${src.length} values, expected ${n} for shape [${dims.join(',')}]`);
   }
   if (data instanceof BigInt64Array || data instanceof BigUint64Array) {
-    for (let i = 0; i < n; i++) data[i] = toBigInt(src[i]);
+    for (let i = 0; i < n; i++) data[i] = BigInt(src[i]!);
   } else {
-    for (let i = 0; i < n; i++) (data as Exclude<TensorData, BigInt64Array | BigUint64Array>)[i] = toNumber(src[i]);
+    for (let i = 0; i < n; i++) (data as Exclude<TensorData, BigInt64Array | BigUint64Array>)[i] = toNumber(src[i]!);
   }
   return { name, dtype, dims, data };
 }
@@ -76,12 +76,12 @@ export function tensorFromProto(p: ITensorProto): Tensor {
  * const p = tensorToProto({ name: 'w', dtype: 'float32', dims: [2], data: new Float32Array([1, 2]) });
  * ```
  */
-export function tensorToProto(t: Tensor): ITensorProto {
+export function tensorToProto(t: Tensor): TensorInit {
   const bytes = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
   return {
     name: t.name,
     dataType: dtypeToCode(t.dtype),
-    dims: [...t.dims],
+    dims: t.dims.map(toInt64),
     rawData: bytes.slice(),
   };
 }

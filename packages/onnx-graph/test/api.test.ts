@@ -33,7 +33,7 @@ describe('IR helpers', () => {
     expect([...m2.graph.initializers.keys()]).toEqual([...m.graph.initializers.keys()]);
     const a = await run(bytes, feed);
     const b = await run(again, feed);
-    expect(maxAbsDiff(a.logits.data, b.logits.data)).toBe(0);
+    expect(maxAbsDiff(a.logits!.data, b.logits!.data)).toBe(0);
   });
 
   it('shape inference with a symbolic batch', () => {
@@ -60,8 +60,8 @@ describe('IR helpers', () => {
     expect(layerNames(bytes, { kind: 'nodes' })[0]).toBe('/0/Conv');
     const m2 = withIntermediateOutputs(bytes, ['/1/Relu_output_0', '/8/Relu_output_0', 'logits']);
     const out = await run(m2, feed);
-    expect(out['/1/Relu_output_0'].dims).toEqual([3, 16, 28, 28]);
-    expect(out['/8/Relu_output_0'].dims).toEqual([3, 128]);
+    expect(out['/1/Relu_output_0']!.dims).toEqual([3, 16, 28, 28]);
+    expect(out['/8/Relu_output_0']!.dims).toEqual([3, 128]);
     expect(Object.keys(out).sort()).toEqual(['/1/Relu_output_0', '/8/Relu_output_0', 'logits']);
     expect(() => withIntermediateOutputs(bytes, ['nope'])).toThrow(/not a value of the graph/);
   });
@@ -72,7 +72,7 @@ describe('IR helpers', () => {
     const replaced = replaceInitializers(bytes, new Map([['9.bias', b9]]));
     const a = await run(bytes, feed);
     const b = await run(replaced, feed);
-    for (let i = 0; i < a.logits.data.length; i++) expect(b.logits.data[i]).toBeCloseTo(a.logits.data[i] + 1, 5);
+    for (let i = 0; i < a.logits!.data.length; i++) expect(b.logits!.data[i]).toBeCloseTo(a.logits!.data[i]! + 1, 5);
     expect(() => replaceInitializers(bytes, new Map([['9.bias', new Float32Array(3)]]))).toThrow(/has 10 values/);
     expect(() => replaceInitializers(bytes, new Map([['zzz', new Float32Array(3)]]))).toThrow(/not an initializer/);
   });
@@ -108,10 +108,10 @@ describe('shape-arithmetic folding', () => {
     const m = pytorchViewModel(13);
     const folded = foldShapeArithmetic(m);
     expect(folded.graph.nodes.map((n) => n.opType)).toEqual(['Conv', 'Reshape', 'Gemm']);
-    const reshape = folded.graph.nodes[1];
-    expect(Array.from(folded.graph.initializers.get(reshape.inputs[1])!.data as BigInt64Array, Number)).toEqual([0, -1]);
+    const reshape = folded.graph.nodes[1]!;
+    expect(Array.from(folded.graph.initializers.get(reshape.inputs[1]!)!.data as BigInt64Array, Number)).toEqual([0, -1]);
     const { info } = inferShapes(m);
-    expect(info.get(reshape.outputs[0])?.shape).toEqual(['batch', 4]);
+    expect(info.get(reshape.outputs[0]!)?.shape).toEqual(['batch', 4]);
     const gm = buildGradientModel(m, { weights: true });
     expect(gm.model.graph.nodes.some((n) => n.opType === 'Gather' || (n.opType === 'Shape' && n.name.startsWith('/Shape')))).toBe(false);
     const out = await run(gm.bytes, {
@@ -120,9 +120,9 @@ describe('shape-arithmetic folding', () => {
       w: { data: new Float32Array(72).fill(0.1), dims: [4, 2, 3, 3] },
       fc: { data: new Float32Array(12).fill(0.2), dims: [3, 4] },
     });
-    expect(out.grad_input.dims).toEqual([2, 2, 3, 3]);
+    expect(out.grad_input!.dims).toEqual([2, 2, 3, 3]);
     // d sum(logits) / d x = sum_o 3 * 0.2 * w = 0.6 * 4 * 0.1
-    for (const v of out.grad_input.data) expect(v).toBeCloseTo(0.24, 5);
+    for (const v of out.grad_input!.data) expect(v).toBeCloseTo(0.24, 5);
   });
 
   it('MaxPool with overlapping windows raises the gradient model to opset 16 (ScatterElements add)', () => {
@@ -157,7 +157,7 @@ describe('shape-arithmetic folding', () => {
     for (const [i, l] of labels.entries()) onehot[i * 10 + Number(l)] = 1;
     const a = await run(hard.bytes, { ...feed, labels: { data: labels, dims: [3] } });
     const b = await run(soft.bytes, { ...feed, labels: { data: onehot, dims: [3, 10] } });
-    expect(maxAbsDiff(a.loss.data, b.loss.data)).toBeLessThan(1e-6);
-    expect(maxAbsDiff(a.grad_input.data, b.grad_input.data)).toBeLessThan(1e-7);
+    expect(maxAbsDiff(a.loss!.data, b.loss!.data)).toBeLessThan(1e-6);
+    expect(maxAbsDiff(a.grad_input!.data, b.grad_input!.data)).toBeLessThan(1e-7);
   });
 });

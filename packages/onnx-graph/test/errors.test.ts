@@ -75,6 +75,23 @@ describe('bad input', () => {
     expect(() => buildGradientModel(old.build())).toThrow(/opset 9 is outside the supported range/);
   });
 
+  it('window attributes with the wrong number of values per spatial axis name the node and the attribute', () => {
+    for (const [attr, value] of [
+      ['strides', [2]],
+      ['dilations', [1, 1, 1]],
+      ['pads', [1, 1]],
+      ['kernel_shape', [3]],
+    ] as const) {
+      const b = new GraphBuilder({ opset: 13 });
+      const x = b.input('x', 'float32', ['batch', 1, 8, 8]);
+      const w = b.initializer('w', new Float32Array(9), [1, 1, 3, 3]);
+      b.output(b.node('Conv', [x, w], { [attr]: [...value] }, { name: 'conv0' }), 'float32', undefined);
+      const pattern = new RegExp(`node 'conv0' \\(Conv\\): '${attr}' has ${value.length} values for 2 spatial axes`);
+      expect(() => buildGradientModel(b.build()), attr).toThrow(InvalidModelError);
+      expect(() => buildGradientModel(b.build()), attr).toThrow(pattern);
+    }
+  });
+
   it('unknown output / wrt / weight names', () => {
     expect(() => buildGradientModel(bytes, { output: 'nope' })).toThrow(/'nope' is not a graph output/);
     expect(() => buildGradientModel(bytes, { wrt: ['0.weight'] })).toThrow(/not a \(non-initializer\) graph input/);
@@ -86,7 +103,7 @@ describe('the finite-difference checker can fail', () => {
   it('rejects a wrong gradient rule (Tanh differentiated as Sigmoid)', async () => {
     const b = new GraphBuilder({ opset: 13 });
     b.output(b.node('Tanh', [b.input('x', 'float64', ['batch', 3])]), 'float64', ['batch', 3]);
-    const entry = GRAD_RULES.Tanh;
+    const entry = GRAD_RULES.Tanh!;
     const original = entry.rule;
     entry.rule = sigmoidGrad;
     try {

@@ -15,7 +15,7 @@ describe('fmnist-cnn fixture vs PyTorch', () => {
   const logitsRef = npy('logits.npy');
   const lossGradRef = npy('loss_grad_sum.npy');
   const classGradRef = npy('class_grad.npy');
-  const B = x.shape[0];
+  const B = x.shape[0]!;
 
   it('loads the IR', () => {
     const m = loadModel(bytes);
@@ -34,16 +34,16 @@ describe('fmnist-cnn fixture vs PyTorch', () => {
       input: { data: x.data as Float32Array, dims: x.shape },
       labels: { data: y.data as BigInt64Array, dims: y.shape },
     });
-    const logitsErr = maxAbsDiff(out.logits.data, logitsRef.data as Float32Array) / maxAbs(logitsRef.data as Float32Array);
-    const g = out[gm.inputGradients.input];
+    const logitsErr = maxAbsDiff(out.logits!.data, logitsRef.data as Float32Array) / maxAbs(logitsRef.data as Float32Array);
+    const g = out[gm.inputGradients.input!]!;
     expect(g.dims).toEqual([20, 1, 28, 28]);
     const gradErr = maxAbsDiff(g.data, lossGradRef.data as Float32Array) / maxAbs(lossGradRef.data as Float32Array);
     console.log(`fixture: logits max rel err ${logitsErr.toExponential(2)}, loss-grad max rel err ${gradErr.toExponential(2)}`);
     expect(logitsErr).toBeLessThan(1e-4);
     expect(gradErr).toBeLessThan(1e-4);
     // per-sample losses are positive and finite
-    expect(out[gm.lossOutput!].dims).toEqual([B]);
-    for (const v of out[gm.lossOutput!].data) expect(v).toBeGreaterThan(0);
+    expect(out[gm.lossOutput!]!.dims).toEqual([B]);
+    for (const v of out[gm.lossOutput!]!.data) expect(v).toBeGreaterThan(0);
   });
 
   it('matches class gradients (10 one-hot VJPs)', async () => {
@@ -61,10 +61,10 @@ describe('fmnist-cnn fixture vs PyTorch', () => {
         input: { data: x.data as Float32Array, dims: x.shape },
         grad_logits: { data: seed, dims: [B, C] },
       });
-      const g = out[gm.inputGradients.input].data;
+      const g = out[gm.inputGradients.input!]!.data;
       for (let i = 0; i < B; i++) {
         for (let k = 0; k < per; k++) {
-          worst = Math.max(worst, Math.abs(g[i * per + k] - ref[(i * C + c) * per + k]));
+          worst = Math.max(worst, Math.abs(g[i * per + k]! - ref[(i * C + c) * per + k]!));
         }
       }
     }

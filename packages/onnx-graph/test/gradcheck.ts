@@ -46,7 +46,7 @@ export async function gradCheck(model: Model, opts: GradCheckOptions = {}): Prom
   // run the forward model once to learn the output shape
   const fwd = saveModel(model);
   const probe = await run(fwd, Object.fromEntries(Object.entries(feeds).filter(([k]) => !gm.weightInputs.includes(k))));
-  const outDims = probe[outName].dims;
+  const outDims = probe[outName]!.dims;
   expect(outDims, `declared output shape of ${opts.label}`).toEqual(concrete(outInfo.shape).map((d, i) => (outInfo.shape?.[i] === null ? outDims[i] : d)));
   const seed = randArray(
     dtype,
@@ -56,12 +56,12 @@ export async function gradCheck(model: Model, opts: GradCheckOptions = {}): Prom
   const seedFeed = { data: seed, dims: outDims };
   const all: Feed = { ...feeds, [gm.seedInput!]: seedFeed };
   const res = await run(gm.bytes, all);
-  expect(res[outName].dims).toEqual(outDims);
+  expect(res[outName]!.dims).toEqual(outDims);
   const L = async (f: Feed) => {
     const o = await run(gm.bytes, f);
-    const y = o[outName].data;
+    const y = o[outName]!.data;
     let s = 0;
-    for (let i = 0; i < y.length; i++) s += seed[i] * y[i];
+    for (let i = 0; i < y.length; i++) s += seed[i]! * y[i]!;
     return s;
   };
   const h = opts.h ?? (dtype === 'float64' ? 1e-6 : 1e-2);
@@ -71,24 +71,25 @@ export async function gradCheck(model: Model, opts: GradCheckOptions = {}): Prom
   let checked = 0;
   const errors: Record<string, number> = {};
   for (const [name, gname] of targets) {
-    const analytic = res[gname].data;
-    expect(res[gname].dims, `${gname} shape`).toEqual(all[name].dims);
-    const base = all[name].data as Float32Array | Float64Array;
+    const analytic = res[gname]!.data;
+    const dims = all[name]!.dims;
+    expect(res[gname]!.dims, `${gname} shape`).toEqual(dims);
+    const base = all[name]!.data as Float32Array | Float64Array;
     const fd = new Float64Array(base.length);
     for (let i = 0; i < base.length; i++) {
       const plus = base.slice();
-      plus[i] += h;
+      plus[i]! += h;
       const minus = base.slice();
-      minus[i] -= h;
-      const lp = await L({ ...all, [name]: { data: plus, dims: all[name].dims } });
-      const lm = await L({ ...all, [name]: { data: minus, dims: all[name].dims } });
-      fd[i] = (lp - lm) / (plus[i] - minus[i]);
+      minus[i]! -= h;
+      const lp = await L({ ...all, [name]: { data: plus, dims } });
+      const lm = await L({ ...all, [name]: { data: minus, dims } });
+      fd[i] = (lp - lm) / (plus[i]! - minus[i]!);
     }
     const scale = Math.max(1e-3, maxAbs(fd));
     let err = 0;
     let worstAt = -1;
     for (let i = 0; i < fd.length; i++) {
-      const e = Math.abs(fd[i] - analytic[i]) / scale;
+      const e = Math.abs(fd[i]! - analytic[i]!) / scale;
       if (e > err) {
         err = e;
         worstAt = i;

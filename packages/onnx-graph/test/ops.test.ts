@@ -31,10 +31,10 @@ function distinct(n: number, r: () => number, dt: DType): Float32Array | Float64
   const idx = Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(r() * (i + 1));
-    [idx[i], idx[j]] = [idx[j], idx[i]];
+    [idx[i], idx[j]] = [idx[j]!, idx[i]!];
   }
   const a = dt === 'float64' ? new Float64Array(n) : new Float32Array(n);
-  for (let i = 0; i < n; i++) a[i] = (idx[i] - n / 2) * 0.05;
+  for (let i = 0; i < n; i++) a[i] = (idx[i]! - n / 2) * 0.05;
   return a;
 }
 
@@ -285,7 +285,7 @@ describe('gradients vs central finite differences', () => {
       const u = b.node('Unsqueeze', [rs, b.int64s([1])]); // [batch, 1, 12]
       const id = b.node('Identity', [u]);
       const [dr] = b.nodeMulti('Dropout', [id, b.scalar(0.3, dt)], {}, { outputs: 2 });
-      const sq = b.node('Squeeze', [dr, b.int64s([1])]);
+      const sq = b.node('Squeeze', [dr!, b.int64s([1])]);
       const k = b.node('Constant', [], { value: { name: 'k', dtype: dt, dims: [12], data: randArray(dt, 12, r) } });
       const scaled = b.node('Mul', [sq, k]);
       const other = b.input('z', dt, ['batch', 5]);

@@ -27,27 +27,27 @@ describe('weight gradients', () => {
       feeds[name] = { data: t.data.slice(), dims: t.dims };
     }
     const out = await run(gm.bytes, feeds);
-    const lossSum = (o: Awaited<ReturnType<typeof run>>) => o[gm.lossOutput!].data.reduce((a, b) => a + b, 0);
+    const lossSum = (o: Awaited<ReturnType<typeof run>>) => o[gm.lossOutput!]!.data.reduce((a, b) => a + b, 0);
     // For each weight tensor: the 3 entries with the largest |gradient| and 2 fixed ones.
     const picks: [string, number[]][] = gm.weightInputs.map((name) => {
-      const g = out[gm.weightGradients[name]].data;
-      const order = Array.from(g.keys()).sort((a, b) => Math.abs(g[b]) - Math.abs(g[a]));
+      const g = out[gm.weightGradients[name]!]!.data;
+      const order = Array.from(g.keys()).sort((a, b) => Math.abs(g[b]!) - Math.abs(g[a]!));
       return [name, [...order.slice(0, 3), 0, g.length - 1]];
     });
     const h = 5e-4;
     let worst = 0;
     for (const [name, idxs] of picks) {
-      const g = out[gm.weightGradients[name]].data;
-      expect(out[gm.weightGradients[name]].dims).toEqual(inits.get(name)!.dims);
+      const g = out[gm.weightGradients[name]!]!.data;
+      expect(out[gm.weightGradients[name]!]!.dims).toEqual(inits.get(name)!.dims);
       for (const i of idxs) {
-        const plus = (feeds[name].data as Float32Array).slice();
+        const plus = (feeds[name]!.data as Float32Array).slice();
         const minus = plus.slice();
-        plus[i] += h;
-        minus[i] -= h;
-        const lp = lossSum(await run(gm.bytes, { ...feeds, [name]: { data: plus, dims: feeds[name].dims } }));
-        const lm = lossSum(await run(gm.bytes, { ...feeds, [name]: { data: minus, dims: feeds[name].dims } }));
-        const fd = (lp - lm) / (plus[i] - minus[i]);
-        const err = Math.abs(fd - g[i]) / Math.max(0.05, Math.abs(g[i]));
+        plus[i]! += h;
+        minus[i]! -= h;
+        const lp = lossSum(await run(gm.bytes, { ...feeds, [name]: { data: plus, dims: feeds[name]!.dims } }));
+        const lm = lossSum(await run(gm.bytes, { ...feeds, [name]: { data: minus, dims: feeds[name]!.dims } }));
+        const fd = (lp - lm) / (plus[i]! - minus[i]!);
+        const err = Math.abs(fd - g[i]!) / Math.max(0.05, Math.abs(g[i]!));
         worst = Math.max(worst, err);
         expect(err, `${name}[${i}]: analytic ${g[i]}, fd ${fd}`).toBeLessThan(2e-2);
       }
@@ -75,7 +75,7 @@ describe('weight gradients', () => {
     const N = 32;
     const xs = randArray('float32', N * 4, r) as Float32Array;
     const labels = new BigInt64Array(N);
-    for (let i = 0; i < N; i++) labels[i] = BigInt(xs[i * 4] + xs[i * 4 + 1] > 0 ? 0 : xs[i * 4 + 2] > 0 ? 1 : 2);
+    for (let i = 0; i < N; i++) labels[i] = BigInt(xs[i * 4]! + xs[i * 4 + 1]! > 0 ? 0 : xs[i * 4 + 2]! > 0 ? 1 : 2);
     const weights = getInitializers(model);
     const feed = (): Feed => {
       const f: Feed = { x: { data: xs, dims: [N, 4] }, labels: { data: labels, dims: [N] } };
@@ -86,18 +86,18 @@ describe('weight gradients', () => {
     const lr = 0.5 / N;
     for (let step = 0; step < 3; step++) {
       const out = await run(gm.bytes, feed());
-      losses.push(out[gm.lossOutput!].data.reduce((a, c) => a + c, 0) / N);
+      losses.push(out[gm.lossOutput!]!.data.reduce((a, c) => a + c, 0) / N);
       if (step === 2) break;
       for (const [k, v] of weights) {
-        const g = out[gm.weightGradients[k]].data;
+        const g = out[gm.weightGradients[k]!]!.data;
         const next = v.data.slice();
-        for (let i = 0; i < next.length; i++) next[i] -= lr * g[i];
+        for (let i = 0; i < next.length; i++) next[i]! -= lr * g[i]!;
         weights.set(k, { dims: v.dims, data: next });
       }
     }
     console.log(`tiny MLP mean loss over SGD steps: ${losses.map((l) => l.toFixed(4)).join(' -> ')}`);
-    expect(losses[1]).toBeLessThan(losses[0]);
-    expect(losses[2]).toBeLessThan(losses[1]);
+    expect(losses[1]).toBeLessThan(losses[0]!);
+    expect(losses[2]).toBeLessThan(losses[1]!);
 
     // Save the trained weights and check the saved model reproduces the trained logits.
     const trained = replaceInitializers(model, new Map([...weights].map(([k, v]) => [k, v.data])));
@@ -105,6 +105,6 @@ describe('weight gradients', () => {
     expect([...reloaded.graph.initializers.keys()].sort()).toEqual(['fc1.bias', 'fc1.weight', 'fc2.bias', 'fc2.weight']);
     const saved = await run(trained, { x: { data: xs, dims: [N, 4] } });
     const viaGrad = await run(gm.bytes, feed());
-    for (let i = 0; i < saved.logits.data.length; i++) expect(saved.logits.data[i]).toBeCloseTo(viaGrad.logits.data[i], 5);
+    for (let i = 0; i < saved.logits!.data.length; i++) expect(saved.logits!.data[i]).toBeCloseTo(viaGrad.logits!.data[i]!, 5);
   });
 });

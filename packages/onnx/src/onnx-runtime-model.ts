@@ -11,7 +11,7 @@ import {
   type GradientModel,
   type Model,
 } from '@rs/onnx-graph';
-import type { TrainingHyperParameters } from '@rs/core';
+import { NOISE_STREAM, philoxUniformSource, type TrainingHyperParameters } from '@rs/core';
 import { createOptimizer, type Optimizer } from './optimizers.js';
 import { createSession, type SessionSettings } from './session.js';
 import { initialWeights } from '@rs/onnx-graph';
@@ -164,7 +164,7 @@ export class OnnxRuntimeModel {
   async reset(seed = 0n): Promise<void> {
     this.#assertLive();
     await this.#trainSession();
-    this.#weights = initialWeights(this.ir, this.#weights!, seed);
+    this.#weights = initialWeights(this.ir, this.#weights!, philoxUniformSource(seed, NOISE_STREAM.onnxWeightInit));
     this.#optimizer = undefined;
     this.#version++;
   }

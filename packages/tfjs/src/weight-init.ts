@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { philox4x32 } from '@rs/core';
+import { NOISE_STREAM, philoxUniformSource } from '@rs/core';
 
 /** Keras' fan-in / fan-out of a kernel: Dense `[in, out]`, ConvND `[...kernel, in, out]`. */
 function fans(shape: readonly number[]): { fanIn: number; fanOut: number } {
@@ -11,14 +11,14 @@ function fans(shape: readonly number[]): { fanIn: number; fanOut: number } {
 /**
  * Re-initializes every weight of a `tf.LayersModel` reproducibly: kernels (rank >= 2) with Keras'
  * default Glorot-uniform, `U(-sqrt(6 / (fanIn + fanOut)), +...)`, drawn from Philox4x32 with `seed`
- * (counter `(block, weight index, 0, 7)`); `gamma` and `moving_variance` to 1; every other weight
+ * (counter `(block, weight index, 0, NOISE_STREAM.layersWeightInit)`); `gamma` and `moving_variance` to 1; every other weight
  * (biases, `beta`, `moving_mean`) to 0. The same seed gives the same weights on every backend.
  *
  * @example
  * resetLayersModel(model, 0n);
  */
 export function resetLayersModel(model: tf.LayersModel, seed = 0n): void {
-  const key = [Number(seed & 0xffffffffn), Number((seed >> 32n) & 0xffffffffn)];
+  const random = philoxUniformSource(seed, NOISE_STREAM.layersWeightInit);
   const weights = model.weights;
   const fresh = weights.map((w, index) => {
     const shape = w.shape as number[];
@@ -28,10 +28,8 @@ export function resetLayersModel(model: tf.LayersModel, seed = 0n): void {
     if (shape.length >= 2) {
       const { fanIn, fanOut } = fans(shape);
       const limit = Math.sqrt(6 / Math.max(1, fanIn + fanOut));
-      for (let i = 0; i < size; i += 4) {
-        const words = philox4x32([i / 4, index, 0, 7], key);
-        for (let k = 0; k < 4 && i + k < size; k++) values[i + k] = (words[k]! / 4294967296) * 2 * limit - limit;
-      }
+      const u = random.uniform(index, size);
+      for (let i = 0; i < size; i++) values[i] = u[i]! * 2 * limit - limit;
     } else if (/gamma|moving_variance/.test(name)) values.fill(1);
     return tf.tensor(values, shape, w.dtype);
   });

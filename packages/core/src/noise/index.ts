@@ -19,6 +19,7 @@ export {
   validateNoiseRequest,
 } from './stream-layout.js';
 export { philox4x32 } from './philox.js';
+export { philoxUniformSource, type UniformSource } from './uniform-source.js';
 export { boxMullerPair, normalsFromBlock } from './box-muller.js';
 export { createJsNoiseGenerator } from './js-generator.js';
 export { createWasmNoiseGenerator, isWasmSimdSupported } from './wasm-generator.js';

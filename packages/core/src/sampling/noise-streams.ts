@@ -19,9 +19,9 @@ export const NOISE_STREAM = Object.freeze({
   gradient: 4,
   /** fit: the Philox words of each epoch's shuffle (not Gaussian noise). */
   shuffle: 5,
-  /** reset of an ONNX model (`@rs/onnx`, `@rs/webgpu-native`): PyTorch's default uniform init, counter (block, tensor, 0, 6). */
+  /** reset of the ONNX backends (@rs/onnx, @rs/webgpu-native): PyTorch's default init, uniform Philox words (not Gaussian noise). */
   onnxWeightInit: 6,
-  /** reset of a `tf.LayersModel` (`@rs/tfjs`): Keras' Glorot-uniform init, counter (block, weight, 0, 7). */
+  /** reset of @rs/tfjs: Keras' Glorot-uniform init, uniform Philox words (not Gaussian noise). */
   layersWeightInit: 7,
   /** `@rs/defences`' GaussianNoise postprocessor: counter (block, row hash, row hash, 8) per output row. */
   gaussianNoise: 8,

@@ -54,6 +54,20 @@ export class GradContext {
     return !!x && this.active.has(x);
   }
 
+  /** Name of input `i` of the current node; fails naming the node when it is absent. @example const x = ctx.input(0); */
+  input(i: number): string {
+    const x = this.node.inputs[i];
+    if (!x) this.fail(`input ${i} is missing`);
+    return x;
+  }
+
+  /** Name of output `i` of the current node; fails naming the node when it is absent. @example const y = ctx.output(0); */
+  output(i: number): string {
+    const y = this.node.outputs[i];
+    if (!y) this.fail(`output ${i} is missing`);
+    return y;
+  }
+
   /** Dtype of a forward value (float32 if unknown). @example ctx.dtype('x') */
   dtype(name: string): DType {
     return this.analysis.info.get(name)?.dtype ?? 'float32';

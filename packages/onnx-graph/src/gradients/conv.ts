@@ -2,12 +2,13 @@
  * Gradient rule of Conv (N-d, strides, pads/auto_pad, dilations, groups, bias).
  */
 import { attrInt, attrInts } from '../ir.js';
-import { resolvePads } from '../shape-inference.js';
+import { resolvePads } from '../shapes/dims.js';
 import type { GradContext, GradRule } from './context.js';
 
 /**
  * Static geometry of a conv/pool window op: spatial input/output sizes, kernel, strides,
- * dilations and explicit pads ([begins..., ends...]).
+ * dilations (one entry per spatial axis each, checked by `resolvePads`) and explicit pads
+ * ([begins..., ends...]).
  * @example
  * ```ts
  * const geo: WindowGeometry = windowGeometry(ctx, [3, 3]);
@@ -32,7 +33,7 @@ export interface WindowGeometry {
  */
 export function windowGeometry(ctx: GradContext, kernel: number[]): WindowGeometry {
   const node = ctx.node;
-  const x = node.inputs[0];
+  const x = ctx.input(0);
   const rank = ctx.rank(x);
   const r = rank - 2;
   const spatial = ctx.staticDims(
@@ -40,11 +41,11 @@ export function windowGeometry(ctx: GradContext, kernel: number[]): WindowGeomet
     Array.from({ length: r }, (_, i) => i + 2),
   );
   const outSpatial = ctx.staticDims(
-    node.outputs[0],
+    ctx.output(0),
     Array.from({ length: r }, (_, i) => i + 2),
   );
-  const strides = attrInts(node, 'strides') ?? new Array(r).fill(1);
-  const dilations = attrInts(node, 'dilations') ?? new Array(r).fill(1);
+  const strides = attrInts(node, 'strides') ?? new Array<number>(r).fill(1);
+  const dilations = attrInts(node, 'dilations') ?? new Array<number>(r).fill(1);
   const pads = resolvePads(node, spatial, kernel, strides, dilations);
   return { spatial, outSpatial, kernel, strides, dilations, pads };
 }
@@ -64,15 +65,15 @@ export function transposeGeometry(geo: WindowGeometry): { pads: number[]; output
   const ends: number[] = [];
   const outputPadding: number[] = [];
   for (let i = 0; i < r; i++) {
-    const pb = geo.pads[i];
-    const total = geo.strides[i] * (geo.outSpatial[i] - 1) + (geo.kernel[i] - 1) * geo.dilations[i] + 1 - pb;
+    const [pb, size] = [geo.pads[i]!, geo.spatial[i]!];
+    const total = geo.strides[i]! * (geo.outSpatial[i]! - 1) + (geo.kernel[i]! - 1) * geo.dilations[i]! + 1 - pb;
     begins.push(pb);
-    if (total >= geo.spatial[i]) {
-      ends.push(total - geo.spatial[i]);
+    if (total >= size) {
+      ends.push(total - size);
       outputPadding.push(0);
     } else {
       ends.push(0);
-      outputPadding.push(geo.spatial[i] - total);
+      outputPadding.push(size - total);
     }
   }
   return { pads: [...begins, ...ends], outputPadding };
@@ -89,10 +90,13 @@ export function transposeGeometry(geo: WindowGeometry): { pads: number[]; output
  * ```
  */
 export const convGrad: GradRule = (ctx, node, [g]) => {
-  const [x, w, bias] = node.inputs;
+  const x = ctx.input(0);
+  const w = ctx.input(1);
+  const bias = node.inputs[2];
   const ws = ctx.staticDims(w);
   const r = ws.length - 2;
   if (r < 1) ctx.fail('Conv weight must have rank >= 3');
+  const [cout, cig] = [ws[0]!, ws[1]!]; // W is [C_out, C_in / group, ...kernel]
   const kernel = attrInts(node, 'kernel_shape') ?? ws.slice(2);
   const geo = windowGeometry(ctx, kernel);
   const group = attrInt(node, 'group', 1);
@@ -106,18 +110,18 @@ export const convGrad: GradRule = (ctx, node, [g]) => {
     // which runtimes optimize better than ConvTranspose (measured on onnxruntime's CPU EP:
     // about 2x faster with >= 8 output channels, slower for 1-3 channels, e.g. the image input).
     const convPads = [
-      ...kernel.map((k, i) => (k - 1) * geo.dilations[i] - t.pads[i]),
-      ...kernel.map((k, i) => (k - 1) * geo.dilations[i] - t.pads[i + r] + t.outputPadding[i]),
+      ...kernel.map((k, i) => (k - 1) * geo.dilations[i]! - t.pads[i]!),
+      ...kernel.map((k, i) => (k - 1) * geo.dilations[i]! - t.pads[i + r]! + t.outputPadding[i]!),
     ];
-    if (geo.strides.every((s) => s === 1) && ws[1] * group >= 8 && convPads.every((p) => p >= 0)) {
+    if (geo.strides.every((s) => s === 1) && cig * group >= 8 && convPads.every((p) => p >= 0)) {
       let wt: string;
       if (group === 1) {
         wt = ctx.emit('Transpose', [w], { perm: [1, 0, ...spatialAxes] });
       } else {
-        const cog = ws[0] / group;
-        const wr = ctx.emit('Reshape', [w, ctx.ints([group, cog, ws[1], ...kernel])]);
+        const cog = cout / group;
+        const wr = ctx.emit('Reshape', [w, ctx.ints([group, cog, cig, ...kernel])]);
         const wp = ctx.emit('Transpose', [wr], { perm: [0, 2, 1, ...Array.from({ length: r }, (_, i) => i + 3)] });
-        wt = ctx.emit('Reshape', [wp, ctx.ints([group * ws[1], cog, ...kernel])]);
+        wt = ctx.emit('Reshape', [wp, ctx.ints([group * cig, cog, ...kernel])]);
       }
       const flipped = ctx.emit('Slice', [
         wt,
@@ -139,8 +143,6 @@ export const convGrad: GradRule = (ctx, node, [g]) => {
     }
   }
   if (ctx.needs(1)) {
-    const cout = ws[0];
-    const cig = ws[1];
     const cog = cout / group;
     const swap01 = [1, 0, ...spatialAxes];
     let xt: string;
@@ -165,7 +167,7 @@ export const convGrad: GradRule = (ctx, node, [g]) => {
       group,
     });
     const full = geo.spatial.map(
-      (h, i) => Math.floor((h + geo.pads[i] + geo.pads[i + r] - ((geo.outSpatial[i] - 1) * geo.strides[i] + 1)) / geo.dilations[i]) + 1,
+      (h, i) => Math.floor((h + geo.pads[i]! + geo.pads[i + r]! - ((geo.outSpatial[i]! - 1) * geo.strides[i]! + 1)) / geo.dilations[i]!) + 1,
     );
     if (full.some((f, i) => f !== kernel[i])) {
       cw = ctx.emit('Slice', [cw, ctx.ints(kernel.map(() => 0)), ctx.ints(kernel), ctx.ints(spatialAxes)]);

@@ -5,27 +5,28 @@ import { dtypeToCode } from '../dtype.js';
 import { attrFloat, attrInt } from '../ir.js';
 import type { GradRule } from './context.js';
 
-const binaryShape = (ctx: Parameters<GradRule>[0]) => ctx.shape(ctx.node.outputs[0]);
+const binaryShape = (ctx: Parameters<GradRule>[0]) => ctx.shape(ctx.output(0));
 
 /** d(a+b): g reduced to each operand's shape. @example GRAD_RULES.Add */
-export const addGrad: GradRule = (ctx, node, [g]) => {
+export const addGrad: GradRule = (ctx, _node, [g]) => {
   const ys = binaryShape(ctx);
-  return [ctx.needs(0) ? ctx.reduceToShape(g!, ys, node.inputs[0]) : undefined, ctx.needs(1) ? ctx.reduceToShape(g!, ys, node.inputs[1]) : undefined];
+  return [ctx.needs(0) ? ctx.reduceToShape(g!, ys, ctx.input(0)) : undefined, ctx.needs(1) ? ctx.reduceToShape(g!, ys, ctx.input(1)) : undefined];
 };
 
 /** d(a-b). @example GRAD_RULES.Sub */
-export const subGrad: GradRule = (ctx, node, [g]) => {
+export const subGrad: GradRule = (ctx, _node, [g]) => {
   const ys = binaryShape(ctx);
   return [
-    ctx.needs(0) ? ctx.reduceToShape(g!, ys, node.inputs[0]) : undefined,
-    ctx.needs(1) ? ctx.reduceToShape(ctx.emit('Neg', [g!]), ys, node.inputs[1]) : undefined,
+    ctx.needs(0) ? ctx.reduceToShape(g!, ys, ctx.input(0)) : undefined,
+    ctx.needs(1) ? ctx.reduceToShape(ctx.emit('Neg', [g!]), ys, ctx.input(1)) : undefined,
   ];
 };
 
 /** d(a*b) = (g*b, g*a), reduced. @example GRAD_RULES.Mul */
-export const mulGrad: GradRule = (ctx, node, [g]) => {
+export const mulGrad: GradRule = (ctx, _node, [g]) => {
   const ys = binaryShape(ctx);
-  const [a, b] = node.inputs;
+  const a = ctx.input(0);
+  const b = ctx.input(1);
   return [
     ctx.needs(0) ? ctx.reduceToShape(ctx.emit('Mul', [g!, b]), ys, a) : undefined,
     ctx.needs(1) ? ctx.reduceToShape(ctx.emit('Mul', [g!, a]), ys, b) : undefined,
@@ -33,10 +34,11 @@ export const mulGrad: GradRule = (ctx, node, [g]) => {
 };
 
 /** d(a/b) = (g/b, -g*y/b), reduced. @example GRAD_RULES.Div */
-export const divGrad: GradRule = (ctx, node, [g]) => {
+export const divGrad: GradRule = (ctx, _node, [g]) => {
   const ys = binaryShape(ctx);
-  const [a, b] = node.inputs;
-  const y = node.outputs[0];
+  const a = ctx.input(0);
+  const b = ctx.input(1);
+  const y = ctx.output(0);
   return [
     ctx.needs(0) ? ctx.reduceToShape(ctx.emit('Div', [g!, b]), ys, a) : undefined,
     ctx.needs(1) ? ctx.reduceToShape(ctx.emit('Neg', [ctx.emit('Div', [ctx.emit('Mul', [g!, y]), b])]), ys, b) : undefined,
@@ -59,11 +61,11 @@ export const dropoutGrad: GradRule = (ctx, node, [g]) => {
 };
 
 /** Cast between float types: cast the gradient back. @example GRAD_RULES.Cast */
-export const castGrad: GradRule = (ctx, node, [g]) => [ctx.emit('Cast', [g!], { to: dtypeToCode(ctx.dtype(node.inputs[0])) })];
+export const castGrad: GradRule = (ctx, _node, [g]) => [ctx.emit('Cast', [g!], { to: dtypeToCode(ctx.dtype(ctx.input(0))) })];
 
 /** Relu: g where x > 0, else 0. @example GRAD_RULES.Relu */
-export const reluGrad: GradRule = (ctx, node, [g]) => {
-  const x = node.inputs[0];
+export const reluGrad: GradRule = (ctx, _node, [g]) => {
+  const x = ctx.input(0);
   const dt = ctx.dtype(x);
   const zero = ctx.scalar(0, dt);
   const mask = ctx.emit('Greater', [x, zero]);
@@ -72,7 +74,7 @@ export const reluGrad: GradRule = (ctx, node, [g]) => {
 
 /** LeakyRelu: g where x > 0, else alpha*g. @example GRAD_RULES.LeakyRelu */
 export const leakyReluGrad: GradRule = (ctx, node, [g]) => {
-  const x = node.inputs[0];
+  const x = ctx.input(0);
   const dt = ctx.dtype(x);
   const alpha = attrFloat(node, 'alpha', 0.01);
   const mask = ctx.emit('Greater', [x, ctx.scalar(0, dt)]);
@@ -80,36 +82,36 @@ export const leakyReluGrad: GradRule = (ctx, node, [g]) => {
 };
 
 /** Sigmoid: g*y*(1-y). @example GRAD_RULES.Sigmoid */
-export const sigmoidGrad: GradRule = (ctx, node, [g]) => {
-  const y = node.outputs[0];
+export const sigmoidGrad: GradRule = (ctx, _node, [g]) => {
+  const y = ctx.output(0);
   const dt = ctx.dtype(y);
   const oneMinus = ctx.emit('Sub', [ctx.scalar(1, dt), y]);
   return [ctx.emit('Mul', [g!, ctx.emit('Mul', [y, oneMinus])])];
 };
 
 /** Tanh: g*(1-y^2). @example GRAD_RULES.Tanh */
-export const tanhGrad: GradRule = (ctx, node, [g]) => {
-  const y = node.outputs[0];
+export const tanhGrad: GradRule = (ctx, _node, [g]) => {
+  const y = ctx.output(0);
   const dt = ctx.dtype(y);
   const d = ctx.emit('Sub', [ctx.scalar(1, dt), ctx.emit('Mul', [y, y])]);
   return [ctx.emit('Mul', [g!, d])];
 };
 
 /** Exp: g*y. @example GRAD_RULES.Exp */
-export const expGrad: GradRule = (ctx, node, [g]) => [ctx.emit('Mul', [g!, node.outputs[0]])];
+export const expGrad: GradRule = (ctx, _node, [g]) => [ctx.emit('Mul', [g!, ctx.output(0)])];
 
 /** Log: g/x. @example GRAD_RULES.Log */
-export const logGrad: GradRule = (ctx, node, [g]) => [ctx.emit('Div', [g!, node.inputs[0]])];
+export const logGrad: GradRule = (ctx, _node, [g]) => [ctx.emit('Div', [g!, ctx.input(0)])];
 
 /** Sqrt: g/(2y). @example GRAD_RULES.Sqrt */
-export const sqrtGrad: GradRule = (ctx, node, [g]) => {
-  const y = node.outputs[0];
+export const sqrtGrad: GradRule = (ctx, _node, [g]) => {
+  const y = ctx.output(0);
   return [ctx.emit('Div', [g!, ctx.emit('Mul', [y, ctx.scalar(2, ctx.dtype(y))])])];
 };
 
 function softmaxAxis(ctx: Parameters<GradRule>[0]): number {
   const node = ctx.node;
-  const rank = ctx.rank(node.inputs[0]);
+  const rank = ctx.rank(ctx.input(0));
   const dflt = ctx.opset >= 13 ? -1 : 1;
   let axis = attrInt(node, 'axis', dflt);
   if (axis < 0) axis += rank;
@@ -120,17 +122,17 @@ function softmaxAxis(ctx: Parameters<GradRule>[0]): number {
 }
 
 /** Softmax: y*(g - sum(g*y, axis)). @example GRAD_RULES.Softmax */
-export const softmaxGrad: GradRule = (ctx, node, [g]) => {
+export const softmaxGrad: GradRule = (ctx, _node, [g]) => {
   const axis = softmaxAxis(ctx);
-  const y = node.outputs[0];
+  const y = ctx.output(0);
   const s = ctx.reduceSum(ctx.emit('Mul', [g!, y]), [axis], true);
   return [ctx.emit('Mul', [y, ctx.emit('Sub', [g!, s])])];
 };
 
 /** LogSoftmax: g - exp(y)*sum(g, axis). @example GRAD_RULES.LogSoftmax */
-export const logSoftmaxGrad: GradRule = (ctx, node, [g]) => {
+export const logSoftmaxGrad: GradRule = (ctx, _node, [g]) => {
   const axis = softmaxAxis(ctx);
-  const y = node.outputs[0];
+  const y = ctx.output(0);
   const s = ctx.reduceSum(g!, [axis], true);
   return [ctx.emit('Sub', [g!, ctx.emit('Mul', [ctx.emit('Exp', [y]), s])])];
 };

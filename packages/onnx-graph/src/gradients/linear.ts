@@ -1,8 +1,8 @@
 /**
  * Gradient rules of Gemm and MatMul.
  */
-import { attrFloat, attrInt, type Dim } from '../ir.js';
-import { broadcastShapes } from '../shape-inference.js';
+import { attrFloat, attrInt } from '../ir.js';
+import { broadcastShapes } from '../shapes/dims.js';
 import type { GradContext, GradRule } from './context.js';
 
 function scaled(ctx: GradContext, x: string, alpha: number, like: string): string {
@@ -19,7 +19,9 @@ function scaled(ctx: GradContext, x: string, alpha: number, like: string): strin
  * ```
  */
 export const gemmGrad: GradRule = (ctx, node, [g]) => {
-  const [a, b, c] = node.inputs;
+  const a = ctx.input(0);
+  const b = ctx.input(1);
+  const c = node.inputs[2];
   const alpha = attrFloat(node, 'alpha', 1);
   const beta = attrFloat(node, 'beta', 1);
   const ta = attrInt(node, 'transA', 0) === 1;
@@ -34,15 +36,14 @@ export const gemmGrad: GradRule = (ctx, node, [g]) => {
     gb = tb ? ctx.emit('Gemm', [g!, a], { alpha, transA: 1, transB: ta ? 1 : 0 }) : ctx.emit('Gemm', [a, g!], { alpha, transA: ta ? 0 : 1, transB: 0 });
   }
   if (c && ctx.needs(2)) {
-    gc = scaled(ctx, ctx.reduceToShape(g!, ctx.shape(node.outputs[0]), c), beta, c);
+    gc = scaled(ctx, ctx.reduceToShape(g!, ctx.shape(ctx.output(0)), c), beta, c);
   }
   return [ga, gb, gc];
 };
 
+/** The permutation swapping the last two of `rank` >= 2 axes. */
 function swapLast(rank: number): number[] {
-  const p = Array.from({ length: rank }, (_, i) => i);
-  [p[rank - 2], p[rank - 1]] = [p[rank - 1], p[rank - 2]];
-  return p;
+  return [...Array.from({ length: rank - 2 }, (_, i) => i), rank - 1, rank - 2];
 }
 
 /**
@@ -53,8 +54,9 @@ function swapLast(rank: number): number[] {
  * GRAD_RULES.MatMul
  * ```
  */
-export const matmulGrad: GradRule = (ctx, node, [g]) => {
-  const [a, b] = node.inputs;
+export const matmulGrad: GradRule = (ctx, _node, [g]) => {
+  const a = ctx.input(0);
+  const b = ctx.input(1);
   const as = ctx.shape(a);
   const bs = ctx.shape(b);
   if (!as || !bs) return ctx.fail('operand ranks could not be inferred');
@@ -67,7 +69,7 @@ export const matmulGrad: GradRule = (ctx, node, [g]) => {
     const batch = broadcastShapes(as.slice(0, -2), bs.slice(0, -2)) ?? [];
     if (ctx.needs(0)) {
       const full = ctx.emit('MatMul', [g!, ctx.emit('Transpose', [b], { perm: swapLast(rb) })]);
-      ga = ctx.reduceToShape(full, [...batch, as[ra - 2], as[ra - 1]], a);
+      ga = ctx.reduceToShape(full, [...batch, as[ra - 2]!, as[ra - 1]!], a);
     }
     if (ctx.needs(1)) {
       if (rb === 2 && ra > 2 && as.slice(0, -1).length > 0) {
@@ -80,7 +82,7 @@ export const matmulGrad: GradRule = (ctx, node, [g]) => {
         gb = ctx.emit('Gemm', [a2, g2], { transA: 1 });
       } else {
         const full = ctx.emit('MatMul', [ctx.emit('Transpose', [a], { perm: swapLast(ra) }), g!]);
-        gb = ctx.reduceToShape(full, [...batch, as[ra - 1], bs[rb - 1]], b);
+        gb = ctx.reduceToShape(full, [...batch, as[ra - 1]!, bs[rb - 1]!], b);
       }
     }
   } else if (rb === 1) {
@@ -89,13 +91,13 @@ export const matmulGrad: GradRule = (ctx, node, [g]) => {
     if (ctx.needs(0)) ga = ctx.emit('MatMul', [g1, ctx.unsqueeze(b, [0])]);
     if (ctx.needs(1)) {
       const full = ctx.squeeze(ctx.emit('MatMul', [ctx.emit('Transpose', [a], { perm: swapLast(ra) }), g1]), [-1]);
-      gb = ctx.reduceToShape(full, [...as.slice(0, -2), as[ra - 1]] as Dim[], b);
+      gb = ctx.reduceToShape(full, [...as.slice(0, -2), as[ra - 1]!], b); // ra >= 2: vector-vector failed above
     }
   } else {
     // y[..., N] = a[K] @ b[..., K, N]
     if (ctx.needs(0)) {
       const full = ctx.squeeze(ctx.emit('MatMul', [b, ctx.unsqueeze(g!, [-1])]), [-1]);
-      ga = ctx.reduceToShape(full, [...bs.slice(0, -2), bs[rb - 2]] as Dim[], a);
+      ga = ctx.reduceToShape(full, [...bs.slice(0, -2), bs[rb - 2]!], a); // rb >= 2: vector-vector failed above
     }
     if (ctx.needs(1)) {
       gb = ctx.emit('MatMul', [ctx.unsqueeze(a, [-1]), ctx.unsqueeze(g!, [-2])]);

@@ -18,7 +18,7 @@ export const batchNormGrad: GradRule = (ctx, node, [g]) => {
   if (attrInt(node, 'training_mode', 0) !== 0 || node.outputs.slice(1).some((o) => !!o)) {
     ctx.fail('only the inference form of BatchNormalization (no training_mode, single output) is supported');
   }
-  const [x, scale, , mean, variance] = node.inputs;
+  const [x, scale, mean, variance] = [ctx.input(0), ctx.input(1), ctx.input(3), ctx.input(4)];
   const rank = ctx.rank(x);
   const dt = ctx.dtype(x);
   const eps = attrFloat(node, 'epsilon', 1e-5);

@@ -18,7 +18,7 @@ import { transposeGeometry, windowGeometry } from './conv.js';
  * ```
  */
 export const maxPoolGrad: GradRule = (ctx, node, [g]) => {
-  const x = node.inputs[0];
+  const x = ctx.input(0);
   if (attrInt(node, 'storage_order', 0) !== 0) ctx.fail('storage_order = 1 is not supported');
   const r = ctx.rank(x) - 2;
   const kernel = attrInts(node, 'kernel_shape');
@@ -27,7 +27,7 @@ export const maxPoolGrad: GradRule = (ctx, node, [g]) => {
   const dil = attrInts(node, 'dilations') ?? new Array(r).fill(1);
   const overlapping = kernel.some((k, i) => (k - 1) * dil[i] + 1 > strides[i]);
   if (!node.outputs[1]) {
-    node.outputs[1] = ctx.b.uniqueName(`${node.outputs[0]}_indices`);
+    node.outputs[1] = ctx.b.uniqueName(`${ctx.output(0)}_indices`);
   }
   const indices = node.outputs[1];
   const dt = ctx.dtype(x);
@@ -56,7 +56,7 @@ export const maxPoolGrad: GradRule = (ctx, node, [g]) => {
  * ```
  */
 export const averagePoolGrad: GradRule = (ctx, node, [g]) => {
-  const x = node.inputs[0];
+  const x = ctx.input(0);
   const kernel = attrInts(node, 'kernel_shape');
   if (!kernel) return ctx.fail('kernel_shape is required');
   const geo = windowGeometry(ctx, kernel);
@@ -65,30 +65,33 @@ export const averagePoolGrad: GradRule = (ctx, node, [g]) => {
   const includePad = attrInt(node, 'count_include_pad', 0) === 1;
   const dt = ctx.dtype(x);
   // counts per output position, per spatial axis (separable), then the outer product.
-  const perAxis = geo.outSpatial.map((o, i) =>
-    Array.from({ length: o }, (_, p) => {
-      let start = p * geo.strides[i] - geo.pads[i];
-      let end = Math.min(start + kernel[i], geo.spatial[i] + geo.pads[i + r]);
+  // (the geometry has one entry per spatial axis, kernel included: checked by resolvePads)
+  const perAxis = geo.outSpatial.map((o, i) => {
+    const [stride, padBegin, padEnd, k, size] = [geo.strides[i]!, geo.pads[i]!, geo.pads[i + r]!, kernel[i]!, geo.spatial[i]!];
+    return Array.from({ length: o }, (_, p) => {
+      let start = p * stride - padBegin;
+      let end = Math.min(start + k, size + padEnd);
       const withPad = end - start;
       start = Math.max(start, 0);
-      end = Math.min(end, geo.spatial[i]);
+      end = Math.min(end, size);
       return includePad ? withPad : end - start;
-    }),
-  );
+    });
+  });
   const total = geo.outSpatial.reduce((a, b) => a * b, 1);
   const inv = dt === 'float64' ? new Float64Array(total) : new Float32Array(total);
   for (let flat = 0; flat < total; flat++) {
     let rem = flat;
     let c = 1;
     for (let i = r - 1; i >= 0; i--) {
-      const o = geo.outSpatial[i];
-      c *= perAxis[i][rem % o];
+      const o = geo.outSpatial[i]!;
+      c *= perAxis[i]![rem % o]!;
       rem = Math.floor(rem / o);
     }
     inv[flat] = 1 / c;
   }
-  const uniform = inv.every((v) => v === inv[0]);
-  const scale = uniform ? ctx.scalar(inv[0], dt) : ctx.b.constant(inv, [1, 1, ...geo.outSpatial], 'avgpool_inv_counts');
+  const first = inv[0];
+  const scale =
+    first !== undefined && inv.every((v) => v === first) ? ctx.scalar(first, dt) : ctx.b.constant(inv, [1, 1, ...geo.outSpatial], 'avgpool_inv_counts');
   const gs = ctx.emit('Mul', [g!, scale]);
   const gr = ctx.emit('Reshape', [gs, ctx.ints([-1, 1, ...geo.outSpatial])]);
   const k = kernel.reduce((a, b) => a * b, 1);
@@ -112,8 +115,8 @@ export const averagePoolGrad: GradRule = (ctx, node, [g]) => {
  * GRAD_RULES.GlobalAveragePool
  * ```
  */
-export const globalAveragePoolGrad: GradRule = (ctx, node, [g]) => {
-  const x = node.inputs[0];
+export const globalAveragePoolGrad: GradRule = (ctx, _node, [g]) => {
+  const x = ctx.input(0);
   const r = ctx.rank(x);
   const dt = ctx.dtype(x);
   const spatialAxes = Array.from({ length: r - 2 }, (_, i) => i + 2);

@@ -13,7 +13,7 @@ import type { GradRule } from './context.js';
  * GRAD_RULES.Reshape
  * ```
  */
-export const reshapeGrad: GradRule = (ctx, node, [g]) => [ctx.reshapeLike(g!, node.inputs[0])];
+export const reshapeGrad: GradRule = (ctx, _node, [g]) => [ctx.reshapeLike(g!, ctx.input(0))];
 
 /**
  * Transpose: transpose g with the inverse permutation.
@@ -24,7 +24,7 @@ export const reshapeGrad: GradRule = (ctx, node, [g]) => [ctx.reshapeLike(g!, no
  * ```
  */
 export const transposeGrad: GradRule = (ctx, node, [g]) => {
-  const rank = ctx.rank(node.inputs[0]);
+  const rank = ctx.rank(ctx.input(0));
   const perm = attrInts(node, 'perm') ?? Array.from({ length: rank }, (_, i) => rank - 1 - i);
   const inv = new Array<number>(rank);
   for (const [i, p] of perm.entries()) inv[p] = i;
@@ -41,7 +41,7 @@ export const transposeGrad: GradRule = (ctx, node, [g]) => {
  * ```
  */
 export const concatGrad: GradRule = (ctx, node, [g]) => {
-  const rank = ctx.rank(node.inputs[0]);
+  const rank = ctx.rank(ctx.input(0));
   let axis = attrInt(node, 'axis', 0);
   if (axis < 0) axis += rank;
   const dims = node.inputs.map((x) => ctx.shape(x)?.[axis]);

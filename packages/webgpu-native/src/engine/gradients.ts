@@ -1,5 +1,5 @@
 /// <reference types="@webgpu/types" />
-import type { TrainingHyperParameters } from '@rs/core';
+import { NOISE_STREAM, philoxUniformSource, type TrainingHyperParameters } from '@rs/core';
 import { buildGradientModel, replaceInitializers, type Model, type Tensor } from '@rs/onnx-graph';
 import type { WeightStore } from './executable.js';
 import type { GpuDevice } from './gpu-device.js';
@@ -281,7 +281,7 @@ export class GpuGradients {
     const s = this.#support.train;
     if (!s.ok) throw new Error(s.problem);
     const current = await this.readWeights();
-    const fresh = initialWeights(model, current, seed);
+    const fresh = initialWeights(model, current, philoxUniformSource(seed, NOISE_STREAM.onnxWeightInit));
     await this.#serial.run(async () => {
       this.#dropOptimizer();
       for (const [name, data] of fresh) {

@@ -1,25 +1,19 @@
 import type { OpLowering } from './lower-context.js';
 import { convLowering } from './kernels/conv.js';
 import { BINARY_OPS, binaryLowering, UNARY_OPS, unaryLowering } from './kernels/elementwise.js';
-import {
-  castLowering,
-  COMPARE_OPS,
-  compareLowering,
-  constantOfShapeLowering,
-  convTransposeLowering,
-  expandLowering,
-  reduceSumLowering,
-  scatterElementsLowering,
-  shapeLowering,
-  sliceLowering,
-  splitLowering,
-  sumLowering,
-  whereLowering,
-} from './kernels/gradient-ops.js';
 import { concatLowering, flattenLowering, identityLowering, reshapeLowering, squeezeLowering, transposeLowering } from './kernels/layout.js';
 import { gemmLowering, matmulLowering } from './kernels/matmul.js';
 import { globalPoolLowering, poolLowering } from './kernels/pool.js';
-import { batchNormLowering, softmaxLowering } from './kernels/softmax.js';
+import { softmaxLowering } from './kernels/softmax.js';
+import { batchNormLowering } from './kernels/batch-norm.js';
+import { COMPARE_OPS, compareLowering, expandLowering, sumLowering, whereLowering } from './kernels/broadcast-ops.js';
+import { castLowering } from './kernels/cast.js';
+import { constantOfShapeLowering } from './kernels/constant-of-shape.js';
+import { convTransposeLowering } from './kernels/conv-transpose.js';
+import { reduceSumLowering } from './kernels/reduce-sum.js';
+import { scatterElementsLowering } from './kernels/scatter-elements.js';
+import { shapeLowering } from './kernels/shape.js';
+import { sliceLowering, splitLowering } from './kernels/slice-split.js';
 
 /**
  * The ONNX ops the WGSL engine runs (default domain), each lowered to WGSL dispatches. `Constant`
