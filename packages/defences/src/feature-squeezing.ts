@@ -19,7 +19,7 @@ export type FeatureSqueezingOptions = z.input<typeof schema>;
  *
  * @example
  * const squeeze = featureSqueezing({ clipValues: [0, 1], bitDepth: 4 });
- * const { data } = squeeze.apply(images, [20, 1, 28, 28]);
+ * const { data } = await squeeze.apply(images, [20, 1, 28, 28]);
  */
 export function featureSqueezing(options: FeatureSqueezingOptions): Preprocessor {
   const o = parseDefenceOptions(schema, options, 'FeatureSqueezing');

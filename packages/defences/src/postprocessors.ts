@@ -19,7 +19,7 @@ function rowsOf(name: string, data: Float32Array, shape: readonly number[]): [nu
  * the smoothed classifier independent of the batch size. Gradient: BPDA.
  *
  * @example
- * classLabels().apply(new Float32Array([0.2, 0.8]), [1, 2]).data; // [0, 1]
+ * (await classLabels().apply(new Float32Array([0.2, 0.8]), [1, 2])).data; // [0, 1]
  */
 export function classLabels(): Postprocessor {
   return {
@@ -49,7 +49,7 @@ const cutoffSchema = z.object({ cutoff: positive().default(0.25) }).strict();
  * ART's `HighConfidence(cutoff=0.25)`: probabilities below `cutoff` become 0. Gradient: BPDA.
  *
  * @example
- * highConfidence({ cutoff: 0.3 }).apply(new Float32Array([0.2, 0.8]), [1, 2]).data; // [0, 0.8]
+ * (await highConfidence({ cutoff: 0.3 }).apply(new Float32Array([0.2, 0.8]), [1, 2])).data; // [0, 0.8]
  */
 export function highConfidence(options: z.input<typeof cutoffSchema> = {}): Postprocessor {
   const o = parseDefenceOptions(cutoffSchema, options, 'HighConfidence');
@@ -71,7 +71,7 @@ const roundedSchema = z.object({ decimals: intIn(1, 30).default(3) }).strict();
  * ART's `Rounded(decimals=3)`: `np.around(p, decimals)` in float32 (half to even). Gradient: BPDA.
  *
  * @example
- * rounded({ decimals: 2 }).apply(new Float32Array([0.123, 0.877]), [1, 2]).data; // ≈ [0.12, 0.88]
+ * (await rounded({ decimals: 2 }).apply(new Float32Array([0.123, 0.877]), [1, 2])).data; // ≈ [0.12, 0.88]
  */
 export function rounded(options: z.input<typeof roundedSchema> = {}): Postprocessor {
   const o = parseDefenceOptions(roundedSchema, options, 'Rounded');

@@ -1,4 +1,4 @@
-import { epochOrder, type Classifier, type TrainingHyperParameters } from '@rs/core';
+import { epochOrder, NOISE_STREAM, philoxUniformSource, type Classifier, type TrainingHyperParameters } from '@rs/core';
 import { getInitializers, GraphBuilder, initialWeights, loadModel, replaceInitializers } from '@rs/onnx-graph';
 
 /**
@@ -10,7 +10,7 @@ import { getInitializers, GraphBuilder, initialWeights, loadModel, replaceInitia
  */
 export function freshCnn(architecture: Uint8Array, seed: bigint): Uint8Array {
   const current = new Map([...getInitializers(architecture)].map(([name, t]) => [name, t.data]));
-  return replaceInitializers(architecture, initialWeights(loadModel(architecture), current, seed));
+  return replaceInitializers(architecture, initialWeights(loadModel(architecture), current, philoxUniformSource(seed, NOISE_STREAM.onnxWeightInit)));
 }
 
 /**
