@@ -2,12 +2,15 @@
  * `@rs/core`: framework-free randomized smoothing (Cohen, Rosenfeld & Kolter 2019).
  *
  * - statistics: Clopper-Pearson bounds, exact binomial test, normal CDF/quantile, certified radius;
- * - noise: Philox4x32-10 counter-based Gaussian noise with a documented stream layout;
+ * - noise: Philox4x32-10 counter-based noise (Gaussian, uniform, Laplace) with a documented stream layout;
+ * - the noise self-test: known answers and distribution tests of every generator;
  * - the sampling engine, CERTIFY / PREDICT, Gaussian-augmentation `fit`, smoothed gradients;
  * - the `Classifier` contract backends implement, `smooth()`, `RandomizedSmoothingMixin`, `fromFunction`.
  */
 export * from './stats/index.js';
 export * from './noise/index.js';
+export * from './selftest/index.js';
+export * from './sound/index.js';
 export * from './errors.js';
 export type * from './classifier/classifier.js';
 export { CAPABILITY_NAMES, capabilitiesOf, requireCapability } from './classifier/capabilities.js';

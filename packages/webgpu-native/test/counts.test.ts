@@ -49,6 +49,20 @@ describe.skipIf(!adapter.available)(`on-device Monte Carlo counts vs the host en
     await onnx.dispose();
   });
 
+  it("draws the uniform and Laplace families on the device with the host engine's counts", async () => {
+    const gpu = await WebGpuClassifier.create({ model: f.model });
+    for (const noise of ['uniform', 'laplace'] as const) {
+      const opts = { scale: 0.5, seed: 77, sampleSize: 16, noise };
+      const onDevice = await smooth(gpu, opts).predictClasses(x.subarray(0, 3 * 784), { n: 200, batchSize: 256 });
+      const onHost = await smooth(hostSampled(gpu), opts).predictClasses(x.subarray(0, 3 * 784), { n: 200, batchSize: 256 });
+      const gaussian = await smooth(gpu, { ...opts, noise: 'gaussian' }).predictClasses(x.subarray(0, 3 * 784), { n: 200, batchSize: 256 });
+      console.log(`${noise}: device vs core noise + WebGPU forward: ${disagreement(onDevice.counts, onHost.counts)} of 600 samples differ`);
+      expect(disagreement(onDevice.counts, onHost.counts)).toBe(0);
+      expect(Array.from(onDevice.counts)).not.toEqual(Array.from(gaussian.counts)); // the family reached the kernel
+    }
+    await gpu.dispose();
+  });
+
   it('applies clipNoisy and preprocessing on the device as core does on the host', async () => {
     const rs = await WebGpuRandomizedSmoothing.create({ model: f.model, scale: 0.4, seed: 9, clipValues: [0, 1], clipNoisy: true, preprocessing: [0.1, 0.9] });
     const progress: number[] = [];

@@ -1,4 +1,4 @@
-import { createNoiseGenerator } from '@rs/core';
+import { createNoiseGenerator, NOISE_FAMILIES } from '@rs/core';
 import { describe, expect, it } from 'vitest';
 import { nodeGpu } from '../src/index.js';
 import { PipelineCache } from '../src/engine/executable.js';
@@ -17,7 +17,7 @@ function ulps(a: number, b: number): number {
 }
 
 describe.skipIf(!adapter.available)(`WGSL Philox noise vs core's stream layout${adapter.available ? '' : ` (skipped: ${adapter.reason})`}`, () => {
-  it('reproduces createNoiseGenerator().fillStandardNormal for the same requests', async () => {
+  it.each(NOISE_FAMILIES)('reproduces createNoiseGenerator().fillStandard for the same requests, family %s', async (family) => {
     const dev = await openGpuDevice(await nodeGpu());
     const { device } = dev;
     const pipelines = new PipelineCache(dev);
@@ -33,7 +33,7 @@ describe.skipIf(!adapter.available)(`WGSL Philox noise vs core's stream layout${
       [2n ** 64n - 1n, 4, 123456, 4_000_000_000],
     ] as const) {
       const expected = new Float32Array(rows * dim);
-      core.fillStandardNormal(expected, 0, { seed, stream, inputIndex: id, sampleStart: start, sampleCount: rows, dim });
+      core.fillStandard!(expected, 0, { seed, stream, inputIndex: id, sampleStart: start, sampleCount: rows, dim, family });
       const buf = (data: ArrayBufferView | number, usage = 0) => {
         const size = typeof data === 'number' ? data : data.byteLength;
         const b = device.createBuffer({ size: Math.ceil(size / 16) * 16, usage: BUFFER_USAGE.STORAGE | BUFFER_USAGE.COPY_DST | usage });
@@ -46,7 +46,7 @@ describe.skipIf(!adapter.available)(`WGSL Philox noise vs core's stream layout${
       for (let r = 0; r < rows; r++) table.set([0, id, start + r, 0], 4 * r);
       const rowBuf = buf(table);
       const out = buf(rows * dim * 4, BUFFER_USAGE.COPY_SRC);
-      const pipe = await pipelines.get({ code: noisyBatchKernel(dim, { clip: false, preprocessing: false }), label: 'noise' });
+      const pipe = await pipelines.get({ code: noisyBatchKernel(dim, { clip: false, preprocessing: false, family }), label: 'noise' });
       const group = device.createBindGroup({
         layout: pipe.getBindGroupLayout(0),
         entries: [params, clean, rowBuf, out].map((buffer, binding) => ({ binding, resource: { buffer } })),
@@ -72,7 +72,7 @@ describe.skipIf(!adapter.available)(`WGSL Philox noise vs core's stream layout${
       }
     }
     console.log(
-      `GPU noise vs core: ${differing} of ${total} normals differ, worst ${worst} float32 ulps (${adapter.available ? 'SwiftShader/this adapter' : ''})`,
+      `GPU noise vs core (${family}): ${differing} of ${total} values differ, worst ${worst} float32 ulps (${adapter.available ? 'SwiftShader/this adapter' : ''})`,
     );
     // The layout's contract for GPUs: bitwise where division / sqrt are correctly rounded, else a few ulps.
     expect(worst).toBeLessThanOrEqual(4);

@@ -1,13 +1,13 @@
 /**
  * Noise generator benchmark: M normals/s of the JS reference, the WASM SIMD
- * kernel and the threaded WASM generator of @rs/core/node side by side (same run, median of several repetitions), and the fused
- * fillNoisy rate (dim 784, batch 1000 by default).
+ * kernel and the threaded WASM generator of @rs/core/node side by side (same run, median of several repetitions), the fused
+ * fillNoisy rate (dim 784, batch 1000 by default), and fillNoisy for each noise family (Gaussian, uniform, Laplace).
  *
  * Usage: node tools/bench/dist/noise.js [--rows 1000] [--dim 784] [--reps 7]
  */
 import { pathToFileURL } from 'node:url';
 import { arg, median } from './util.js';
-import { createJsNoiseGenerator, createWasmNoiseGenerator, type NoiseGenerator, type NoiseRequest } from '@rs/core';
+import { createJsNoiseGenerator, createWasmNoiseGenerator, NOISE_FAMILIES, type NoiseFamily, type NoiseGenerator, type NoiseRequest } from '@rs/core';
 import { availableParallelism } from 'node:os';
 import { createThreadedNoiseGenerator } from '@rs/core/node';
 
@@ -31,13 +31,14 @@ export function runNoiseBench(): void {
   const out = new Float32Array(count);
   const base = Float32Array.from({ length: dim }, (_, i) => (i % 255) / 255);
   const clip = { min: new Float32Array(dim), max: new Float32Array(dim).fill(1) };
-  const request = (rep: number): NoiseRequest => ({
+  const request = (rep: number, family: NoiseFamily = 'gaussian'): NoiseRequest => ({
     seed: 0x5eedn,
     stream: 1,
     inputIndex: rep + 1,
     sampleStart: 0,
     sampleCount: rows,
     dim,
+    family,
   });
   const threaded = createThreadedNoiseGenerator({ threads: Math.min(availableParallelism(), 8) });
   const gens: NoiseGenerator[] = [createJsNoiseGenerator(), createWasmNoiseGenerator(), threaded];
@@ -68,6 +69,22 @@ export function runNoiseBench(): void {
   console.log(`WASM SIMD / JS speed-up (standard normals): ${(wasm / js).toFixed(1)}x`);
   const many = Number(results[threaded.name]!['fillStandardNormal M/s']);
   console.log(`${threaded.name} / one thread: ${(many / wasm).toFixed(2)}x (the calling thread waits for the workers; ${availableParallelism()} cores)`);
+
+  // Noise families (smoothing option `noise`): fillNoisy + clip, the families interleaved per repetition.
+  const byFamily: Record<string, Record<string, string>> = {};
+  for (const g of gens) {
+    const times: Record<NoiseFamily, number[]> = { gaussian: [], uniform: [], laplace: [] };
+    for (let r = -3; r < reps; r++) {
+      for (const family of NOISE_FAMILIES) {
+        const t0 = performance.now();
+        g.fillNoisy(out, 0, request(r + reps + 3, family), base, 0, 0.25, clip);
+        if (r >= 0) times[family].push(performance.now() - t0);
+      }
+    }
+    byFamily[g.name] = Object.fromEntries(NOISE_FAMILIES.map((f) => [`${f} M/s`, (count / median(times[f]) / 1e3).toFixed(1)]));
+  }
+  console.log('fillNoisy + clip by noise family (interleaved repetitions):');
+  console.table(byFamily);
   threaded.dispose();
 }
 

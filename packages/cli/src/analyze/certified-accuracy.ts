@@ -48,6 +48,8 @@ export interface Analysis {
   /** The high-probability bound holds with probability 1 - rho. */
   rho: number;
   tables: TableAnalysis[];
+  /** The norm the radii are measured in (from the files' logs; 'l2' for certify.py files). */
+  norm?: 'l1' | 'l2' | 'linf' | undefined;
 }
 
 /**
@@ -89,8 +91,9 @@ export function highProbabilityCertifiedAccuracy(rows: readonly ResultRow[], r: 
  * @example
  * const a = analyzeTables([{ name: 'sigma 0.25', kind: 'certify', rows }], { radii: [0, 0.25, 0.5], alpha: 0.001, rho: 0.001 });
  */
-export function analyzeTables(tables: NamedTable[], o: { radii: number[]; alpha: number; rho: number }): Analysis {
+export function analyzeTables(tables: NamedTable[], o: { radii: number[]; alpha: number; rho: number; norm?: 'l1' | 'l2' | 'linf' | undefined }): Analysis {
   return {
+    norm: o.norm,
     radii: o.radii,
     alpha: o.alpha,
     rho: o.rho,

@@ -10,6 +10,8 @@ export type AnalysisFormat = 'md' | 'csv' | 'latex';
 
 const f3 = (v: number | null) => (v === null ? '' : v.toFixed(3));
 const rad = (r: number) => r.toFixed(2);
+/** 'L1', 'L2' or 'Linf': the norm of an analysis's radii (L2 when unknown, as in certify.py files). */
+const normName = (a: Analysis) => ({ l1: 'L1', l2: 'L2', linf: 'Linf' })[a.norm ?? 'l2'];
 
 /**
  * Formats an analysis as a Markdown table (default), CSV or a LaTeX tabular. Columns: inputs,
@@ -31,7 +33,7 @@ function markdown(a: Analysis): string {
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   const sep = line(head.map((_h, i) => (i === 0 ? '---' : '---:')));
   const out = [
-    '**Approximate certified accuracy** (fraction of inputs that are correct with radius >= r)',
+    `**Approximate certified accuracy** (fraction of inputs that are correct with ${normName(a)} radius >= r)`,
     '',
     line(head),
     sep,
@@ -43,7 +45,7 @@ function markdown(a: Analysis): string {
     const hhead = ['file', 'inputs', ...a.radii.map((r) => `r = ${rad(r)}`)];
     out.push(
       '',
-      `**High-probability certified accuracy** (Cohen et al.: holds with probability >= 1 - rho = ${1 - a.rho}, each certificate wrong with probability <= alpha = ${a.alpha})`,
+      `**High-probability certified accuracy** at ${normName(a)} radius r (Cohen et al.: holds with probability >= 1 - rho = ${1 - a.rho}, each certificate wrong with probability <= alpha = ${a.alpha})`,
       '',
       line(hhead),
       line(hhead.map((_h, i) => (i === 0 ? '---' : '---:'))),
@@ -99,8 +101,8 @@ function latex(a: Analysis): string {
     ].join('\n');
   };
   return [
-    block('approximate certified accuracy', (t) => t.approximate!),
+    block(`approximate certified accuracy, ${normName(a)} radius r`, (t) => t.approximate!),
     '',
-    block(`high-probability certified accuracy (alpha = ${a.alpha}, rho = ${a.rho})`, (t) => t.highProb!),
+    block(`high-probability certified accuracy, ${normName(a)} radius r (alpha = ${a.alpha}, rho = ${a.rho})`, (t) => t.highProb!),
   ].join('\n');
 }

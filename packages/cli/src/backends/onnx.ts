@@ -20,6 +20,8 @@ export const onnxBackend: Backend = {
     const c = o.composition;
     const smoothing: SmoothingOptions = {
       scale: o.sigma,
+      ...(o.noise ? { noise: o.noise } : {}),
+      ...(o.sound ? { sound: o.sound } : {}),
       sampleSize: o.n0,
       alpha: o.alpha,
       seed: o.seed,
@@ -42,6 +44,7 @@ export const onnxBackend: Backend = {
       device: `onnxruntime ${rs.device.provider}${rs.device.fellBack ? ' (fell back from gpu)' : ''}`,
       modelSha256: rs.modelSha256,
       noiseGenerator: rs.smoothing.noiseGenerator,
+      generator: rs.smoothing.generator,
       certify: (x, options) => rs.certify(x, options),
       predictClasses: (x, options) => rs.predictClasses(x, options),
       predictLogits: (x, options) => rs.predictLogits(x, options),

@@ -1,4 +1,4 @@
-import type { CertifyOptions, CertifyResult, FitOptions, FitResult, PredictOptions, PredictResult } from '@rs/core';
+import type { CertifyOptions, CertifyResult, FitOptions, FitResult, NoiseFamily, NoiseGenerator, PredictOptions, PredictResult } from '@rs/core';
 import type { Composition } from '../commands/composition-flags.js';
 import { CliError } from '../errors.js';
 
@@ -12,6 +12,10 @@ export interface BackendOpenOptions {
   /** Path of the model file. */
   model: string;
   sigma: number;
+  /** Noise family (default 'gaussian'). */
+  noise?: NoiseFamily | undefined;
+  /** The sound mode's grid (values m / levels), or undefined for the float mode. */
+  sound?: { levels: number } | undefined;
   /** n0: selection samples of certify. */
   n0: number;
   alpha: number;
@@ -40,6 +44,8 @@ export interface BackendModel {
   readonly modelSha256: string;
   /** Name of the noise generator in use (e.g. `wasm-simd`). */
   readonly noiseGenerator: string;
+  /** The host noise generator itself (for its known-answer self-test), when the backend draws noise on the host. */
+  readonly generator?: NoiseGenerator;
   certify(x: Float32Array, options: CertifyOptions): Promise<CertifyResult>;
   predictClasses(x: Float32Array, options: PredictOptions): Promise<PredictResult>;
   predictLogits(x: Float32Array, options?: { batchSize?: number }): Promise<Float32Array>;

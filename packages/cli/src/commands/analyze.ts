@@ -52,7 +52,8 @@ export const analyzeCommand: Command = {
   summary: 'certified accuracy vs radius, ACR, abstain rate (table and plot) of results files',
   usage: () => `Usage: rsmooth analyze results.tsv [more.tsv ...] [--radii 0:2:0.25] [--format md|csv|latex] [--plot curve.svg]
 
-Reads certify (or predict) TSV files (this tool's or Cohen et al.'s) and prints, per file:
+Reads certify (or predict) TSV files (this tool's or Cohen et al.'s) and prints, per file (radii in
+the norm recorded in each file's log: L2 for certify.py files; files of different norms are refused):
   accuracy   fraction of rows with correct = 1
   abstain    fraction of rows with predict = -1
   ACR        average certified radius: mean of (correct ? radius : 0)
@@ -79,22 +80,29 @@ ${formatOptions(OPTIONS)}`,
     const names = values.names?.split(',');
     if (names && names.length !== positionals.length) throw new CliError(`rsmooth analyze: --names has ${names.length} names for ${positionals.length} files`);
     const alphas = new Set<number>();
+    const norms = new Set<'l1' | 'l2' | 'linf'>();
     const tables: NamedTable[] = positionals.map((path, i) => {
       const { table, log } = readResults(path, { warn: (s) => process.stderr.write(`rsmooth analyze: ${s}`) });
       if (log) alphas.add(log.settings.alpha);
+      if (table.kind === 'certify') norms.add(log?.settings.norm ?? 'l2'); // certify.py files: Gaussian L2
       return { name: names?.[i] ?? basename(path), kind: table.kind, rows: table.rows };
     });
     if (values.alpha === undefined && alphas.size > 1)
       throw new CliError(`rsmooth analyze: the files were made with different alphas (${[...alphas].join(', ')}); pass --alpha for the high-probability bound`);
     const alpha = values.alpha ?? [...alphas][0] ?? 0.001;
-    const analysis = analyzeTables(tables, { radii, alpha, rho: values.rho });
+    if (norms.size > 1)
+      throw new CliError(
+        `rsmooth analyze: the files measure radii in different norms (${[...norms].join(', ')}): analyze them separately, one norm per table and plot`,
+      );
+    const norm = [...norms][0];
+    const analysis = analyzeTables(tables, { radii, alpha, rho: values.rho, norm });
     const text = `${formatAnalysis(analysis, values.format)}\n`;
     if (values.out) writeFileSync(values.out, text);
     else process.stdout.write(text);
     if (values.plot) {
       const certify = tables.filter((t) => t.kind === 'certify');
       if (certify.length === 0) throw new CliError('rsmooth analyze: --plot needs at least one certify file (predict files have no radii)');
-      writePlot(values.plot, certify, { maxRadius: radii[radii.length - 1]! > 0 ? radii[radii.length - 1]! : 1, title: values.title });
+      writePlot(values.plot, certify, { maxRadius: radii[radii.length - 1]! > 0 ? radii[radii.length - 1]! : 1, title: values.title, norm });
       process.stderr.write(`rsmooth analyze: plot written to ${values.plot}\n`);
     }
     return 0;

@@ -4,6 +4,7 @@ import type { Command } from './command.js';
 import { demoCommand } from './demo.js';
 import { mergeCommand } from './merge.js';
 import { predictCommand } from './predict.js';
+import { selftestCommand } from './selftest.js';
 import { trainCommand } from './train.js';
 
 /**
@@ -12,4 +13,4 @@ import { trainCommand } from './train.js';
  * @example
  * const cmd = COMMANDS.find((c) => c.name === 'certify');
  */
-export const COMMANDS: readonly Command[] = [certifyCommand, predictCommand, trainCommand, analyzeCommand, mergeCommand, demoCommand];
+export const COMMANDS: readonly Command[] = [certifyCommand, predictCommand, trainCommand, analyzeCommand, mergeCommand, selftestCommand, demoCommand];

@@ -3,6 +3,7 @@ import { formatOptions, parseCommandArgs } from '../cli/args.js';
 import { RNG_ALGORITHM } from '../io/run-log.js';
 import { PREDICT_HEADER, formatPredictRow, formatTimedelta } from '../io/tsv.js';
 import type { Command } from './command.js';
+import { counterRange } from './noise-provenance.js';
 import { runInputs, type InputRunner } from './run-inputs.js';
 import { SMOOTHING_RUN_OPTIONS, smoothingRunShape } from './smoothing-options.js';
 
@@ -52,6 +53,7 @@ export function predictRunner(): InputRunner {
             seed: r.seed.toString(),
             rng: RNG_ALGORITHM,
             noiseId: idx,
+            counters: counterRange({ seed: r.seed.toString(), id: idx, dim: ctx.dim, samples: { predict: r.n } }),
             backend: ctx.backend,
             batch: ctx.batch,
             startedAt,

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { minimumSamplesToCertify, minimumSamplesToPredict } from '@rs/core';
+import { gridCoordinates, minimumSamplesToCertify, minimumSamplesToPredict, OffGridInputError } from '@rs/core';
 import { bundledDefault, cliVersion } from '../assets.js';
 import { getBackend, type BackendModel } from '../backends/index.js';
 import { checkDataFitsModel, checkLabels, loadData, type LoadedData } from '../data/load.js';
@@ -11,6 +11,7 @@ import { RNG_ALGORITHM, type RunSettings } from '../io/run-log.js';
 import type { ResultRow } from '../io/tsv.js';
 import { ProgressReporter, progressMode } from '../progress.js';
 import { resolveComposition } from './composition-flags.js';
+import { noiseProvenance } from './noise-provenance.js';
 import type { SmoothingRunFlags } from './smoothing-options.js';
 
 /**
@@ -24,6 +25,10 @@ export interface InputRunner {
   header: string;
   /** Selection samples (certify) or null. */
   n0: number | null;
+  /** The norm of the radii (certify) or null. */
+  norm?: 'l1' | 'l2' | 'linf' | null;
+  /** The certificate (certify) or null. */
+  radiusMethod?: 'one-sided' | 'top-two' | null;
   formatRow(row: ResultRow): string;
   /** Runs the library on a group of inputs; returns one TSV row and one log record per input. */
   run(
@@ -48,6 +53,8 @@ export interface RunContext {
   alpha: number;
   seed: string;
   backend: string;
+  /** Features per input. */
+  dim: number;
   onSamples: (samplesInGroup: number) => void;
   signal: AbortSignal;
 }
@@ -133,7 +140,33 @@ export async function runInputs(
   const expected = selectIndices(loaded.count, { skip: f.skip, max: f.max, shard: f.shard });
   const { composition, settings: composed } = resolveComposition(cmd, f, clip);
   // 4. The model.
-  const m = await backend.open({ model, sigma, n0: runner.n0 ?? 1, alpha: f.alpha, seed: f.seed, clip, device: f.device, threads: f.threads, composition });
+  if (f['sound-levels'] !== undefined && !f.sound) throw new CliError(`rsmooth ${cmd}: --sound-levels needs --sound`);
+  const sound = f.sound ? { levels: f['sound-levels'] ?? 255 } : undefined;
+  if (sound && f.noise !== 'gaussian')
+    throw new CliError(`rsmooth ${cmd}: --sound draws a discretized Gaussian; it cannot be combined with --noise ${f.noise}`);
+  if (sound) {
+    try {
+      gridCoordinates(loaded.x, loaded.x.length / loaded.count, sound.levels);
+    } catch (err) {
+      if (!(err instanceof OffGridInputError)) throw err;
+      throw new CliError(
+        `rsmooth ${cmd}: --sound: data set input ${err.input}, feature ${err.feature} = ${err.value} is not on the grid m / ${sound.levels}${f['scale-uint8'] ? '' : ' (uint8 data? add --scale-uint8)'}`,
+      );
+    }
+  }
+  const m = await backend.open({
+    model,
+    sigma,
+    noise: f.noise,
+    sound,
+    n0: runner.n0 ?? 1,
+    alpha: f.alpha,
+    seed: f.seed,
+    clip,
+    device: f.device,
+    threads: f.threads,
+    composition,
+  });
   let output: ReturnType<typeof openResumable> | null = null;
   const controller = new AbortController();
   const onSigint = () => controller.abort(new CliError('interrupted', 130));
@@ -143,6 +176,7 @@ export async function runInputs(
   try {
     checkDataFitsModel(loaded, m.inputShape, model);
     checkLabels(loaded, m.nbClasses);
+    const provenance = await noiseProvenance(m);
     const settings: RunSettings = {
       command: cmd,
       backend: backend.name,
@@ -155,6 +189,10 @@ export async function runInputs(
       alpha: f.alpha,
       seed: f.seed,
       rng: RNG_ALGORITHM,
+      noise: f.noise,
+      sound: sound ?? null,
+      norm: runner.norm ?? null,
+      radiusMethod: runner.radiusMethod ?? null,
       noiseIds: 'dataset-index',
       clip: clip ?? null,
       ...composed,
@@ -197,6 +235,7 @@ export async function runInputs(
       alpha: f.alpha,
       seed: f.seed,
       backend: backend.name,
+      dim,
       onSamples: (s) => progress.samples(s),
       signal: controller.signal,
     };
@@ -212,6 +251,8 @@ export async function runInputs(
         r.record.device = m.device;
         r.record.modelSha256 = m.modelSha256;
         r.record.noiseGenerator = m.noiseGenerator;
+        r.record.noise = f.noise;
+        r.record.noiseDigest = provenance.digest;
         writeRow(runner.formatRow(r.row), r.record);
         rows.push(r.row);
         progress.inputDone();

@@ -35,6 +35,14 @@ export interface RunSettings {
   alpha: number;
   seed: string;
   rng: typeof RNG_ALGORITHM;
+  /** The noise family (logs written before families existed read as 'gaussian'). */
+  noise: 'gaussian' | 'uniform' | 'laplace';
+  /** The norm of the certified radii (certify; null for predict; older certify logs read as 'l2'). */
+  norm: 'l1' | 'l2' | 'linf' | null;
+  /** The sound mode's grid, or null (float mode; older logs read as null). */
+  sound: { levels: number } | null;
+  /** The certificate (certify: 'one-sided' or 'top-two'; null for predict; older certify logs read as 'one-sided'). */
+  radiusMethod: 'one-sided' | 'top-two' | null;
   /** The noise identity of each input: its index in the data set. */
   noiseIds: 'dataset-index';
   clip: [number, number] | null;
@@ -117,7 +125,19 @@ export function parseLog(text: string, path: string): ParsedLog {
       throw new Error(`${path}, line ${i + 2}: not valid JSON`);
     }
   });
-  return { settings: head.settings, info: head.info ?? {}, records, headerEnd: first.end };
+  return { settings: withDefaults(head.settings), info: head.info ?? {}, records, headerEnd: first.end };
+}
+
+/** Settings of a log written before a field existed, with that field's value then. */
+function withDefaults(s: RunSettings): RunSettings {
+  const certify = s.command === 'certify';
+  return {
+    ...s,
+    noise: s.noise ?? 'gaussian',
+    sound: s.sound ?? null,
+    norm: s.norm !== undefined ? s.norm : certify ? 'l2' : null,
+    radiusMethod: s.radiusMethod !== undefined ? s.radiusMethod : certify ? 'one-sided' : null,
+  };
 }
 
 /**

@@ -10,6 +10,8 @@ export interface PlotOptions {
   /** Right end of the radius axis. */
   maxRadius: number;
   title?: string | undefined;
+  /** The norm of the radius axis (default 'l2'). */
+  norm?: 'l1' | 'l2' | 'linf' | undefined;
   width?: number;
   height?: number;
 }
@@ -76,7 +78,7 @@ function label(v: number): string {
 }
 
 /**
- * A figure of certified accuracy against L2 radius, one line per table (colour and dash pattern,
+ * A figure of certified accuracy against radius (in the norm of `o.norm`, L2 by default), one line per table (colour and dash pattern,
  * so it survives black-and-white print), with axes, ticks, grid, axis labels, legend and an
  * optional title: a standalone SVG document.
  *
@@ -115,7 +117,9 @@ export function certifiedAccuracySvg(tables: NamedTable[], o: PlotOptions): stri
   parts.push(`</g><g text-anchor="end">`);
   for (const t of yt) parts.push(`<text x="${n(X(0) - 10)}" y="${n(Y(t) + 5)}">${label(t)}</text>`);
   parts.push(`</g>`);
-  parts.push(`<text x="${n(m.left + pw / 2)}" y="${H - 14}" text-anchor="middle" font-size="16">radius (L2)</text>`);
+  parts.push(
+    `<text x="${n(m.left + pw / 2)}" y="${H - 14}" text-anchor="middle" font-size="16">radius (${({ l1: 'L1', l2: 'L2', linf: 'L&#8734;' } as const)[o.norm ?? 'l2']})</text>`,
+  );
   parts.push(`<text transform="translate(20 ${n(m.top + ph / 2)}) rotate(-90)" text-anchor="middle" font-size="16">certified accuracy</text>`);
   // curves
   tables.forEach((t, i) => {

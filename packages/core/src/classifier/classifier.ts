@@ -1,3 +1,4 @@
+import type { NoiseFamily } from '../noise/families.js';
 import type { NoiseGenerator } from '../noise/types.js';
 
 /**
@@ -24,6 +25,11 @@ export interface DeviceSamplingRequest {
   stream: number;
   /** sigma: noisy = clean + scale * z, in float32 as core's `fillNoisy` does. */
   scale: number;
+  /**
+   * Noise family of z (core's layout, "Noise families"); absent means 'gaussian'. Core sends only
+   * families the sampler lists in {@link DeviceSamplingCapability.families}.
+   */
+  noise?: NoiseFamily;
   /** Clip noisy copies to these per-feature bounds (clipNoisy), or null. */
   clip: { min: Float32Array; max: Float32Array } | null;
   /**
@@ -58,6 +64,8 @@ export interface DeviceSamplingCapability {
   readonly defenceKinds?: readonly DeviceDefence['kind'][];
   /** Per-class counts of the argmax of the logits over each job's noisy samples: `jobs.length * nbClasses` values. */
   countPredictions(request: DeviceSamplingRequest): Promise<Int32Array>;
+  /** The noise families it draws (`request.noise`); absent means Gaussian only. Core samples other families on the host. */
+  readonly families?: readonly NoiseFamily[];
 }
 
 /** `d/dx sum(upstream * logits(x))` for a batch: the backend side of every gradient method. */

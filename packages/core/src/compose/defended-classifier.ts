@@ -26,14 +26,18 @@ function modelOutput(model: Classifier, out: unknown, rows: number, what: string
   return out;
 }
 
-/** Largest |z| of core's Box-Muller normals is about 6.8 (a 2^-33 uniform); tables cover 8 sigma. */
-const NOISE_REACH = 8;
+/**
+ * How far (in units of `scale`) a noisy value can be from its clean value, per noise family, with
+ * a margin: Box-Muller normals reach about 6.8, uniforms sqrt(3), Laplace about 15.7 (32-bit uniforms).
+ */
+const NOISE_REACH: Readonly<Record<string, number>> = { gaussian: 8, uniform: 2, laplace: 24 };
 
 /**
  * The model's device sampler with the defences as device kernels, when every preprocessing
  * defence has a kernel of a kind the sampler runs and there is no postprocessing; else null.
- * Each table covers the values the noisy inputs can take (clean range +- 8 sigma, or the clip
- * domain); a value outside it becomes NaN on the device, which the sampler reports as an error.
+ * Each table covers the values the noisy inputs can take (clean range +- the family's reach times
+ * `scale`, or the clip domain); a value outside it becomes NaN on the device, which the sampler
+ * reports as an error.
  */
 function onDevice(
   sampler: DeviceSamplingCapability,
@@ -44,6 +48,7 @@ function onDevice(
   if (post.length > 0 || !pre.every((p) => p.deviceKernel && sampler.defenceKinds?.includes(p.deviceKernel.kind))) return null;
   return {
     defenceKinds: [],
+    ...(sampler.families ? { families: sampler.families } : {}),
     countPredictions: (req) => {
       let lo = Infinity;
       let hi = -Infinity;
@@ -51,8 +56,9 @@ function onDevice(
         lo = Math.min(lo, v);
         hi = Math.max(hi, v);
       }
-      lo = Math.fround(lo - NOISE_REACH * req.scale);
-      hi = Math.fround(hi + NOISE_REACH * req.scale);
+      const reach = NOISE_REACH[req.noise ?? 'gaussian'] ?? 24;
+      lo = Math.fround(lo - reach * req.scale);
+      hi = Math.fround(hi + reach * req.scale);
       if (req.clip) {
         lo = Math.max(
           lo,

@@ -33,6 +33,8 @@ export interface NoiseWorkerJob {
   rows: number;
   dim: number;
   scale: number;
+  /** Noise family id (0 Gaussian, 1 uniform, 2 Laplace). */
+  family: number;
   base: Float32Array | null;
   lo: Float32Array | null;
   hi: Float32Array | null;
@@ -81,7 +83,7 @@ import('node:worker_threads').then(({ parentPort, workerData }) => {
       let left = job.rows;
       while (left > 0) {
         const rows = left < L.chunkRows ? left : L.chunkRows;
-        fill(L.outPtr, L.basePtr, L.loPtr, L.hiPtr, job.mode, job.k0, job.k1, job.stream, job.input, j, rows, job.dim, job.scale);
+        fill(L.outPtr, L.basePtr, L.loPtr, L.hiPtr, job.mode, job.k0, job.k1, job.stream, job.input, j, rows, job.dim, job.scale, job.family);
         const n = rows * job.dim;
         out.set(f32.subarray(o32, o32 + n), o);
         o += n;

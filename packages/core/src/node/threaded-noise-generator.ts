@@ -96,13 +96,13 @@ export function startThreadedNoiseGenerator(options: ThreadedNoiseOptions, progr
     void w.worker.terminate();
   }
 
-  const draw: NoiseDraw = (out, outOffset, req, k0, k1, base, baseOffset, scale, clip) => {
+  const draw: NoiseDraw = (out, outOffset, req, k0, k1, base, baseOffset, scale, clip, family) => {
     if (disposed) throw new Error('noise generator has been disposed');
     const { dim, sampleCount } = req;
     const drawLocally = (rowStart: number, rows: number) => {
       const part = { ...req, sampleStart: req.sampleStart + rowStart, sampleCount: rows };
       if (base) local.fillNoisy(out, outOffset + rowStart * dim, part, base, baseOffset, scale, clip);
-      else local.fillStandardNormal(out, outOffset + rowStart * dim, part);
+      else local.fillStandard!(out, outOffset + rowStart * dim, part);
     };
     const wanted = dim > WASM_MAX_DIM ? 1 : Math.min(threads, Math.floor((sampleCount * dim) / minFloatsPerThread));
     if (wanted > 1 && !started) start();
@@ -134,6 +134,7 @@ export function startThreadedNoiseGenerator(options: ThreadedNoiseOptions, progr
         rows,
         dim,
         scale,
+        family,
         base: baseCopy,
         lo,
         hi,
@@ -167,6 +168,11 @@ export function startThreadedNoiseGenerator(options: ThreadedNoiseOptions, progr
       return started ? 1 + workers.filter((w) => w.healthy).length : threads;
     },
     ...checkedFills(draw),
+    // The sound mode's copies on the calling thread (the WASM kernel; not split over the workers).
+    fillSound: (...args) => {
+      if (disposed) throw new Error('noise generator has been disposed');
+      local.fillSound!(...args);
+    },
     dispose(): void {
       if (disposed) return;
       disposed = true;

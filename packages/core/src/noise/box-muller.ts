@@ -100,7 +100,19 @@ export function angleUniformFromU32(x: number): number {
  * Math.abs(logUniform(0x80000000) - Math.log(0.5 + 2 ** -33)) < 1e-7
  */
 export function logUniform(x: number): number {
-  F32[0] = uniformFromU32(x);
+  return logF32(uniformFromU32(x));
+}
+
+/**
+ * ln(u) in float32 for a float32 `u` in [2^-126, 1] (normal, positive), by the musl / fdlibm logf
+ * algorithm of the stream layout (step 2; error < 1 float32 ulp). The Gaussian radius and the
+ * Laplace magnitude both use it.
+ *
+ * @example
+ * logF32(0.5) === Math.fround(-Math.LN2)
+ */
+export function logF32(u: number): number {
+  F32[0] = u;
   const ix = (I32[0]! - LOG_SPLIT_BITS) | 0;
   const k = ix >> 23; // u = 2^k m, m in [sqrt(1/2), sqrt(2))
   I32[0] = (ix & 0x7fffff) + LOG_SPLIT_BITS;

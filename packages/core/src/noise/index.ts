@@ -1,7 +1,7 @@
 /**
- * Counter-based Gaussian noise of @rs/core: Philox4x32-10 + Box-Muller with a
- * fixed stream layout (see `stream-layout.ts`), a WebAssembly SIMD backend and
- * a bitwise-identical plain-JS backend.
+ * Counter-based noise of @rs/core: Philox4x32-10 with a fixed stream layout (see
+ * `stream-layout.ts`), Gaussian (Box-Muller), uniform and Laplace families, a WebAssembly SIMD
+ * backend and a bitwise-identical plain-JS backend.
  */
 import { createJsNoiseGenerator } from './js-generator.js';
 import { createWasmNoiseGenerator, isWasmSimdSupported } from './wasm-generator.js';
@@ -21,6 +21,16 @@ export {
 export { philox4x32 } from './philox.js';
 export { philoxUniformSource, type UniformSource } from './uniform-source.js';
 export { boxMullerPair, normalsFromBlock } from './box-muller.js';
+export {
+  familyLambda,
+  laplaceUnitFromU32,
+  NOISE_FAMILIES,
+  NOISE_FAMILY_ID,
+  noiseFamilyId,
+  uniformUnitFromU32,
+  unitsFromBlock,
+  type NoiseFamily,
+} from './families.js';
 export { createJsNoiseGenerator } from './js-generator.js';
 export { createWasmNoiseGenerator, isWasmSimdSupported } from './wasm-generator.js';
 export { philoxKey, randomSeed, seedFromNumber } from './seed.js';

@@ -3,6 +3,7 @@
  * (emulated with Math.fround) as the WASM kernel, hence bitwise-identical output.
  */
 import { boxMullerPair } from './box-muller.js';
+import { laplaceUnitFromU32, uniformUnitFromU32 } from './families.js';
 import { checkedFills } from './checked-fills.js';
 import { PHILOX_M0, PHILOX_M1, PHILOX_W0, PHILOX_W1, type NoiseRequest } from './stream-layout.js';
 import type { ClipBounds, NoiseGenerator } from './types.js';
@@ -17,8 +18,9 @@ const M0_I32 = PHILOX_M0 | 0;
 const M1_I32 = PHILOX_M1 | 0;
 
 /**
- * Standard normals of `rows` consecutive samples into out[outOffset ..]
- * (arguments already validated). Kept small so that V8 inlines the Box-Muller.
+ * Unit-variance values of family `family` (0 Gaussian, 1 uniform, 2 Laplace) of `rows` consecutive
+ * samples into out[outOffset ..] (arguments already validated). Kept small so that V8 inlines the
+ * Box-Muller.
  */
 function fillNormalsJs(
   out: Float32Array,
@@ -30,8 +32,10 @@ function fillNormalsJs(
   sampleStart: number,
   rows: number,
   dim: number,
+  family: number,
 ): void {
   const z = new Float32Array(4);
+  const unit = family === 1 ? uniformUnitFromU32 : laplaceUnitFromU32;
   const nb = (dim + 3) >>> 2;
   const full = dim >>> 2; // blocks with all 4 normals used
   // round keys (k0 at 2r, k1 at 2r + 1) as int32 bit patterns
@@ -61,7 +65,15 @@ function fillNormalsJs(
         c2 = (hi0 ^ c3 ^ rk[r + 1]!) >>> 0;
         c3 = lo0 >>> 0;
       }
-      if (b < full) {
+      if (family !== 0) {
+        // one value per word (uniform, Laplace)
+        z[0] = unit(c0);
+        z[1] = unit(c1);
+        z[2] = unit(c2);
+        z[3] = unit(c3);
+        const take = b < full ? 4 : dim - 4 * full;
+        for (let k = 0; k < take; k++) out[o++] = z[k]!;
+      } else if (b < full) {
         boxMullerPair(c0, c1, out, o);
         boxMullerPair(c2, c3, out, o + 2);
         o += 4;
@@ -75,7 +87,7 @@ function fillNormalsJs(
   }
 }
 
-/** Fused noisy copies, row by row: normals into a scratch row, then base + scale*z (+ clip). */
+/** Fused noisy copies, row by row: unit values into a scratch row, then base + scale*z (+ clip). */
 function fillNoisyJs(
   out: Float32Array,
   outOffset: number,
@@ -86,6 +98,7 @@ function fillNoisyJs(
   baseOffset: number,
   scale: number,
   clip: ClipBounds | undefined,
+  family: number,
 ): void {
   const { dim, sampleCount } = req;
   const zrow = new Float32Array(dim);
@@ -93,7 +106,7 @@ function fillNoisyJs(
   const lo = clip ? clip.min : null;
   const hi = clip ? clip.max : null;
   for (let row = 0; row < sampleCount; row++) {
-    fillNormalsJs(zrow, 0, k0, k1, req.stream, req.inputIndex, req.sampleStart + row, 1, dim);
+    fillNormalsJs(zrow, 0, k0, k1, req.stream, req.inputIndex, req.sampleStart + row, 1, dim, family);
     const o = outOffset + row * dim;
     if (lo && hi) {
       for (let f = 0; f < dim; f++) {
@@ -123,9 +136,9 @@ function fillNoisyJs(
 export function createJsNoiseGenerator(): NoiseGenerator {
   return {
     name: 'js',
-    ...checkedFills((out, outOffset, req, k0, k1, base, baseOffset, scale, clip) => {
-      if (base) fillNoisyJs(out, outOffset, k0, k1, req, base, baseOffset, scale, clip);
-      else fillNormalsJs(out, outOffset, k0, k1, req.stream, req.inputIndex, req.sampleStart, req.sampleCount, req.dim);
+    ...checkedFills((out, outOffset, req, k0, k1, base, baseOffset, scale, clip, family) => {
+      if (base) fillNoisyJs(out, outOffset, k0, k1, req, base, baseOffset, scale, clip, family);
+      else fillNormalsJs(out, outOffset, k0, k1, req.stream, req.inputIndex, req.sampleStart, req.sampleCount, req.dim, family);
     }),
   };
 }

@@ -104,8 +104,41 @@
  * 2^24 angles; relative everywhere, the quadrant reduction has no absolute
  * error term near zeros); z < 3.4 float32 ulps, i.e. < 2.7e-7 relative
  * (tested < 4 ulps / 3e-7 in test/noise/accuracy.test.ts).
+ *
+ * Noise families (`family` of a request; src/noise/families.ts). The counter,
+ * key and block-to-feature layout above are the same for every family: only
+ * the transform of a block's words (x0, x1, x2, x3) into the 4 values of
+ * features 4b..4b+3 changes, and every family gives unit variance, so
+ * `scale` is the per-coordinate standard deviation (rs4a's sigma) for all.
+ * A run uses one family; two runs with the same seed and different families
+ * read the same Philox words (common random numbers), never one run's.
+ *
+ *   id 0  gaussian  the Box-Muller pairs above (the default; unchanged).
+ *   id 1  uniform   value k from word x_k alone, uniform on (-sqrt 3, sqrt 3):
+ *                     w = (x >> 8) | 1      (x as an i32, arithmetic shift: an
+ *                                            odd integer in [-(2^23-1), 2^23-1])
+ *                     t = fl(f32(w) * US),  US = float32(sqrt(3) 2^-23)
+ *                   (w is exact in float32; one rounding; t = -t' for w = -w').
+ *   id 2  laplace   value k from word x_k alone, Laplace with scale 1/sqrt 2:
+ *                     u = fl(f32((x << 1) >>> 8) 2^-24 + (f32(x & 127) + 0.5) 2^-31)
+ *                     u = (1 - 2^-24) < u ? (1 - 2^-24) : u   (f32x4.pmin)
+ *                     m = fl(ln u * LF),    LF = float32(-1/sqrt 2)  (m >= 0)
+ *                     t = m with its sign bit set when bit 31 of x is set
+ *                   (u is the float32 nearest to (x mod 2^31 + 1/2) 2^-31,
+ *                   capped; ln u is step 2's logf; |t| <= 15.68).
+ *
+ * Sound mode (src/sound/sound-sampler.ts): the discretized Gaussian of
+ * Voracek & Hein takes two words per coordinate, U = x0 2^32 + x1 for
+ * coordinate 2b and U = x2 2^32 + x3 for 2b + 1 of the block with counter
+ * (b, j, i, s), compared against exact integer thresholds.
+ *
+ * US has bits 0x345DB3D7, LF 0xBF3504F3. The noisy copy is the same for all
+ * families: fl(base + fl(f32(scale) * t)), then the optional clamp. Tested
+ * bitwise equal across the JS reference, the WASM kernel, the threaded
+ * generator and the WGSL kernel of @rs/webgpu-native.
  */
 
+import { noiseFamilyId, type NoiseFamily } from './families.js';
 import { philoxKey } from './seed.js';
 
 /** Philox4x32 round multiplier for counter word 0. @example PHILOX_M0 === 0xd2511f53 */
@@ -140,6 +173,8 @@ export interface NoiseRequest {
   sampleCount: number;
   /** Features per sample, integer in [1, 2^30]. */
   dim: number;
+  /** Noise family (the transform of the Philox words, see "Noise families" above); default 'gaussian'. */
+  family?: NoiseFamily | undefined;
 }
 
 const U32_LIMIT = 4294967296;
@@ -160,9 +195,9 @@ function checkUint(name: string, value: unknown, limit: number): number {
  *
  * @example
  * const { k0, k1 } = validateNoiseRequest({ seed: 2n ** 32n + 5n, stream: 0, inputIndex: 0, sampleStart: 0, sampleCount: 1, dim: 3 });
- * // k0 === 5, k1 === 1
+ * // k0 === 5, k1 === 1, family === 0
  */
-export function validateNoiseRequest(req: NoiseRequest): { k0: number; k1: number } {
+export function validateNoiseRequest(req: NoiseRequest): { k0: number; k1: number; family: number } {
   if (req === null || typeof req !== 'object') throw new RangeError('request must be an object');
   const seed = req.seed;
   if (typeof seed !== 'bigint' || seed < 0n || seed >= U64_LIMIT) {
@@ -179,7 +214,7 @@ export function validateNoiseRequest(req: NoiseRequest): { k0: number; k1: numbe
     throw new RangeError(`dim must be an integer in [1, 2^30], got ${String(req.dim)}`);
   }
   const [k0, k1] = philoxKey(seed);
-  return { k0, k1 };
+  return { k0, k1, family: noiseFamilyId(req.family) };
 }
 
 /**

@@ -6,6 +6,8 @@
 import { createJsNoiseGenerator } from './js-generator.js';
 import { NOISE_WASM_BASE64 } from './wasm-bytes.generated.js';
 import { checkedFills, type NoiseDraw } from './checked-fills.js';
+import { checkOutput, validateNoiseRequest } from './stream-layout.js';
+import { fillSoundNoisy } from '../sound/sound-sampler.js';
 import type { ClipBounds, NoiseGenerator } from './types.js';
 
 /** Minimal typing of the WebAssembly JS API (lib "DOM" is not in this project's tsconfig). */
@@ -32,6 +34,28 @@ type FillFn = (
   rows: number,
   dim: number,
   scale: number,
+  family: number,
+) => void;
+
+type FillSoundFn = (
+  out: number,
+  grid: number,
+  lo: number,
+  hi: number,
+  mode: number,
+  k0: number,
+  k1: number,
+  stream: number,
+  input: number,
+  j0: number,
+  rows: number,
+  dim: number,
+  levels: number,
+  thi: number,
+  tlo: number,
+  guide: number,
+  n: number,
+  J: number,
 ) => void;
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -124,7 +148,7 @@ export function kernelLayout(dim: number, sampleCount: number): KernelLayout {
 }
 
 /**
- * The kernel's `mode` argument: 0 standard normals, 1 noisy copies of `base`, 2 noisy copies clipped.
+ * The kernel's `mode` argument: 0 unit-variance values, 1 noisy copies of `base`, 2 noisy copies clipped.
  *
  * @example
  * kernelMode(image, undefined); // 1
@@ -166,6 +190,7 @@ export function createWasmNoiseGenerator(): NoiseGenerator {
   const instance = new api.Instance(mod, {});
   let memory: WasmMemory | null = instance.exports.memory as WasmMemory;
   let fill: FillFn | null = instance.exports.fill as FillFn;
+  let fillSoundKernel: FillSoundFn | null = instance.exports.fill_sound as FillSoundFn;
   let f32 = new Float32Array(memory.buffer);
   let disposed = false;
   let jsFallback: NoiseGenerator | undefined;
@@ -179,14 +204,14 @@ export function createWasmNoiseGenerator(): NoiseGenerator {
     return l;
   }
 
-  const draw: NoiseDraw = (out, outOffset, req, k0, k1, base, baseOffset, scale, clip) => {
+  const draw: NoiseDraw = (out, outOffset, req, k0, k1, base, baseOffset, scale, clip, family) => {
     if (disposed || !memory || !fill) throw new Error('noise generator has been disposed');
     const { dim, sampleCount } = req;
     if (sampleCount === 0) return;
     if (dim > WASM_MAX_DIM) {
       jsFallback ??= createJsNoiseGenerator();
       if (base) jsFallback.fillNoisy(out, outOffset, req, base, baseOffset, scale, clip);
-      else jsFallback.fillStandardNormal(out, outOffset, req);
+      else jsFallback.fillStandard!(out, outOffset, req);
       return;
     }
     const { basePtr, loPtr, hiPtr, outPtr, chunkRows } = layout(memory, dim, sampleCount);
@@ -201,7 +226,7 @@ export function createWasmNoiseGenerator(): NoiseGenerator {
     let left = sampleCount;
     while (left > 0) {
       const rows = left < chunkRows ? left : chunkRows;
-      fill(outPtr, basePtr, loPtr, hiPtr, kernelMode(base, clip), k0, k1, req.stream, req.inputIndex, j, rows, dim, scale);
+      fill(outPtr, basePtr, loPtr, hiPtr, kernelMode(base, clip), k0, k1, req.stream, req.inputIndex, j, rows, dim, scale, family);
       const n = rows * dim;
       out.set(f32.subarray(o32, o32 + n), o);
       o += n;
@@ -210,13 +235,84 @@ export function createWasmNoiseGenerator(): NoiseGenerator {
     }
   };
 
+  /** The sound mode's noisy copies (see `fillSoundNoisy`, bitwise the same), by the kernel's fill_sound. */
+  const fillSound: NonNullable<NoiseGenerator['fillSound']> = (out, outOffset, req, grid, gridOffset, table, clip) => {
+    if (disposed || !memory || !fillSoundKernel) throw new Error('noise generator has been disposed');
+    const { k0, k1 } = validateNoiseRequest(req);
+    const { dim, sampleCount } = req;
+    checkOutput(out, outOffset, sampleCount * dim);
+    if (!(grid instanceof Int32Array) || !Number.isInteger(gridOffset) || gridOffset < 0 || gridOffset + dim > grid.length)
+      throw new RangeError(`grid must be an Int32Array with dim (${dim}) values from gridOffset ${gridOffset}`);
+    if (sampleCount === 0) return;
+    if (dim > WASM_MAX_DIM) {
+      fillSoundNoisy(out, outOffset, req, grid, gridOffset, table, clip);
+      return;
+    }
+    const n = table.hi.length;
+    const tableBytes = ((n * 4 + 15) >>> 4) << 4;
+    const thi = KEY_BYTES;
+    const tlo = thi + tableBytes;
+    const guide = tlo + tableBytes;
+    const gridPtr = guide + (((table.guide.length * 4 + 63) >>> 6) << 6);
+    const l = kernelLayout(dim, sampleCount);
+    const shift = gridPtr - l.basePtr; // the float layout, moved past the table
+    const need = l.bytes + shift;
+    if (need > memory.buffer.byteLength) memory.grow(Math.ceil((need - memory.buffer.byteLength) / PAGE));
+    if (f32.buffer !== memory.buffer) f32 = new Float32Array(memory.buffer);
+    const u32 = new Uint32Array(memory.buffer);
+    const i32 = new Int32Array(memory.buffer);
+    u32.set(table.hi, thi >>> 2);
+    u32.set(table.lo, tlo >>> 2);
+    u32.set(table.guide, guide >>> 2);
+    i32.set(grid.subarray(gridOffset, gridOffset + dim), gridPtr >>> 2);
+    i32[(gridPtr >>> 2) + dim] = 0;
+    if (clip) {
+      f32.set(clip.min.subarray(0, dim), (l.loPtr + shift) >>> 2);
+      f32.set(clip.max.subarray(0, dim), (l.hiPtr + shift) >>> 2);
+    }
+    const outPtr = l.outPtr + shift;
+    const o32 = outPtr >>> 2;
+    let j = req.sampleStart;
+    let o = outOffset;
+    let left = sampleCount;
+    while (left > 0) {
+      const rows = left < l.chunkRows ? left : l.chunkRows;
+      fillSoundKernel(
+        outPtr,
+        gridPtr,
+        l.loPtr + shift,
+        l.hiPtr + shift,
+        clip ? 2 : 1,
+        k0,
+        k1,
+        req.stream,
+        req.inputIndex,
+        j,
+        rows,
+        dim,
+        table.levels,
+        thi,
+        tlo,
+        guide,
+        n,
+        table.J,
+      );
+      out.set(f32.subarray(o32, o32 + rows * dim), o);
+      o += rows * dim;
+      j += rows;
+      left -= rows;
+    }
+  };
+
   return {
     name: 'wasm-simd',
     ...checkedFills(draw),
+    fillSound,
     dispose(): void {
       disposed = true;
       memory = null; // let the instance and its memory be collected
       fill = null;
+      fillSoundKernel = null;
       f32 = new Float32Array(0);
     },
   };

@@ -21,13 +21,24 @@ const common = {
 };
 
 /**
- * Options of `certify(x, options)`: `n` (required) samples for estimation, `batchSize`, and the
- * shared run options (`inputIds`, `indexOffset`, `onProgress`, `signal`).
+ * Options of `certify(x, options)`: `n` (required) samples for estimation, `batchSize`, `norm`
+ * (the radius's norm, default 'l2'), `radius` (the certificate: 'one-sided' or 'top-two'), and the
+ * shared run options (`inputIds`, `indexOffset`,
+ * `onProgress`, `signal`).
  *
  * @example
  * parseOptions(certifyOptionsSchema, { n: 10_000, batchSize: 1000 }, 'certify options');
  */
-export const certifyOptionsSchema = z.object({ n: integerAtLeast(1), ...common }).strict();
+export const certifyOptionsSchema = z
+  .object({
+    n: integerAtLeast(1),
+    /** The norm of the certified radius (default 'l2'; see `certifiedRadius` for each noise family). */
+    norm: z.enum(['l1', 'l2', 'linf'], { error: "must be 'l1', 'l2' or 'linf'" }).default('l2'),
+    /** 'one-sided' (default): Cohen et al.'s CERTIFY; 'top-two': the runner-up bounded too (Gaussian; see `topTwoBounds`). */
+    radius: z.enum(['one-sided', 'top-two'], { error: "must be 'one-sided' or 'top-two'" }).default('one-sided'),
+    ...common,
+  })
+  .strict();
 /** Options of `certify`. */
 export type CertifyOptions = z.input<typeof certifyOptionsSchema>;
 

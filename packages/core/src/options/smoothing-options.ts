@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Postprocessor, Preprocessor } from '../compose/defence.js';
+import { NOISE_FAMILIES } from '../noise/families.js';
 import { integerAtLeast, positiveReal, realIn } from './schema-helpers.js';
 
 const numberArray = z.union([
@@ -34,7 +35,7 @@ export const seedSchema = z.union(
  *
  * - `sampleSize` (n0, default 32): noisy samples used to select the top class in `certify`, and
  *   the number of samples `predict` and the smoothed gradients draw.
- * - `scale` (sigma, default 0.1): standard deviation of the Gaussian noise, in raw input units
+ * - `scale` (sigma, default 0.1): per-coordinate standard deviation of the noise, in raw input units
  *   (noise is always added before `preprocessing`, in every method).
  * - `alpha` (default 0.001): failure probability of certify / predict, in (0, 0.5).
  * - `clipValues`: `[min, max]`, each a number or a per-feature array; declares the valid input domain.
@@ -53,6 +54,15 @@ export const seedSchema = z.union(
  *   order to the base classifier's softmax probabilities (e.g. `classLabels()`, `rounded()`).
  * - `inputShape`, `nbClasses`: optional here; when given they must match the classifier's
  *   (`inputShape`: the raw input shape, before the preprocessing defences).
+ * - `noise` (default 'gaussian'): the noise family, 'gaussian', 'uniform' (on [-sqrt 3 scale,
+ *   sqrt 3 scale]) or 'laplace' (scale parameter scale / sqrt 2); `scale` is the per-coordinate
+ *   standard deviation in every family (rs4a's sigma). certify, predict, fit and the smoothed
+ *   gradients all draw it.
+ * - `sound` (default false): certify and predict in the sound mode of Voracek & Hein (ICLR 2023):
+ *   inputs on the grid m / levels (`true`: levels 255, or `{ levels }`; values off the grid are
+ *   refused with an `OffGridInputError`), discretized Gaussian noise sampled exactly from 64-bit
+ *   integers, x + noise exact in integers, and the radius of the theorem in src/sound/sound-radius.ts.
+ *   Gaussian noise only; fit and the gradients keep the float noise (training needs no soundness).
  *
  * @example
  * const opts = parseOptions(smoothingOptionsSchema, { scale: 0.25, alpha: 0.001, seed: 42 }, 'smoothing options');
@@ -71,6 +81,10 @@ export const smoothingOptionsSchema = z
     postprocessingDefences: defences<Postprocessor>().optional(),
     inputShape: z.array(integerAtLeast(1), { error: 'must be an array of positive integers' }).min(1, { error: 'must have at least one dimension' }).optional(),
     nbClasses: integerAtLeast(2).optional(),
+    noise: z.enum(NOISE_FAMILIES, { error: "must be 'gaussian', 'uniform' or 'laplace'" }).default('gaussian'),
+    sound: z
+      .union([z.boolean(), z.object({ levels: integerAtLeast(1, 65535) }).strict()], { error: 'must be a boolean or { levels: integer in [1, 65535] }' })
+      .default(false),
   })
   .strict();
 

@@ -23,6 +23,9 @@ export const NOISE_STREAM = Object.freeze({
   onnxWeightInit: 6,
   /** reset of @rs/tfjs: Keras' Glorot-uniform init, uniform Philox words (not Gaussian noise). */
   layersWeightInit: 7,
-  /** `@rs/defences`' GaussianNoise postprocessor: counter (block, row hash, row hash, 8) per output row. */
-  gaussianNoise: 8,
+  /**
+   * `@rs/defences`' GaussianNoise postprocessor: the normals of an output row at counter
+   * (block, row hash, row hash, 14). (8-13 are the training methods' streams.)
+   */
+  gaussianNoise: 14,
 } as const);

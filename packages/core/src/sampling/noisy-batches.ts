@@ -1,5 +1,7 @@
 import { ClassifierContractError, throwIfAborted } from '../errors.js';
-import type { NoiseGenerator } from '../noise/index.js';
+import type { NoiseFamily, NoiseGenerator } from '../noise/index.js';
+import type { DiscreteGaussianTable } from '../sound/discrete-gaussian.js';
+import { fillSoundNoisy } from '../sound/sound-sampler.js';
 import type { Classifier } from '../classifier/classifier.js';
 import type { Progress } from './progress.js';
 
@@ -10,6 +12,13 @@ export interface SamplingContext {
   noise: NoiseGenerator;
   seed: bigint;
   scale: number;
+  /** Noise family of every noisy copy (default 'gaussian'). */
+  family?: NoiseFamily;
+  /**
+   * The sound mode: the integer grid coordinates of the data and the discretized Gaussian's table;
+   * noisy copies are then float32((m + j) / levels), never drawn on a device.
+   */
+  sound?: { table: DiscreteGaussianTable; grid: Int32Array } | null;
   /** Clip the noisy copies to these per-feature bounds (only with `clipNoisy`). */
   clipNoisy: { min: Float32Array; max: Float32Array } | null;
   /** Applies preprocessing in place to `rows` inputs (null when the classifier does it itself). */
@@ -97,15 +106,10 @@ export async function runNoisyBatches(
       const j = jobs[job]!;
       const take = Math.min(batchSize - rows, j.count - offset);
       if (take > 0) {
-        ctx.noise.fillNoisy(
-          buffer,
-          rows * dim,
-          { seed: ctx.seed, stream: run.stream, inputIndex: j.id, sampleStart: j.sampleStart + offset, sampleCount: take, dim },
-          data,
-          j.row * dim,
-          ctx.scale,
-          ctx.clipNoisy ?? undefined,
-        );
+        const req = { seed: ctx.seed, stream: run.stream, inputIndex: j.id, sampleStart: j.sampleStart + offset, sampleCount: take, dim, family: ctx.family };
+        if (ctx.sound)
+          (ctx.noise.fillSound ?? fillSoundNoisy)(buffer, rows * dim, req, ctx.sound.grid, j.row * dim, ctx.sound.table, ctx.clipNoisy ?? undefined);
+        else ctx.noise.fillNoisy(buffer, rows * dim, req, data, j.row * dim, ctx.scale, ctx.clipNoisy ?? undefined);
         segments.push({ job, rowStart: rows, count: take, offsetInJob: offset });
         rows += take;
         offset += take;
@@ -221,7 +225,8 @@ export function argmaxRow(values: Float32Array, offset: number, nbClasses: numbe
  */
 export async function countPredictions(ctx: SamplingContext, data: Float32Array, jobs: readonly SamplingJob[], run: NoisyBatchRun): Promise<Int32Array> {
   const c = ctx.classifier.nbClasses;
-  if (ctx.classifier.deviceSampling) return countOnDevice(ctx, data, jobs, run);
+  if (!ctx.sound && ctx.classifier.deviceSampling && drawsFamily(ctx.classifier.deviceSampling.families, ctx.family))
+    return countOnDevice(ctx, data, jobs, run);
   const counts = new Int32Array(jobs.length * c);
   await runNoisyBatches(ctx, data, jobs, run, (logits, _rows, segments) => {
     for (const s of segments) {
@@ -230,6 +235,12 @@ export async function countPredictions(ctx: SamplingContext, data: Float32Array,
     }
   });
   return counts;
+}
+
+/** Whether a generator or device sampler declaring `families` (absent: Gaussian only) draws `family`. */
+export function drawsFamily(families: readonly NoiseFamily[] | undefined, family: NoiseFamily | undefined): boolean {
+  const f = family ?? 'gaussian';
+  return families ? families.includes(f) : f === 'gaussian';
 }
 
 /** {@link countPredictions} through the classifier's device sampler, with its output checked. */
@@ -247,6 +258,7 @@ async function countOnDevice(ctx: SamplingContext, data: Float32Array, jobs: rea
       seed: ctx.seed,
       stream: run.stream,
       scale: ctx.scale,
+      ...(ctx.family && ctx.family !== 'gaussian' ? { noise: ctx.family } : {}),
       clip: ctx.clipNoisy,
       preprocessing: ctx.preprocessing,
       batchSize: Math.min(run.batchSize, ctx.classifier.maxBatchSize ?? Infinity),

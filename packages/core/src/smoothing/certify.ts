@@ -3,14 +3,20 @@ import { certifyOptionsSchema, type CertifyOptions } from '../options/run-option
 import { parseOptions } from '../options/parse-options.js';
 import { NOISE_STREAM } from '../sampling/noise-streams.js';
 import { argmaxCounts, countPredictions, type SamplingJob } from '../sampling/index.js';
-import { clopperPearsonLower, normalPpf } from '../stats/index.js';
+import type { NoiseFamily } from '../noise/families.js';
+import { certifiedRadius, clopperPearsonLower, topTwoBounds, topTwoRadius, type RadiusNorm } from '../stats/index.js';
+import { soundPALower, soundPBUpper } from '../sound/sound-radius.js';
+import { soundSampling } from '../sound/sound-sampling.js';
 import { callSeed, inputIdsFor, samplingContext, type SmoothingConfig } from './smoothing-config.js';
 
 /** What `certify` returns: ART's `(prediction, radius)` plus the evidence behind each certificate. */
 export interface CertifyResult {
   /** Predicted class per input, `-1` where the smoothed classifier abstains. */
   prediction: Int32Array;
-  /** Certified L2 radius per input (`sigma * Phi^-1(pALower)`), 0 where it abstains. */
+  /**
+   * Certified radius per input in the norm `norm` (Gaussian L2: `sigma * Phi^-1(pALower)`; every
+   * family and norm: `certifiedRadius`), 0 where it abstains.
+   */
   radius: Float64Array;
   /** Clopper-Pearson lower bound of the top class's probability per input. */
   pALower: Float64Array;
@@ -26,6 +32,20 @@ export interface CertifyResult {
   n0: number;
   alpha: number;
   sigma: number;
+  /** The noise family the counts were drawn with. */
+  noise: NoiseFamily;
+  /** The norm of `radius`. */
+  norm: RadiusNorm;
+  /** The certificate: 'one-sided' (Cohen et al.'s CERTIFY) or 'top-two' (`topTwoBounds`). */
+  radiusMethod: 'one-sided' | 'top-two';
+  /** With 'top-two': the upper bound on every other class's probability per input (`pALower` is then at alpha / 2). */
+  pBUpper?: Float64Array;
+  /**
+   * The sound mode (`sound` option): the grid, and `dim * tv`, the most the sampled noise's
+   * probabilities can differ from the discretized Gaussian's (subtracted from `pALower`, added to
+   * `pBUpper`); null in the float mode.
+   */
+  sound: { levels: number; tvBound: number } | null;
   /** The seed the noise came from (reproduce the run by passing it as `seed`). */
   seed: bigint;
   /** Noise ids used for each input. */
@@ -48,7 +68,8 @@ export function minimumSamplesToCertify(alpha: number): number {
 /**
  * Cohen et al.'s CERTIFY for each input: select the top class with `sampleSize` (n0) noisy samples,
  * estimate its probability with `n` fresh samples, lower-bound it (one-sided Clopper-Pearson at
- * `alpha`), and certify radius `sigma * Phi^-1(pALower)`; abstain (`-1`, radius 0) when pALower < 0.5.
+ * `alpha`), and certify radius `sigma * Phi^-1(pALower)` (Gaussian, L2; other noise families and
+ * norms: `certifiedRadius`); abstain (`-1`, radius 0) when pALower < 0.5.
  *
  * @example
  * const { prediction, radius } = await certify(config, x, { n: 10_000, batchSize: 1000 });
@@ -60,10 +81,14 @@ export async function certify(config: SmoothingConfig, x: unknown, options: Cert
   if (o.n < needed) {
     throw new RangeError(`'n' = ${o.n} can never certify at alpha = ${alpha}: even n out of n hits give pALower < 0.5; use n >= ${needed}`);
   }
+  if (o.radius === 'top-two' && config.options.noise !== 'gaussian') {
+    throw new RangeError(`'radius' 'top-two' holds for Gaussian noise (Cohen et al.'s Theorem 1), but 'noise' is '${config.options.noise}'`);
+  }
   const batch = toInputBatch(x, config.classifier.inputShape, { domain: config.domain });
   const ids = inputIdsFor(batch.count, o);
   const seed = callSeed(config);
   const ctx = samplingContext(config, seed);
+  ctx.sound = soundSampling(config, batch.data);
   const c = config.classifier.nbClasses;
   const jobs = (count: number): SamplingJob[] => Array.from({ length: batch.count }, (_, i) => ({ row: i, id: ids[i]!, sampleStart: 0, count }));
   const run = { batchSize: o.batchSize, onProgress: o.onProgress, signal: o.signal };
@@ -81,22 +106,42 @@ export async function certify(config: SmoothingConfig, x: unknown, options: Cert
     n0,
     alpha,
     sigma,
+    noise: config.options.noise,
+    norm: o.norm,
+    radiusMethod: o.radius,
+    sound: ctx.sound ? { levels: ctx.sound.table.levels, tvBound: config.dim * ctx.sound.table.tv } : null,
     seed,
     inputIds: ids,
   };
+  if (o.radius === 'top-two') result.pBUpper = new Float64Array(batch.count);
+  const radiusOptions = { noise: config.options.noise, norm: o.norm, dim: config.dim };
   for (let i = 0; i < batch.count; i++) {
     const cA = argmaxCounts(selection, i * c, c);
     const nA = estimation[i * c + cA]!;
-    const pA = clopperPearsonLower(nA, o.n, alpha);
     result.selected[i] = cA;
     result.countSelected[i] = nA;
+    if (result.pBUpper) {
+      const b = topTwoBounds(estimation, i * c, c, cA, o.n, alpha);
+      if (ctx.sound) {
+        b.pALower = soundPALower(b.pALower, config.dim, ctx.sound.table.tv);
+        b.pBUpper = soundPBUpper(b.pBUpper, config.dim, ctx.sound.table.tv);
+      }
+      result.pALower[i] = b.pALower;
+      result.pBUpper[i] = b.pBUpper;
+      const certified = b.pALower > b.pBUpper;
+      result.prediction[i] = certified ? cA : -1;
+      result.radius[i] = certified ? topTwoRadius(b.pALower, b.pBUpper, sigma, { norm: o.norm, dim: config.dim }) : 0;
+      continue;
+    }
+    const cp = clopperPearsonLower(nA, o.n, alpha);
+    const pA = ctx.sound ? soundPALower(cp, config.dim, ctx.sound.table.tv) : cp;
     result.pALower[i] = pA;
     if (pA < 0.5) {
       result.prediction[i] = -1;
       result.radius[i] = 0;
     } else {
       result.prediction[i] = cA;
-      result.radius[i] = sigma * normalPpf(pA);
+      result.radius[i] = certifiedRadius(pA, sigma, radiusOptions);
     }
   }
   return result;

@@ -45,8 +45,9 @@ export function epochOrder(count: number, seed: bigint, epoch: number): Uint32Ar
 }
 
 /**
- * Gaussian data augmentation training (ART's `fit`): each epoch visits the data in (optionally
- * shuffled) batches, adds fresh noise N(0, sigma^2) in raw input space to every example (noise
+ * Noise augmentation training (ART's `fit`): each epoch visits the data in (optionally
+ * shuffled) batches, adds fresh noise of the configured family (`noise`, Gaussian by default) with
+ * standard deviation sigma in raw input space to every example (noise
  * stream `training`, sample index = epoch, so every epoch draws new noise), clips when `clipNoisy`,
  * preprocesses and runs one optimizer step through the classifier's `training` capability.
  *

@@ -76,9 +76,9 @@ function stateOf(instance: object): MixinState {
  * `certify`, `predict`, `predictClasses`, `fit`, `fitGenerator`, gradients and losses. The subclass's
  * constructor takes `Base`'s arguments; smoothing options are read from the first argument when it
  * is an object (keys `sampleSize`, `scale`, `alpha`, `clipValues`, `clipNoisy`, `seed`,
- * `channelsFirst`, `preprocessing`), or set later with `configureSmoothing`. The base's own
- * `forward(x, batch)` stays the raw model; `predictLogits(x, { batchSize })` is its validated,
- * batched, preprocessed form. `cloneForRefitting` works when `Base` is {@link Refittable}.
+ * `channelsFirst`, `noise`, `sound`, `preprocessing`), or set later with `configureSmoothing`. The
+ * base's own `forward(x, batch)` stays the raw model; `predictLogits(x, { batchSize })` is its
+ * validated, batched, preprocessed form. `cloneForRefitting` works when `Base` is {@link Refittable}.
  *
  * @example
  * class MyClassifier implements Classifier {

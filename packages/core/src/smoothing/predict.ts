@@ -4,6 +4,7 @@ import { parseOptions } from '../options/parse-options.js';
 import { NOISE_STREAM } from '../sampling/noise-streams.js';
 import { countPredictions, topTwo } from '../sampling/index.js';
 import { binomialTestPValue } from '../stats/index.js';
+import { soundSampling } from '../sound/sound-sampling.js';
 import { callSeed, inputIdsFor, samplingContext, type SmoothingConfig } from './smoothing-config.js';
 
 /** What `predictClasses` returns. */
@@ -45,8 +46,10 @@ export async function predictClasses(config: SmoothingConfig, x: unknown, option
   const ids = inputIdsFor(batch.count, o);
   const seed = callSeed(config);
   const c = config.classifier.nbClasses;
+  const ctx = samplingContext(config, seed);
+  ctx.sound = soundSampling(config, batch.data);
   const counts = await countPredictions(
-    samplingContext(config, seed),
+    ctx,
     batch.data,
     Array.from({ length: batch.count }, (_, i) => ({ row: i, id: ids[i]!, sampleStart: 0, count: n })),
     { stream: NOISE_STREAM.predict, batchSize: o.batchSize, phase: 'predict', onProgress: o.onProgress, signal: o.signal },

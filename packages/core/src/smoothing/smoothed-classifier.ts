@@ -108,6 +108,10 @@ export class SmoothedClassifier implements RandomizedSmoothingMethods {
   get noiseGenerator(): string {
     return this.#config.noise.name;
   }
+  /** The noise generator in use (e.g. for `sourceDigest(noiseSourceOf(g.generator))`, its self-test digest). */
+  get generator(): NoiseGenerator {
+    return this.#config.noise;
+  }
 
   /**
    * Changes smoothing options (validated; nothing changes when validation fails).

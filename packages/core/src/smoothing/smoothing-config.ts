@@ -4,7 +4,7 @@ import { expandPerFeature } from '../input/feature-arrays.js';
 import { parseOptions } from '../options/parse-options.js';
 import { smoothingOptionsSchema, type ParsedSmoothingOptions, type SmoothingOptions } from '../options/smoothing-options.js';
 import { createNoiseGenerator, randomSeed, seedFromNumber, type NoiseGenerator } from '../noise/index.js';
-import type { SamplingContext } from '../sampling/noisy-batches.js';
+import { drawsFamily, type SamplingContext } from '../sampling/noisy-batches.js';
 import { assertDefence } from '../compose/defence.js';
 import { defendedInputShape } from '../compose/defence-chain.js';
 import { defendedClassifier } from '../compose/defended-classifier.js';
@@ -23,6 +23,8 @@ export interface SmoothingConfig {
   /** Per-feature `[subtrahend, divisor]` core applies, or null (none, or the classifier applies it). */
   preprocessing: { sub: Float32Array; div: Float32Array } | null;
   noise: NoiseGenerator;
+  /** The sound mode's grid (`sound` option), or null in the float mode. */
+  sound: { levels: number } | null;
 }
 
 let sharedNoise: NoiseGenerator | undefined;
@@ -82,13 +84,23 @@ export function resolveSmoothingConfig(classifier: Classifier, options: Smoothin
     const identity = sub.every((v) => v === 0) && div.every((v) => v === 1);
     preprocessing = identity ? null : { sub, div };
   }
-  const chosenNoise = noise ?? classifier.hostSampling?.noise ?? defaultNoise();
+  const generator = noise ?? classifier.hostSampling?.noise ?? defaultNoise();
+  if (!drawsFamily(generator.families, o.noise)) {
+    throw new RangeError(
+      `'noise' is '${o.noise}', but the noise generator '${generator.name}' draws only ${(generator.families ?? ['gaussian']).map((f) => `'${f}'`).join(', ')}`,
+    );
+  }
+  let sound: SmoothingConfig['sound'] = null;
+  if (o.sound !== false) {
+    if (o.noise !== 'gaussian') throw new RangeError(`'sound' needs Gaussian noise (a discretized Gaussian), but 'noise' is '${o.noise}'`);
+    sound = { levels: o.sound === true ? 255 : o.sound.levels };
+  }
   if (defended) {
     // The base classifier the engine sees: everything after the noise (the engine is unchanged).
     const base = defendedClassifier(classifier, { preprocessingDefences: pre, postprocessingDefences: post, preprocessing, inputShape: shape });
-    return { classifier: base, options: o, dim, domain, preprocessing: null, noise: chosenNoise };
+    return { classifier: base, options: o, dim, domain, preprocessing: null, noise: generator, sound };
   }
-  return { classifier, options: o, dim, domain, preprocessing, noise: chosenNoise };
+  return { classifier, options: o, dim, domain, preprocessing, noise: generator, sound };
 }
 
 /**
@@ -133,6 +145,7 @@ export function samplingContext(config: SmoothingConfig, seed: bigint): Sampling
     noise: config.noise,
     seed,
     scale: config.options.scale,
+    family: config.options.noise,
     clipNoisy: config.options.clipNoisy ? config.domain : null,
     preprocess: preprocessor(config),
     preprocessing: config.preprocessing,

@@ -50,7 +50,7 @@ export function augmentedTrainer(
       if (buffer.length < rows * dim) buffer = new Float32Array(rows * dim);
       const xb = buffer.length === rows * dim ? buffer : buffer.subarray(0, rows * dim);
       for (let r = 0; r < rows; r++) {
-        const request = { seed, stream: NOISE_STREAM.training, inputIndex: noiseId(r), sampleStart: epoch, sampleCount: 1, dim };
+        const request = { seed, stream: NOISE_STREAM.training, inputIndex: noiseId(r), sampleStart: epoch, sampleCount: 1, dim, family: config.options.noise };
         config.noise.fillNoisy(xb, r * dim, request, data, dataRow(r) * dim, config.options.scale, clip);
       }
       preprocess?.(xb, rows);

@@ -14,5 +14,6 @@ export { binomialPmf, binomialCdf, binomialSf } from './binomial.js';
 export { logBeta, stirlerr } from './saddle-point.js';
 export { clopperPearsonLower, clopperPearsonUpper } from './clopper-pearson.js';
 export { binomialTestPValue } from './binomial-test.js';
-export { certifiedRadius } from './certified-radius.js';
+export { certifiedRadius, RADIUS_NORMS, type RadiusNorm, type RadiusOptions } from './certified-radius.js';
 export { nextDown, nextUp, ulpDistance } from './ulp.js';
+export { topTwoBounds, topTwoRadius, type TopTwoBounds } from './top-two-radius.js';

@@ -1,5 +1,5 @@
 /// <reference types="@webgpu/types" />
-import type { DeviceSamplingRequest } from '@rs/core';
+import { type DeviceSamplingRequest, philoxKey } from '@rs/core';
 import { GpuExecutionError } from './errors.js';
 import { BUFFER_USAGE } from './gpu-constants.js';
 import { argmaxCountKernel, IDLE_ROW, noisyBatchKernel } from './kernels/philox-noise.js';
@@ -50,7 +50,7 @@ export function countOnGpu(engine: WebGpuEngine, nbClasses: number, req: DeviceS
         );
       }
       const seed = BigInt.asUintN(64, req.seed);
-      const params = Uint32Array.of(Number(seed & 0xffffffffn), Number(seed >> 32n), req.stream >>> 0, new Uint32Array(Float32Array.of(req.scale).buffer)[0]!);
+      const params = Uint32Array.of(...philoxKey(seed), req.stream >>> 0, new Uint32Array(Float32Array.of(req.scale).buffer)[0]!);
       const bindings: GPUBuffer[] = [storage(params, 'params'), storage(req.data, 'clean inputs')];
       // Exactly `rows` entries: the noise and counting kernels take the row count from its length.
       const rowTable = storage(rows * 16, 'row table');
@@ -78,8 +78,8 @@ export function countOnGpu(engine: WebGpuEngine, nbClasses: number, req: DeviceS
       }
       const countBuffer = storage((1 + jobs.length * nbClasses) * 4, 'counts', BUFFER_USAGE.COPY_SRC);
       const noiseSpec = {
-        code: noisyBatchKernel(dim, { clip: Boolean(req.clip), preprocessing: Boolean(req.preprocessing), defences: defences.length }),
-        label: 'noisy batch (Philox)',
+        code: noisyBatchKernel(dim, { clip: Boolean(req.clip), preprocessing: Boolean(req.preprocessing), family: req.noise, defences: defences.length }),
+        label: `noisy batch (Philox, ${req.noise ?? 'gaussian'})`,
       };
       const countSpec = { code: argmaxCountKernel(nbClasses), label: 'argmax count' };
       const [noisePipe, countPipe] = await Promise.all([engine.pipelines.get(noiseSpec), engine.pipelines.get(countSpec)]);

@@ -24,4 +24,5 @@ export { analyzeGradients, GpuGradients, type GradientSupport } from './gradient
 export type { ValueType } from './lower-context.js';
 export { WEBGPU_SUPPORTED_OPS } from './lowerings.js';
 export { countOnGpu } from './device-sampler.js';
+export { WebGpuNoiseSource } from './gpu-noise-source.js';
 export { PHILOX_NORMAL_WGSL, noisyBatchKernel, argmaxCountKernel } from './kernels/philox-noise.js';

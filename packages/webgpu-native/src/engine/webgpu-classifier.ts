@@ -1,5 +1,6 @@
 /// <reference types="@webgpu/types" />
 import {
+  NOISE_FAMILIES,
   type ActivationsCapability,
   type CapabilityNotes,
   type Classifier,
@@ -171,7 +172,7 @@ export class WebGpuClassifier implements Classifier, Refittable<WebGpuClassifier
         reset: () => gradients.reset(engine.prepared.model),
       };
     }
-    this.deviceSampling = { defenceKinds: ['step'], countPredictions: (req) => countOnGpu(engine, init.nbClasses, req) };
+    this.deviceSampling = { defenceKinds: ['step'], countPredictions: (req) => countOnGpu(engine, init.nbClasses, req), families: NOISE_FAMILIES };
     const names = graphLayerNames(engine.prepared.model);
     this.activations = {
       layerNames: names,

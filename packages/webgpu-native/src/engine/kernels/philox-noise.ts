@@ -1,13 +1,15 @@
+import type { NoiseFamily } from '@rs/core';
 import { f32, u32 } from './wgsl.js';
 
 /**
  * WGSL of core's noise stream layout (packages/core/src/noise/stream-layout.ts): Philox4x32-10
  * with key (seed lo, seed hi) and counter (block b, sample j, input id i, stream s), then the
  * float32 Box-Muller of the layout, operation by operation in its documented order (musl logf
- * argument reduction and polynomial, sqrt, quadrant-reduced Cephes sin/cos polynomials).
+ * argument reduction and polynomial, sqrt, quadrant-reduced Cephes sin/cos polynomials), and the
+ * layout's uniform and Laplace families (one value per Philox word).
  *
  * @example
- * const code = `${PHILOX_NORMAL_WGSL} ...`; // defines philox(), normals4()
+ * const code = `${PHILOX_NORMAL_WGSL} ...`; // defines philox(), normals4(), uniforms4(), laplaces4()
  */
 export const PHILOX_NORMAL_WGSL = /* wgsl */ `
 fn mulhilo(a: u32, b: u32) -> vec2<u32> {
@@ -30,9 +32,12 @@ fn philox(counter: vec4<u32>, key: vec2<u32>) -> vec4<u32> {
 }
 
 fn log_uniform(x: u32) -> f32 {
-  var u = f32(x >> 8u) * ${f32(2 ** -24)} + (f32(x & 255u) + 0.5) * ${f32(2 ** -32)};
+  let u = f32(x >> 8u) * ${f32(2 ** -24)} + (f32(x & 255u) + 0.5) * ${f32(2 ** -32)};
   let umax = ${f32(1 - 2 ** -24)};
-  u = select(u, umax, umax < u);
+  return log_f32(select(u, umax, umax < u));
+}
+
+fn log_f32(u: f32) -> f32 {
   let ix = bitcast<i32>(u) - 0x3f3504f3;
   let k = f32(ix >> 23u);
   let f = bitcast<f32>((ix & 0x007fffff) + 0x3f3504f3) - 1.0;
@@ -65,7 +70,31 @@ fn normals4(counter: vec4<u32>, key: vec2<u32>) -> vec4<f32> {
   let x = philox(counter, key);
   return vec4<f32>(box_muller(x.x, x.y), box_muller(x.z, x.w));
 }
+
+fn uniform_unit(x: u32) -> f32 {
+  return f32((bitcast<i32>(x) >> 8u) | 1i) * ${f32(Math.fround(Math.sqrt(3) * 2 ** -23))};
+}
+
+fn laplace_unit(x: u32) -> f32 {
+  let u = f32((x << 1u) >> 8u) * ${f32(2 ** -24)} + (f32(x & 127u) + 0.5) * ${f32(2 ** -31)};
+  let umax = ${f32(1 - 2 ** -24)};
+  let m = log_f32(select(u, umax, umax < u)) * ${f32(Math.fround(-Math.SQRT1_2))};
+  return bitcast<f32>(bitcast<u32>(m) ^ (x & 0x80000000u));
+}
+
+fn uniforms4(counter: vec4<u32>, key: vec2<u32>) -> vec4<f32> {
+  let x = philox(counter, key);
+  return vec4<f32>(uniform_unit(x.x), uniform_unit(x.y), uniform_unit(x.z), uniform_unit(x.w));
+}
+
+fn laplaces4(counter: vec4<u32>, key: vec2<u32>) -> vec4<f32> {
+  let x = philox(counter, key);
+  return vec4<f32>(laplace_unit(x.x), laplace_unit(x.y), laplace_unit(x.z), laplace_unit(x.w));
+}
 `;
+
+/** The WGSL function of PHILOX_NORMAL_WGSL that draws the 4 values of a block in each noise family. */
+const FAMILY_FN: Readonly<Record<NoiseFamily, string>> = { gaussian: 'normals4', uniform: 'uniforms4', laplace: 'laplaces4' };
 
 /** Per-row entry of the sampling row table: (data row, noise id, sample index, job slot); slot 0xffffffff = idle row. */
 export const IDLE_ROW = 0xffffffff;
@@ -76,14 +105,15 @@ export const IDLE_ROW = 0xffffffff;
  * preprocessing optional) into the model input, float32 as core's `fillNoisy`. Each defence is a
  * step table (core's `DeviceDefence` 'step': `values[number of thresholds <= v]`, found by binary
  * search, so the result is the host's bit for bit); a value outside a table's range (a NaN entry)
- * adds 1 to the defence error counter. Bindings: params (k0, k1, stream, scale bits), clean data, row table,
- * [clip min, clip max], [thresholds, values] per defence, [sub, div], out, [defence errors]. The
- * number of rows is the row table's length (the code is the same for every batch size).
+ * adds 1 to the defence error counter. Bindings: params (k0, k1, stream, scale bits), clean data,
+ * row table, [clip min, clip max], [thresholds, values] per defence, [sub, div], out, [defence
+ * errors]. The number of rows is the row table's length (the code is the same for every batch
+ * size). `family` (default 'gaussian') picks the noise family.
  *
  * @example
- * const code = noisyBatchKernel(784, { clip: true, preprocessing: false, defences: 1 });
+ * const code = noisyBatchKernel(784, { clip: true, preprocessing: false, family: 'uniform', defences: 1 });
  */
-export function noisyBatchKernel(dim: number, o: { clip: boolean; preprocessing: boolean; defences?: number }): string {
+export function noisyBatchKernel(dim: number, o: { clip: boolean; preprocessing: boolean; family?: NoiseFamily | undefined; defences?: number }): string {
   const nb = Math.ceil(dim / 4);
   let b = 0;
   const decl = (name: string, type: string, write = false) =>
@@ -119,7 +149,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let blk = t % ${u32(nb)};
   let info = rows[row];
   if (info.w == ${u32(IDLE_ROW)}) { return; }
-  let z = normals4(vec4<u32>(blk, info.z, info.y, params[2]), vec2<u32>(params[0], params[1]));
+  let z = ${FAMILY_FN[o.family ?? 'gaussian']}(vec4<u32>(blk, info.z, info.y, params[2]), vec2<u32>(params[0], params[1]));
   let scale = bitcast<f32>(params[3]);
   for (var k = 0u; k < 4u; k++) {
     let f = blk * 4u + k;
