@@ -15,14 +15,16 @@ function hostSampled(c: Classifier): Classifier {
 describe.skipIf(!adapter.available)(`defences with on-device sampling${adapter.available ? '' : ` (skipped: ${adapter.reason})`}`, () => {
   it('FeatureSqueezing runs on the device (a step-table kernel) and counts exactly what the host counts', async () => {
     const gpu = await WebGpuClassifier.create({ model: f.model });
-    for (const [bitDepth, clipNoisy] of [
-      [3, false],
-      [5, true],
+    for (const [bitDepth, clipNoisy, noise] of [
+      [3, false, 'gaussian'],
+      [5, true, 'gaussian'],
+      [4, false, 'laplace'],
     ] as const) {
       const opts = {
         scale: 0.5,
         seed: 31,
         sampleSize: 16,
+        noise,
         clipValues: [0, 1] as [number, number],
         clipNoisy,
         preprocessingDefences: [featureSqueezing({ clipValues: [0, 1], bitDepth })],
@@ -33,7 +35,7 @@ describe.skipIf(!adapter.available)(`defences with on-device sampling${adapter.a
       const host = smooth(hostSampled(gpu), opts);
       expect(host.capabilities.deviceSampling).toBe(false);
       const onHost = await host.predictClasses(x, { n: 150, batchSize: 150 });
-      expect(Array.from(onDevice.counts), `bitDepth ${bitDepth}`).toEqual(Array.from(onHost.counts));
+      expect(Array.from(onDevice.counts), `bitDepth ${bitDepth}, ${noise} noise`).toEqual(Array.from(onHost.counts));
       const certDevice = await device.certify(x.subarray(0, 784), { n: 100, batchSize: 150 });
       const certHost = await host.certify(x.subarray(0, 784), { n: 100, batchSize: 150 });
       expect(Array.from(certDevice.estimationCounts)).toEqual(Array.from(certHost.estimationCounts));
