@@ -5,6 +5,7 @@ import { runCertifyOnnxBench } from './certify-onnx.js';
 import { runCertifyTfjsBench } from './certify-tfjs.js';
 import { runCertifyWebGpuBench } from './certify-webgpu.js';
 import { runNoiseBench } from './noise.js';
+import { runQueueOverheadBench } from './queue-overhead.js';
 
 runNoiseBench();
 console.log('');
@@ -13,3 +14,5 @@ console.log('');
 await runCertifyTfjsBench();
 console.log('');
 await runCertifyWebGpuBench();
+console.log('');
+await runQueueOverheadBench();

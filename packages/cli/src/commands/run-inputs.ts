@@ -205,6 +205,19 @@ export async function runInputs(
       created: new Date().toISOString(),
       argv: process.argv.slice(2),
     };
+    if (f.queue !== undefined)
+      return await (await import('../queue/run-queued.js')).runQueued({
+        flags: f,
+        runner,
+        settings,
+        info,
+        expected,
+        labels: loaded.labels,
+        source: { model, data, labels, bundled },
+        io,
+        signal: controller.signal,
+      });
+    if (f.attempts !== undefined) throw new CliError(`rsmooth ${cmd}: --attempts needs --queue`);
     let done: ResultRow[] = [];
     let writeRow: (row: string, record: Record<string, unknown>) => void;
     if (f.out !== undefined) {

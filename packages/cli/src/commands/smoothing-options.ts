@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { clipFlag, intFlag, numberFlag, seedFlag, shardFlag, type OptionSpec } from '../cli/args.js';
 import { COMPOSITION_OPTIONS, compositionShape } from './composition-flags.js';
+import { QUEUE_RUN_OPTIONS, queueRunShape } from '../queue/queue-flags.js';
 
 /**
  * Flags shared by `certify` and `predict`.
@@ -33,6 +34,7 @@ export const SMOOTHING_RUN_OPTIONS: OptionSpec = {
   out: { type: 'string', help: 'results TSV (appended, resumable); omit to print rows to stdout', arg: 'PATH' },
   log: { type: 'string', help: 'JSON Lines provenance log (default OUT.jsonl)', arg: 'PATH' },
   ...COMPOSITION_OPTIONS,
+  ...QUEUE_RUN_OPTIONS,
   quiet: { type: 'boolean', short: 'q', help: 'no progress on stderr' },
   help: { type: 'boolean', short: 'h', help: 'print this help' },
 };
@@ -70,6 +72,7 @@ export const smoothingRunShape = {
   out: z.string().min(1).optional(),
   log: z.string().min(1).optional(),
   ...compositionShape,
+  ...queueRunShape,
   quiet: z.boolean().default(false),
   help: z.boolean().default(false),
 };

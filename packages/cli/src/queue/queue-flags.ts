@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { intFlag, type OptionSpec } from '../cli/args.js';
+
+/**
+ * The flags certify and predict take for the queue mode.
+ *
+ * @example
+ * const OPTIONS = { ...SMOOTHING_RUN_OPTIONS, ...QUEUE_RUN_OPTIONS };
+ */
+export const QUEUE_RUN_OPTIONS: OptionSpec = {
+  queue: {
+    type: 'string',
+    help: 'run on a job queue instead of here: redis://[user:password@]host:port[/prefix] (rediss:// for TLS; password also from RSMOOTH_QUEUE_PASSWORD); start workers with rsmooth worker',
+    arg: 'URL',
+  },
+  attempts: { type: 'string', help: 'with --queue: attempts per job before it fails (default 3)', arg: 'N' },
+};
+
+/**
+ * zod shape of {@link QUEUE_RUN_OPTIONS}.
+ *
+ * @example
+ * const schema = z.object({ ...smoothingRunShape, ...queueRunShape }).strict();
+ */
+export const queueRunShape = {
+  queue: z.string().min(1).optional(),
+  attempts: intFlag(1, 100).optional(),
+};

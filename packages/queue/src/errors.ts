@@ -1,0 +1,71 @@
+/**
+ * A queue problem reported as one message: a bad connection string, a Redis that cannot be reached
+ * or refuses the credentials, a run that is not there.
+ *
+ * @example
+ * throw new QueueError("--queue: unknown scheme 'http:' (use redis:// or rediss://)");
+ */
+export class QueueError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'QueueError';
+  }
+}
+
+/**
+ * A worker refuses a run it cannot serve exactly (its model or data differ from the run's SHA-256,
+ * a backend it lacks): it takes none of the run's jobs.
+ *
+ * @example
+ * throw new RunRefusedError('model SHA-256 mismatch: the run expects 3f2a..., model.onnx is 9c1b...');
+ */
+export class RunRefusedError extends QueueError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RunRefusedError';
+  }
+}
+
+/**
+ * A job that failed every attempt, with its last error.
+ *
+ * @example
+ * const f: FailedJob = { jobId: 'p40', inputs: [40], reason: 'out of memory', attempts: 3 };
+ */
+export interface FailedJob {
+  jobId: string;
+  /** The input ids (dataset indices) of the job. */
+  inputs: number[];
+  reason: string;
+  attempts: number;
+}
+
+/**
+ * Collection stopped: jobs failed all their attempts and nothing else is left to run. Running the
+ * same submission again retries them.
+ *
+ * @example
+ * if (err instanceof RunFailedError) for (const f of err.failures) console.error(f.inputs, f.reason);
+ */
+export class RunFailedError extends QueueError {
+  constructor(
+    message: string,
+    readonly failures: FailedJob[],
+  ) {
+    super(message);
+    this.name = 'RunFailedError';
+  }
+}
+
+/**
+ * The run was cancelled (`rsmooth queue cancel`) while it was being collected.
+ *
+ * @example
+ * if (err instanceof RunCancelledError) process.exitCode = 1;
+ */
+export class RunCancelledError extends QueueError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RunCancelledError';
+  }
+}
