@@ -5,23 +5,27 @@ import { classLabels, gaussianNoise, highConfidence, reverseSigmoid, rounded } f
 import { spatialSmoothing } from './spatial-smoothing.js';
 import { thermometerEncoding } from './thermometer-encoding.js';
 
-type Factory<T> = { make: (o: Record<string, unknown>) => T; params: readonly string[] };
+type Factory<T> = { make: (o: Record<string, unknown>) => T; params: readonly string[]; className: string };
 
 /** The preprocessing defences by spec name (ART's class name in kebab-case), with their parameters. */
 export const PREPROCESSOR_SPECS: Readonly<Record<string, Factory<Preprocessor>>> = {
-  'feature-squeezing': { make: (o) => featureSqueezing(o as never), params: ['clipValues', 'bitDepth'] },
-  'spatial-smoothing': { make: (o) => spatialSmoothing(o as never), params: ['windowSize', 'channelsFirst', 'clipValues'] },
-  'jpeg-compression': { make: (o) => jpegCompression(o as never), params: ['clipValues', 'quality', 'channelsFirst', 'codec'] },
-  'thermometer-encoding': { make: (o) => thermometerEncoding(o as never), params: ['clipValues', 'numSpace', 'channelsFirst'] },
+  'feature-squeezing': { make: (o) => featureSqueezing(o as never), params: ['clipValues', 'bitDepth'], className: 'FeatureSqueezing' },
+  'spatial-smoothing': { make: (o) => spatialSmoothing(o as never), params: ['windowSize', 'channelsFirst', 'clipValues'], className: 'SpatialSmoothing' },
+  'jpeg-compression': { make: (o) => jpegCompression(o as never), params: ['clipValues', 'quality', 'channelsFirst', 'codec'], className: 'JpegCompression' },
+  'thermometer-encoding': {
+    make: (o) => thermometerEncoding(o as never),
+    params: ['clipValues', 'numSpace', 'channelsFirst'],
+    className: 'ThermometerEncoding',
+  },
 };
 
 /** The postprocessing defences by spec name, with their parameters. */
 export const POSTPROCESSOR_SPECS: Readonly<Record<string, Factory<Postprocessor>>> = {
-  'class-labels': { make: () => classLabels(), params: [] },
-  'high-confidence': { make: (o) => highConfidence(o as never), params: ['cutoff'] },
-  'reverse-sigmoid': { make: (o) => reverseSigmoid(o as never), params: ['beta', 'gamma'] },
-  rounded: { make: (o) => rounded(o as never), params: ['decimals'] },
-  'gaussian-noise': { make: (o) => gaussianNoise(o as never), params: ['scale', 'seed'] },
+  'class-labels': { make: () => classLabels(), params: [], className: 'ClassLabels' },
+  'high-confidence': { make: (o) => highConfidence(o as never), params: ['cutoff'], className: 'HighConfidence' },
+  'reverse-sigmoid': { make: (o) => reverseSigmoid(o as never), params: ['beta', 'gamma'], className: 'ReverseSigmoid' },
+  rounded: { make: (o) => rounded(o as never), params: ['decimals'], className: 'Rounded' },
+  'gaussian-noise': { make: (o) => gaussianNoise(o as never), params: ['scale', 'seed'], className: 'GaussianNoise' },
 };
 
 /** Short names accepted in specs (the issue's `feature-squeezing:bit=4`). */
@@ -99,4 +103,41 @@ export function preprocessorFromSpec(spec: string, defaults: DefenceSpecDefaults
  */
 export function postprocessorFromSpec(spec: string, defaults: DefenceSpecDefaults = {}): Postprocessor {
   return fromSpec(spec, POSTPROCESSOR_SPECS, 'postprocessing defence', defaults);
+}
+
+function fromRecord<T extends { name: string }>(record: unknown, table: Readonly<Record<string, Factory<T>>>, role: string): T {
+  const r = record as { name?: unknown; params?: unknown } | null;
+  if (r === null || typeof r !== 'object' || typeof r.name !== 'string' || r.params === null || typeof r.params !== 'object') {
+    throw new TypeError(`a ${role} record must be { name, params }, got ${JSON.stringify(record)}`);
+  }
+  const entry = Object.values(table).find((f) => f.className === r.name);
+  if (!entry)
+    throw new RangeError(
+      `unknown ${role} '${r.name}' (known: ${Object.values(table)
+        .map((f) => f.className)
+        .join(', ')})`,
+    );
+  const made = entry.make({ ...(r.params as Record<string, unknown>) });
+  return made;
+}
+
+/**
+ * A preprocessing defence from its run-log record `{ name, params }` (core's `describeDefence`):
+ * the inverse of the record, so a worker rebuilds the defences of a queued run exactly.
+ *
+ * @example
+ * preprocessorFromRecord({ name: 'FeatureSqueezing', params: { clipValues: [0, 1], bitDepth: 4 } });
+ */
+export function preprocessorFromRecord(record: unknown): Preprocessor {
+  return fromRecord(record, PREPROCESSOR_SPECS, 'preprocessing defence');
+}
+
+/**
+ * A postprocessing defence from its run-log record `{ name, params }`.
+ *
+ * @example
+ * postprocessorFromRecord({ name: 'Rounded', params: { decimals: 2 } });
+ */
+export function postprocessorFromRecord(record: unknown): Postprocessor {
+  return fromRecord(record, POSTPROCESSOR_SPECS, 'postprocessing defence');
 }

@@ -9,5 +9,13 @@ export { spatialSmoothing, type SpatialSmoothingOptions } from './spatial-smooth
 export { jpegCompression, type JpegCompressionOptions } from './jpeg-compression.js';
 export { thermometerEncoding, type ThermometerEncodingOptions } from './thermometer-encoding.js';
 export { classLabels, highConfidence, reverseSigmoid, rounded, gaussianNoise } from './postprocessors.js';
-export { preprocessorFromSpec, postprocessorFromSpec, PREPROCESSOR_SPECS, POSTPROCESSOR_SPECS, type DefenceSpecDefaults } from './defence-spec.js';
+export {
+  preprocessorFromSpec,
+  postprocessorFromSpec,
+  preprocessorFromRecord,
+  postprocessorFromRecord,
+  PREPROCESSOR_SPECS,
+  POSTPROCESSOR_SPECS,
+  type DefenceSpecDefaults,
+} from './defence-spec.js';
 export { expf, logf, fmaf, rintEven, pairwiseSum } from './numpy-float32.js';

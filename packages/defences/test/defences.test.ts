@@ -169,3 +169,33 @@ describe('device kernels', () => {
     expect(featureSqueezing({ clipValues: [0, 1], bitDepth: 17 }).deviceKernel).toBeUndefined();
   });
 });
+
+describe('run-log records', () => {
+  it("every defence rebuilds from its record { name, params } (core's describeDefence) to the same function", async () => {
+    const { describeDefence } = await import('@rs/core');
+    const {
+      preprocessorFromRecord,
+      postprocessorFromRecord,
+      spatialSmoothing: ss,
+      jpegCompression: jc,
+      thermometerEncoding: te,
+    } = await import('../src/index.js');
+    const x = grid(2 * 64, 7);
+    for (const d of [
+      featureSqueezing({ clipValues: [0, 1], bitDepth: 4 }),
+      ss({ windowSize: 3, channelsFirst: true }),
+      jc({ clipValues: [0, 1], quality: 40, channelsFirst: true }),
+      te({ clipValues: [0, 1], numSpace: 3, channelsFirst: true }),
+    ]) {
+      const back = preprocessorFromRecord(JSON.parse(JSON.stringify(describeDefence(d))));
+      expect(back.params).toEqual(d.params);
+      expect(Array.from(sync(back.apply(x, [2, 1, 8, 8])).data)).toEqual(Array.from(sync(d.apply(x, [2, 1, 8, 8])).data));
+    }
+    const p = Float32Array.of(0.1, 0.6, 0.3, 0.5, 0.2, 0.3);
+    for (const d of [classLabels(), reverseSigmoid({ beta: 0.7, gamma: 0.2 }), gaussianNoise({ scale: 0.1, seed: 9 })]) {
+      const back = postprocessorFromRecord(JSON.parse(JSON.stringify(describeDefence(d))));
+      expect(Array.from(sync(back.apply(p, [2, 3])).data)).toEqual(Array.from(sync(d.apply(p, [2, 3])).data));
+    }
+    expect(() => preprocessorFromRecord({ name: 'Median', params: {} })).toThrow(/unknown preprocessing defence 'Median'/);
+  });
+});

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { describeDefence, type EnsembleCombine, type Postprocessor, type Preprocessor } from '@rs/core';
-import { postprocessorFromSpec, preprocessorFromSpec } from '@rs/defences';
+import { postprocessorFromRecord, postprocessorFromSpec, preprocessorFromRecord, preprocessorFromSpec } from '@rs/defences';
 import { z } from 'zod';
 import type { OptionSpec } from '../cli/args.js';
 import { CliError } from '../errors.js';
@@ -109,4 +109,24 @@ export function resolveComposition(
     settings.ensemble = { combine: f.combine, modelSha256: f.ensemble.map(sha256File) };
   }
   return { composition, settings };
+}
+
+/**
+ * The composition a queued run's settings describe, for a worker: the defences rebuilt from their
+ * records, `clipNoisy`. (A denoiser or an ensemble does not go on the queue: its files would have
+ * to reach every worker; the submitter refuses them.)
+ *
+ * @example
+ * const composition = compositionFromSettings(settings);
+ */
+export function compositionFromSettings(settings: {
+  preprocessingDefences?: unknown[] | undefined;
+  postprocessingDefences?: unknown[] | undefined;
+  clipNoisy?: boolean | undefined;
+}): Composition {
+  return {
+    preprocessingDefences: (settings.preprocessingDefences ?? []).map(preprocessorFromRecord),
+    postprocessingDefences: (settings.postprocessingDefences ?? []).map(postprocessorFromRecord),
+    clipNoisy: settings.clipNoisy === true,
+  };
 }

@@ -139,6 +139,11 @@ export async function runInputs(
   }
   const expected = selectIndices(loaded.count, { skip: f.skip, max: f.max, shard: f.shard });
   const { composition, settings: composed } = resolveComposition(cmd, f, clip);
+  if (f.queue !== undefined && (f.denoiser !== undefined || f.ensemble !== undefined)) {
+    throw new CliError(
+      `rsmooth ${cmd}: --queue runs one model file; --denoiser and --ensemble cannot go on the queue (their files would have to reach every worker)`,
+    );
+  }
   // 4. The model.
   if (f['sound-levels'] !== undefined && !f.sound) throw new CliError(`rsmooth ${cmd}: --sound-levels needs --sound`);
   const sound = f.sound ? { levels: f['sound-levels'] ?? 255 } : undefined;
