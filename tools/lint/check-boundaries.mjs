@@ -19,6 +19,7 @@ const RULES = {
   '@rs/onnx-graph': { forbid: [/^@rs\//, /^onnxruntime/, /^@tensorflow\//, /^webgpu$/], browserSafe: [], nodeAllowed: [] },
   '@rs/datasets': { forbid: [/^@rs\//, /^onnxruntime/, /^@tensorflow\//, /^webgpu$/], browserSafe: [], nodeAllowed: [] },
   '@rs/webgpu-native': { forbid: [/^onnxruntime/, /^@tensorflow\//], browserSafe: ['src/engine'], nodeAllowed: [] },
+  '@rs/defences': { forbid: [/^@rs\/(?!core$)/, /^onnxruntime/, /^@tensorflow\//, /^webgpu$/], browserSafe: ['src'], nodeAllowed: [] },
   '@rs/onnx': { forbid: [/^@tensorflow\//, /^webgpu$/], browserSafe: [], nodeAllowed: [] },
   '@rs/tfjs': { forbid: [/^onnxruntime/, /^webgpu$/, /^@rs\/onnx/], browserSafe: [], nodeAllowed: [] },
 };

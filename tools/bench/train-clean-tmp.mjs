@@ -1,0 +1,12 @@
+import { writeFileSync } from 'node:fs';
+import { loadFashionMnist } from '@rs/datasets';
+import { readFmnistCnn } from '@rs/fixtures';
+import { OnnxClassifier } from '@rs/onnx';
+import { freshCnn, trainClean } from '/work/wt/compose/tools/bench/dist/bench-models.js';
+const train = loadFashionMnist({ split: 'train' });
+const c = await OnnxClassifier.create({ model: freshCnn(readFmnistCnn('model.onnx'), 0n), intraOpNumThreads: 2 });
+const t0 = performance.now();
+const losses = await trainClean(c, train.x, train.y, { epochs: 2, batchSize: 64, seed: 0n, optimizer: 'adam', learningRate: 1e-3 });
+console.log('clean CNN epoch losses', losses, ((performance.now() - t0) / 1000).toFixed(0), 's');
+await c.save('/tmp/compose-bench/clean-cnn.onnx');
+await c.dispose();
