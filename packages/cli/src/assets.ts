@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { CliError } from './errors.js';
 
 /**
  * The folder of the bundled default model and images (packages/cli/assets).
@@ -19,7 +20,7 @@ export const ASSETS_DIR = fileURLToPath(new URL('../assets/', import.meta.url));
  */
 export function bundledDefault(): { model: string; data: string; labels: string; sigma: number; n: number; clip: [number, number] } {
   const model = `${ASSETS_DIR}model.onnx`;
-  if (!existsSync(model)) throw new Error(`the bundled default model is missing: ${model}`);
+  if (!existsSync(model)) throw new CliError(`the bundled default model is missing: ${model}`, { code: 'RS_FILE_NOT_FOUND' });
   return { model, data: `${ASSETS_DIR}x.npy`, labels: `${ASSETS_DIR}y.npy`, sigma: 0.25, n: 10_000, clip: [0, 1] };
 }
 

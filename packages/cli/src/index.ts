@@ -3,7 +3,7 @@
  * files, resumable output, analysis, the plot, the backend registry).
  */
 export { main, mainUsage } from './cli/main.js';
-export { CliError } from './errors.js';
+export { CliError, cliErrorFrom, type CliErrorOptions } from './errors.js';
 export {
   registerBackend,
   getBackend,
@@ -26,6 +26,10 @@ export {
 export { openResumable, type ResumableOutput } from './io/resume.js';
 export { AppendFile } from './io/append-file.js';
 export { parseLog, diffSettings, RNG_ALGORITHM, type RunSettings } from './io/run-log.js';
+export { runSettingsSchema, settingsLineSchema, certificateRecordSchema, predictionRecordSchema, RECORD_SCHEMAS } from './io/log-schema.js';
+export { verifyRows, RECORD_CHECKS, RECORD_TYPE, type VerifyContext } from './io/verify-records.js';
+export { lockOutput, lockOutputs, releaseAll, LOCK_STALE_MS, type OutputLock, type LockOwner } from './io/output-lock.js';
+export { checkOutputPath, isStdout, sameFile } from './io/output-path.js';
 export { selectIndices, type Selection } from './data/select.js';
 export { loadData, type LoadedData } from './data/load.js';
 export { parseRadii } from './analyze/radii.js';

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { rsmooth, tempDir } from './helpers.js';
+import { cli, rsmooth, tempDir } from './helpers.js';
 
 // A small certify file written by hand (Cohen's radius format '{:.3}' mixed in: 1.25, 0.0).
 const TSV = [
@@ -19,7 +19,7 @@ const TSV = [
 const highProb = (mean: number, alpha = 0.001, rho = 0.001, m = 5) =>
   Math.max(0, mean - alpha - Math.sqrt((alpha * (1 - alpha) * Math.log(1 / rho)) / m) - Math.log(1 / rho) / (3 * m));
 
-describe('rsmooth analyze', () => {
+describe('rsmooth analyze (the first case through the executable, the others in this process)', () => {
   const dir = tempDir();
   const a = join(dir, 'a.tsv');
   // the second file ends in a torn line, which must be ignored
@@ -37,8 +37,8 @@ describe('rsmooth analyze', () => {
     expect(r.stdout).toContain(`| a.tsv | 5 | ${hp.join(' | ')} |`);
   });
 
-  it('csv with two files, legend names, a torn last line ignored with a warning', () => {
-    const r = rsmooth(['analyze', a, b, '--radii', '0,0.5,1', '--format', 'csv', '--names', 'first,second']);
+  it('csv with two files, legend names, a torn last line ignored with a warning', async () => {
+    const r = await cli(['analyze', a, b, '--radii', '0,0.5,1', '--format', 'csv', '--names', 'first,second']);
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(/b\.tsv: ignoring a last line without its newline/);
     const lines = r.stdout.trimEnd().split('\n');
@@ -48,17 +48,17 @@ describe('rsmooth analyze', () => {
     expect(lines[2]).toBe(`second,2,1.000,0.000,0.875,1.000,1.000,0.500,${[1, 1, 0.5].map((m) => highProb(m, 0.001, 0.001, 2).toFixed(3)).join(',')}`);
   });
 
-  it('latex, and --alpha / --rho of the high-probability bound', () => {
-    const r = rsmooth(['analyze', a, '--radii', '0:1:0.5', '--format', 'latex', '--alpha', '0.01', '--rho', '0.05']);
+  it('latex, and --alpha / --rho of the high-probability bound', async () => {
+    const r = await cli(['analyze', a, '--radii', '0:1:0.5', '--format', 'latex', '--alpha', '0.01', '--rho', '0.05']);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('\\begin{tabular}{lcccc}');
     expect(r.stdout).toContain('a.tsv & 0.400 & 0.600 & 0.400 & 0.200 \\\\');
     expect(r.stdout).toContain(`a.tsv & 0.400 & ${[0.6, 0.4, 0.2].map((m) => `${highProb(m, 0.01, 0.05).toFixed(3)}`).join(' & ')} \\\\`);
   });
 
-  it('--plot writes an SVG with axes, ticks, labels, one line per file and a legend', () => {
+  it('--plot writes an SVG with axes, ticks, labels, one line per file and a legend', async () => {
     const svg = join(dir, 'curve.svg');
-    const r = rsmooth(['analyze', a, b, '--names', 'sigma = 0.25,sigma = 0.50', '--radii', '0:1.5:0.25', '--plot', svg, '--title', 'Fashion-MNIST']);
+    const r = await cli(['analyze', a, b, '--names', 'sigma = 0.25,sigma = 0.50', '--radii', '0:1.5:0.25', '--plot', svg, '--title', 'Fashion-MNIST']);
     expect(r.status).toBe(0);
     const text = readFileSync(svg, 'utf8');
     expect(text).toMatch(/^<\?xml/);
@@ -67,24 +67,24 @@ describe('rsmooth analyze', () => {
   });
 
   const renderer = ['rsvg-convert', 'convert', 'magick'].find((r) => !spawnSync(r, ['--version']).error && spawnSync(r, ['--version']).status === 0);
-  it.runIf(Boolean(renderer))('writes a PNG plot through an SVG renderer (needs rsvg-convert or ImageMagick; skipped when absent)', () => {
+  it.runIf(Boolean(renderer))('writes a PNG plot through an SVG renderer (needs rsvg-convert or ImageMagick; skipped when absent)', async () => {
     const png = join(dir, 'curve.png');
-    const r = rsmooth(['analyze', a, '--plot', png]);
+    const r = await cli(['analyze', a, '--plot', png]);
     expect(r.status, r.stderr).toBe(0);
     const head = readFileSync(png).subarray(0, 8);
     expect(Array.from(head)).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   });
 
-  it('rejects bad input', () => {
-    expect(rsmooth(['analyze']).stderr).toMatch(/give at least one results file/);
-    expect(rsmooth(['analyze', join(dir, 'none.tsv')]).stderr).toMatch(/results file not found/);
-    expect(rsmooth(['analyze', a, '--radii', '1:0:0.5']).stderr).toMatch(/--radii: .*start:stop:step/);
-    expect(rsmooth(['analyze', a, '--format', 'html']).stderr).toMatch(/--format must be 'md', 'csv' or 'latex'/);
-    expect(rsmooth(['analyze', a, '--plot', 'x.pdf']).stderr).toMatch(/--plot must end in \.svg or \.png/);
+  it('rejects bad input', async () => {
+    expect((await cli(['analyze'])).stderr).toMatch(/give at least one results file/);
+    expect((await cli(['analyze', join(dir, 'none.tsv')])).stderr).toMatch(/results file not found/);
+    expect((await cli(['analyze', a, '--radii', '1:0:0.5'])).stderr).toMatch(/--radii: .*start:stop:step/);
+    expect((await cli(['analyze', a, '--format', 'html'])).stderr).toMatch(/--format must be 'md', 'csv' or 'latex'/);
+    expect((await cli(['analyze', a, '--plot', 'x.pdf'])).stderr).toMatch(/--plot must end in \.svg or \.png/);
     const bad = join(dir, 'bad.tsv');
     writeFileSync(bad, 'idx\tlabel\tpredict\tradius\tcorrect\ttime\n0\t1\tx\t0.5\t1\t0:00:01\n');
-    const r = rsmooth(['analyze', bad]);
+    const r = await cli(['analyze', bad]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/bad\.tsv, line 2: idx, label, predict and correct must be integers/);
+    expect(r.stderr).toMatch(/bad\.tsv, line 2: predict must be a class index or -1/);
   });
 });

@@ -1,105 +1,161 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeNpy } from '@rs/onnx-graph';
+import { writeNpy } from '@rs/datasets';
 import { describe, expect, it } from 'vitest';
-import { FIXTURE, MODEL, X, Y, rsmooth, tempDir } from './helpers.js';
+import { cli, FIXTURE, MODEL, rsmooth, tempDir, X, Y } from './helpers.js';
 
 const dir = tempDir();
 const out = join(dir, 'never.tsv');
 const base = ['certify', ...FIXTURE, '--n', '100', '--out', out];
+const withFlag = (args: string[], flag: string, value: string) => {
+  const i = args.indexOf(flag);
+  return i >= 0 ? args.map((a, j) => (j === i + 1 ? value : a)) : [...args, flag, value];
+};
 
-/** Expects a validation failure: exit 2, the message, and no output file. */
-function fails(args: string[], message: RegExp, env?: Record<string, string>): void {
-  const r = rsmooth(args, { env });
-  expect(r.stderr).toMatch(message);
-  expect(r.status).toBe(2);
-  expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
-  expect(existsSync(out)).toBe(false);
+/**
+ * Expects a validation failure, run in this process through the command objects: exit status 2, the
+ * message, the stable code, and no output file.
+ */
+async function fails(args: string[], message: RegExp, code: string, env?: Record<string, string>): Promise<void> {
+  const saved = Object.fromEntries(Object.keys(env ?? {}).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, env);
+  try {
+    const r = await cli(args);
+    expect(r.error?.message).toMatch(message);
+    expect(r.error?.code).toBe(code);
+    expect(r.status).toBe(2);
+    expect(existsSync(out)).toBe(false);
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
 }
 
-describe('bad input: a clear message and exit status 2 before any work', () => {
-  it('unknown command, unknown flag, flag without value', () => {
-    fails(['certfy'], /unknown command 'certfy'/);
-    fails([...base, '--bogus'], /unknown option '--bogus'/);
-    fails(['certify', '--model'], /--model/);
+describe('bad input: a clear message, a stable code and exit status 2 before any work', () => {
+  it('unknown flag, flag without value', async () => {
+    await fails([...base, '--bogus'], /unknown option '--bogus'/, 'RS_USAGE');
+    await fails(['certify', '--model'], /--model/, 'RS_USAGE');
   });
 
-  it('missing model, missing data, missing --sigma, missing labels', () => {
-    fails(
+  it('missing model, missing data, missing --sigma, missing labels', async () => {
+    await fails(
       base.map((a) => (a === MODEL ? join(dir, 'nope.onnx') : a)),
       /model file not found: .*nope\.onnx/,
+      'RS_FILE_NOT_FOUND',
     );
-    fails(
+    await fails(
       base.map((a) => (a === X ? join(dir, 'nope.npy') : a)),
       /--data file not found: .*nope\.npy/,
+      'RS_FILE_NOT_FOUND',
     );
-    fails(['certify', '--model', MODEL, '--data', X, '--labels', Y, '--out', out], /--sigma is required/);
-    fails(['certify', '--model', MODEL, '--data', X, '--sigma', '0.25', '--out', out], /no labels: pass --labels/);
-    fails(['certify', '--model', MODEL, '--sigma', '0.25', '--out', out], /--data is required when --model is given/);
+    await fails(['certify', '--model', MODEL, '--data', X, '--labels', Y, '--out', out], /--sigma is required/, 'RS_USAGE');
+    await fails(['certify', '--model', MODEL, '--data', X, '--sigma', '0.25', '--out', out], /no labels: pass --labels/, 'RS_USAGE');
+    await fails(['certify', '--model', MODEL, '--sigma', '0.25', '--out', out], /--data is required when --model is given/, 'RS_USAGE');
   });
 
-  it('data of the wrong shape for the model, labels of the wrong length', () => {
+  it('data of the wrong shape for the model, labels of the wrong length, values outside --clip', async () => {
     const wrong = join(dir, 'wrong.npy');
     writeFileSync(wrong, writeNpy({ dtype: 'float32', shape: [3, 10], data: new Float32Array(30) }));
     const three = join(dir, 'three.npy');
     writeFileSync(three, writeNpy({ dtype: 'int32', shape: [3], data: new Int32Array([1, 2, 3]) }));
-    fails(
+    await fails(
       base.map((a) => (a === X ? wrong : a === Y ? three : a)),
       /has inputs of shape \[10\] \(10 values each\), but the model .* takes inputs of shape \[1, 28, 28\] \(784 values\)/,
+      'RS_INVALID_INPUT',
     );
-    fails(
+    await fails(
       base.map((a) => (a === Y ? three : a)),
       /--labels has 3 labels but --data has 20 inputs/,
+      'RS_INVALID_INPUT',
     );
     const outside = join(dir, 'outside.npy');
     writeFileSync(outside, writeNpy({ dtype: 'float32', shape: [2, 1, 28, 28], data: new Float32Array(2 * 784).fill(255) }));
     const lab = join(dir, 'lab.npy');
     writeFileSync(lab, writeNpy({ dtype: 'int32', shape: [2], data: new Int32Array([1, 2]) }));
-    fails(
+    await fails(
       base.map((a) => (a === X ? outside : a === Y ? lab : a)),
       /value 255 outside --clip 0:1/,
+      'RS_INVALID_INPUT',
     );
   });
 
-  it('n or n0 where no certificate / prediction is possible at that alpha', () => {
-    fails([...base, '--n', '9'], /--n 9 can never certify at --alpha 0\.001.*use --n >= 10/);
-    fails([...base, '--n', '50', '--alpha', '1e-20'], /--n 50 can never certify at --alpha 1e-20.*use --n >= 67/);
-    fails(['predict', ...FIXTURE, '--n', '10', '--out', out], /--n 10 always abstains at --alpha 0\.001.*use --n >= 11/);
-    fails([...base, '--n0', '0'], /--n0 must be an integer >= 1/);
-    fails([...base, '--n', '1.5'], /--n must be an integer >= 1/);
+  it('n or n0 where no certificate / prediction is possible at that alpha, and n too large for 32-bit counts', async () => {
+    await fails(withFlag(base, '--n', '9'), /--n 9 can never certify at --alpha 0\.001.*use --n >= 10/, 'RS_SAMPLES_INSUFFICIENT');
+    await fails(
+      withFlag(withFlag(base, '--n', '50'), '--alpha', '1e-20'),
+      /--n 50 can never certify at --alpha 1e-20.*use --n >= 67/,
+      'RS_SAMPLES_INSUFFICIENT',
+    );
+    await fails(['predict', ...FIXTURE, '--n', '10', '--out', out], /--n 10 always abstains at --alpha 0\.001.*use --n >= 11/, 'RS_SAMPLES_INSUFFICIENT');
+    await fails([...base, '--n0', '0'], /--n0 must be an integer in \[1, 2147483647\]/, 'RS_USAGE');
+    await fails(withFlag(base, '--n', '1.5'), /--n must be an integer in \[1, 2147483647\]/, 'RS_USAGE');
+    await fails(withFlag(base, '--n', String(2 ** 31)), /--n must be an integer in \[1, 2147483647\]/, 'RS_USAGE');
   });
 
-  it('bad numbers and enums', () => {
-    fails([...base, '--alpha', '0.7'], /--alpha must be in \(0, 0\.5\)/);
-    fails([...base, '--sigma=-1'], /--sigma must be a number > 0/);
-    fails([...base, '--shard', '3/3'], /--shard must be i\/N with 0 <= i < N/);
-    fails([...base, '--seed=-4'], /--seed must be a decimal integer/);
-    fails([...base, '--device', 'tpu'], /--device must be 'cpu' or 'gpu'/);
-    fails([...base, '--split', 'val'], /--split must be 'test' or 'train'/);
-    fails([...base, '--skip', '0'], /--skip must be an integer >= 1/);
-    fails([...base, '--out', join(dir, 'no', 'such', 'dir', 'r.tsv')], /the folder of --out does not exist/);
+  it('bad numbers and enums', async () => {
+    await fails([...base, '--alpha', '0.7'], /--alpha must be in \(0, 0\.5\)/, 'RS_USAGE');
+    await fails(base.filter((a, i) => a !== '--sigma' && base[i - 1] !== '--sigma').concat('--sigma=-1'), /--sigma must be a number > 0/, 'RS_USAGE');
+    await fails([...base, '--shard', '3/3'], /--shard must be i\/N with 0 <= i < N/, 'RS_USAGE');
+    await fails([...base, '--seed=-4'], /--seed must be a decimal integer/, 'RS_USAGE');
+    await fails([...base, '--device', 'tpu'], /--device must be 'cpu' or 'gpu'/, 'RS_USAGE');
+    await fails([...base, '--split', 'val'], /--split must be 'test' or 'train'/, 'RS_USAGE');
+    await fails([...base, '--skip', '0'], /--skip must be an integer in \[1, 4294967295\]/, 'RS_USAGE');
+    await fails(withFlag(base, '--out', join(dir, 'no', 'such', 'dir', 'r.tsv')), /the folder of --out does not exist/, 'RS_USAGE');
   });
 
-  it('backends not installed yet, unknown backends', () => {
-    fails([...base, '--backend', 'tfjs'], /backend 'tfjs' .* is not installed\/available in rsmooth yet; available backends: 'onnx'/);
-    fails([...base, '--backend', 'webgpu'], /backend 'webgpu' .* not installed\/available .*'onnx'/);
-    fails([...base, '--backend', 'torch'], /unknown backend 'torch'; available backends: 'onnx'/);
+  it('backends not installed yet, unknown backends', async () => {
+    await fails(
+      [...base, '--backend', 'tfjs'],
+      /backend 'tfjs' .* is not installed\/available in rsmooth yet; available backends: 'onnx'/,
+      'RS_BACKEND_UNAVAILABLE',
+    );
+    await fails([...base, '--backend', 'webgpu'], /backend 'webgpu' .* not installed\/available .*'onnx'/, 'RS_BACKEND_UNAVAILABLE');
+    await fails([...base, '--backend', 'torch'], /unknown backend 'torch'; available backends: 'onnx'/, 'RS_BACKEND_UNAVAILABLE');
+    await fails([...base, '--backend', '__proto__'], /unknown backend '__proto__'/, 'RS_BACKEND_UNAVAILABLE');
   });
 
-  it('a named data set that is not installed names the install command', () => {
-    fails(
+  it('a named data set that is not installed names the install command', async () => {
+    await fails(
       ['certify', '--model', MODEL, '--data', 'fashion-mnist', '--sigma', '0.25', '--out', out],
       /'fashion-mnist' is not installed .*apt-get install dataset-fashion-mnist/,
+      'RS_DATASET_MISSING',
       { RSMOOTH_FASHION_MNIST_DIR: join(dir, 'empty') },
     );
   });
 
-  it('train and merge validation', () => {
-    fails(['train', '--model', MODEL, '--data', X, '--labels', Y, '--out', join(dir, 't.onnx')], /--sigma is required/);
-    fails(
+  it('train and merge validation', async () => {
+    await fails(['train', '--model', MODEL, '--data', X, '--labels', Y, '--out', join(dir, 't.onnx')], /--sigma is required/, 'RS_USAGE');
+    await fails(
       ['train', '--model', MODEL, '--data', X, '--labels', Y, '--sigma', '0.25', '--optimizer', 'rmsprop', '--out', join(dir, 't.onnx')],
       /--optimizer must be 'adam' or 'sgd'/,
+      'RS_USAGE',
     );
-    fails(['merge', 'a.tsv'], /--out is required/);
+    await fails(
+      ['train', '--model', MODEL, '--data', X, '--labels', Y, '--sigma', '0.25', '--out', MODEL],
+      /--out .* is the --model file/,
+      'RS_OUTPUT_CONFLICT',
+    );
+    await fails(['merge', 'a.tsv'], /--out is required/, 'RS_USAGE');
+    await fails(['merge', 'a.tsv', '--out', '-'], /--out must be a file/, 'RS_USAGE');
+  });
+});
+
+describe('through the real executable: one refused command line per command (exit status and message from main)', () => {
+  it.each([
+    ['certify', [...base, '--bogus'], /error: rsmooth certify: unknown option '--bogus'/],
+    ['predict', ['predict', ...FIXTURE, '--n', '10', '--out', out], /error: rsmooth predict: --n 10 always abstains/],
+    ['train', ['train', '--model', MODEL, '--data', X, '--labels', Y, '--out', join(dir, 't.onnx')], /error: rsmooth train: --sigma is required/],
+    ['analyze', ['analyze'], /error: rsmooth analyze: give at least one results file/],
+    ['merge', ['merge', 'a.tsv'], /error: rsmooth merge: --out is required/],
+    ['demo', ['demo', '--model', MODEL], /error: rsmooth demo: runs the bundled default/],
+    ['(none)', ['certfy'], /error: rsmooth: unknown command 'certfy'/],
+  ])('%s', (_name, args, message) => {
+    const r = rsmooth(args);
+    expect(r.stderr).toMatch(message);
+    expect(r.status).toBe(2);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(existsSync(out)).toBe(false);
   });
 });

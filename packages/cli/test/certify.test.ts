@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CERTIFY_HEADER, PREDICT_HEADER } from '../src/io/tsv.js';
-import { FIXTURE, rsmooth, tempDir } from './helpers.js';
+import { main } from '../src/cli/main.js';
+import { cli, FIXTURE, rsmooth, tempDir } from './helpers.js';
 
 const TIME = /^\d+:\d\d:\d\d(\.\d{6})?$/;
 
@@ -73,8 +74,8 @@ describe('rsmooth certify / predict end to end (fixture CNN, 20 images)', () => 
     });
   });
 
-  it('certify without --out prints rows to stdout', () => {
-    const r = rsmooth(['certify', ...FIXTURE, '--n', '200', '--max', '2', '--quiet']);
+  it('certify without --out prints rows to stdout', async () => {
+    const r = await cli(['certify', ...FIXTURE, '--n', '200', '--max', '2', '--quiet']);
     expect(r.status).toBe(0);
     expect(r.stdout.split('\n')[0]).toBe(CERTIFY_HEADER);
     expect(r.stdout.trimEnd().split('\n')).toHaveLength(3);
@@ -103,14 +104,22 @@ describe('rsmooth certify / predict end to end (fixture CNN, 20 images)', () => 
     expect(r.stdout).toContain('High-probability certified accuracy');
   });
 
-  it('--help prints usage for the program and each command', () => {
+  it('--help prints usage for the program (through the executable) and each command (in this process, through main)', async () => {
     const top = rsmooth(['--help']);
     expect(top.status).toBe(0);
     for (const c of ['certify', 'predict', 'train', 'analyze', 'merge', 'demo']) {
       expect(top.stdout).toContain(c);
-      const h = rsmooth([c, '--help']);
-      expect(h.status).toBe(0);
-      expect(h.stdout).toMatch(new RegExp(`^Usage: rsmooth ${c}`));
+      let stdout = '';
+      const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+        stdout += String(chunk);
+        return true;
+      });
+      try {
+        expect(await main([c, '--help'])).toBe(0);
+      } finally {
+        spy.mockRestore();
+      }
+      expect(stdout).toMatch(new RegExp(`^Usage: rsmooth ${c}`));
     }
   });
 });

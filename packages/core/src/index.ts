@@ -51,6 +51,7 @@ export {
 export * from './sampling/index.js';
 export { resolveSmoothingConfig, type SmoothingConfig } from './smoothing/smoothing-config.js';
 export { minimumSamplesToCertify, type CertifyResult } from './smoothing/certify.js';
+export { certificateFromCounts, type Certificate, type CertificateEvidence } from './smoothing/certificate.js';
 export { minimumSamplesToPredict, oneHot, type PredictResult } from './smoothing/predict.js';
 export { epochOrder, type FitResult } from './smoothing/fit.js';
 export type { BatchSource, TrainingBatch } from './smoothing/fit-generator.js';

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { RsError, RsRangeError } from '@rs/core';
 import { readIdx } from './idx.js';
 
 /** Where Debian's `dataset-fashion-mnist` package installs the files. */
@@ -53,18 +54,19 @@ export function loadFashionMnist({
   offset?: number;
   dir?: string;
 } = {}): LabelledImages {
-  if (split !== 'train' && split !== 'test') throw new RangeError(`'split' must be 'train' or 'test', got ${JSON.stringify(split)}`);
-  if (!hasFashionMnist(dir)) throw new Error(`Fashion-MNIST is not in ${dir}: ${FASHION_MNIST_INSTALL_HINT}`);
+  if (split !== 'train' && split !== 'test') throw new RsRangeError('RS_INVALID_ARG_VALUE', `'split' must be 'train' or 'test', got ${JSON.stringify(split)}`);
+  if (!hasFashionMnist(dir)) throw new RsError('RS_DATASET_MISSING', `Fashion-MNIST is not in ${dir}: ${FASHION_MNIST_INSTALL_HINT}`);
   const prefix = split === 'train' ? 'train' : 't10k';
   const images = readIdx(join(dir, `${prefix}-images-idx3-ubyte.gz`));
   const labels = readIdx(join(dir, `${prefix}-labels-idx1-ubyte.gz`));
   const total = images.shape[0]!;
   if (images.shape.length !== 3 || images.shape[1] !== 28 || images.shape[2] !== 28 || labels.shape[0] !== total) {
-    throw new Error(`unexpected Fashion-MNIST shapes: images [${images.shape.join(', ')}], labels [${labels.shape.join(', ')}]`);
+    throw new RsError('RS_MALFORMED_FILE', `unexpected Fashion-MNIST shapes: images [${images.shape.join(', ')}], labels [${labels.shape.join(', ')}]`);
   }
-  if (!Number.isInteger(offset) || offset < 0 || offset >= total) throw new RangeError(`'offset' must be an integer in [0, ${total - 1}], got ${offset}`);
+  if (!Number.isInteger(offset) || offset < 0 || offset >= total)
+    throw new RsRangeError('RS_INVALID_ARG_VALUE', `'offset' must be an integer in [0, ${total - 1}], got ${offset}`);
   const count = Math.min(limit ?? total, total - offset);
-  if (!Number.isInteger(count) || count < 1) throw new RangeError(`'limit' must be a positive integer, got ${limit}`);
+  if (!Number.isInteger(count) || count < 1) throw new RsRangeError('RS_INVALID_ARG_VALUE', `'limit' must be a positive integer, got ${limit}`);
   const x = new Float32Array(count * 784);
   for (let i = 0; i < x.length; i++) x[i] = images.data[offset * 784 + i]! / 255;
   const y = Int32Array.from(labels.data.subarray(offset, offset + count));

@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { hasFashionMnist, loadFashionMnist, parseIdx } from '../src/index.js';
+import { hasFashionMnist, loadFashionMnist, parseIdx, readIdx } from '../src/index.js';
 
 function idx(type: number, shape: number[], payload: number[], bytesPer: number, write: (v: DataView, o: number, x: number) => void): Uint8Array {
   const out = new Uint8Array(4 + 4 * shape.length + payload.length * bytesPer);
@@ -33,6 +33,18 @@ describe('IDX parsing', () => {
     const u8 = idx(0x08, [4], [1, 2, 3, 4], 1, (v, o, x) => v.setUint8(o, x));
     expect(() => parseIdx(u8.subarray(0, 10), 'f.idx')).toThrow(/needs 12 bytes, the file has 10/);
     expect(() => parseIdx(new Uint8Array([0x1f, 0x8b, 1, 2, 3]), 'f.gz')).toThrow(/corrupt gzip/);
+    for (const bad of [new Uint8Array([1, 2, 3, 4]), u8.subarray(0, 10), new Uint8Array([0x1f, 0x8b, 1, 2, 3]), new Uint8Array([0, 0, 0x0c, 200, 0])]) {
+      expect(() => parseIdx(bad, 'f.idx')).toThrow(expect.objectContaining({ code: 'RS_MALFORMED_FILE' }));
+    }
+  });
+
+  it('type bytes are looked up as numbers in a Map: nothing else is a type', () => {
+    for (const t of [0, 1, 7, 10, 15, 255]) expect(() => parseIdx(new Uint8Array([0, 0, t, 1, 0, 0, 0, 1, 0]))).toThrow(/unknown IDX data type/);
+  });
+
+  it('a missing file is RS_FILE_NOT_FOUND, a directory RS_FILE_UNREADABLE', () => {
+    expect(() => readIdx('/nonexistent/x.idx')).toThrow(expect.objectContaining({ code: 'RS_FILE_NOT_FOUND' }));
+    expect(() => readIdx('/')).toThrow(expect.objectContaining({ code: 'RS_FILE_UNREADABLE' }));
   });
 });
 
@@ -52,4 +64,5 @@ describe.skipIf(!hasFashionMnist())('Fashion-MNIST from Debian (needs dataset-fa
 
 it('a missing data set is an error with the install command', () => {
   expect(() => loadFashionMnist({ dir: '/nonexistent' })).toThrow(/apt-get install dataset-fashion-mnist/);
+  expect(() => loadFashionMnist({ dir: '/nonexistent' })).toThrow(expect.objectContaining({ code: 'RS_DATASET_MISSING' }));
 });

@@ -99,7 +99,12 @@ export function analyzeTables(tables: NamedTable[], o: { radii: number[]; alpha:
     rho: o.rho,
     tables: tables.map((t) => {
       const m = t.rows.length;
-      const mean = (f: (r: ResultRow) => number) => (m === 0 ? 0 : t.rows.reduce((s, r) => s + f(r), 0) / m);
+      const mean = (f: (r: ResultRow) => number) => {
+        if (m === 0) return 0;
+        const total = t.rows.reduce((s, r) => s + f(r), 0);
+        // Radii near the largest double overflow the sum: divide first then (finite radii give a finite mean).
+        return Number.isFinite(total) ? total / m : t.rows.reduce((s, r) => s + f(r) / m, 0);
+      };
       const certify = t.kind === 'certify';
       return {
         name: t.name,

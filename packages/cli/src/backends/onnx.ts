@@ -16,7 +16,7 @@ export const onnxBackend: Backend = {
   name: 'onnx',
   description: 'ONNX Runtime (onnxruntime-node), .onnx models, CPU or CUDA',
   async open(o: BackendOpenOptions): Promise<BackendModel> {
-    if (!existsSync(o.model)) throw new CliError(`model file not found: ${o.model}`);
+    if (!existsSync(o.model)) throw new CliError(`model file not found: ${o.model}`, { code: 'RS_FILE_NOT_FOUND' });
     const c = o.composition;
     const smoothing: SmoothingOptions = {
       scale: o.sigma,
@@ -36,7 +36,10 @@ export const onnxBackend: Backend = {
     try {
       rs = await OnnxRandomizedSmoothing.create({ model: o.model, ...smoothing, ...session });
     } catch (err) {
-      throw new CliError(`cannot load model ${o.model} on the onnx backend: ${(err as Error).message}`);
+      throw new CliError(`cannot load model ${o.model} on the onnx backend: ${(err as Error)?.message ?? String(err)}`, {
+        code: 'RS_MODEL_LOAD_FAILED',
+        cause: err,
+      });
     }
     return {
       inputShape: rs.smoothing.inputShape,

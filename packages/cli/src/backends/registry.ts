@@ -113,6 +113,10 @@ export function getBackend(name: string): Backend {
   const available = availableBackends()
     .map((b) => `'${b}'`)
     .join(', ');
-  if (name in PLANNED) throw new CliError(`backend '${name}' (${PLANNED[name]}) is not installed/available in rsmooth yet; available backends: ${available}`);
-  throw new CliError(`unknown backend '${name}'; available backends: ${available}`);
+  const planned = Object.hasOwn(PLANNED, name) ? PLANNED[name] : undefined;
+  if (planned)
+    throw new CliError(`backend '${name}' (${planned}) is not installed/available in rsmooth yet; available backends: ${available}`, {
+      code: 'RS_BACKEND_UNAVAILABLE',
+    });
+  throw new CliError(`unknown backend '${name}'; available backends: ${available}`, { code: 'RS_BACKEND_UNAVAILABLE' });
 }

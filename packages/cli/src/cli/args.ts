@@ -28,11 +28,26 @@ export function parseCommandArgs<S extends z.ZodType>(
   const options: NonNullable<ParseArgsConfig['options']> = {};
   for (const [name, o] of Object.entries(spec))
     options[name] = { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) };
-  let parsed: { values: Record<string, unknown>; positionals: string[] };
+  let parsed: { values: Record<string, unknown>; positionals: string[]; tokens: { kind: string; name?: string; value?: string }[] };
   try {
-    parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: positionals }) as typeof parsed;
+    parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: positionals, tokens: true }) as typeof parsed;
   } catch (err) {
-    throw new CliError(`rsmooth ${command}: ${cleanParseError((err as Error).message)} (see 'rsmooth ${command} --help')`);
+    throw new CliError(`rsmooth ${command}: ${cleanParseError((err as Error).message)} (see 'rsmooth ${command} --help')`, { code: 'RS_USAGE' });
+  }
+  // A flag given twice is a mistake to report, not a choice to make silently (the last one used to win).
+  const seen = new Map<string, string[]>();
+  for (const t of parsed.tokens) {
+    if (t.kind !== 'option' || !t.name || spec[t.name]?.multiple) continue;
+    seen.set(t.name, [...(seen.get(t.name) ?? []), t.value ?? 'true']);
+  }
+  for (const [name, given] of seen) {
+    if (given.length > 1)
+      throw new CliError(
+        `rsmooth ${command}: --${name} is given ${given.length === 2 ? 'twice' : `${given.length} times`} (${given.join(', ')}); give it once`,
+        {
+          code: 'RS_USAGE',
+        },
+      );
   }
   const result = schema.safeParse(parsed.values);
   if (!result.success) {
@@ -42,7 +57,7 @@ export function parseCommandArgs<S extends z.ZodType>(
       if (issue.code === 'unrecognized_keys') return `unknown option(s) ${(issue as { keys: string[] }).keys.map((k) => `--${k}`).join(', ')}`;
       return key ? `--${key} ${issue.message}${given}` : issue.message;
     });
-    throw new CliError(`rsmooth ${command}: ${lines.join('; ')} (see 'rsmooth ${command} --help')`);
+    throw new CliError(`rsmooth ${command}: ${lines.join('; ')} (see 'rsmooth ${command} --help')`, { code: 'RS_USAGE' });
   }
   return { values: result.data, positionals: parsed.positionals };
 }
@@ -52,8 +67,23 @@ function cleanParseError(message: string): string {
   return message.replace(/\. To specify a positional argument.*$/s, '').replace(/^Unknown option/, 'unknown option');
 }
 
+/** A decimal number as people write it: `0.25`, `-1`, `.5`, `1e-3`. Not hex, binary, octal, `Infinity` or padded. */
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
 /**
- * A flag whose value is a finite number satisfying `check` (message: what it must be).
+ * The number a flag value spells in decimal, or NaN (`Number()` alone would also take `0x10`,
+ * `0b1`, `Infinity` and surrounding blanks).
+ *
+ * @example
+ * decimalNumber('0.25'); // 0.25
+ * decimalNumber('0x10'); // NaN
+ */
+export function decimalNumber(s: string): number {
+  return DECIMAL.test(s) ? Number(s) : Number.NaN;
+}
+
+/**
+ * A flag whose value is a finite decimal number satisfying `check` (message: what it must be).
  *
  * @example
  * z.object({ sigma: numberFlag('a number > 0', (v) => v > 0) }); // '--sigma 0.25' -> 0.25
@@ -61,23 +91,24 @@ function cleanParseError(message: string): string {
 export function numberFlag(what: string, check: (v: number) => boolean = () => true) {
   return z
     .string({ error: `needs a value: ${what}` })
-    .refine((s) => s.trim() !== '' && Number.isFinite(Number(s)) && check(Number(s)), { error: `must be ${what}` })
-    .transform(Number);
+    .refine((s) => Number.isFinite(decimalNumber(s)) && check(decimalNumber(s)), { error: `must be ${what}` })
+    .transform(decimalNumber);
 }
 
 /**
- * A flag whose value is an integer >= `min`. Accepts `100000`, `100_000` and `1e5`.
+ * A flag whose value is an integer in [`min`, `max`]. Accepts `100000`, `100_000` (underscores
+ * between digits) and `1e5`; not hex or padded values.
  *
  * @example
  * z.object({ n: intFlag(1) }); // '--n 100_000' -> 100000
  */
 export function intFlag(min: number, max = Number.MAX_SAFE_INTEGER) {
   const what = max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer in [${min}, ${max}]`;
+  const value = (s: string) => decimalNumber(s.replace(/(?<=\d)_(?=\d)/g, ''));
   return z
     .string({ error: `needs a value: ${what}` })
-    .transform((s) => s.replaceAll('_', ''))
-    .refine((s) => s.trim() !== '' && Number.isInteger(Number(s)) && Number(s) >= min && Number(s) <= max, { error: `must be ${what}` })
-    .transform(Number);
+    .refine((s) => Number.isInteger(value(s)) && value(s) >= min && value(s) <= max, { error: `must be ${what}` })
+    .transform(value);
 }
 
 /**
@@ -111,10 +142,14 @@ export const shardFlag = z
  */
 export const clipFlag = z
   .string()
-  .refine((s) => /^-?[\d.e+-]+:-?[\d.e+-]+$/.test(s) && Number(s.split(':')[0]) < Number(s.split(':')[1]), {
-    error: 'must be min:max with min < max, e.g. 0:1',
-  })
-  .transform((s) => s.split(':').map(Number) as [number, number]);
+  .refine(
+    (s) => {
+      const parts = s.split(':').map(decimalNumber);
+      return parts.length === 2 && parts.every(Number.isFinite) && parts[0]! < parts[1]!;
+    },
+    { error: 'must be min:max with min < max, e.g. 0:1' },
+  )
+  .transform((s) => s.split(':').map(decimalNumber) as [number, number]);
 
 /**
  * Formats an option table as help text: one line per flag, aligned.

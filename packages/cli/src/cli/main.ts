@@ -47,7 +47,10 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     const command = COMMANDS.find((c) => c.name === name);
-    if (!command) throw new CliError(`rsmooth: unknown command '${name}'; commands: ${COMMANDS.map((c) => c.name).join(', ')} (see 'rsmooth --help')`);
+    if (!command)
+      throw new CliError(`rsmooth: unknown command '${name}'; commands: ${COMMANDS.map((c) => c.name).join(', ')} (see 'rsmooth --help')`, {
+        code: 'RS_USAGE',
+      });
     return await command.run(rest);
   } catch (err) {
     if (err instanceof CliError) {

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { z } from 'zod';
 import { formatOptions, numberFlag, parseCommandArgs, type OptionSpec } from '../cli/args.js';
@@ -6,6 +6,7 @@ import { analyzeTables, type NamedTable } from '../analyze/certified-accuracy.js
 import { formatAnalysis } from '../analyze/format.js';
 import { parseRadii } from '../analyze/radii.js';
 import { CliError } from '../errors.js';
+import { checkOutputPath, isStdout, sameFile } from '../io/output-path.js';
 import { readResults } from '../io/read-results.js';
 import { writePlot } from '../plot/write-plot.js';
 import type { Command } from './command.js';
@@ -18,7 +19,8 @@ const OPTIONS: OptionSpec = {
   rho: { type: 'string', help: 'the high-probability bound holds with probability 1 - rho (default 0.001)', arg: 'R' },
   plot: { type: 'string', help: 'write certified accuracy vs radius: .svg, or .png (needs ImageMagick convert)', arg: 'PATH' },
   title: { type: 'string', help: 'plot title', arg: 'TEXT' },
-  out: { type: 'string', help: 'write the table to a file instead of stdout', arg: 'PATH' },
+  out: { type: 'string', help: "write the table to a file instead of stdout ('-': stdout)", arg: 'PATH' },
+  force: { type: 'boolean', help: 'overwrite an existing --out or --plot file (never an input)' },
   help: { type: 'boolean', short: 'h', help: 'print this help' },
 };
 
@@ -34,7 +36,8 @@ const schema = z
       .refine((s) => /\.(svg|png)$/i.test(s), { error: 'must end in .svg or .png' })
       .optional(),
     title: z.string().optional(),
-    out: z.string().optional(),
+    out: z.string().min(1).optional(),
+    force: z.boolean().default(false),
     help: z.boolean().default(false),
   })
   .strict();
@@ -50,6 +53,7 @@ const schema = z
 export const analyzeCommand: Command = {
   name: 'analyze',
   summary: 'certified accuracy vs radius, ACR, abstain rate (table and plot) of results files',
+  options: OPTIONS,
   usage: () => `Usage: rsmooth analyze results.tsv [more.tsv ...] [--radii 0:2:0.25] [--format md|csv|latex] [--plot curve.svg]
 
 Reads certify (or predict) TSV files (this tool's or Cohen et al.'s) and prints, per file (radii in
@@ -71,14 +75,30 @@ ${formatOptions(OPTIONS)}`,
       return 0;
     }
     if (positionals.length === 0) throw new CliError(`rsmooth analyze: give at least one results file (see 'rsmooth analyze --help')`);
+    const out = values.out === undefined || isStdout(values.out) ? undefined : values.out;
+    for (const [flag, path] of [
+      ['--out', out],
+      ['--plot', values.plot],
+    ] as const) {
+      if (path === undefined) continue;
+      const exists = checkOutputPath('analyze', flag, path);
+      for (const input of positionals.flatMap((p) => [p, `${p}.jsonl`])) {
+        if (existsSync(input) && sameFile(path, input))
+          throw new CliError(`rsmooth analyze: ${flag} ${path} is the input ${input}: refusing to write over an input`, { code: 'RS_OUTPUT_CONFLICT' });
+      }
+      if (exists && !values.force) throw new CliError(`rsmooth analyze: ${flag} ${path} exists (pass --force to overwrite it)`, { code: 'RS_OUTPUT_EXISTS' });
+    }
+    if (out !== undefined && values.plot !== undefined && sameFile(out, values.plot))
+      throw new CliError(`rsmooth analyze: --out and --plot are the same file (${out})`, { code: 'RS_OUTPUT_CONFLICT' });
     let radii: number[];
     try {
       radii = parseRadii(values.radii);
     } catch (err) {
-      throw new CliError(`rsmooth analyze: --radii: ${(err as Error).message}`);
+      throw new CliError(`rsmooth analyze: --radii: ${(err as Error).message}`, { code: 'RS_USAGE' });
     }
     const names = values.names?.split(',');
-    if (names && names.length !== positionals.length) throw new CliError(`rsmooth analyze: --names has ${names.length} names for ${positionals.length} files`);
+    if (names && names.length !== positionals.length)
+      throw new CliError(`rsmooth analyze: --names has ${names.length} names for ${positionals.length} files`, { code: 'RS_USAGE' });
     const alphas = new Set<number>();
     const norms = new Set<'l1' | 'l2' | 'linf'>();
     const tables: NamedTable[] = positionals.map((path, i) => {
@@ -88,7 +108,12 @@ ${formatOptions(OPTIONS)}`,
       return { name: names?.[i] ?? basename(path), kind: table.kind, rows: table.rows };
     });
     if (values.alpha === undefined && alphas.size > 1)
-      throw new CliError(`rsmooth analyze: the files were made with different alphas (${[...alphas].join(', ')}); pass --alpha for the high-probability bound`);
+      throw new CliError(
+        `rsmooth analyze: the files were made with different alphas (${[...alphas].join(', ')}); pass --alpha for the high-probability bound`,
+        {
+          code: 'RS_SETTINGS_MISMATCH',
+        },
+      );
     const alpha = values.alpha ?? [...alphas][0] ?? 0.001;
     if (norms.size > 1)
       throw new CliError(
@@ -97,14 +122,28 @@ ${formatOptions(OPTIONS)}`,
     const norm = [...norms][0];
     const analysis = analyzeTables(tables, { radii, alpha, rho: values.rho, norm });
     const text = `${formatAnalysis(analysis, values.format)}\n`;
-    if (values.out) writeFileSync(values.out, text);
+    if (out !== undefined) writeAtomic(out, text);
     else process.stdout.write(text);
     if (values.plot) {
       const certify = tables.filter((t) => t.kind === 'certify');
-      if (certify.length === 0) throw new CliError('rsmooth analyze: --plot needs at least one certify file (predict files have no radii)');
+      if (certify.length === 0)
+        throw new CliError('rsmooth analyze: --plot needs at least one certify file (predict files have no radii)', { code: 'RS_USAGE' });
       writePlot(values.plot, certify, { maxRadius: radii[radii.length - 1]! > 0 ? radii[radii.length - 1]! : 1, title: values.title, norm });
       process.stderr.write(`rsmooth analyze: plot written to ${values.plot}\n`);
     }
     return 0;
   },
 };
+
+/** Writes `text` to `path` through a temporary file and a rename, leaving no temporary file behind. */
+function writeAtomic(path: string, text: string): void {
+  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
+  try {
+    writeFileSync(tmp, text, { flag: 'wx' });
+    renameSync(tmp, path);
+  } catch (err) {
+    throw new CliError(`rsmooth analyze: writing ${path} failed: ${(err as Error).message}`, { code: 'RS_WRITE_FAILED', exitCode: 1, cause: err });
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+}

@@ -9,7 +9,7 @@ import { CliError } from '../errors.js';
 import type { Command } from './command.js';
 import { counterRange } from './noise-provenance.js';
 import { runInputs, type InputRunner } from './run-inputs.js';
-import { SMOOTHING_RUN_OPTIONS, smoothingRunShape } from './smoothing-options.js';
+import { MAX_SAMPLES, SMOOTHING_RUN_OPTIONS, smoothingRunShape } from './smoothing-options.js';
 
 const OPTIONS = {
   ...SMOOTHING_RUN_OPTIONS,
@@ -24,7 +24,7 @@ const OPTIONS = {
 const schema = z
   .object({
     ...smoothingRunShape,
-    n0: intFlag(1).default(100),
+    n0: intFlag(1, MAX_SAMPLES).default(100),
     norm: z.enum(['l1', 'l2', 'linf'], { error: "must be 'l1', 'l2' or 'linf'" }).default('l2'),
     radius: z.enum(['one-sided', 'top-two'], { error: "must be 'one-sided' or 'top-two'" }).default('one-sided'),
   })
@@ -72,6 +72,7 @@ export function certifyRunner(n0: number, norm: 'l1' | 'l2' | 'linf' = 'l2', rad
             radius: r.radius[i],
             norm: r.norm,
             radiusMethod: r.radiusMethod,
+            dim: ctx.dim,
             ...(r.sound ? { sound: r.sound } : {}),
             pALower: r.pALower[i],
             ...(r.pBUpper ? { pBUpper: r.pBUpper[i] } : {}),
@@ -108,6 +109,7 @@ export function certifyRunner(n0: number, norm: 'l1' | 'l2' | 'linf' = 'l2', rad
 export const certifyCommand: Command = {
   name: 'certify',
   summary: "certify inputs (Cohen et al.'s CERTIFY), one certify.py row per input",
+  options: OPTIONS,
   usage: () => `Usage: rsmooth certify --model M [--backend onnx] --data X [--labels Y] --sigma S [--noise gaussian|uniform|laplace]
                        [--norm l2|l1|linf] [--radius one-sided|top-two] [--n0 100] [--n 100000] [--alpha 0.001] [--batch 1000] [--seed K]
                        [--skip k] [--max m] [--shard i/N] [--out results.tsv]

@@ -12,6 +12,7 @@ import type { Command } from './command.js';
 export const demoCommand: Command = {
   name: 'demo',
   summary: 'certify the bundled model on 50 bundled Fashion-MNIST test images (offline, about 10 s)',
+  options: Object.fromEntries(Object.entries(certifyCommand.options ?? {}).filter(([name]) => name !== 'model' && name !== 'data')),
   usage: () => `Usage: rsmooth demo [--n 10000] [--max m] [--seed K] [--threads N] [--quiet]
 
 Same as 'rsmooth certify' with neither --model nor --data: certifies the bundled default model
@@ -24,7 +25,7 @@ certify.py rows and the certified accuracy table. Any certify flag except --mode
       return 0;
     }
     if (argv.some((a) => a === '--model' || a === '--data' || a.startsWith('--model=') || a.startsWith('--data='))) {
-      throw new CliError(`rsmooth demo: runs the bundled default; use 'rsmooth certify' for your own --model/--data`);
+      throw new CliError(`rsmooth demo: runs the bundled default; use 'rsmooth certify' for your own --model/--data`, { code: 'RS_USAGE' });
     }
     return certifyCommand.run(argv);
   },

@@ -74,6 +74,7 @@ export function predictRunner(): InputRunner {
 export const predictCommand: Command = {
   name: 'predict',
   summary: "predict with the smoothed classifier (Cohen et al.'s PREDICT), one predict.py row per input",
+  options: SMOOTHING_RUN_OPTIONS,
   usage: () => `Usage: rsmooth predict --model M [--backend onnx] --data X [--labels Y] --sigma S [--n 100000] [--alpha 0.001]
                        [--batch 1000] [--seed K] [--skip k] [--max m] [--shard i/N] [--out predictions.tsv]
 

@@ -40,6 +40,7 @@ RUN is a run id (printed by 'rsmooth certify --queue' and by 'status') or a uniq
  */
 export const queueCommand: Command = {
   name: 'queue',
+  options: OPTIONS,
   summary: 'status, cancel and clean of queued runs and their workers',
   usage: () => `${USAGE}
 

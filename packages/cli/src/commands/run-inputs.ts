@@ -1,11 +1,13 @@
-import { existsSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
 import { gridCoordinates, minimumSamplesToCertify, minimumSamplesToPredict, OffGridInputError } from '@rs/core';
 import { bundledDefault, cliVersion } from '../assets.js';
 import { getBackend, type BackendModel } from '../backends/index.js';
-import { checkDataFitsModel, checkLabels, loadData, type LoadedData } from '../data/load.js';
+import { checkDataFitsModel, checkLabels, checkUint8Domain, loadData, type LoadedData } from '../data/load.js';
 import { selectIndices } from '../data/select.js';
 import { CliError } from '../errors.js';
+import { checkInputFile } from '../io/input-file.js';
+import { lockOutputs, releaseAll, type OutputLock } from '../io/output-lock.js';
+import { checkOutputPath, isStdout, sameFile } from '../io/output-path.js';
 import { openResumable } from '../io/resume.js';
 import { RNG_ALGORITHM, type RunSettings } from '../io/run-log.js';
 import type { ResultRow } from '../io/tsv.js';
@@ -91,7 +93,7 @@ export async function runInputs(
   // 1. The bundled default, and required flags.
   let { model, data, labels, sigma, n, clip } = f;
   if (f.ensemble !== undefined) {
-    if (model !== undefined) throw new CliError(`rsmooth ${cmd}: give --model or --ensemble, not both`);
+    if (model !== undefined) throw new CliError(`rsmooth ${cmd}: give --model or --ensemble, not both`, { code: 'RS_USAGE' });
     model = f.ensemble[0];
   }
   const bundled = model === undefined && data === undefined;
@@ -112,75 +114,106 @@ export async function runInputs(
     if (n < need)
       throw new CliError(
         `rsmooth certify: --n ${n} can never certify at --alpha ${f.alpha}: even ${n} hits out of ${n} give a lower bound pA < 0.5, so every input would abstain; use --n >= ${need}`,
+        { code: 'RS_SAMPLES_INSUFFICIENT' },
       );
   } else {
     const need = minimumSamplesToPredict(f.alpha);
     if (n < need)
       throw new CliError(
         `rsmooth predict: --n ${n} always abstains at --alpha ${f.alpha}: even ${n} of ${n} samples in one class give a binomial test p-value > alpha; use --n >= ${need}`,
+        { code: 'RS_SAMPLES_INSUFFICIENT' },
       );
   }
   const backend = getBackend(f.backend);
-  if (!existsSync(model)) throw new CliError(`rsmooth ${cmd}: model file not found: ${model}`);
-  if (f.out !== undefined) {
-    const dir = dirname(resolve(f.out));
-    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CliError(`rsmooth ${cmd}: the folder of --out does not exist: ${dir}`);
-  }
-  if (f.log !== undefined && f.out === undefined) throw new CliError(`rsmooth ${cmd}: --log needs --out (without --out, rows go to stdout and no log is kept)`);
-  // 3. Data and selection.
-  const loaded: LoadedData = loadData({ data, labels, split: f.split, scaleUint8: f['scale-uint8'] });
-  if (!loaded.labels) throw new CliError(`rsmooth ${cmd}: no labels: pass --labels (a .npy or IDX file), or a named data set such as fashion-mnist`);
-  if (clip) {
-    const bad = loaded.x.findIndex((v) => !(v >= clip[0] && v <= clip[1]));
-    if (bad >= 0)
-      throw new CliError(
-        `rsmooth ${cmd}: input ${Math.floor(bad / (loaded.x.length / loaded.count))} has a value ${loaded.x[bad]} outside --clip ${clip.join(':')}${f['scale-uint8'] ? '' : ' (uint8 data? add --scale-uint8)'}`,
-      );
-  }
-  const expected = selectIndices(loaded.count, { skip: f.skip, max: f.max, shard: f.shard });
-  const { composition, settings: composed } = resolveComposition(cmd, f, clip);
-  if (f.queue !== undefined && (f.denoiser !== undefined || f.ensemble !== undefined)) {
-    throw new CliError(
-      `rsmooth ${cmd}: --queue runs one model file; --denoiser and --ensemble cannot go on the queue (their files would have to reach every worker)`,
-    );
-  }
-  // 4. The model.
-  if (f['sound-levels'] !== undefined && !f.sound) throw new CliError(`rsmooth ${cmd}: --sound-levels needs --sound`);
-  const sound = f.sound ? { levels: f['sound-levels'] ?? 255 } : undefined;
-  if (sound && f.noise !== 'gaussian')
-    throw new CliError(`rsmooth ${cmd}: --sound draws a discretized Gaussian; it cannot be combined with --noise ${f.noise}`);
-  if (sound) {
-    try {
-      gridCoordinates(loaded.x, loaded.x.length / loaded.count, sound.levels);
-    } catch (err) {
-      if (!(err instanceof OffGridInputError)) throw err;
-      throw new CliError(
-        `rsmooth ${cmd}: --sound: data set input ${err.input}, feature ${err.feature} = ${err.value} is not on the grid m / ${sound.levels}${f['scale-uint8'] ? '' : ' (uint8 data? add --scale-uint8)'}`,
-      );
+  if (!existsSync(model)) throw new CliError(`rsmooth ${cmd}: model file not found: ${model}`, { code: 'RS_FILE_NOT_FOUND' });
+  checkInputFile(`rsmooth ${cmd}: --model ${model}`, model);
+  // 3. Outputs: regular files or absent, distinct from each other and from the inputs; '-' is stdout.
+  const out = f.out === undefined || isStdout(f.out) ? undefined : f.out;
+  const logPath = out === undefined ? undefined : (f.log ?? `${out}.jsonl`);
+  if (f.log !== undefined && out === undefined) throw new CliError(`rsmooth ${cmd}: --log needs --out (without --out, rows go to stdout and no log is kept)`);
+  if (isStdout(f.log)) throw new CliError(`rsmooth ${cmd}: --log must be a file ('-' is for --out: rows stream to stdout, the log does not)`);
+  if (out !== undefined && logPath !== undefined) {
+    checkOutputPath(cmd, '--out', out);
+    checkOutputPath(cmd, f.log === undefined ? 'the log' : '--log', logPath);
+    if (sameFile(out, logPath)) throw new CliError(`rsmooth ${cmd}: --log and --out are the same file (${logPath})`, { code: 'RS_OUTPUT_CONFLICT' });
+    const inputs: [string, string | undefined][] = [
+      ['--model', model],
+      ['--data', data],
+      ['--labels', labels],
+    ];
+    for (const [flag, input] of inputs) {
+      for (const [what, output] of [
+        ['--out', out],
+        [f.log === undefined ? 'the log' : '--log', logPath],
+      ] as const) {
+        if (input !== undefined && existsSync(input) && sameFile(input, output))
+          throw new CliError(`rsmooth ${cmd}: ${what} ${output} is the ${flag} file: refusing to write over an input`, { code: 'RS_OUTPUT_CONFLICT' });
+      }
     }
   }
-  const m = await backend.open({
-    model,
-    sigma,
-    noise: f.noise,
-    sound,
-    n0: runner.n0 ?? 1,
-    alpha: f.alpha,
-    seed: f.seed,
-    clip,
-    device: f.device,
-    threads: f.threads,
-    composition,
-  });
-  let output: ReturnType<typeof openResumable> | null = null;
+  // 4. The lock on the outputs, held to the end: a second writer is refused, naming this process.
   const controller = new AbortController();
+  const locks: OutputLock[] =
+    out !== undefined && logPath !== undefined ? await lockOutputs([out, logPath], `rsmooth ${cmd}`, (err) => controller.abort(err)) : [];
+  let m: BackendModel | null = null;
+  let output: ReturnType<typeof openResumable> | null = null;
   const onSigint = () => controller.abort(new CliError('interrupted', 130));
   process.once('SIGINT', onSigint);
   process.once('SIGTERM', onSigint);
   const started = performance.now();
   try {
+    // 5. Data and selection.
+    const loaded: LoadedData = loadData({ data, labels, split: f.split, scaleUint8: f['scale-uint8'] });
+    if (!loaded.labels) throw new CliError(`rsmooth ${cmd}: no labels: pass --labels (a .npy or IDX file), or a named data set such as fashion-mnist`);
+    checkUint8Domain(loaded, { scaleUint8: f['scale-uint8'], clip, command: cmd });
+    if (clip) {
+      const bad = loaded.x.findIndex((v) => !(v >= clip[0] && v <= clip[1]));
+      if (bad >= 0)
+        throw new CliError(
+          `rsmooth ${cmd}: input ${Math.floor(bad / (loaded.x.length / loaded.count))} has a value ${loaded.x[bad]} outside --clip ${clip.join(':')}${f['scale-uint8'] ? '' : ' (uint8 data? add --scale-uint8)'}`,
+          { code: 'RS_INVALID_INPUT' },
+        );
+    }
+    const expected = selectIndices(loaded.count, { skip: f.skip, max: f.max, shard: f.shard });
+    const { composition, settings: composed } = resolveComposition(cmd, f, clip);
+    if (f.queue !== undefined && (f.denoiser !== undefined || f.ensemble !== undefined)) {
+      throw new CliError(
+        `rsmooth ${cmd}: --queue runs one model file; --denoiser and --ensemble cannot go on the queue (their files would have to reach every worker)`,
+        { code: 'RS_USAGE' },
+      );
+    }
+    if (f['sound-levels'] !== undefined && !f.sound) throw new CliError(`rsmooth ${cmd}: --sound-levels needs --sound`, { code: 'RS_USAGE' });
+    const sound = f.sound ? { levels: f['sound-levels'] ?? 255 } : undefined;
+    if (sound && f.noise !== 'gaussian')
+      throw new CliError(`rsmooth ${cmd}: --sound draws a discretized Gaussian; it cannot be combined with --noise ${f.noise}`, { code: 'RS_USAGE' });
+    if (sound) {
+      try {
+        gridCoordinates(loaded.x, loaded.x.length / loaded.count, sound.levels);
+      } catch (err) {
+        if (!(err instanceof OffGridInputError)) throw err;
+        throw new CliError(
+          `rsmooth ${cmd}: --sound: data set input ${err.input}, feature ${err.feature} = ${err.value} is not on the grid m / ${sound.levels}${f['scale-uint8'] ? '' : ' (uint8 data? add --scale-uint8)'}`,
+          { code: 'RS_INVALID_INPUT' },
+        );
+      }
+    }
+    // 6. The model.
+    m = await backend.open({
+      model,
+      sigma,
+      noise: f.noise,
+      sound,
+      n0: runner.n0 ?? 1,
+      alpha: f.alpha,
+      seed: f.seed,
+      clip,
+      device: f.device,
+      threads: f.threads,
+      composition,
+    });
     checkDataFitsModel(loaded, m.inputShape, model);
     checkLabels(loaded, m.nbClasses);
+    checkBatch(cmd, f.batch, Math.min(f.group, expected.length) * Math.max(n, runner.n0 ?? 0), m.inputShape);
     const provenance = await noiseProvenance(m);
     const settings: RunSettings = {
       command: cmd,
@@ -222,16 +255,25 @@ export async function runInputs(
         io,
         signal: controller.signal,
       });
-    if (f.attempts !== undefined) throw new CliError(`rsmooth ${cmd}: --attempts needs --queue`);
+    if (f.attempts !== undefined) throw new CliError(`rsmooth ${cmd}: --attempts needs --queue`, { code: 'RS_USAGE' });
     let done: ResultRow[] = [];
     let writeRow: (row: string, record: Record<string, unknown>) => void;
-    if (f.out !== undefined) {
-      output = openResumable({ tsvPath: f.out, logPath: f.log ?? `${f.out}.jsonl`, header: runner.header, settings, info, expected });
+    if (out !== undefined && logPath !== undefined) {
+      output = openResumable({
+        tsvPath: out,
+        logPath,
+        logFlag: f.log === undefined ? undefined : '--log',
+        header: runner.header,
+        settings,
+        info,
+        expected,
+        labels: loaded.labels,
+      });
       done = output.done;
       const o = output;
       if (o.resumed)
         io.stderr(
-          `rsmooth ${cmd}: resuming ${f.out}: ${done.length} of ${expected.length} rows already done${o.droppedBytes ? ` (dropped ${o.droppedBytes} bytes of an interrupted write)` : ''}\n`,
+          `rsmooth ${cmd}: resuming ${out}: ${done.length} of ${expected.length} rows already done${o.droppedBytes ? ` (dropped ${o.droppedBytes} bytes of an interrupted write)` : ''}\n`,
         );
       writeRow = (row, record) => {
         o.log.writeLine(`${JSON.stringify(record)}\n`);
@@ -241,6 +283,7 @@ export async function runInputs(
       io.stdout(`${runner.header}\n`);
       writeRow = (row) => io.stdout(row);
     }
+    const model_ = m;
     const todo = expected.subarray(done.length);
     const dim = m.inputShape.reduce((a, b) => a * b, 1);
     const samplesPerInput = n + (runner.n0 ?? 0);
@@ -264,11 +307,11 @@ export async function runInputs(
         x.set(loaded.x.subarray(id * dim, (id + 1) * dim), i * dim);
       });
       const y = Int32Array.from(ids, (id) => loaded.labels![id]!);
-      const results = await runner.run(m, x, ids, y, ctx);
+      const results = await runner.run(model_, x, ids, y, ctx);
       for (const r of results) {
-        r.record.device = m.device;
-        r.record.modelSha256 = m.modelSha256;
-        r.record.noiseGenerator = m.noiseGenerator;
+        r.record.device = model_.device;
+        r.record.modelSha256 = model_.modelSha256;
+        r.record.noiseGenerator = model_.noiseGenerator;
         r.record.noise = f.noise;
         r.record.noiseDigest = provenance.digest;
         writeRow(runner.formatRow(r.row), r.record);
@@ -277,11 +320,13 @@ export async function runInputs(
       }
     }
     progress.finish();
-    if (f.out !== undefined && todo.length === 0) io.stderr(`rsmooth ${cmd}: ${f.out} is already complete (${rows.length} rows)\n`);
-    return { rows, resumedRows: done.length, out: f.out ?? null, seconds: (performance.now() - started) / 1000 };
+    if (out !== undefined && todo.length === 0) io.stderr(`rsmooth ${cmd}: ${out} is already complete (${rows.length} rows)\n`);
+    return { rows, resumedRows: done.length, out: out ?? null, seconds: (performance.now() - started) / 1000 };
   } catch (err) {
     if (controller.signal.aborted) {
-      throw new CliError(`rsmooth ${cmd}: interrupted${f.out ? `; the finished rows are in ${f.out}: run the same command again to continue` : ''}`, 130);
+      const reason: unknown = controller.signal.reason;
+      if (reason instanceof CliError && reason.code === 'RS_OUTPUT_LOCK_LOST') throw reason;
+      throw new CliError(`rsmooth ${cmd}: interrupted${out ? `; the finished rows are in ${out}: run the same command again to continue` : ''}`, 130);
     }
     throw err;
   } finally {
@@ -290,8 +335,29 @@ export async function runInputs(
     output?.close();
     // After an interrupt a model call may still be in flight: releasing its session under it would
     // crash; the process is about to exit anyway.
-    if (!controller.signal.aborted) await m.dispose();
+    if (!controller.signal.aborted) await m?.dispose();
+    await releaseAll(locks);
   }
+}
+
+/** Values one batch buffer may hold (2^29 float32 = 2 GiB; the sampling engine keeps two). */
+export const MAX_BATCH_VALUES = 2 ** 29;
+
+/**
+ * Refuses a `--batch` whose buffers could not be allocated, naming the flag (the engine never fills
+ * a batch beyond the samples one group needs, so that is the size that counts).
+ *
+ * @example
+ * checkBatch('certify', 1000, 100_100, [1, 28, 28]);
+ */
+export function checkBatch(command: string, batch: number, samplesPerGroup: number, inputShape: readonly number[]): void {
+  const dim = inputShape.reduce((a, b) => a * b, 1);
+  const rows = Math.min(batch, samplesPerGroup);
+  if (rows * dim <= MAX_BATCH_VALUES) return;
+  throw new CliError(
+    `rsmooth ${command}: --batch ${batch}: batches of ${rows} noisy inputs x ${dim} values need ${((rows * dim * 4) / 2 ** 30).toFixed(1)} GiB per buffer (two buffers); use --batch <= ${Math.floor(MAX_BATCH_VALUES / dim)}`,
+    { code: 'RS_BATCH_TOO_LARGE' },
+  );
 }
 
 function defaultIo() {

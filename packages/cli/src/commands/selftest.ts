@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import {
   createJsNoiseGenerator,
   createWasmNoiseGenerator,
@@ -15,6 +15,7 @@ import { createThreadedNoiseGenerator } from '@rs/core/node';
 import { z } from 'zod';
 import { formatOptions, intFlag, parseCommandArgs, seedFlag, type OptionSpec } from '../cli/args.js';
 import { CliError } from '../errors.js';
+import { checkOutputPath } from '../io/output-path.js';
 import type { Command } from './command.js';
 
 const GENERATORS = ['js', 'wasm', 'threaded', 'webgpu'] as const;
@@ -26,7 +27,8 @@ const OPTIONS: OptionSpec = {
   families: { type: 'string', help: 'comma-separated: gaussian, uniform, laplace (default all)', arg: 'LIST' },
   threads: { type: 'string', help: 'threads of the threaded generator (default: the cores, at most 8)', arg: 'N' },
   seed: { type: 'string', help: 'Philox key of the distribution tests (default 20241117)', arg: 'K' },
-  json: { type: 'string', help: 'also write the full report (every test) as JSON', arg: 'PATH' },
+  json: { type: 'string', help: 'also write the full report (every test) as JSON (a new file; --force replaces one)', arg: 'PATH' },
+  force: { type: 'boolean', help: 'let --json replace an existing file' },
   quiet: { type: 'boolean', short: 'q', help: 'no progress on stderr' },
   help: { type: 'boolean', short: 'h', help: 'print this help' },
 };
@@ -46,6 +48,7 @@ const schema = z
     threads: intFlag(1, 256).optional(),
     seed: seedFlag.default('20241117'),
     json: z.string().min(1).optional(),
+    force: z.boolean().default(false),
     quiet: z.boolean().default(false),
     help: z.boolean().default(false),
   })
@@ -145,6 +148,7 @@ export function formatSelfTest(report: NoiseSelfTestReport, skipped: { name: str
  */
 export const selftestCommand: Command = {
   name: 'selftest',
+  options: OPTIONS,
   summary: 'known answers and distribution tests of every noise generator here (exit 1 on a failure)',
   usage: () => `Usage: rsmooth selftest [--draws 10000000] [--generators js,wasm,threaded,webgpu] [--families gaussian,uniform,laplace] [--json report.json]
 
@@ -167,6 +171,8 @@ ${formatOptions(OPTIONS)}`,
       process.stdout.write(`${selftestCommand.usage()}\n`);
       return 0;
     }
+    if (values.json !== undefined && checkOutputPath('selftest', '--json', values.json) && !values.force)
+      throw new CliError(`rsmooth selftest: --json ${values.json} exists (pass --force to overwrite it)`, { code: 'RS_OUTPUT_EXISTS' });
     const candidates = await openGenerators(values.generators ?? GENERATORS, values.threads);
     const requested = values.generators !== undefined;
     const skipped = candidates.filter((c): c is { name: GeneratorName; skipped: string } => 'skipped' in c).map((c) => ({ name: c.name, reason: c.skipped }));
@@ -192,7 +198,12 @@ ${formatOptions(OPTIONS)}`,
         },
       );
       process.stdout.write(`${formatSelfTest(report, skipped)}\n`);
-      if (values.json) writeFileSync(values.json, `${JSON.stringify({ ...report, seed: report.seed.toString(), skipped }, null, 2)}\n`);
+      if (values.json) {
+        // Written whole or not at all: a temporary file renamed over the target.
+        const tmp = `${values.json}.tmp-${process.pid}`;
+        writeFileSync(tmp, `${JSON.stringify({ ...report, seed: report.seed.toString(), skipped }, null, 2)}\n`);
+        renameSync(tmp, values.json);
+      }
       return report.pass ? 0 : 1;
     } finally {
       for (const c of open) c.dispose?.();

@@ -23,7 +23,7 @@ export const SMOOTHING_RUN_OPTIONS: OptionSpec = {
   noise: { type: 'string', help: 'noise family: gaussian (default), uniform or laplace (sigma stays the standard deviation)', arg: 'FAMILY' },
   sound: { type: 'boolean', help: 'sound mode (Voracek & Hein 2023): inputs on the grid m / levels, exact discretized Gaussian noise' },
   'sound-levels': { type: 'string', help: 'grid of --sound: values m / L (default 255, i.e. uint8 / 255)', arg: 'L' },
-  n: { type: 'string', help: 'Monte Carlo samples per input (default 100000; 10000 for the bundled default)', arg: 'N' },
+  n: { type: 'string', help: 'Monte Carlo samples per input, at most 2147483647 (default 100000; 10000 for the bundled default)', arg: 'N' },
   alpha: { type: 'string', help: 'failure probability (default 0.001)', arg: 'A' },
   batch: { type: 'string', help: 'noisy samples per model call (default 1000)', arg: 'B' },
   seed: { type: 'string', help: 'noise seed (default 0); noise of input i comes from (seed, i)', arg: 'K' },
@@ -31,8 +31,8 @@ export const SMOOTHING_RUN_OPTIONS: OptionSpec = {
   max: { type: 'string', help: 'at most m inputs (counted after --skip)', arg: 'm' },
   shard: { type: 'string', help: 'this process does shard i of N (0-based): positions p with p mod N = i', arg: 'i/N' },
   group: { type: 'string', help: 'inputs per library call (default 1: rows stream out one by one)', arg: 'G' },
-  out: { type: 'string', help: 'results TSV (appended, resumable); omit to print rows to stdout', arg: 'PATH' },
-  log: { type: 'string', help: 'JSON Lines provenance log (default OUT.jsonl)', arg: 'PATH' },
+  out: { type: 'string', help: "results TSV (appended, resumable, locked while running); omit or '-' to print rows to stdout", arg: 'PATH' },
+  log: { type: 'string', help: 'JSON Lines provenance log (default OUT.jsonl; never overwrites a file this run did not create)', arg: 'PATH' },
   ...COMPOSITION_OPTIONS,
   ...QUEUE_RUN_OPTIONS,
   quiet: { type: 'boolean', short: 'q', help: 'no progress on stderr' },
@@ -40,6 +40,9 @@ export const SMOOTHING_RUN_OPTIONS: OptionSpec = {
 };
 
 const positive = (v: number) => v > 0;
+
+/** The most samples per input (`--n`, `--n0`): the library's class counts are 32-bit. */
+export const MAX_SAMPLES = 2 ** 31 - 1;
 
 /**
  * zod schema of the shared flags (values arrive as strings from parseArgs).
@@ -61,12 +64,12 @@ export const smoothingRunShape = {
   noise: z.enum(['gaussian', 'uniform', 'laplace'], { error: "must be 'gaussian', 'uniform' or 'laplace'" }).default('gaussian'),
   sound: z.boolean().default(false),
   'sound-levels': intFlag(1, 65535).optional(),
-  n: intFlag(1).optional(),
+  n: intFlag(1, MAX_SAMPLES).optional(),
   alpha: numberFlag('in (0, 0.5)', (v) => v > 0 && v < 0.5).default(0.001),
-  batch: intFlag(1).default(1000),
+  batch: intFlag(1, MAX_SAMPLES).default(1000),
   seed: seedFlag.default('0'),
-  skip: intFlag(1).default(1),
-  max: intFlag(1).optional(),
+  skip: intFlag(1, 2 ** 32 - 1).default(1),
+  max: intFlag(1, 2 ** 32 - 1).optional(),
   shard: shardFlag.optional(),
   group: intFlag(1, 10_000).default(1),
   out: z.string().min(1).optional(),

@@ -1,11 +1,13 @@
-import { existsSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { clipFlag, formatOptions, intFlag, numberFlag, parseCommandArgs, seedFlag, type OptionSpec } from '../cli/args.js';
 import { cliVersion } from '../assets.js';
 import { getBackend } from '../backends/index.js';
-import { checkDataFitsModel, checkLabels, loadData } from '../data/load.js';
+import { checkDataFitsModel, checkLabels, checkUint8Domain, loadData } from '../data/load.js';
 import { CliError } from '../errors.js';
+import { checkInputFile } from '../io/input-file.js';
+import { lockOutputs, releaseAll } from '../io/output-lock.js';
+import { checkOutputPath, sameFile } from '../io/output-path.js';
 import { RNG_ALGORITHM } from '../io/run-log.js';
 import { ProgressReporter, progressMode } from '../progress.js';
 import type { Command } from './command.js';
@@ -30,6 +32,7 @@ const OPTIONS: OptionSpec = {
   seed: { type: 'string', help: 'seed of the noise, the shuffling and --reset (default 0)', arg: 'K' },
   eval: { type: 'string', help: 'after training, clean accuracy on the first N test images of a named data set (default 1000; 0: none)', arg: 'N' },
   out: { type: 'string', help: 'trained model (written atomically after every epoch); OUT.json gets the training record', arg: 'PATH' },
+  force: { type: 'boolean', help: 'overwrite an existing --out (and OUT.json); never the --model, --data or --labels file' },
   quiet: { type: 'boolean', short: 'q', help: 'no progress on stderr' },
   help: { type: 'boolean', short: 'h', help: 'print this help' },
 };
@@ -55,6 +58,7 @@ const schema = z
     seed: seedFlag.default('0'),
     eval: intFlag(0).default(1000),
     out: z.string().min(1).optional(),
+    force: z.boolean().default(false),
     quiet: z.boolean().default(false),
     help: z.boolean().default(false),
   })
@@ -72,6 +76,7 @@ const schema = z
 export const trainCommand: Command = {
   name: 'train',
   summary: 'Gaussian-augmentation training (the backend fit), saving the model after each epoch',
+  options: OPTIONS,
   usage: () => `Usage: rsmooth train --model init.onnx [--reset] --data fashion-mnist --sigma S [--epochs 2] [--batch 64]
                      [--lr 0.001] [--optimizer adam|sgd] [--seed K] --out trained.onnx
 
@@ -90,96 +95,130 @@ ${formatOptions(OPTIONS)}`,
     for (const flag of ['model', 'data', 'sigma', 'out'] as const)
       if (f[flag] === undefined) throw new CliError(`rsmooth train: --${flag} is required (see 'rsmooth train --help')`);
     const backend = getBackend(f.backend);
-    if (!existsSync(f.model!)) throw new CliError(`rsmooth train: model file not found: ${f.model}`);
-    const dir = dirname(resolve(f.out!));
-    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CliError(`rsmooth train: the folder of --out does not exist: ${dir}`);
-    const loaded = loadData({ data: f.data!, labels: f.labels, split: f.split, scaleUint8: f['scale-uint8'] });
-    if (!loaded.labels) throw new CliError(`rsmooth train: no labels: pass --labels, or a named data set such as fashion-mnist`);
-    const count = Math.min(loaded.count, f.max ?? Infinity);
-    const m = await backend.open({ model: f.model!, sigma: f.sigma!, n0: 1, alpha: 0.001, seed: f.seed, clip: f.clip, device: f.device, threads: f.threads });
+    if (!existsSync(f.model!)) throw new CliError(`rsmooth train: model file not found: ${f.model}`, { code: 'RS_FILE_NOT_FOUND' });
+    checkInputFile(`rsmooth train: --model ${f.model}`, f.model!);
+    const out = f.out!;
+    const outputs: [string, string][] = [
+      ['--out', out],
+      ['the record of --out', `${out}.json`],
+    ];
+    for (const [what, path] of outputs) {
+      const exists = checkOutputPath('train', what, path);
+      for (const [flag, input] of [
+        ['--model', f.model],
+        ['--data', f.data],
+        ['--labels', f.labels],
+      ] as const) {
+        if (input !== undefined && existsSync(input) && sameFile(path, input))
+          throw new CliError(`rsmooth train: ${what} ${path} is the ${flag} file: refusing to write over an input`, { code: 'RS_OUTPUT_CONFLICT' });
+      }
+      if (exists && !f.force) throw new CliError(`rsmooth train: ${what} ${path} exists (pass --force to overwrite it)`, { code: 'RS_OUTPUT_EXISTS' });
+    }
+    const locks = await lockOutputs([out, `${out}.json`], 'rsmooth train', () => undefined);
     try {
-      checkDataFitsModel(loaded, m.inputShape, f.model!);
-      checkLabels(loaded, m.nbClasses);
-      if (!m.fit || !m.save) throw new CliError(`rsmooth train: the ${backend.name} backend cannot train this model (no training capability)`);
-      const dim = m.inputShape.reduce((a, b) => a * b, 1);
-      const x = loaded.x.subarray(0, count * dim);
-      const y = loaded.labels.subarray(0, count);
-      if (f.reset) await m.reset!();
-      const record: Record<string, unknown> = {
-        tool: `rsmooth ${cliVersion()}`,
-        command: 'train',
-        backend: backend.name,
-        device: m.device,
-        initialModel: f.model,
-        initialModelSha256: m.modelSha256,
-        reset: f.reset,
-        data: loaded.source,
-        dataSha256: loaded.sha256,
-        inputs: count,
-        sigma: f.sigma,
-        epochs: f.epochs,
-        batch: f.batch,
-        lr: f.lr,
-        optimizer: f.optimizer,
-        seed: f.seed,
-        rng: RNG_ALGORITHM,
-        epochLosses: [] as number[],
-        started: new Date().toISOString(),
-      };
-      const batchesPerEpoch = Math.ceil(count / Math.min(f.batch, count));
-      const progress = new ProgressReporter({
-        label: 'train',
-        total: f.epochs * batchesPerEpoch,
-        samplesPerInput: Math.min(f.batch, count),
-        mode: progressMode(process.stderr, f.quiet),
-        unit: 'batches',
-      });
-      const t0 = performance.now();
-      for (let e = 0; e < f.epochs; e++) {
-        const { epochLosses } = await m.fit(x, y, {
-          nbEpochs: 1,
-          initialEpoch: e,
-          batchSize: f.batch,
-          optimizer: f.optimizer,
-          learningRate: f.lr,
-          onProgress: (p) => progress.inputDone(`epoch ${e + 1}/${f.epochs}, loss ${p.loss?.toFixed(4)}`),
-        });
-        (record.epochLosses as number[]).push(epochLosses[0]!);
-        await m.save(f.out!);
-        record.epochsDone = e + 1;
-        record.seconds = (performance.now() - t0) / 1000;
-        writeJsonAtomic(`${f.out}.json`, record);
-        if (!f.quiet)
-          process.stderr.write(
-            `${process.stderr.isTTY ? '\n' : ''}rsmooth train: epoch ${e + 1}/${f.epochs} mean loss ${epochLosses[0]!.toFixed(4)}; saved ${f.out}\n`,
-          );
-      }
-      progress.finish();
-      if (f.eval > 0 && loaded.source.startsWith('fashion-mnist')) {
-        const test = loadData({ data: 'fashion-mnist', split: 'test', scaleUint8: true });
-        const k = Math.min(f.eval, test.count);
-        const logits = await m.predictLogits(test.x.subarray(0, k * dim), { batchSize: 500 });
-        let hits = 0;
-        for (let i = 0; i < k; i++) {
-          const row = logits.subarray(i * m.nbClasses, (i + 1) * m.nbClasses);
-          if (row.indexOf(Math.max(...row)) === test.labels![i]) hits++;
-        }
-        record.evaluation = { split: 'test', images: k, cleanAccuracy: hits / k };
-        writeJsonAtomic(`${f.out}.json`, record);
-        process.stdout.write(`clean accuracy of ${f.out} on the first ${k} test images: ${(hits / k).toFixed(4)}\n`);
-      }
-      process.stdout.write(
-        `trained ${f.epochs} epoch(s) on ${count} inputs in ${((performance.now() - t0) / 1000).toFixed(1)} s; epoch losses ${(record.epochLosses as number[]).map((l) => l.toFixed(4)).join(', ')}; model -> ${f.out}\n`,
-      );
-      return 0;
+      return await train(f, backend);
     } finally {
-      await m.dispose();
+      await releaseAll(locks);
     }
   },
 };
 
+/** The training run itself, once the flags, paths and lock are settled. */
+async function train(f: z.output<typeof schema>, backend: ReturnType<typeof getBackend>): Promise<number> {
+  const loaded = loadData({ data: f.data!, labels: f.labels, split: f.split, scaleUint8: f['scale-uint8'] });
+  if (!loaded.labels) throw new CliError(`rsmooth train: no labels: pass --labels, or a named data set such as fashion-mnist`);
+  checkUint8Domain(loaded, { scaleUint8: f['scale-uint8'], clip: f.clip, command: 'train' });
+  const count = Math.min(loaded.count, f.max ?? Infinity);
+  const m = await backend.open({ model: f.model!, sigma: f.sigma!, n0: 1, alpha: 0.001, seed: f.seed, clip: f.clip, device: f.device, threads: f.threads });
+  try {
+    checkDataFitsModel(loaded, m.inputShape, f.model!);
+    checkLabels(loaded, m.nbClasses);
+    if (!m.fit || !m.save)
+      throw new CliError(`rsmooth train: the ${backend.name} backend cannot train this model (no training capability)`, { code: 'RS_CAPABILITY_MISSING' });
+    const dim = m.inputShape.reduce((a, b) => a * b, 1);
+    const x = loaded.x.subarray(0, count * dim);
+    const y = loaded.labels.subarray(0, count);
+    if (f.reset) await m.reset!();
+    const record: Record<string, unknown> = {
+      tool: `rsmooth ${cliVersion()}`,
+      command: 'train',
+      backend: backend.name,
+      device: m.device,
+      initialModel: f.model,
+      initialModelSha256: m.modelSha256,
+      reset: f.reset,
+      data: loaded.source,
+      dataSha256: loaded.sha256,
+      inputs: count,
+      sigma: f.sigma,
+      epochs: f.epochs,
+      batch: f.batch,
+      lr: f.lr,
+      optimizer: f.optimizer,
+      seed: f.seed,
+      rng: RNG_ALGORITHM,
+      epochLosses: [] as number[],
+      started: new Date().toISOString(),
+    };
+    const batchesPerEpoch = Math.ceil(count / Math.min(f.batch, count));
+    const progress = new ProgressReporter({
+      label: 'train',
+      total: f.epochs * batchesPerEpoch,
+      samplesPerInput: Math.min(f.batch, count),
+      mode: progressMode(process.stderr, f.quiet),
+      unit: 'batches',
+    });
+    const t0 = performance.now();
+    for (let e = 0; e < f.epochs; e++) {
+      const { epochLosses } = await m.fit(x, y, {
+        nbEpochs: 1,
+        initialEpoch: e,
+        batchSize: f.batch,
+        optimizer: f.optimizer,
+        learningRate: f.lr,
+        onProgress: (p) => progress.inputDone(`epoch ${e + 1}/${f.epochs}, loss ${p.loss?.toFixed(4)}`),
+      });
+      (record.epochLosses as number[]).push(epochLosses[0]!);
+      await m.save(f.out!);
+      record.epochsDone = e + 1;
+      record.seconds = (performance.now() - t0) / 1000;
+      writeJsonAtomic(`${f.out}.json`, record);
+      if (!f.quiet)
+        process.stderr.write(
+          `${process.stderr.isTTY ? '\n' : ''}rsmooth train: epoch ${e + 1}/${f.epochs} mean loss ${epochLosses[0]!.toFixed(4)}; saved ${f.out}\n`,
+        );
+    }
+    progress.finish();
+    if (f.eval > 0 && loaded.source.startsWith('fashion-mnist')) {
+      const test = loadData({ data: 'fashion-mnist', split: 'test', scaleUint8: true });
+      const k = Math.min(f.eval, test.count);
+      const logits = await m.predictLogits(test.x.subarray(0, k * dim), { batchSize: 500 });
+      let hits = 0;
+      for (let i = 0; i < k; i++) {
+        const row = logits.subarray(i * m.nbClasses, (i + 1) * m.nbClasses);
+        if (row.indexOf(Math.max(...row)) === test.labels![i]) hits++;
+      }
+      record.evaluation = { split: 'test', images: k, cleanAccuracy: hits / k };
+      writeJsonAtomic(`${f.out}.json`, record);
+      process.stdout.write(`clean accuracy of ${f.out} on the first ${k} test images: ${(hits / k).toFixed(4)}\n`);
+    }
+    process.stdout.write(
+      `trained ${f.epochs} epoch(s) on ${count} inputs in ${((performance.now() - t0) / 1000).toFixed(1)} s; epoch losses ${(record.epochLosses as number[]).map((l) => l.toFixed(4)).join(', ')}; model -> ${f.out}\n`,
+    );
+    return 0;
+  } finally {
+    await m.dispose();
+  }
+}
+
 function writeJsonAtomic(path: string, value: unknown): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`);
-  renameSync(tmp, path);
+  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
+  try {
+    writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`, { flag: 'wx' });
+    renameSync(tmp, path);
+  } catch (err) {
+    throw new CliError(`rsmooth train: writing ${path} failed: ${(err as Error).message}`, { code: 'RS_WRITE_FAILED', exitCode: 1, cause: err });
+  } finally {
+    rmSync(tmp, { force: true });
+  }
 }

@@ -58,6 +58,7 @@ const schema = z
  */
 export const workerCommand: Command = {
   name: 'worker',
+  options: OPTIONS,
   summary: 'take jobs of queued certify/predict runs (rsmooth certify --queue) from Redis and run them here',
   usage: () => `Usage: rsmooth worker --queue redis://[user:password@]host:port[/prefix] [--device cpu|gpu] [--threads N]
                       [--batch B] [--concurrency N] [--model PATH] [--data PATH] [--run ID] [--idle-exit S]

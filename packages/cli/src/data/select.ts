@@ -34,6 +34,31 @@ export function selectIndices(total: number, s: Selection): Uint32Array {
   if (kept.length === 0)
     throw new CliError(
       `the selection (skip ${s.skip}${s.max !== undefined ? `, max ${s.max}` : ''}${s.shard ? `, shard ${s.shard.index}/${s.shard.count}` : ''}) of ${total} inputs is empty`,
+      { code: 'RS_USAGE' },
     );
   return Uint32Array.from(kept);
+}
+
+/**
+ * The position of data set index `idx` in the unsharded selection (skip, then max), or -1 when the
+ * selection does not contain it. Computed, not listed: a selection of 2^32 inputs costs nothing.
+ *
+ * @example
+ * selectionPosition(10, 4, { skip: 2 }); // 2
+ */
+export function selectionPosition(total: number, idx: number, s: Selection): number {
+  if (!Number.isInteger(idx) || idx < 0 || idx >= total || idx % s.skip !== 0) return -1;
+  const p = idx / s.skip;
+  return s.max === undefined || p < s.max ? p : -1;
+}
+
+/**
+ * How many inputs the unsharded selection (skip, then max) of `total` has.
+ *
+ * @example
+ * selectionSize(10, { skip: 3 }); // 4 (0, 3, 6, 9)
+ */
+export function selectionSize(total: number, s: Selection): number {
+  const all = Math.ceil(total / s.skip);
+  return s.max === undefined ? all : Math.min(all, s.max);
 }

@@ -1,3 +1,6 @@
+import { CliError } from '../errors.js';
+import { describeIssue, RECORD_SCHEMAS, settingsLineSchema } from './log-schema.js';
+
 /**
  * The version tag of the JSON Lines log's first line.
  *
@@ -80,7 +83,7 @@ export function settingsLine(settings: RunSettings, info: Record<string, unknown
 }
 
 /**
- * A parsed log: its settings and record lines (with the byte offset after each).
+ * A parsed log: its settings and record lines (with the line number and the byte offset after each).
  *
  * @example
  * const { settings, records } = parseLog(readFileSync('r.tsv.jsonl', 'utf8'), 'r.tsv.jsonl');
@@ -88,18 +91,21 @@ export function settingsLine(settings: RunSettings, info: Record<string, unknown
 export interface ParsedLog {
   settings: RunSettings;
   info: Record<string, unknown>;
-  records: { record: Record<string, unknown>; end: number }[];
+  records: { record: Record<string, unknown> & { type: string }; line: number; end: number }[];
   /** Bytes up to the end of the settings line. */
   headerEnd: number;
 }
 
 /**
- * Parses a JSON Lines log; a last line without its newline (an interrupted write) is ignored.
+ * Parses and validates a JSON Lines log (zod schemas of `log-schema.ts`): the settings line, then one
+ * record per line; a last line without its newline (an interrupted write) is ignored. Any other
+ * problem is a {@link CliError} (`RS_MALFORMED_FILE`) naming the file, the line and the field.
  *
  * @example
  * const log = parseLog(readFileSync('results.tsv.jsonl', 'utf8'), 'results.tsv.jsonl');
  */
 export function parseLog(text: string, path: string): ParsedLog {
+  const bad = (line: number, what: string) => new CliError(`${path}, line ${line}: ${what}`, { code: 'RS_MALFORMED_FILE' });
   const lines: { text: string; end: number }[] = [];
   let start = 0;
   let bytes = 0;
@@ -110,22 +116,35 @@ export function parseLog(text: string, path: string): ParsedLog {
     start = nl + 1;
   }
   const first = lines.shift();
-  let head: SettingsLine | undefined;
-  try {
-    head = first ? (JSON.parse(first.text) as SettingsLine) : undefined;
-  } catch {
-    head = undefined;
-  }
-  if (!first || !head || head.type !== 'settings' || head.format !== LOG_FORMAT)
-    throw new Error(`${path}: not an rsmooth log (its first line must be the settings line, format ${LOG_FORMAT})`);
-  const records = lines.map((l, i) => {
+  const json = (t: string): unknown => {
     try {
-      return { record: JSON.parse(l.text) as Record<string, unknown>, end: l.end };
+      return JSON.parse(t);
     } catch {
-      throw new Error(`${path}, line ${i + 2}: not valid JSON`);
+      return undefined;
     }
+  };
+  const head = first ? json(first.text) : undefined;
+  if (!first || head === null || typeof head !== 'object' || (head as { type?: unknown }).type !== 'settings')
+    throw bad(1, `not an rsmooth log: its first line must be the settings line (format ${LOG_FORMAT})`);
+  const parsedHead = settingsLineSchema.safeParse(head);
+  if (!parsedHead.success) throw bad(1, describeIssue(parsedHead.error, head));
+  const records = lines.map((l, i) => {
+    const value = json(l.text);
+    if (value === null || typeof value !== 'object' || Array.isArray(value) || typeof (value as { type?: unknown }).type !== 'string')
+      throw bad(i + 2, 'not a JSON record with a "type"');
+    const schema = RECORD_SCHEMAS.get((value as { type: string }).type);
+    if (schema) {
+      const r = schema.safeParse(value);
+      if (!r.success) throw bad(i + 2, describeIssue(r.error, value));
+    }
+    return { record: value as Record<string, unknown> & { type: string }, line: i + 2, end: l.end };
   });
-  return { settings: withDefaults(head.settings), info: head.info ?? {}, records, headerEnd: first.end };
+  return {
+    settings: withDefaults(parsedHead.data.settings as unknown as RunSettings),
+    info: (parsedHead.data.info ?? {}) as Record<string, unknown>,
+    records,
+    headerEnd: first.end,
+  };
 }
 
 /** Settings of a log written before a field existed, with that field's value then. */

@@ -1,3 +1,5 @@
+import { CliError } from '../errors.js';
+
 /**
  * The header of Cohen et al.'s certify.py output.
  *
@@ -42,6 +44,8 @@ export interface ResultsTable {
   completeBytes: number;
   /** True when the file ended in a line without its newline (dropped from `rows`). */
   partialTail: boolean;
+  /** True when its lines end in CRLF (a file edited on Windows; readers accept it, a resume does not append to it). */
+  crlf: boolean;
 }
 
 /**
@@ -87,10 +91,18 @@ export function formatPredictRow(r: ResultRow): string {
   return `${r.idx}\t${r.label}\t${r.predict}\t${r.correct}\t${r.time}\n`;
 }
 
+const INDEX = /^\d{1,10}$/;
+const CLASS = /^(-1|\d{1,10})$/;
+/** A radius as certify.py (`{:.3}`) or this tool (`toFixed(3)`) writes it: non-negative, decimal. */
+const RADIUS = /^\d+(\.\d*)?([eE][+-]?\d+)?$/;
+
 /**
- * Parses a certify or predict results file (this tool's or Cohen et al.'s). A last line without
- * its newline is an interrupted write: it is left out of `rows` and reported in `partialTail`.
- * Any other malformed line is an error naming the file and line.
+ * Parses a certify or predict results file (this tool's or Cohen et al.'s) and checks every row:
+ * idx and label non-negative decimal integers, predict a class or -1, radius a non-negative decimal
+ * (0 on abstain), correct 0 or 1 and equal to `predict == label`. A last line without its newline is
+ * an interrupted write: it is left out of `rows` and reported in `partialTail`; blank lines at the
+ * end are ignored. Any other malformed line is a {@link CliError} (`RS_MALFORMED_FILE`) naming the
+ * file and line.
  *
  * @example
  * const { kind, rows } = parseResultsTsv(readFileSync('results.tsv', 'utf8'), 'results.tsv');
@@ -102,26 +114,38 @@ export function parseResultsTsv(text: string, path: string): ResultsTable {
   const lines = complete.split('\n');
   lines.pop();
   const header = lines.shift();
-  if (header === undefined) throw new Error(`${path}: no complete header line (expected '${CERTIFY_HEADER.replaceAll('\t', '\\t')}')`);
-  const h = header.replace(/\r$/, '');
+  const malformed = (what: string) => new CliError(`${path}: ${what}`, { code: 'RS_MALFORMED_FILE' });
+  if (header === undefined) throw malformed(`no complete header line (expected '${CERTIFY_HEADER.replaceAll('\t', '\\t')}')`);
+  const crlf = header.endsWith('\r');
+  const h = crlf ? header.slice(0, -1) : header;
   const kind = h === CERTIFY_HEADER ? 'certify' : h === PREDICT_HEADER ? 'predict' : null;
-  if (!kind) throw new Error(`${path}: not a certify or predict results file: header is '${h.replaceAll('\t', '\\t')}'`);
+  if (!kind) throw malformed(`not a certify or predict results file: header is '${h.replaceAll('\t', '\\t').slice(0, 80)}'`);
+  while (lines.length > 0 && lines[lines.length - 1]!.replace(/\r$/, '') === '') lines.pop(); // blank lines at the end
   const width = kind === 'certify' ? 6 : 5;
   const rows = lines.map((raw, i) => {
-    const line = raw.replace(/\r$/, '');
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     const f = line.split('\t');
-    const bad = (what: string) => new Error(`${path}, line ${i + 2}: ${what}: '${line.replaceAll('\t', '\\t')}'`);
+    const bad = (what: string) =>
+      new CliError(`${path}, line ${i + 2}: ${what}: '${line.replaceAll('\t', '\\t').slice(0, 120)}'`, { code: 'RS_MALFORMED_FILE' });
     if (f.length !== width) throw bad(`expected ${width} tab-separated fields`);
-    const ints = [f[0], f[1], f[2], f[width - 2]].map((s) => Number(s));
-    if (ints.some((v) => !Number.isInteger(v)) || f.slice(0, 3).some((s) => s!.trim() === '')) throw bad('idx, label, predict and correct must be integers');
-    const row: ResultRow = { idx: ints[0]!, label: ints[1]!, predict: ints[2]!, correct: ints[3]!, time: f[width - 1]! };
+    const [idx, label, predict] = f as [string, string, string];
+    const correct = f[width - 2]!;
+    if (!INDEX.test(idx) || Number(idx) > 2 ** 32 - 1) throw bad('idx must be a non-negative decimal integer below 2^32');
+    if (!INDEX.test(label)) throw bad('label must be a non-negative decimal integer');
+    if (!CLASS.test(predict)) throw bad('predict must be a class index or -1');
+    if (correct !== '0' && correct !== '1') throw bad('correct must be 0 or 1');
+    const row: ResultRow = { idx: Number(idx), label: Number(label), predict: Number(predict), correct: Number(correct), time: f[width - 1]! };
+    if (row.correct !== (row.predict === row.label ? 1 : 0))
+      throw bad(`correct must be ${row.predict === row.label ? 1 : 0} when predict is ${row.predict} and label ${row.label}`);
     if (kind === 'certify') {
       const r = Number(f[3]);
-      if (f[3]!.trim() === '' || !Number.isFinite(r)) throw bad('radius must be a number');
+      if (!RADIUS.test(f[3]!) || !Number.isFinite(r)) throw bad('radius must be a non-negative decimal number');
+      if (row.predict === -1 && r !== 0) throw bad('an abstain (predict -1) must have radius 0');
       row.radius = r;
     }
-    if (row.correct !== 0 && row.correct !== 1) throw bad('correct must be 0 or 1');
     return row;
   });
-  return { kind, rows, completeBytes: Buffer.byteLength(complete), partialTail };
+  // Through the last row: a resume drops blank lines at the end with a torn last line.
+  const completeBytes = [header, ...lines].reduce((sum, l) => sum + Buffer.byteLength(l) + 1, 0);
+  return { kind, rows, completeBytes, partialTail, crlf };
 }

@@ -23,10 +23,16 @@ const RENDERERS: ReadonlyArray<{ name: string; args: (src: string, out: string) 
  */
 export function writePlot(path: string, tables: NamedTable[], o: PlotOptions): void {
   const svg = certifiedAccuracySvg(tables, o);
-  const tmp = `${path}.tmp-${process.pid}`;
+  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
   if (/\.svg$/i.test(path)) {
-    writeFileSync(tmp, svg);
-    renameSync(tmp, path);
+    try {
+      writeFileSync(tmp, svg, { flag: 'wx' });
+      renameSync(tmp, path);
+    } catch (err) {
+      throw new CliError(`cannot write ${path}: ${(err as Error).message}`, { code: 'RS_WRITE_FAILED', exitCode: 1, cause: err });
+    } finally {
+      rmSync(tmp, { force: true });
+    }
     return;
   }
   const dir = mkdtempSync(join(tmpdir(), 'rsmooth-plot-'));
@@ -37,15 +43,23 @@ export function writePlot(path: string, tables: NamedTable[], o: PlotOptions): v
     for (const renderer of RENDERERS) {
       const r = spawnSync(renderer.name, renderer.args(src, tmp), { encoding: 'utf8' });
       if (!r.error && r.status === 0 && existsSync(tmp) && isPng(tmp)) {
-        renameSync(tmp, path);
+        try {
+          renameSync(tmp, path);
+        } catch (err) {
+          throw new CliError(`cannot write ${path}: ${(err as Error).message}`, { code: 'RS_WRITE_FAILED', exitCode: 1, cause: err });
+        }
         return;
       }
       rmSync(tmp, { force: true });
       failures.push(`${renderer.name}: ${r.error ? 'not found' : (r.stderr || 'no PNG written').trim().split('\n')[0]}`);
     }
-    throw new CliError(`cannot write ${path}: PNG needs an SVG renderer (${failures.join('; ')}); install librsvg2-bin or imagemagick, or write .svg`, 1);
+    throw new CliError(`cannot write ${path}: PNG needs an SVG renderer (${failures.join('; ')}); install librsvg2-bin or imagemagick, or write .svg`, {
+      code: 'RS_RENDERER_MISSING',
+      exitCode: 1,
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    rmSync(tmp, { force: true });
   }
 }
 

@@ -1,3 +1,4 @@
+import { CliError } from '../errors.js';
 import { z } from 'zod';
 import { RNG_ALGORITHM, type RunSettings } from '../io/run-log.js';
 
@@ -118,6 +119,9 @@ export const queueResultSchema = z
  */
 export function settingsForQueue(settings: RunSettings): Record<string, unknown> {
   const r = queueSettingsSchema.safeParse(settings);
-  if (!r.success) throw new Error(`these settings cannot go on the queue: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!r.success)
+    throw new CliError(`these settings cannot go on the queue: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, {
+      code: 'RS_USAGE',
+    });
   return settings as unknown as Record<string, unknown>;
 }

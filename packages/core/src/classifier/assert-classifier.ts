@@ -1,4 +1,4 @@
-import { describeValue } from '../errors.js';
+import { describeValue, RsTypeError } from '../errors.js';
 import { assertCapabilities } from './capabilities.js';
 import type { Classifier } from './classifier.js';
 
@@ -12,26 +12,28 @@ import type { Classifier } from './classifier.js';
  * // TypeError: 'classifier.gradients.vjp' must be a function (the 'gradients' capability), got undefined
  */
 export function assertClassifier(value: unknown, name = 'classifier'): asserts value is Classifier {
-  if (value === null || typeof value !== 'object') throw new TypeError(`'${name}' must be a Classifier object, got ${describeValue(value)}`);
+  if (value === null || typeof value !== 'object')
+    throw new RsTypeError('RS_INVALID_ARG_TYPE', `'${name}' must be a Classifier object, got ${describeValue(value)}`);
   const c = value as Partial<Classifier>;
   if (!Array.isArray(c.inputShape) || c.inputShape.length === 0 || !c.inputShape.every((d) => Number.isInteger(d) && d >= 1)) {
-    throw new TypeError(`'${name}.inputShape' must be a non-empty array of positive integers, got ${JSON.stringify(c.inputShape)}`);
+    throw new RsTypeError('RS_INVALID_ARG_TYPE', `'${name}.inputShape' must be a non-empty array of positive integers, got ${JSON.stringify(c.inputShape)}`);
   }
   if (!Number.isInteger(c.nbClasses) || (c.nbClasses as number) < 2) {
-    throw new TypeError(`'${name}.nbClasses' must be an integer >= 2, got ${describeValue(c.nbClasses)}`);
+    throw new RsTypeError('RS_INVALID_ARG_TYPE', `'${name}.nbClasses' must be an integer >= 2, got ${describeValue(c.nbClasses)}`);
   }
-  if (typeof c.forward !== 'function') throw new TypeError(`'${name}.forward' must be a function`);
+  if (typeof c.forward !== 'function') throw new RsTypeError('RS_INVALID_ARG_TYPE', `'${name}.forward' must be a function`);
   assertCapabilities(c as Classifier, name);
   if (c.maxBatchSize !== undefined && !(Number.isInteger(c.maxBatchSize) && c.maxBatchSize >= 1)) {
-    throw new TypeError(`'${name}.maxBatchSize' must be a positive integer, got ${describeValue(c.maxBatchSize)}`);
+    throw new RsTypeError('RS_INVALID_ARG_TYPE', `'${name}.maxBatchSize' must be a positive integer, got ${describeValue(c.maxBatchSize)}`);
   }
   const plan = c.hostSampling;
   if (plan !== undefined) {
-    if (plan === null || typeof plan !== 'object') throw new TypeError(`'${name}.hostSampling' must be an object, got ${describeValue(plan)}`);
+    if (plan === null || typeof plan !== 'object')
+      throw new RsTypeError('RS_INVALID_ARG_TYPE', `'${name}.hostSampling' must be an object, got ${describeValue(plan)}`);
     if (plan.overlap !== undefined && typeof plan.overlap !== 'boolean')
-      throw new TypeError(`'${name}.hostSampling.overlap' must be a boolean, got ${describeValue(plan.overlap)}`);
+      throw new RsTypeError('RS_INVALID_ARG_TYPE', `'${name}.hostSampling.overlap' must be a boolean, got ${describeValue(plan.overlap)}`);
     if (plan.noise !== undefined && (plan.noise === null || typeof plan.noise.fillNoisy !== 'function')) {
-      throw new TypeError(`'${name}.hostSampling.noise' must be a NoiseGenerator (with fillNoisy), got ${describeValue(plan.noise)}`);
+      throw new RsTypeError('RS_INVALID_ARG_TYPE', `'${name}.hostSampling.noise' must be a NoiseGenerator (with fillNoisy), got ${describeValue(plan.noise)}`);
     }
   }
 }

@@ -1,4 +1,4 @@
-import { describeValue } from '../errors.js';
+import { describeValue, RsTypeError } from '../errors.js';
 import type { CapabilityName, Classifier, ClassifierCapabilities } from './classifier.js';
 
 /** Every optional capability, in report order. */
@@ -56,7 +56,8 @@ export function requireCapability<K extends CapabilityName>(classifier: Classifi
   if (value === undefined || value === null) {
     const note = classifier.capabilityNotes?.[capability];
     const present = CAPABILITY_NAMES.filter((n) => classifier[n] !== undefined && classifier[n] !== null);
-    throw new TypeError(
+    throw new RsTypeError(
+      'RS_CAPABILITY_MISSING',
       `${method} needs a classifier with the '${capability}' capability; this one has none${note ? ` (${note})` : ''} (it has: ${present.length ? present.join(', ') : 'logits only'})`,
     );
   }
@@ -81,7 +82,7 @@ function kindOf(value: unknown, kind: 'function' | 'array' | 'Float32Array'): bo
 export function assertCapabilities(c: Classifier, name: string): void {
   const record = c as unknown as Record<string, unknown>;
   for (const [old, message] of Object.entries(RENAMED)) {
-    if (record[old] !== undefined) throw new TypeError(`'${name}.${old}': ${message}`);
+    if (record[old] !== undefined) throw new RsTypeError('RS_INVALID_ARG_TYPE', `'${name}.${old}': ${message}`);
   }
   for (const capability of CAPABILITY_NAMES) {
     const value = record[capability];
@@ -90,20 +91,25 @@ export function assertCapabilities(c: Classifier, name: string): void {
       const v = member === '' ? value : typeof value === 'object' || typeof value === 'function' ? (value as Record<string, unknown>)[member] : undefined;
       if (!kindOf(v, kind)) {
         const path = member === '' ? `${name}.${capability}` : `${name}.${capability}.${member}`;
-        throw new TypeError(`'${path}' must be ${kind === 'array' ? 'an array' : `a ${kind}`} (the '${capability}' capability), got ${describeValue(v)}`);
+        throw new RsTypeError(
+          'RS_INVALID_ARG_TYPE',
+          `'${path}' must be ${kind === 'array' ? 'an array' : `a ${kind}`} (the '${capability}' capability), got ${describeValue(v)}`,
+        );
       }
     }
   }
   const notes = c.capabilityNotes;
   if (notes !== undefined) {
-    if (notes === null || typeof notes !== 'object') throw new TypeError(`'${name}.capabilityNotes' must be an object, got ${describeValue(notes)}`);
+    if (notes === null || typeof notes !== 'object')
+      throw new RsTypeError('RS_INVALID_ARG_TYPE', `'${name}.capabilityNotes' must be an object, got ${describeValue(notes)}`);
     for (const [key, note] of Object.entries(notes)) {
       if (!(CAPABILITY_NAMES as readonly string[]).includes(key)) {
-        throw new TypeError(`'${name}.capabilityNotes.${key}' is not a capability (capabilities: ${CAPABILITY_NAMES.join(', ')})`);
+        throw new RsTypeError('RS_INVALID_ARG_TYPE', `'${name}.capabilityNotes.${key}' is not a capability (capabilities: ${CAPABILITY_NAMES.join(', ')})`);
       }
-      if (typeof note !== 'string') throw new TypeError(`'${name}.capabilityNotes.${key}' must be a string, got ${describeValue(note)}`);
+      if (typeof note !== 'string')
+        throw new RsTypeError('RS_INVALID_ARG_TYPE', `'${name}.capabilityNotes.${key}' must be a string, got ${describeValue(note)}`);
       if (record[key] !== undefined && record[key] !== null) {
-        throw new TypeError(`'${name}.capabilityNotes.${key}' explains why '${key}' is absent, but '${name}.${key}' is present`);
+        throw new RsTypeError('RS_INVALID_ARG_TYPE', `'${name}.capabilityNotes.${key}' explains why '${key}' is absent, but '${name}.${key}' is present`);
       }
     }
   }

@@ -1,4 +1,4 @@
-import { describeValue } from '../errors.js';
+import { describeValue, RsRangeError, RsTypeError } from '../errors.js';
 import { fromFunction } from './from-function.js';
 import type { Classifier } from './classifier.js';
 
@@ -25,20 +25,21 @@ export function linearClassifier(options: {
   } else if (weights instanceof Float32Array || weights instanceof Float64Array) {
     const c = options.nbClasses;
     if (!Number.isInteger(c) || (c as number) < 2 || weights.length % (c as number) !== 0) {
-      throw new RangeError(`'nbClasses' must be an integer >= 2 dividing weights.length ${weights.length}, got ${describeValue(c)}`);
+      throw new RsRangeError('RS_INVALID_ARG_VALUE', `'nbClasses' must be an integer >= 2 dividing weights.length ${weights.length}, got ${describeValue(c)}`);
     }
     const d = weights.length / (c as number);
     rows = Array.from({ length: c as number }, (_, k) => Float64Array.from(weights.subarray(k * d, (k + 1) * d)));
   } else {
-    throw new TypeError(`'weights' must be an array of rows or a Float32Array/Float64Array, got ${describeValue(weights)}`);
+    throw new RsTypeError('RS_INVALID_ARG_TYPE', `'weights' must be an array of rows or a Float32Array/Float64Array, got ${describeValue(weights)}`);
   }
   const nbClasses = rows.length;
   const d = rows[0]?.length ?? 0;
-  if (nbClasses < 2) throw new RangeError(`'weights' must have at least 2 rows (classes), got ${nbClasses}`);
-  if (d < 1 || rows.some((r) => r.length !== d)) throw new RangeError(`'weights' rows must all have the same length >= 1`);
-  if (rows.some((r) => r.some((v) => !Number.isFinite(v)))) throw new RangeError(`'weights' must be finite`);
+  if (nbClasses < 2) throw new RsRangeError('RS_INVALID_ARG_VALUE', `'weights' must have at least 2 rows (classes), got ${nbClasses}`);
+  if (d < 1 || rows.some((r) => r.length !== d)) throw new RsRangeError('RS_INVALID_ARG_VALUE', `'weights' rows must all have the same length >= 1`);
+  if (rows.some((r) => r.some((v) => !Number.isFinite(v)))) throw new RsRangeError('RS_INVALID_ARG_VALUE', `'weights' must be finite`);
   const bias = Float64Array.from(options.bias ?? new Float64Array(nbClasses));
-  if (bias.length !== nbClasses || bias.some((v) => !Number.isFinite(v))) throw new RangeError(`'bias' must hold ${nbClasses} finite numbers`);
+  if (bias.length !== nbClasses || bias.some((v) => !Number.isFinite(v)))
+    throw new RsRangeError('RS_INVALID_ARG_VALUE', `'bias' must hold ${nbClasses} finite numbers`);
   return fromFunction({
     inputShape: [d],
     nbClasses,

@@ -1,3 +1,4 @@
+import { RsTypeError } from '../errors.js';
 import { requireCapability } from './capabilities.js';
 import type { Classifier } from './classifier.js';
 
@@ -27,7 +28,10 @@ export async function cloneForRefitting<C extends Classifier>(classifier: C): Pr
   requireCapability(classifier, 'training', 'cloneForRefitting');
   const hook = (classifier as Partial<Refittable>).prepareClone;
   if (typeof hook !== 'function') {
-    throw new TypeError(`cloneForRefitting needs a classifier class with a prepareClone() hook (the Refittable interface); this classifier has none`);
+    throw new RsTypeError(
+      'RS_CAPABILITY_MISSING',
+      `cloneForRefitting needs a classifier class with a prepareClone() hook (the Refittable interface); this classifier has none`,
+    );
   }
   const Ctor = classifier.constructor as new (init: unknown) => C;
   const clone = new Ctor(await hook.call(classifier));

@@ -1,6 +1,6 @@
 import { featureCount, assertClassifier } from '../classifier/assert-classifier.js';
 import type { CapabilityName, Classifier, GradientCapability, HostSamplingPlan, SaveCapability, TrainingCapability } from '../classifier/classifier.js';
-import { ClassifierContractError, describeValue } from '../errors.js';
+import { ClassifierContractError, describeValue, RsError, RsRangeError, RsTypeError } from '../errors.js';
 
 /**
  * An image-to-image model, such as a denoiser: the {@link Classifier} shape without classes. Any
@@ -28,19 +28,19 @@ export interface ImageModel {
 
 /** The per-input output size of an image model (`outputShape`, else `nbClasses`), validated. */
 export function imageModelOutputSize(m: ImageModel, name: string): number {
-  if (m === null || typeof m !== 'object') throw new TypeError(`'${name}' must be a model object, got ${describeValue(m)}`);
-  if (typeof m.forward !== 'function') throw new TypeError(`'${name}.forward' must be a function`);
+  if (m === null || typeof m !== 'object') throw new RsTypeError('RS_INVALID_ARG_TYPE', `'${name}' must be a model object, got ${describeValue(m)}`);
+  if (typeof m.forward !== 'function') throw new RsTypeError('RS_INVALID_ARG_TYPE', `'${name}.forward' must be a function`);
   if (!Array.isArray(m.inputShape) || m.inputShape.length === 0 || !m.inputShape.every((d) => Number.isInteger(d) && d >= 1)) {
-    throw new TypeError(`'${name}.inputShape' must be a non-empty array of positive integers, got ${JSON.stringify(m.inputShape)}`);
+    throw new RsTypeError('RS_INVALID_ARG_TYPE', `'${name}.inputShape' must be a non-empty array of positive integers, got ${JSON.stringify(m.inputShape)}`);
   }
   if (m.outputShape !== undefined) {
     if (!Array.isArray(m.outputShape) || !m.outputShape.every((d) => Number.isInteger(d) && d >= 1)) {
-      throw new TypeError(`'${name}.outputShape' must be an array of positive integers, got ${JSON.stringify(m.outputShape)}`);
+      throw new RsTypeError('RS_INVALID_ARG_TYPE', `'${name}.outputShape' must be an array of positive integers, got ${JSON.stringify(m.outputShape)}`);
     }
     return featureCount(m.outputShape);
   }
   if (Number.isInteger(m.nbClasses) && (m.nbClasses as number) >= 1) return m.nbClasses as number;
-  throw new TypeError(`'${name}' must declare 'outputShape' (the shape of one output), got neither 'outputShape' nor 'nbClasses'`);
+  throw new RsTypeError('RS_INVALID_ARG_TYPE', `'${name}' must declare 'outputShape' (the shape of one output), got neither 'outputShape' nor 'nbClasses'`);
 }
 
 async function run<T>(what: string, rows: number, call: () => T | Promise<T>): Promise<T> {
@@ -48,7 +48,10 @@ async function run<T>(what: string, rows: number, call: () => T | Promise<T>): P
     return await call();
   } catch (err) {
     if (err instanceof ClassifierContractError) throw err;
-    throw new ClassifierContractError(`${what} failed on a batch of ${rows} inputs: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+    throw new ClassifierContractError(`${what} failed on a batch of ${rows} inputs: ${(err as Error)?.message ?? String(err)}`, {
+      cause: err,
+      code: 'RS_CLASSIFIER_FAILED',
+    });
   }
 }
 
@@ -81,7 +84,8 @@ export function compose(denoiser: ImageModel, classifier: Classifier): Classifie
   const outSize = imageModelOutputSize(denoiser, 'denoiser');
   const dim = featureCount(classifier.inputShape);
   if (outSize !== dim) {
-    throw new RangeError(
+    throw new RsRangeError(
+      'RS_INVALID_ARG_VALUE',
       `the denoiser's output (${denoiser.outputShape ? `[${denoiser.outputShape.join(', ')}]` : outSize}) does not fit the classifier's input [${classifier.inputShape.join(', ')}] (${dim} values)`,
     );
   }
@@ -90,7 +94,7 @@ export function compose(denoiser: ImageModel, classifier: Classifier): Classifie
     checkedValues(await run('the denoiser', rows, () => denoiser.forward(x, rows)), rows * dim, 'the denoiser');
   let disposed = false;
   const forward = async (x: Float32Array, rows: number): Promise<Float32Array> => {
-    if (disposed) throw new Error('this composition was disposed');
+    if (disposed) throw new RsError('RS_DISPOSED', 'this composition was disposed');
     const d = await denoise(x, rows);
     return run('the classifier', rows, () => classifier.forward(d, rows));
   };
@@ -101,7 +105,7 @@ export function compose(denoiser: ImageModel, classifier: Classifier): Classifie
   if (dGrad && cGrad) {
     out.gradients = {
       vjp: async (x, rows, upstream) => {
-        if (disposed) throw new Error('this composition was disposed');
+        if (disposed) throw new RsError('RS_DISPOSED', 'this composition was disposed');
         const d = await denoise(x, rows);
         const gd = checkedValues(await run('the classifier vjp', rows, () => cGrad.vjp(d, rows, upstream)), rows * dim, 'the classifier vjp');
         return run('the denoiser vjp', rows, () => dGrad.vjp(x, rows, gd));

@@ -1,4 +1,4 @@
-import { ClassifierContractError } from '../errors.js';
+import { ClassifierContractError, RsRangeError } from '../errors.js';
 import type { DefenceBase, DefenceOutput, Postprocessor, Preprocessor } from './defence.js';
 
 /** A batch on its way through a chain of defences: its data and shape (batch dimension first). */
@@ -39,7 +39,8 @@ export function defendedInputShape(modelShape: readonly number[], pre: readonly 
     let s = [1, ...given];
     for (const p of pre) s = shapeAfter(p, s);
     if (!sameShape(s.slice(1), modelShape)) {
-      throw new RangeError(
+      throw new RsRangeError(
+        'RS_INVALID_ARG_VALUE',
         `'inputShape' ${fmt(given)} becomes ${fmt(s.slice(1))} through the preprocessing defences (${pre.map((p) => p.name).join(', ')}), but the model takes ${fmt(modelShape)}`,
       );
     }
@@ -51,7 +52,8 @@ export function defendedInputShape(modelShape: readonly number[], pre: readonly 
     if (sameShape(shapeAfter(p, s), s)) continue;
     const before = p.inputShapeFor?.(s);
     if (!before || !sameShape(shapeAfter(p, before), s)) {
-      throw new RangeError(
+      throw new RsRangeError(
+        'RS_INVALID_ARG_VALUE',
         `the preprocessing defence '${p.name}' changes the shape and has no input shape that it maps to the model's ${fmt(s.slice(1))}: give 'inputShape' (the raw input shape)`,
       );
     }
@@ -155,7 +157,10 @@ export async function backThrough(
     try {
       next = await d.vjp!(x.data, x.shape, g);
     } catch (err) {
-      throw new ClassifierContractError(`the ${role} '${d.name}' failed in its backward pass: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+      throw new ClassifierContractError(`the ${role} '${d.name}' failed in its backward pass: ${(err as Error)?.message ?? String(err)}`, {
+        cause: err,
+        code: 'RS_CLASSIFIER_FAILED',
+      });
     }
     if (!(next instanceof Float32Array) || next.length !== x.data.length) {
       throw new ClassifierContractError(`the ${role} '${d.name}'.vjp must return a Float32Array of ${x.data.length} values (its input's size)`);

@@ -1,5 +1,5 @@
 import type { DeviceDefence } from '../classifier/classifier.js';
-import { describeValue } from '../errors.js';
+import { describeValue, RsTypeError } from '../errors.js';
 
 /**
  * Defences in front of and behind the base classifier (ART's `preprocessing_defences` and
@@ -90,19 +90,25 @@ const GRADIENT_MODES: readonly DefenceGradient[] = ['exact', 'bpda', 'estimate']
  * assertDefence(featureSqueezing({ clipValues: [0, 1], bitDepth: 4 }), 'preprocessingDefences[0]');
  */
 export function assertDefence(value: unknown, what: string): asserts value is Preprocessor {
-  if (value === null || typeof value !== 'object') throw new TypeError(`'${what}' must be a defence object, got ${describeValue(value)}`);
+  if (value === null || typeof value !== 'object')
+    throw new RsTypeError('RS_INVALID_ARG_TYPE', `'${what}' must be a defence object, got ${describeValue(value)}`);
   const d = value as Partial<Preprocessor>;
-  if (typeof d.name !== 'string' || d.name.length === 0) throw new TypeError(`'${what}.name' must be a non-empty string, got ${describeValue(d.name)}`);
-  if (typeof d.apply !== 'function') throw new TypeError(`'${what}.apply' must be a function (data, shape) => { data, shape }`);
-  if (d.params === null || typeof d.params !== 'object') throw new TypeError(`'${what}.params' must be an object, got ${describeValue(d.params)}`);
+  if (typeof d.name !== 'string' || d.name.length === 0)
+    throw new RsTypeError('RS_INVALID_ARG_TYPE', `'${what}.name' must be a non-empty string, got ${describeValue(d.name)}`);
+  if (typeof d.apply !== 'function') throw new RsTypeError('RS_INVALID_ARG_TYPE', `'${what}.apply' must be a function (data, shape) => { data, shape }`);
+  if (d.params === null || typeof d.params !== 'object')
+    throw new RsTypeError('RS_INVALID_ARG_TYPE', `'${what}.params' must be an object, got ${describeValue(d.params)}`);
   if (!GRADIENT_MODES.includes(d.gradient as DefenceGradient)) {
-    throw new TypeError(`'${what}.gradient' must be one of ${GRADIENT_MODES.map((m) => `'${m}'`).join(', ')}, got ${describeValue(d.gradient)}`);
+    throw new RsTypeError(
+      'RS_INVALID_ARG_TYPE',
+      `'${what}.gradient' must be one of ${GRADIENT_MODES.map((m) => `'${m}'`).join(', ')}, got ${describeValue(d.gradient)}`,
+    );
   }
   if (d.gradient !== 'bpda' && typeof d.vjp !== 'function') {
-    throw new TypeError(`'${what}.vjp' must be a function: its gradient is '${d.gradient}' (use 'bpda' for the identity)`);
+    throw new RsTypeError('RS_INVALID_ARG_TYPE', `'${what}.vjp' must be a function: its gradient is '${d.gradient}' (use 'bpda' for the identity)`);
   }
   for (const key of ['outputShape', 'inputShapeFor'] as const) {
-    if (d[key] !== undefined && typeof d[key] !== 'function') throw new TypeError(`'${what}.${key}' must be a function when given`);
+    if (d[key] !== undefined && typeof d[key] !== 'function') throw new RsTypeError('RS_INVALID_ARG_TYPE', `'${what}.${key}' must be a function when given`);
   }
 }
 

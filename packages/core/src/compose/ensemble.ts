@@ -1,6 +1,6 @@
 import { assertClassifier } from '../classifier/assert-classifier.js';
 import type { Classifier } from '../classifier/classifier.js';
-import { ClassifierContractError, describeValue } from '../errors.js';
+import { ClassifierContractError, describeValue, RsError, RsRangeError, RsTypeError } from '../errors.js';
 import { argmaxRow, checkLogits } from '../sampling/noisy-batches.js';
 import { softmaxRow } from '../smoothing/softmax.js';
 
@@ -20,7 +20,10 @@ async function memberLogits(m: Classifier, i: number, x: Float32Array, rows: num
   try {
     out = await m.forward(x, rows);
   } catch (err) {
-    throw new ClassifierContractError(`ensemble member ${i} failed on a batch of ${rows} inputs: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+    throw new ClassifierContractError(`ensemble member ${i} failed on a batch of ${rows} inputs: ${(err as Error)?.message ?? String(err)}`, {
+      cause: err,
+      code: 'RS_CLASSIFIER_FAILED',
+    });
   }
   try {
     checkLogits(out, rows, m.nbClasses);
@@ -50,18 +53,24 @@ async function memberLogits(m: Classifier, i: number, x: Float32Array, rows: num
  * const g = smooth(f, { scale: 0.25 });
  */
 export function ensemble(members: readonly Classifier[], options: EnsembleOptions = {}): Classifier {
-  if (!Array.isArray(members) || members.length === 0) throw new TypeError(`'members' must be a non-empty array of classifiers, got ${describeValue(members)}`);
+  if (!Array.isArray(members) || members.length === 0)
+    throw new RsTypeError('RS_INVALID_ARG_TYPE', `'members' must be a non-empty array of classifiers, got ${describeValue(members)}`);
   for (const [i, m] of members.entries()) assertClassifier(m, `members[${i}]`);
-  if (options === null || typeof options !== 'object') throw new TypeError(`'options' must be an object, got ${describeValue(options)}`);
+  if (options === null || typeof options !== 'object')
+    throw new RsTypeError('RS_INVALID_ARG_TYPE', `'options' must be an object, got ${describeValue(options)}`);
   const combine = options.combine ?? 'mean-softmax';
-  if (!COMBINES.includes(combine)) throw new RangeError(`'combine' must be one of ${COMBINES.map((c) => `'${c}'`).join(', ')}, got ${describeValue(combine)}`);
+  if (!COMBINES.includes(combine))
+    throw new RsRangeError('RS_INVALID_ARG_VALUE', `'combine' must be one of ${COMBINES.map((c) => `'${c}'`).join(', ')}, got ${describeValue(combine)}`);
   const first = members[0]!;
   const c = first.nbClasses;
   const shape = first.inputShape;
   members.forEach((m, i) => {
-    if (m.nbClasses !== c) throw new RangeError(`'members[${i}]' has ${m.nbClasses} classes, members[0] has ${c}`);
+    if (m.nbClasses !== c) throw new RsRangeError('RS_INVALID_ARG_VALUE', `'members[${i}]' has ${m.nbClasses} classes, members[0] has ${c}`);
     if (m.inputShape.length !== shape.length || m.inputShape.some((d: number, j: number) => d !== shape[j])) {
-      throw new RangeError(`'members[${i}]' takes inputs of shape [${m.inputShape.join(', ')}], members[0] takes [${shape.join(', ')}]`);
+      throw new RsRangeError(
+        'RS_INVALID_ARG_VALUE',
+        `'members[${i}]' takes inputs of shape [${m.inputShape.join(', ')}], members[0] takes [${shape.join(', ')}]`,
+      );
     }
   });
   const M = members.length;
@@ -85,7 +94,7 @@ export function ensemble(members: readonly Classifier[], options: EnsembleOption
 
   let disposed = false;
   const forward = async (x: Float32Array, rows: number): Promise<Float32Array> => {
-    if (disposed) throw new Error('this ensemble was disposed');
+    if (disposed) throw new RsError('RS_DISPOSED', 'this ensemble was disposed');
     const logits = await allLogits(x, rows);
     const out = new Float32Array(rows * c);
     if (combine === 'mean-logits') {
@@ -114,7 +123,7 @@ export function ensemble(members: readonly Classifier[], options: EnsembleOption
   else {
     result.gradients = {
       vjp: async (x, rows, upstream) => {
-        if (disposed) throw new Error('this ensemble was disposed');
+        if (disposed) throw new RsError('RS_DISPOSED', 'this ensemble was disposed');
         const upstreams: Float32Array[] = [];
         if (combine === 'mean-logits') {
           const u = upstream.map((v) => v / M);
@@ -138,7 +147,10 @@ export function ensemble(members: readonly Classifier[], options: EnsembleOption
           try {
             g = await members[i]!.gradients!.vjp(x, rows, upstreams[i]!);
           } catch (err) {
-            throw new ClassifierContractError(`ensemble member ${i}'s vjp failed: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+            throw new ClassifierContractError(`ensemble member ${i}'s vjp failed: ${(err as Error)?.message ?? String(err)}`, {
+              cause: err,
+              code: 'RS_CLASSIFIER_FAILED',
+            });
           }
           if (!(g instanceof Float32Array) || g.length !== x.length)
             throw new ClassifierContractError(`ensemble member ${i}'s vjp returned the wrong number of values`);

@@ -1,4 +1,4 @@
-import { describeValue } from '../errors.js';
+import { describeValue, RsRangeError } from '../errors.js';
 
 /**
  * Expands a scalar, per-channel or per-feature value to one value per feature, the way ART
@@ -13,11 +13,11 @@ export function expandPerFeature(value: number | ArrayLike<number>, inputShape: 
   const dim = inputShape.reduce((a, b) => a * b, 1);
   const out = new Float32Array(dim);
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new RangeError(`'${name}' must be finite, got ${value}`);
+    if (!Number.isFinite(value)) throw new RsRangeError('RS_INVALID_ARG_VALUE', `'${name}' must be finite, got ${value}`);
     return out.fill(value);
   }
   for (let i = 0; i < value.length; i++) {
-    if (!Number.isFinite(value[i])) throw new RangeError(`'${name}[${i}]' must be finite, got ${value[i]}`);
+    if (!Number.isFinite(value[i])) throw new RsRangeError('RS_INVALID_ARG_VALUE', `'${name}[${i}]' must be finite, got ${value[i]}`);
   }
   if (value.length === dim) {
     out.set(value);
@@ -33,7 +33,8 @@ export function expandPerFeature(value: number | ArrayLike<number>, inputShape: 
     }
     return out;
   }
-  throw new RangeError(
+  throw new RsRangeError(
+    'RS_INVALID_ARG_VALUE',
     `'${name}' has ${describeValue(value.length)} values: expected a number, ${channels} per-channel values (${channelsFirst ? 'channelsFirst' : 'channels last'}) or ${dim} per-feature values`,
   );
 }

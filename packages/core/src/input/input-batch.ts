@@ -1,4 +1,4 @@
-import { describeValue } from '../errors.js';
+import { describeValue, RsRangeError, RsTypeError } from '../errors.js';
 import { hostValues } from './tensor-like.js';
 
 /** Validated inputs: `count` inputs of `dim` features in one `Float32Array`. */
@@ -26,26 +26,33 @@ export function toInputBatch(
   if (shape) {
     const tail = shape.length === inputShape.length ? shape : shape.slice(1);
     if (tail.length !== inputShape.length || tail.some((d, i) => d !== inputShape[i])) {
-      throw new RangeError(`'${name}' has shape [${shape.join(', ')}]: it must be [batch, ${inputShape.join(', ')}] or [${inputShape.join(', ')}]`);
+      throw new RsRangeError(
+        'RS_INVALID_INPUT',
+        `'${name}' has shape [${shape.join(', ')}]: it must be [batch, ${inputShape.join(', ')}] or [${inputShape.join(', ')}]`,
+      );
     }
     const expected = shape.reduce((a, b) => a * b, 1);
     if (source.length !== expected) {
-      throw new RangeError(`'${name}' has ${source.length} values but its shape [${shape.join(', ')}] needs ${expected}`);
+      throw new RsRangeError('RS_INVALID_INPUT', `'${name}' has ${source.length} values but its shape [${shape.join(', ')}] needs ${expected}`);
     }
   }
   let data: Float32Array;
   if (source instanceof Float32Array) data = source;
   else if (source instanceof BigInt64Array || source instanceof BigUint64Array) data = Float32Array.from(source, Number);
   else data = Float32Array.from(source as ArrayLike<number>);
-  if (data.length === 0) throw new RangeError(`'${name}' is empty: it must hold at least one input of ${dim} values (inputShape [${inputShape.join(', ')}])`);
+  if (data.length === 0)
+    throw new RsRangeError('RS_INVALID_INPUT', `'${name}' is empty: it must hold at least one input of ${dim} values (inputShape [${inputShape.join(', ')}])`);
   if (data.length % dim !== 0) {
-    throw new RangeError(`'${name}' has ${data.length} values, not a multiple of prod(inputShape) = ${dim} (inputShape [${inputShape.join(', ')}])`);
+    throw new RsRangeError(
+      'RS_INVALID_INPUT',
+      `'${name}' has ${data.length} values, not a multiple of prod(inputShape) = ${dim} (inputShape [${inputShape.join(', ')}])`,
+    );
   }
   const count = data.length / dim;
   for (let i = 0; i < data.length; i++) {
     const v = data[i]!;
     if (!Number.isFinite(v)) {
-      throw new RangeError(`'${name}' contains ${v} at input ${Math.floor(i / dim)}, feature ${i % dim}: inputs must be finite`);
+      throw new RsRangeError('RS_INVALID_INPUT', `'${name}' contains ${v} at input ${Math.floor(i / dim)}, feature ${i % dim}: inputs must be finite`);
     }
   }
   if (domain) {
@@ -54,7 +61,10 @@ export function toInputBatch(
       const f = i % dim;
       const v = data[i]!;
       if (v < min[f]! || v > max[f]!) {
-        throw new RangeError(`'${name}' value ${v} at input ${Math.floor(i / dim)}, feature ${f} is outside clipValues [${min[f]}, ${max[f]}]`);
+        throw new RsRangeError(
+          'RS_INVALID_INPUT',
+          `'${name}' value ${v} at input ${Math.floor(i / dim)}, feature ${f} is outside clipValues [${min[f]}, ${max[f]}]`,
+        );
       }
     }
   }
@@ -75,7 +85,7 @@ export function toLabels(y: unknown, count: number, nbClasses: number, name = 'y
     for (let i = 0; i < count; i++) {
       const v = Number(arr[i]);
       if (!Number.isInteger(v) || v < 0 || v >= nbClasses)
-        throw new RangeError(`'${name}[${i}]' must be a class index in [0, ${nbClasses - 1}], got ${describeValue(arr[i])}`);
+        throw new RsRangeError('RS_INVALID_INPUT', `'${name}[${i}]' must be a class index in [0, ${nbClasses - 1}], got ${describeValue(arr[i])}`);
       labels[i] = v;
     }
     return labels;
@@ -85,12 +95,12 @@ export function toLabels(y: unknown, count: number, nbClasses: number, name = 'y
       let best = 0;
       for (let k = 0; k < nbClasses; k++) {
         const v = Number(arr[i * nbClasses + k]);
-        if (!Number.isFinite(v)) throw new RangeError(`'${name}' row ${i} contains ${v}`);
+        if (!Number.isFinite(v)) throw new RsRangeError('RS_INVALID_INPUT', `'${name}' row ${i} contains ${v}`);
         if (v > Number(arr[i * nbClasses + best])) best = k;
       }
       labels[i] = best;
     }
     return labels;
   }
-  throw new RangeError(`'${name}' has ${arr.length} values: expected ${count} class indices or ${count} x ${nbClasses} one-hot values`);
+  throw new RsRangeError('RS_INVALID_INPUT', `'${name}' has ${arr.length} values: expected ${count} class indices or ${count} x ${nbClasses} one-hot values`);
 }

@@ -1,4 +1,4 @@
-import { describeValue } from '../errors.js';
+import { describeValue, RsRangeError, RsTypeError } from '../errors.js';
 
 /** Numbers in a typed array or a plain array (bigint arrays come from int64 tensors). */
 export type NumericArray = ArrayLike<number> | BigInt64Array | BigUint64Array;
@@ -61,18 +61,18 @@ function isObject(x: unknown): x is Record<string, unknown> {
 
 function checkShape(shape: unknown, name: string): readonly number[] {
   if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
-    throw new TypeError(`'${name}' must be an array of non-negative integers, got ${describeValue(shape)}`);
+    throw new RsTypeError('RS_INVALID_ARG_TYPE', `'${name}' must be an array of non-negative integers, got ${describeValue(shape)}`);
   }
   return shape;
 }
 
 function checkNumeric(data: unknown, name: string): NumericArray {
   if (Array.isArray(data)) {
-    if (data.some((v) => typeof v === 'string')) throw new TypeError(`'${name}' holds strings: expected numbers`);
+    if (data.some((v) => typeof v === 'string')) throw new RsTypeError('RS_INVALID_ARG_TYPE', `'${name}' holds strings: expected numbers`);
     return data as NumericArray;
   }
   if (ArrayBuffer.isView(data) && !(data instanceof DataView)) return data as unknown as NumericArray;
-  throw new TypeError(`'${name}' must be a typed array or a number array, got ${describeValue(data)}`);
+  throw new RsTypeError('RS_INVALID_ARG_TYPE', `'${name}' must be a typed array or a number array, got ${describeValue(data)}`);
 }
 
 /** Flattens nested arrays of equal-length rows; returns null when `x` is not nested. */
@@ -87,12 +87,13 @@ function flattenNested(x: readonly unknown[], name: string): HostValues | null {
   const out: number[] = [];
   const walk = (node: unknown, depth: number, path: string): void => {
     if (depth === shape.length) {
-      if (typeof node !== 'number') throw new TypeError(`'${name}${path}' must be a number, got ${describeValue(node)}`);
+      if (typeof node !== 'number') throw new RsTypeError('RS_INVALID_ARG_TYPE', `'${name}${path}' must be a number, got ${describeValue(node)}`);
       out.push(node);
       return;
     }
     if (!Array.isArray(node) || node.length !== shape[depth]) {
-      throw new RangeError(
+      throw new RsRangeError(
+        'RS_INVALID_INPUT',
         `'${name}' is a ragged nested array: '${name}${path}' has ${Array.isArray(node) ? `length ${node.length}` : describeValue(node)}, expected an array of length ${shape[depth]}`,
       );
     }
@@ -114,13 +115,13 @@ export function hostValues(x: unknown, name: string): HostValues {
   if (ArrayBuffer.isView(x) && !(x instanceof DataView)) return { data: x as unknown as NumericArray, shape: null };
   if (isObject(x)) {
     if (typeof x.dataSync === 'function' && 'shape' in x) {
-      if (x.isDisposed === true) throw new TypeError(`the tensor passed as '${name}' was already disposed`);
-      if (x.dtype === 'string') throw new TypeError(`'${name}' is a string tensor: expected numbers`);
+      if (x.isDisposed === true) throw new RsTypeError('RS_INVALID_INPUT', `the tensor passed as '${name}' was already disposed`);
+      if (x.dtype === 'string') throw new RsTypeError('RS_INVALID_ARG_TYPE', `'${name}' is a string tensor: expected numbers`);
       const shape = checkShape(x.shape, `${name}.shape`);
       return { data: checkNumeric((x.dataSync as () => unknown)(), `${name}.dataSync()`), shape };
     }
     if ('data' in x && 'dims' in x) {
-      if (x.type === 'string') throw new TypeError(`'${name}' is a string tensor: expected numbers`);
+      if (x.type === 'string') throw new RsTypeError('RS_INVALID_ARG_TYPE', `'${name}' is a string tensor: expected numbers`);
       return { data: checkNumeric(x.data, `${name}.data`), shape: checkShape(x.dims, `${name}.dims`) };
     }
     if ('data' in x && 'shape' in x) {
@@ -128,7 +129,8 @@ export function hostValues(x: unknown, name: string): HostValues {
       return { data: checkNumeric(x.data, `${name}.data`), shape };
     }
   }
-  throw new TypeError(
+  throw new RsTypeError(
+    'RS_INVALID_ARG_TYPE',
     `'${name}' must be a Float32Array, a number array, nested number arrays or a tensor ({ data, shape }, ort.Tensor, tf.Tensor), got ${describeValue(x)}`,
   );
 }

@@ -4,6 +4,7 @@ import { checkedFills, type NoiseDraw } from '../noise/checked-fills.js';
 import type { NoiseGenerator } from '../noise/types.js';
 import { createWasmNoiseGenerator, kernelLayout, kernelMode, noiseKernelModule, WASM_MAX_DIM } from '../noise/wasm-generator.js';
 import { JOB_STATE, NOISE_WORKER_PROGRAM, type NoiseWorkerJob } from './noise-worker-program.js';
+import { RsError, RsRangeError } from '../errors.js';
 
 /** Options of {@link createThreadedNoiseGenerator}. */
 export interface ThreadedNoiseOptions {
@@ -34,12 +35,12 @@ interface NoiseWorker {
 function resolveOptions(options: ThreadedNoiseOptions): Required<ThreadedNoiseOptions> {
   const threads = options.threads ?? Math.min(availableParallelism(), 8);
   if (!Number.isInteger(threads) || threads < 1 || threads > 256)
-    throw new RangeError(`'threads' must be an integer in [1, 256], got ${String(options.threads)}`);
+    throw new RsRangeError('RS_INVALID_ARG_VALUE', `'threads' must be an integer in [1, 256], got ${String(options.threads)}`);
   const minFloatsPerThread = options.minFloatsPerThread ?? 32768;
   if (!Number.isInteger(minFloatsPerThread) || minFloatsPerThread < 1)
-    throw new RangeError(`'minFloatsPerThread' must be a positive integer, got ${String(options.minFloatsPerThread)}`);
+    throw new RsRangeError('RS_INVALID_ARG_VALUE', `'minFloatsPerThread' must be a positive integer, got ${String(options.minFloatsPerThread)}`);
   const timeoutMs = options.timeoutMs ?? 30_000;
-  if (!(timeoutMs > 0)) throw new RangeError(`'timeoutMs' must be positive, got ${String(options.timeoutMs)}`);
+  if (!(timeoutMs > 0)) throw new RsRangeError('RS_INVALID_ARG_VALUE', `'timeoutMs' must be positive, got ${String(options.timeoutMs)}`);
   return { threads, minFloatsPerThread, timeoutMs };
 }
 
@@ -97,7 +98,7 @@ export function startThreadedNoiseGenerator(options: ThreadedNoiseOptions, progr
   }
 
   const draw: NoiseDraw = (out, outOffset, req, k0, k1, base, baseOffset, scale, clip, family) => {
-    if (disposed) throw new Error('noise generator has been disposed');
+    if (disposed) throw new RsError('RS_DISPOSED', 'noise generator has been disposed');
     const { dim, sampleCount } = req;
     const drawLocally = (rowStart: number, rows: number) => {
       const part = { ...req, sampleStart: req.sampleStart + rowStart, sampleCount: rows };
@@ -170,7 +171,7 @@ export function startThreadedNoiseGenerator(options: ThreadedNoiseOptions, progr
     ...checkedFills(draw),
     // The sound mode's copies on the calling thread (the WASM kernel; not split over the workers).
     fillSound: (...args) => {
-      if (disposed) throw new Error('noise generator has been disposed');
+      if (disposed) throw new RsError('RS_DISPOSED', 'noise generator has been disposed');
       local.fillSound!(...args);
     },
     dispose(): void {

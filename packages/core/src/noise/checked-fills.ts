@@ -1,3 +1,4 @@
+import { RsRangeError } from '../errors.js';
 import { NOISE_FAMILIES } from './families.js';
 import { checkNoisyArgs, checkOutput, validateNoiseRequest, type NoiseRequest } from './stream-layout.js';
 import type { ClipBounds, NoiseGenerator } from './types.js';
@@ -41,7 +42,10 @@ export function checkedFills(
     fillStandard,
     fillStandardNormal(out: Float32Array, outOffset: number, req: NoiseRequest): void {
       if (req !== null && typeof req === 'object' && req.family !== undefined && req.family !== 'gaussian') {
-        throw new RangeError(`fillStandardNormal draws Gaussian noise, but the request asks for family '${String(req.family)}': use fillStandard`);
+        throw new RsRangeError(
+          'RS_INVALID_ARG_VALUE',
+          `fillStandardNormal draws Gaussian noise, but the request asks for family '${String(req.family)}': use fillStandard`,
+        );
       }
       fillStandard(out, outOffset, req);
     },

@@ -1,3 +1,4 @@
+import { RsRangeError } from '../errors.js';
 /**
  * Noise families of the stream layout (see `stream-layout.ts`, "Noise families"): how the four
  * Philox output words of a block become four unit-variance float32 values. Gaussian takes them in
@@ -39,7 +40,8 @@ export const TWO_POW_M31 = 4.656612873077393e-10;
 export function noiseFamilyId(family: unknown): number {
   if (family === undefined) return 0;
   const id = typeof family === 'string' ? (NOISE_FAMILY_ID as Record<string, number>)[family] : undefined;
-  if (id === undefined) throw new RangeError(`family must be one of ${NOISE_FAMILIES.map((f) => `'${f}'`).join(', ')}, got ${String(family)}`);
+  if (id === undefined)
+    throw new RsRangeError('RS_INVALID_ARG_VALUE', `family must be one of ${NOISE_FAMILIES.map((f) => `'${f}'`).join(', ')}, got ${String(family)}`);
   return id;
 }
 

@@ -6,6 +6,7 @@
 import { createJsNoiseGenerator } from './js-generator.js';
 import { createWasmNoiseGenerator, isWasmSimdSupported } from './wasm-generator.js';
 import type { NoiseGenerator } from './types.js';
+import { RsRangeError } from '../errors.js';
 
 export type { NoiseRequest } from './stream-layout.js';
 export type { ClipBounds, NoiseGenerator } from './types.js';
@@ -55,7 +56,7 @@ export interface NoiseGeneratorOptions {
 export function createNoiseGenerator(options: NoiseGeneratorOptions = {}): NoiseGenerator {
   const prefer = options.prefer ?? 'wasm';
   if (prefer !== 'wasm' && prefer !== 'js') {
-    throw new RangeError(`prefer must be 'wasm' or 'js', got ${String(prefer)}`);
+    throw new RsRangeError('RS_INVALID_ARG_VALUE', `prefer must be 'wasm' or 'js', got ${String(prefer)}`);
   }
   if (prefer === 'wasm' && isWasmSimdSupported()) return createWasmNoiseGenerator();
   return createJsNoiseGenerator();

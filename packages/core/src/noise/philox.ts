@@ -3,6 +3,7 @@
  * `stream-layout.ts` for the round function and constants.
  */
 import { PHILOX_M0, PHILOX_M1, PHILOX_ROUNDS, PHILOX_W0, PHILOX_W1 } from './stream-layout.js';
+import { RsRangeError } from '../errors.js';
 
 const M0_HI = PHILOX_M0 >>> 16;
 const M0_LO = PHILOX_M0 & 0xffff;
@@ -25,7 +26,7 @@ export function mulhi32(a: number, mHi: number, mLo: number): number {
 
 function u32(name: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff) {
-    throw new RangeError(`${name} must be a u32 integer, got ${String(v)}`);
+    throw new RsRangeError('RS_INVALID_ARG_VALUE', `${name} must be a u32 integer, got ${String(v)}`);
   }
   return v;
 }
@@ -39,8 +40,8 @@ function u32(name: string, v: unknown): number {
  * philox4x32([0, 0, 0, 0], [0, 0]); // Uint32Array [0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8]
  */
 export function philox4x32(counter: Uint32Array | number[], key: Uint32Array | number[]): Uint32Array {
-  if (counter == null || counter.length !== 4) throw new RangeError('counter must have 4 u32 words');
-  if (key == null || key.length !== 2) throw new RangeError('key must have 2 u32 words');
+  if (counter == null || counter.length !== 4) throw new RsRangeError('RS_INVALID_ARG_VALUE', 'counter must have 4 u32 words');
+  if (key == null || key.length !== 2) throw new RsRangeError('RS_INVALID_ARG_VALUE', 'key must have 2 u32 words');
   let c0 = u32('counter[0]', counter[0]);
   let c1 = u32('counter[1]', counter[1]);
   let c2 = u32('counter[2]', counter[2]);

@@ -1,3 +1,4 @@
+import { RsRangeError } from '../errors.js';
 const U64_LIMIT = 1n << 64n;
 
 /**
@@ -16,22 +17,22 @@ export function seedFromNumber(seed: number | bigint | string): bigint {
   if (typeof seed === 'bigint') {
     value = seed;
   } else if (typeof seed === 'number') {
-    if (!Number.isInteger(seed)) throw new RangeError(`seed must be an integer in [0, 2^64), got ${seed}`);
+    if (!Number.isInteger(seed)) throw new RsRangeError('RS_INVALID_ARG_VALUE', `seed must be an integer in [0, 2^64), got ${seed}`);
     if (!Number.isSafeInteger(seed)) {
-      throw new RangeError(`seed ${seed} is not a safe integer; pass seeds >= 2^53 as a bigint or a string`);
+      throw new RsRangeError('RS_INVALID_ARG_VALUE', `seed ${seed} is not a safe integer; pass seeds >= 2^53 as a bigint or a string`);
     }
     value = BigInt(seed);
   } else if (typeof seed === 'string') {
     const s = seed.trim();
     if (!/^(0x[0-9a-f]+|[0-9]+)$/i.test(s)) {
-      throw new RangeError(`seed must be a decimal or 0x-hex integer string in [0, 2^64), got '${seed}'`);
+      throw new RsRangeError('RS_INVALID_ARG_VALUE', `seed must be a decimal or 0x-hex integer string in [0, 2^64), got '${seed}'`);
     }
     value = BigInt(s);
   } else {
-    throw new RangeError(`seed must be a number, bigint or string, got ${typeof seed}`);
+    throw new RsRangeError('RS_INVALID_ARG_VALUE', `seed must be a number, bigint or string, got ${typeof seed}`);
   }
   if (value < 0n || value >= U64_LIMIT) {
-    throw new RangeError(`seed must be in [0, 2^64), got ${value}`);
+    throw new RsRangeError('RS_INVALID_ARG_VALUE', `seed must be in [0, 2^64), got ${value}`);
   }
   return value;
 }

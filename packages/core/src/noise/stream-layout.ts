@@ -1,3 +1,4 @@
+import { RsRangeError } from '../errors.js';
 /**
  * Noise stream layout of @rs/core: the contract every backend (JS, WASM, and
  * later WGSL / CUDA) must reproduce bit for bit (or, for GPU backends without
@@ -184,7 +185,7 @@ export const MAX_NOISE_DIM = 2 ** 30;
 
 function checkUint(name: string, value: unknown, limit: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value >= limit) {
-    throw new RangeError(`${name} must be an integer in [0, ${limit === U32_LIMIT ? '2^32' : limit}), got ${String(value)}`);
+    throw new RsRangeError('RS_INVALID_ARG_VALUE', `${name} must be an integer in [0, ${limit === U32_LIMIT ? '2^32' : limit}), got ${String(value)}`);
   }
   return value;
 }
@@ -198,20 +199,23 @@ function checkUint(name: string, value: unknown, limit: number): number {
  * // k0 === 5, k1 === 1, family === 0
  */
 export function validateNoiseRequest(req: NoiseRequest): { k0: number; k1: number; family: number } {
-  if (req === null || typeof req !== 'object') throw new RangeError('request must be an object');
+  if (req === null || typeof req !== 'object') throw new RsRangeError('RS_INVALID_ARG_VALUE', 'request must be an object');
   const seed = req.seed;
   if (typeof seed !== 'bigint' || seed < 0n || seed >= U64_LIMIT) {
-    throw new RangeError(`seed must be a bigint in [0, 2^64), got ${String(seed)}`);
+    throw new RsRangeError('RS_INVALID_ARG_VALUE', `seed must be a bigint in [0, 2^64), got ${String(seed)}`);
   }
   checkUint('stream', req.stream, U32_LIMIT);
   checkUint('inputIndex', req.inputIndex, U32_LIMIT);
   checkUint('sampleStart', req.sampleStart, U32_LIMIT);
   checkUint('sampleCount', req.sampleCount, U32_LIMIT + 1);
   if (req.sampleStart + req.sampleCount > U32_LIMIT) {
-    throw new RangeError(`sampleStart + sampleCount must be <= 2^32 (sample index is a u32), got ${req.sampleStart} + ${req.sampleCount}`);
+    throw new RsRangeError(
+      'RS_INVALID_ARG_VALUE',
+      `sampleStart + sampleCount must be <= 2^32 (sample index is a u32), got ${req.sampleStart} + ${req.sampleCount}`,
+    );
   }
   if (typeof req.dim !== 'number' || !Number.isInteger(req.dim) || req.dim < 1 || req.dim > MAX_NOISE_DIM) {
-    throw new RangeError(`dim must be an integer in [1, 2^30], got ${String(req.dim)}`);
+    throw new RsRangeError('RS_INVALID_ARG_VALUE', `dim must be an integer in [1, 2^30], got ${String(req.dim)}`);
   }
   const [k0, k1] = philoxKey(seed);
   return { k0, k1, family: noiseFamilyId(req.family) };
@@ -224,12 +228,12 @@ export function validateNoiseRequest(req: NoiseRequest): { k0: number; k1: numbe
  * checkOutput(new Float32Array(10), 2, 8); // ok; checkOutput(new Float32Array(10), 3, 8) throws RangeError
  */
 export function checkOutput(out: Float32Array, outOffset: number, count: number, name = 'out'): void {
-  if (!(out instanceof Float32Array)) throw new RangeError(`${name} must be a Float32Array`);
+  if (!(out instanceof Float32Array)) throw new RsRangeError('RS_INVALID_ARG_VALUE', `${name} must be a Float32Array`);
   if (typeof outOffset !== 'number' || !Number.isInteger(outOffset) || outOffset < 0) {
-    throw new RangeError(`${name}Offset must be a non-negative integer, got ${String(outOffset)}`);
+    throw new RsRangeError('RS_INVALID_ARG_VALUE', `${name}Offset must be a non-negative integer, got ${String(outOffset)}`);
   }
   if (outOffset + count > out.length) {
-    throw new RangeError(`${name} is too short: needs ${count} elements from ${name}Offset ${outOffset}, has length ${out.length}`);
+    throw new RsRangeError('RS_INVALID_ARG_VALUE', `${name} is too short: needs ${count} elements from ${name}Offset ${outOffset}, has length ${out.length}`);
   }
 }
 
@@ -248,15 +252,15 @@ export function checkNoisyArgs(
 ): void {
   checkOutput(base, baseOffset, dim, 'base');
   if (typeof scale !== 'number' || !Number.isFinite(scale)) {
-    throw new RangeError(`scale must be a finite number, got ${String(scale)}`);
+    throw new RsRangeError('RS_INVALID_ARG_VALUE', `scale must be a finite number, got ${String(scale)}`);
   }
   if (clip !== undefined) {
-    if (clip === null || typeof clip !== 'object') throw new RangeError('clip must be { min, max }');
+    if (clip === null || typeof clip !== 'object') throw new RsRangeError('RS_INVALID_ARG_VALUE', 'clip must be { min, max }');
     if (!(clip.min instanceof Float32Array) || clip.min.length < dim) {
-      throw new RangeError(`clip.min must be a Float32Array of length >= dim (${dim})`);
+      throw new RsRangeError('RS_INVALID_ARG_VALUE', `clip.min must be a Float32Array of length >= dim (${dim})`);
     }
     if (!(clip.max instanceof Float32Array) || clip.max.length < dim) {
-      throw new RangeError(`clip.max must be a Float32Array of length >= dim (${dim})`);
+      throw new RsRangeError('RS_INVALID_ARG_VALUE', `clip.max must be a Float32Array of length >= dim (${dim})`);
     }
   }
 }

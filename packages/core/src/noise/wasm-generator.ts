@@ -9,6 +9,7 @@ import { checkedFills, type NoiseDraw } from './checked-fills.js';
 import { checkOutput, validateNoiseRequest } from './stream-layout.js';
 import { fillSoundNoisy } from '../sound/sound-sampler.js';
 import type { ClipBounds, NoiseGenerator } from './types.js';
+import { RsError, RsRangeError } from '../errors.js';
 
 /** Minimal typing of the WebAssembly JS API (lib "DOM" is not in this project's tsconfig). */
 interface WasmMemory {
@@ -69,7 +70,7 @@ export function decodeBase64(s: string): Uint8Array {
   let o = 0;
   for (let i = 0; i < clean.length; i++) {
     const v = B64.indexOf(clean[i]!);
-    if (v < 0) throw new Error('invalid base64');
+    if (v < 0) throw new RsError('RS_INTERNAL', 'the bundled WebAssembly noise kernel is corrupt (invalid base64)');
     acc = (acc << 6) | v;
     bits += 6;
     if (bits >= 8) {
@@ -166,7 +167,7 @@ export function kernelMode(base: Float32Array | null, clip: ClipBounds | undefin
  */
 export function noiseKernelModule(): object {
   const mod = kernelModule();
-  if (!mod) throw new Error('WebAssembly SIMD128 is not supported by this runtime');
+  if (!mod) throw new RsError('RS_UNSUPPORTED_RUNTIME', 'WebAssembly SIMD128 is not supported by this runtime');
   return mod;
 }
 
@@ -186,7 +187,7 @@ export function noiseKernelModule(): object {
 export function createWasmNoiseGenerator(): NoiseGenerator {
   const mod = kernelModule();
   const api = wasmApi();
-  if (!mod || !api) throw new Error('WebAssembly SIMD128 is not supported by this runtime');
+  if (!mod || !api) throw new RsError('RS_UNSUPPORTED_RUNTIME', 'WebAssembly SIMD128 is not supported by this runtime');
   const instance = new api.Instance(mod, {});
   let memory: WasmMemory | null = instance.exports.memory as WasmMemory;
   let fill: FillFn | null = instance.exports.fill as FillFn;
@@ -205,7 +206,7 @@ export function createWasmNoiseGenerator(): NoiseGenerator {
   }
 
   const draw: NoiseDraw = (out, outOffset, req, k0, k1, base, baseOffset, scale, clip, family) => {
-    if (disposed || !memory || !fill) throw new Error('noise generator has been disposed');
+    if (disposed || !memory || !fill) throw new RsError('RS_DISPOSED', 'noise generator has been disposed');
     const { dim, sampleCount } = req;
     if (sampleCount === 0) return;
     if (dim > WASM_MAX_DIM) {
@@ -237,12 +238,12 @@ export function createWasmNoiseGenerator(): NoiseGenerator {
 
   /** The sound mode's noisy copies (see `fillSoundNoisy`, bitwise the same), by the kernel's fill_sound. */
   const fillSound: NonNullable<NoiseGenerator['fillSound']> = (out, outOffset, req, grid, gridOffset, table, clip) => {
-    if (disposed || !memory || !fillSoundKernel) throw new Error('noise generator has been disposed');
+    if (disposed || !memory || !fillSoundKernel) throw new RsError('RS_DISPOSED', 'noise generator has been disposed');
     const { k0, k1 } = validateNoiseRequest(req);
     const { dim, sampleCount } = req;
     checkOutput(out, outOffset, sampleCount * dim);
     if (!(grid instanceof Int32Array) || !Number.isInteger(gridOffset) || gridOffset < 0 || gridOffset + dim > grid.length)
-      throw new RangeError(`grid must be an Int32Array with dim (${dim}) values from gridOffset ${gridOffset}`);
+      throw new RsRangeError('RS_INVALID_ARG_VALUE', `grid must be an Int32Array with dim (${dim}) values from gridOffset ${gridOffset}`);
     if (sampleCount === 0) return;
     if (dim > WASM_MAX_DIM) {
       fillSoundNoisy(out, outOffset, req, grid, gridOffset, table, clip);

@@ -1,9 +1,10 @@
 import type { z } from 'zod';
-import { describeValue } from '../errors.js';
+import { describeValue, RsRangeError, RsTypeError } from '../errors.js';
 
 /**
  * Validates `value` against a zod schema and returns the parsed value, or throws one error that
- * names the offending option: a `TypeError` for a wrong type, a `RangeError` for a bad value.
+ * names the offending option: a `TypeError` for a wrong type (code `RS_INVALID_ARG_TYPE`; an unknown
+ * key is `RS_UNKNOWN_OPTION`), a `RangeError` for a bad value (`RS_INVALID_ARG_VALUE`).
  *
  * Schemas built with the helpers in `schema-helpers.ts` carry messages such as
  * `must be in (0, 0.5)`; this function prefixes the option name and appends the value:
@@ -20,11 +21,13 @@ export function parseOptions<S extends z.ZodType>(schema: S, value: unknown, wha
   const input = pick(value, issue.path);
   if (issue.code === 'unrecognized_keys') {
     const keys = (issue as { keys: string[] }).keys;
-    throw new TypeError(`${what}: unknown option${keys.length > 1 ? 's' : ''} ${keys.map((k) => `'${k}'`).join(', ')}`);
+    throw new RsTypeError('RS_UNKNOWN_OPTION', `${what}: unknown option${keys.length > 1 ? 's' : ''} ${keys.map((k) => `'${k}'`).join(', ')}`);
   }
   const typeProblem = issue.code === 'invalid_type' || issue.code === 'invalid_union';
   const message = `'${name}' ${issue.message}, got ${describeValue(input)}`;
-  throw typeProblem && !(typeof input === 'number' && !Number.isFinite(input)) ? new TypeError(message) : new RangeError(message);
+  throw typeProblem && !(typeof input === 'number' && !Number.isFinite(input))
+    ? new RsTypeError('RS_INVALID_ARG_TYPE', message)
+    : new RsRangeError('RS_INVALID_ARG_VALUE', message);
 }
 
 function pick(value: unknown, path: PropertyKey[]): unknown {

@@ -3,6 +3,9 @@ import type { Postprocessor, Preprocessor } from '../compose/defence.js';
 import { NOISE_FAMILIES } from '../noise/families.js';
 import { integerAtLeast, positiveReal, realIn } from './schema-helpers.js';
 
+/** The largest `sampleSize` (n0): class counts are 32-bit. */
+const MAX_SAMPLE_SIZE = 2 ** 31 - 1;
+
 const numberArray = z.union([
   z.array(z.number({ error: 'must hold finite numbers' })),
   z.custom<Float32Array | Float64Array>((v) => v instanceof Float32Array || v instanceof Float64Array, {
@@ -69,7 +72,7 @@ export const seedSchema = z.union(
  */
 export const smoothingOptionsSchema = z
   .object({
-    sampleSize: integerAtLeast(1).default(32),
+    sampleSize: integerAtLeast(1, MAX_SAMPLE_SIZE).default(32),
     scale: positiveReal().default(0.1),
     alpha: realIn(0, 0.5, { open: 'both' }).default(0.001),
     clipValues: z.tuple([scalarOrArray, scalarOrArray], { error: 'must be [min, max]' }).optional(),

@@ -1,8 +1,9 @@
-import { ClassifierContractError, throwIfAborted } from '../errors.js';
+import { AbortError, ClassifierContractError, RsRangeError, throwIfAborted } from '../errors.js';
 import type { NoiseFamily, NoiseGenerator } from '../noise/index.js';
 import type { DiscreteGaussianTable } from '../sound/discrete-gaussian.js';
 import { fillSoundNoisy } from '../sound/sound-sampler.js';
 import type { Classifier } from '../classifier/classifier.js';
+import { callFailure, guardedCall, yieldToEventLoop } from './guarded-call.js';
 import type { Progress } from './progress.js';
 
 /** Everything needed to turn clean inputs into model-ready noisy batches. */
@@ -55,7 +56,10 @@ export interface NoisyBatchRun {
   batchSize: number;
   phase: Progress['phase'];
   onProgress?: ((p: Progress) => void) | undefined;
+  /** Cancels the run: checked between batches and raced against every classifier call. */
   signal?: AbortSignal | undefined;
+  /** A classifier call that takes longer becomes a `ForwardTimeoutError` naming the batch and its inputs. */
+  forwardTimeoutMs?: number | undefined;
   /**
    * What to compute on each noisy batch of raw (not yet preprocessed) inputs, which it may modify
    * in place. Default: preprocess, then the classifier's logits, checked against the contract.
@@ -72,7 +76,12 @@ export interface NoisyBatchRun {
  * (an async backend such as ONNX Runtime runs off the JS thread), the noise of the next is drawn
  * into the other. With `ctx.overlapNoise` false it is one buffer, refilled after each batch is
  * consumed. The buffer passed to `consume` stays untouched until `consume` settles.
- * Aborting through `signal` throws an `AbortError` between batches; nothing partial is returned.
+ *
+ * Cancellation: the loop yields to the event loop between batches (so even a classifier that answers
+ * synchronously lets timers such as `AbortSignal.timeout` fire), and every classifier call is raced
+ * against `signal` and `forwardTimeoutMs`: an abort rejects with an `AbortError` at once, even while a
+ * forward call hangs, and a call that takes too long becomes a `ForwardTimeoutError`. No call is ever
+ * left without a rejection handler. Nothing partial is returned.
  *
  * @example
  * await runNoisyBatches(ctx, data, [{ row: 0, id: 0, sampleStart: 0, count: 10_000 }], { stream: 1, batchSize: 1000, phase: 'estimation' },
@@ -86,12 +95,14 @@ export async function runNoisyBatches(
   consume: (output: Float32Array, rows: number, segments: readonly BatchSegment[], noisy: Float32Array) => void | Promise<void>,
 ): Promise<void> {
   const { classifier, dim } = ctx;
-  const batchSize = Math.min(run.batchSize, classifier.maxBatchSize ?? Infinity);
   const samplesTotal = jobs.reduce((s, j) => s + j.count, 0);
   if (samplesTotal === 0) return;
+  // A batch never needs more rows than there are samples: the same calls, smaller buffers.
+  const batchSize = Math.min(run.batchSize, classifier.maxBatchSize ?? Infinity, samplesTotal);
   const overlap = ctx.overlapNoise ?? true;
-  const first = new Float32Array(batchSize * dim);
-  const buffers = [first, overlap ? new Float32Array(batchSize * dim) : first];
+  const first = allocateBatch(batchSize, dim);
+  const buffers = [first, overlap ? allocateBatch(batchSize, dim) : first];
+  let batchIndex = 0;
   const started = performance.now();
   let samplesDone = 0;
   let jobsDone = 0;
@@ -125,13 +136,22 @@ export async function runNoisyBatches(
 
   const evaluate = (buffer: Float32Array, rows: number, segments: readonly BatchSegment[]): Promise<Float32Array> => {
     const input = rows * dim === buffer.length ? buffer : buffer.subarray(0, rows * dim);
-    try {
-      if (run.evaluate) return Promise.resolve(run.evaluate(input, rows, segments));
-      ctx.preprocess?.(input, rows);
-      return Promise.resolve(classifier.forward(input, rows));
-    } catch (err) {
-      return Promise.reject(err);
-    }
+    const site = {
+      call: run.evaluate ? 'the classifier' : 'forward',
+      batch: batchIndex++,
+      rows,
+      inputIds: [...new Set(segments.map((s) => jobs[s.job]!.id))],
+      where: `in the ${run.phase} phase`,
+    };
+    return guardedCall(
+      () => {
+        if (run.evaluate) return run.evaluate(input, rows, segments);
+        ctx.preprocess?.(input, rows);
+        return classifier.forward(input, rows);
+      },
+      { signal: run.signal, timeoutMs: run.forwardTimeoutMs },
+      site,
+    );
   };
 
   throwIfAborted(run.signal);
@@ -140,15 +160,14 @@ export async function runNoisyBatches(
   let pending = batch ? evaluate(buffers[current]!, batch.rows, batch.segments) : null;
   while (batch && pending) {
     const next = current ^ 1;
+    await yieldToEventLoop(); // timers (an AbortSignal.timeout) fire even when forward answers synchronously
     throwIfAborted(run.signal);
     let nextBatch = overlap ? fill(buffers[next]!) : null; // drawn while the classifier works on `current`
     let output: Float32Array;
     try {
       output = await pending;
     } catch (err) {
-      if (err instanceof ClassifierContractError) throw err;
-      const what = run.evaluate ? 'the classifier' : 'forward';
-      throw new ClassifierContractError(`${what} failed on a batch of ${batch.rows} noisy inputs: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+      throw callFailure(err, `${run.evaluate ? 'the classifier' : 'forward'} failed on a batch of ${batch.rows} noisy inputs`);
     }
     if (!run.evaluate) checkLogits(output, batch.rows, classifier.nbClasses);
     await consume(output, batch.rows, batch.segments, buffers[current]!);
@@ -174,7 +193,9 @@ export async function runNoisyBatches(
 }
 
 /**
- * Checks a classifier's output: a Float32Array of `rows * nbClasses` values, none NaN.
+ * Checks a classifier's output: a Float32Array of `rows * nbClasses` values, none NaN or +Infinity,
+ * and each row with a finite maximum (-Infinity, the log of a probability 0, is allowed beside it).
+ * A row of infinities has no meaningful argmax: counting it would certify noise.
  *
  * @example
  * checkLogits(logits, 4, 10);
@@ -190,10 +211,28 @@ export function checkLogits(logits: unknown, rows: number, nbClasses: number): a
       `forward returned ${logits.length} values for a batch of ${rows} inputs x ${nbClasses} classes (expected ${rows * nbClasses})`,
     );
   }
-  for (let i = 0; i < logits.length; i++) {
-    if (Number.isNaN(logits[i])) {
-      throw new ClassifierContractError(`forward returned NaN at batch row ${Math.floor(i / nbClasses)}, class ${i % nbClasses}`);
+  for (let r = 0; r < rows; r++) {
+    let max = -Infinity;
+    for (let k = 0; k < nbClasses; k++) {
+      const v = logits[r * nbClasses + k]!;
+      // NaN and +Infinity fail `v < Infinity`; one comparison per logit on the hot path.
+      if (!(v < Infinity)) throw new ClassifierContractError(`forward returned ${v} at batch row ${r}, class ${k}: logits must be finite (or -Infinity)`);
+      if (v > max) max = v;
     }
+    if (max === -Infinity) throw new ClassifierContractError(`forward returned a row without a finite maximum at batch row ${r} (every logit -Infinity)`);
+  }
+}
+
+/** The two batch buffers' allocation, as a named error when `batchSize x dim` floats cannot exist. */
+function allocateBatch(batchSize: number, dim: number): Float32Array {
+  try {
+    return new Float32Array(batchSize * dim);
+  } catch (err) {
+    throw new RsRangeError(
+      'RS_BATCH_TOO_LARGE',
+      `'batchSize' ${batchSize} x ${dim} values per input needs ${((batchSize * dim * 4) / 2 ** 30).toFixed(1)} GiB per batch buffer, which cannot be allocated: use a smaller batchSize`,
+      { cause: err },
+    );
   }
 }
 
@@ -251,36 +290,43 @@ async function countOnDevice(ctx: SamplingContext, data: Float32Array, jobs: rea
   throwIfAborted(run.signal);
   let counts: Int32Array;
   try {
-    counts = await ctx.classifier.deviceSampling!.countPredictions({
-      data,
-      dim: ctx.dim,
-      jobs,
-      seed: ctx.seed,
-      stream: run.stream,
-      scale: ctx.scale,
-      ...(ctx.family && ctx.family !== 'gaussian' ? { noise: ctx.family } : {}),
-      clip: ctx.clipNoisy,
-      preprocessing: ctx.preprocessing,
-      batchSize: Math.min(run.batchSize, ctx.classifier.maxBatchSize ?? Infinity),
-      signal: run.signal,
-      report: run.onProgress
-        ? (samplesDone, jobsDone) => {
-            const elapsedSeconds = (performance.now() - started) / 1000;
-            run.onProgress!({
-              phase: run.phase,
-              inputsDone: jobsDone,
-              inputsTotal: jobs.length,
-              samplesDone,
-              samplesTotal,
-              elapsedSeconds,
-              samplesPerSecond: elapsedSeconds > 0 ? samplesDone / elapsedSeconds : 0,
-            });
-          }
-        : undefined,
-    });
+    counts = await guardedCall(
+      () =>
+        ctx.classifier.deviceSampling!.countPredictions({
+          data,
+          dim: ctx.dim,
+          jobs,
+          seed: ctx.seed,
+          stream: run.stream,
+          scale: ctx.scale,
+          ...(ctx.family && ctx.family !== 'gaussian' ? { noise: ctx.family } : {}),
+          clip: ctx.clipNoisy,
+          preprocessing: ctx.preprocessing,
+          batchSize: Math.min(run.batchSize, ctx.classifier.maxBatchSize ?? Infinity),
+          signal: run.signal,
+          report: run.onProgress
+            ? (samplesDone, jobsDone) => {
+                const elapsedSeconds = (performance.now() - started) / 1000;
+                run.onProgress!({
+                  phase: run.phase,
+                  inputsDone: jobsDone,
+                  inputsTotal: jobs.length,
+                  samplesDone,
+                  samplesTotal,
+                  elapsedSeconds,
+                  samplesPerSecond: elapsedSeconds > 0 ? samplesDone / elapsedSeconds : 0,
+                });
+              }
+            : undefined,
+        }),
+      { signal: run.signal },
+      { call: 'deviceSampling.countPredictions', batch: 0, rows: samplesTotal, inputIds: jobs.map((j) => j.id) },
+    );
   } catch (err) {
-    if (err instanceof ClassifierContractError || (err as Error)?.name === 'AbortError') throw err;
-    throw new ClassifierContractError(`deviceSampling.countPredictions failed: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+    // A sampler that honours the signal itself may throw a plain Error named AbortError: give it the code.
+    if ((err as Error)?.name === 'AbortError' && !(err instanceof AbortError))
+      throw new AbortError('The operation was aborted; no partial result is returned', { cause: err });
+    throw callFailure(err, 'deviceSampling.countPredictions failed');
   }
   throwIfAborted(run.signal);
   if (!(counts instanceof Int32Array) || counts.length !== jobs.length * c) {

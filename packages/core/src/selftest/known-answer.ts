@@ -1,3 +1,4 @@
+import { RsError } from '../errors.js';
 /**
  * Known answers of the noise: Random123's Philox4x32-10 vectors, and a digest of what a generator
  * draws for a fixed set of requests in every family (standard values and fused noisy copies), which
@@ -88,7 +89,7 @@ export async function knownAnswerDigest(fill: KnownAnswerFill): Promise<string> 
     await fill(out, requests[r]!.req, requests[r]!.noisy ? { base, scale: 0.3, clip } : undefined);
   }
   const subtle = (globalThis as unknown as { crypto?: { subtle?: { digest(alg: string, data: Uint8Array): Promise<ArrayBuffer> } } }).crypto?.subtle;
-  if (!subtle) throw new Error('knownAnswerDigest needs WebCrypto (globalThis.crypto.subtle: Node >= 19 or a browser)');
+  if (!subtle) throw new RsError('RS_UNSUPPORTED_RUNTIME', 'knownAnswerDigest needs WebCrypto (globalThis.crypto.subtle: Node >= 19 or a browser)');
   const hash = new Uint8Array(await subtle.digest('SHA-256', new Uint8Array(all.buffer)));
   return Array.from(hash, (b) => b.toString(16).padStart(2, '0')).join('');
 }

@@ -1,3 +1,4 @@
+import { RsRangeError, RsTypeError } from '../errors.js';
 /**
  * The noise self-test (`rsmooth selftest`): known answers and distribution tests of every noise
  * source, so that a certificate can say which numbers produced it (Dahiya, Shumailov & Anderson 2024
@@ -32,7 +33,8 @@ export interface NoiseSource {
  * await runNoiseSelfTest([noiseSourceOf(createJsNoiseGenerator()), noiseSourceOf(createWasmNoiseGenerator())]);
  */
 export function noiseSourceOf(gen: NoiseGenerator): NoiseSource {
-  if (!gen.fillStandard) throw new TypeError(`the noise generator '${gen.name}' has no fillStandard: it cannot be self-tested per family`);
+  if (!gen.fillStandard)
+    throw new RsTypeError('RS_INVALID_ARG_TYPE', `the noise generator '${gen.name}' has no fillStandard: it cannot be self-tested per family`);
   return {
     name: gen.name,
     fill: (out, req) => gen.fillStandard!(out, 0, req),
@@ -189,9 +191,10 @@ export async function runNoiseSelfTest(sources: readonly NoiseSource[], options:
   const threshold = options.threshold ?? 1e-5;
   const seed = options.seed ?? 20241117n;
   const families = options.families ?? NOISE_FAMILIES;
-  if (!Number.isInteger(draws) || draws < ROWS * DIM) throw new RangeError(`'draws' must be an integer >= ${ROWS * DIM}, got ${draws}`);
-  if (!(threshold > 0 && threshold < 1)) throw new RangeError(`'threshold' must be in (0, 1), got ${threshold}`);
-  if (sources.length === 0) throw new RangeError('give at least one noise source');
+  if (!Number.isInteger(draws) || draws < ROWS * DIM)
+    throw new RsRangeError('RS_INVALID_ARG_VALUE', `'draws' must be an integer >= ${ROWS * DIM}, got ${draws}`);
+  if (!(threshold > 0 && threshold < 1)) throw new RsRangeError('RS_INVALID_ARG_VALUE', `'threshold' must be in (0, 1), got ${threshold}`);
+  if (sources.length === 0) throw new RsRangeError('RS_INVALID_ARG_VALUE', 'give at least one noise source');
   const rows: NoiseSelfTestRow[] = [];
   const katOk = philoxKnownAnswers();
   rows.push({

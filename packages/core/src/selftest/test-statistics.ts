@@ -1,3 +1,4 @@
+import { RsRangeError } from '../errors.js';
 /**
  * p-values of the noise self-test's statistics: Kolmogorov-Smirnov (Kolmogorov's limiting
  * distribution with Stephens' small-sample correction), chi-square (the regularized upper incomplete
@@ -18,7 +19,7 @@ const LANCZOS = [
  * logGamma(5); // ln 24 = 3.1780538303479458
  */
 export function logGamma(x: number): number {
-  if (!(x > 0)) throw new RangeError(`'x' must be > 0, got ${x}`);
+  if (!(x > 0)) throw new RsRangeError('RS_INVALID_ARG_VALUE', `'x' must be > 0, got ${x}`);
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
   const z = x - 1;
   let a = LANCZOS[0]!;
@@ -35,7 +36,7 @@ export function logGamma(x: number): number {
  * gammaQ(1, 2); // e^-2 = 0.1353352832366127
  */
 export function gammaQ(a: number, x: number): number {
-  if (!(a > 0) || !(x >= 0)) throw new RangeError(`gammaQ needs a > 0 and x >= 0, got a = ${a}, x = ${x}`);
+  if (!(a > 0) || !(x >= 0)) throw new RsRangeError('RS_INVALID_ARG_VALUE', `gammaQ needs a > 0 and x >= 0, got a = ${a}, x = ${x}`);
   if (x === 0) return 1;
   const front = Math.exp(-x + a * Math.log(x) - logGamma(a));
   if (x < a + 1) {

@@ -1,3 +1,4 @@
+import { RsRangeError } from '../errors.js';
 import { toInputBatch, toLabels } from '../input/input-batch.js';
 import { batchOptionsSchema, type BatchOptions } from '../options/run-options.js';
 import { parseOptions } from '../options/parse-options.js';
@@ -16,9 +17,17 @@ export async function predictLogits(config: SmoothingConfig, x: unknown, options
   const batch = toInputBatch(x, config.classifier.inputShape, { domain: config.domain });
   const c = config.classifier.nbClasses;
   const out = new Float32Array(batch.count * c);
-  await forEachCleanBatch(config, batch.data, batch.count, o.batchSize, async (xb, rows, start) => {
-    out.set(await cleanLogits(config, xb, rows), start * c);
-  });
+  const guard = { signal: o.signal, timeoutMs: o.forwardTimeoutMs };
+  await forEachCleanBatch(
+    config,
+    batch.data,
+    batch.count,
+    o.batchSize,
+    async (xb, rows, start, at) => {
+      out.set(await cleanLogits(config, xb, rows, guard, at), start * c);
+    },
+    guard,
+  );
   return out;
 }
 
@@ -34,10 +43,18 @@ export async function computeLosses(config: SmoothingConfig, x: unknown, y: unkn
   const c = config.classifier.nbClasses;
   const labels = toLabels(y, batch.count, c);
   const out = new Float64Array(batch.count);
-  await forEachCleanBatch(config, batch.data, batch.count, o.batchSize, async (xb, rows, start) => {
-    const logits = await cleanLogits(config, xb, rows);
-    for (let r = 0; r < rows; r++) out[start + r] = crossEntropyRow(logits, r * c, c, labels[start + r]!);
-  });
+  const guard = { signal: o.signal, timeoutMs: o.forwardTimeoutMs };
+  await forEachCleanBatch(
+    config,
+    batch.data,
+    batch.count,
+    o.batchSize,
+    async (xb, rows, start, at) => {
+      const logits = await cleanLogits(config, xb, rows, guard, at);
+      for (let r = 0; r < rows; r++) out[start + r] = crossEntropyRow(logits, r * c, c, labels[start + r]!);
+    },
+    guard,
+  );
   return out;
 }
 
@@ -54,7 +71,8 @@ export async function computeLoss(
   options: BatchOptions & { reduction?: 'none' | 'mean' | 'sum' } = {},
 ): Promise<number | Float64Array> {
   const { reduction = 'none', ...rest } = options;
-  if (!['none', 'mean', 'sum'].includes(reduction)) throw new RangeError(`'reduction' must be 'none', 'mean' or 'sum', got ${JSON.stringify(reduction)}`);
+  if (!['none', 'mean', 'sum'].includes(reduction))
+    throw new RsRangeError('RS_INVALID_ARG_VALUE', `'reduction' must be 'none', 'mean' or 'sum', got ${JSON.stringify(reduction)}`);
   const losses = await computeLosses(config, x, y, rest);
   if (reduction === 'none') return losses;
   const sum = losses.reduce((a, b) => a + b, 0);

@@ -1,10 +1,12 @@
+import { RsRangeError } from '../errors.js';
 import { toInputBatch } from '../input/input-batch.js';
 import { certifyOptionsSchema, type CertifyOptions } from '../options/run-options.js';
 import { parseOptions } from '../options/parse-options.js';
 import { NOISE_STREAM } from '../sampling/noise-streams.js';
 import { argmaxCounts, countPredictions, type SamplingJob } from '../sampling/index.js';
 import type { NoiseFamily } from '../noise/families.js';
-import { certifiedRadius, clopperPearsonLower, topTwoBounds, topTwoRadius, type RadiusNorm } from '../stats/index.js';
+import { clopperPearsonLower, type RadiusNorm } from '../stats/index.js';
+import { certificateFromCounts } from './certificate.js';
 import { soundPALower, soundPBUpper } from '../sound/sound-radius.js';
 import { soundSampling } from '../sound/sound-sampling.js';
 import { callSeed, inputIdsFor, samplingContext, type SmoothingConfig } from './smoothing-config.js';
@@ -79,10 +81,16 @@ export async function certify(config: SmoothingConfig, x: unknown, options: Cert
   const { alpha, sampleSize: n0, scale: sigma } = config.options;
   const needed = minimumSamplesToCertify(alpha);
   if (o.n < needed) {
-    throw new RangeError(`'n' = ${o.n} can never certify at alpha = ${alpha}: even n out of n hits give pALower < 0.5; use n >= ${needed}`);
+    throw new RsRangeError(
+      'RS_SAMPLES_INSUFFICIENT',
+      `'n' = ${o.n} can never certify at alpha = ${alpha}: even n out of n hits give pALower < 0.5; use n >= ${needed}`,
+    );
   }
   if (o.radius === 'top-two' && config.options.noise !== 'gaussian') {
-    throw new RangeError(`'radius' 'top-two' holds for Gaussian noise (Cohen et al.'s Theorem 1), but 'noise' is '${config.options.noise}'`);
+    throw new RsRangeError(
+      'RS_INVALID_ARG_VALUE',
+      `'radius' 'top-two' holds for Gaussian noise (Cohen et al.'s Theorem 1), but 'noise' is '${config.options.noise}'`,
+    );
   }
   const batch = toInputBatch(x, config.classifier.inputShape, { domain: config.domain });
   const ids = inputIdsFor(batch.count, o);
@@ -91,7 +99,7 @@ export async function certify(config: SmoothingConfig, x: unknown, options: Cert
   ctx.sound = soundSampling(config, batch.data);
   const c = config.classifier.nbClasses;
   const jobs = (count: number): SamplingJob[] => Array.from({ length: batch.count }, (_, i) => ({ row: i, id: ids[i]!, sampleStart: 0, count }));
-  const run = { batchSize: o.batchSize, onProgress: o.onProgress, signal: o.signal };
+  const run = { batchSize: o.batchSize, onProgress: o.onProgress, signal: o.signal, forwardTimeoutMs: o.forwardTimeoutMs };
   const selection = await countPredictions(ctx, batch.data, jobs(n0), { ...run, stream: NOISE_STREAM.selection, phase: 'selection' });
   const estimation = await countPredictions(ctx, batch.data, jobs(o.n), { ...run, stream: NOISE_STREAM.estimation, phase: 'estimation' });
   const result: CertifyResult = {
@@ -114,35 +122,26 @@ export async function certify(config: SmoothingConfig, x: unknown, options: Cert
     inputIds: ids,
   };
   if (o.radius === 'top-two') result.pBUpper = new Float64Array(batch.count);
-  const radiusOptions = { noise: config.options.noise, norm: o.norm, dim: config.dim };
   for (let i = 0; i < batch.count; i++) {
     const cA = argmaxCounts(selection, i * c, c);
-    const nA = estimation[i * c + cA]!;
+    const cert = certificateFromCounts({
+      selected: cA,
+      estimationCounts: estimation.subarray(i * c, (i + 1) * c),
+      n: o.n,
+      alpha,
+      sigma,
+      noise: config.options.noise,
+      norm: o.norm,
+      dim: config.dim,
+      radiusMethod: o.radius,
+      soundTv: ctx.sound?.table.tv,
+    });
     result.selected[i] = cA;
-    result.countSelected[i] = nA;
-    if (result.pBUpper) {
-      const b = topTwoBounds(estimation, i * c, c, cA, o.n, alpha);
-      if (ctx.sound) {
-        b.pALower = soundPALower(b.pALower, config.dim, ctx.sound.table.tv);
-        b.pBUpper = soundPBUpper(b.pBUpper, config.dim, ctx.sound.table.tv);
-      }
-      result.pALower[i] = b.pALower;
-      result.pBUpper[i] = b.pBUpper;
-      const certified = b.pALower > b.pBUpper;
-      result.prediction[i] = certified ? cA : -1;
-      result.radius[i] = certified ? topTwoRadius(b.pALower, b.pBUpper, sigma, { norm: o.norm, dim: config.dim }) : 0;
-      continue;
-    }
-    const cp = clopperPearsonLower(nA, o.n, alpha);
-    const pA = ctx.sound ? soundPALower(cp, config.dim, ctx.sound.table.tv) : cp;
-    result.pALower[i] = pA;
-    if (pA < 0.5) {
-      result.prediction[i] = -1;
-      result.radius[i] = 0;
-    } else {
-      result.prediction[i] = cA;
-      result.radius[i] = certifiedRadius(pA, sigma, radiusOptions);
-    }
+    result.countSelected[i] = estimation[i * c + cA]!;
+    result.pALower[i] = cert.pALower;
+    if (result.pBUpper) result.pBUpper[i] = cert.pBUpper!;
+    result.prediction[i] = cert.prediction;
+    result.radius[i] = cert.radius;
   }
   return result;
 }

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Classifier } from '../classifier/classifier.js';
-import { describeValue } from '../errors.js';
+import { describeValue, RsTypeError } from '../errors.js';
 import { parseOptions } from '../options/parse-options.js';
 import { SMOOTHING_OPTION_KEYS, type SmoothingOptions } from '../options/smoothing-options.js';
 
@@ -24,7 +24,7 @@ export interface AdapterClass<S extends z.ZodObject, I, C> {
 
 function asObject(options: unknown, what: string): Record<string, unknown> {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new TypeError(`'${what}' must be an options object, got ${describeValue(options)}`);
+    throw new RsTypeError('RS_INVALID_ARG_TYPE', `'${what}' must be an options object, got ${describeValue(options)}`);
   }
   return options as Record<string, unknown>;
 }

@@ -1,5 +1,6 @@
 import { requireCapability } from '../classifier/capabilities.js';
-import { throwIfAborted } from '../errors.js';
+import { throwIfAborted, RsRangeError, RsTypeError } from '../errors.js';
+import { yieldToEventLoop } from '../sampling/guarded-call.js';
 import { toInputBatch, toLabels } from '../input/input-batch.js';
 import type { InputLike, LabelsLike } from '../input/tensor-like.js';
 import { parseOptions } from '../options/parse-options.js';
@@ -47,7 +48,10 @@ function isIterable(s: unknown): s is Iterable<unknown> | AsyncIterable<unknown>
 export async function fitGenerator(config: SmoothingConfig, source: BatchSource, options: FitGeneratorOptions = {}): Promise<FitResult> {
   const training = requireCapability(config.classifier, 'training', 'fitGenerator');
   if (typeof source !== 'function' && !isIterable(source)) {
-    throw new TypeError(`'batches' must be an iterable or async iterable of { x, y } batches, or a function (epoch) => such an iterable`);
+    throw new RsTypeError(
+      'RS_INVALID_ARG_TYPE',
+      `'batches' must be an iterable or async iterable of { x, y } batches, or a function (epoch) => such an iterable`,
+    );
   }
   const o = parseOptions(fitGeneratorOptionsSchema, options, 'fitGenerator options');
   const { classifier } = config;
@@ -61,14 +65,18 @@ export async function fitGenerator(config: SmoothingConfig, source: BatchSource,
       const epoch = o.initialEpoch + e;
       const iterable = typeof source === 'function' ? source(epoch) : source;
       if (!isIterable(iterable))
-        throw new TypeError(`the batch source function returned ${String(iterable)} for epoch ${epoch}: expected an iterable of { x, y }`);
+        throw new RsTypeError(
+          'RS_INVALID_ARG_TYPE',
+          `the batch source function returned ${String(iterable)} for epoch ${epoch}: expected an iterable of { x, y }`,
+        );
       let seen = 0;
       let lossSum = 0;
       let b = 0;
       for await (const item of iterable as AsyncIterable<TrainingBatch>) {
+        if (batchesDone > 0) await yieldToEventLoop(); // lets an AbortSignal.timeout fire between synchronous steps
         throwIfAborted(o.signal);
         if (item === null || typeof item !== 'object' || !('x' in item) || !('y' in item))
-          throw new TypeError(`batch ${b} of epoch ${epoch} must be an object { x, y }`);
+          throw new RsTypeError('RS_INVALID_ARG_TYPE', `batch ${b} of epoch ${epoch} must be an object { x, y }`);
         const batch = toInputBatch(item.x, classifier.inputShape, { name: `batch ${b}: x`, domain: config.domain });
         const labels = toLabels(item.y, batch.count, classifier.nbClasses, `batch ${b}: y`);
         const rows = batch.count;
@@ -91,7 +99,7 @@ export async function fitGenerator(config: SmoothingConfig, source: BatchSource,
       }
       if (seen === 0) {
         const hint = e > 0 && typeof source !== 'function' ? ': an iterator cannot be restarted; pass a function (epoch) => iterable for several epochs' : '';
-        throw new RangeError(`the batch source yielded no batches in epoch ${epoch}${hint}`);
+        throw new RsRangeError('RS_INVALID_ARG_VALUE', `the batch source yielded no batches in epoch ${epoch}${hint}`);
       }
       epochLosses[e] = lossSum / seen;
     }

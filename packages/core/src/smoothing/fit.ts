@@ -1,5 +1,6 @@
 import { requireCapability } from '../classifier/capabilities.js';
 import { throwIfAborted } from '../errors.js';
+import { yieldToEventLoop } from '../sampling/guarded-call.js';
 import { toInputBatch, toLabels } from '../input/input-batch.js';
 import { philox4x32, philoxKey } from '../noise/index.js';
 import { fitOptionsSchema, type FitOptions } from '../options/run-options.js';
@@ -72,6 +73,7 @@ export async function fit(config: SmoothingConfig, x: unknown, y: unknown, optio
       const order = o.shuffle ? epochOrder(batch.count, seed, epoch) : Uint32Array.from({ length: batch.count }, (_, i) => i);
       let lossSum = 0;
       for (let b = 0; b < batchesPerEpoch; b++) {
+        if (e > 0 || b > 0) await yieldToEventLoop(); // lets an AbortSignal.timeout fire between synchronous steps
         throwIfAborted(o.signal);
         const start = b * size;
         const rows = Math.min(size, batch.count - start);

@@ -1,5 +1,6 @@
 import { requireCapability } from '../classifier/capabilities.js';
-import { ClassifierContractError, describeValue } from '../errors.js';
+import { ClassifierContractError, describeValue, RsRangeError, RsTypeError } from '../errors.js';
+import type { CallGuard } from '../sampling/guarded-call.js';
 import { toInputBatch, toLabels, type InputBatch } from '../input/input-batch.js';
 import { gradientOptionsSchema, type GradientOptions } from '../options/run-options.js';
 import { parseOptions } from '../options/parse-options.js';
@@ -39,7 +40,7 @@ export async function lossGradient(config: SmoothingConfig, x: unknown, y: unkno
   const batch = toInputBatch(x, config.classifier.inputShape, { domain: config.domain });
   const labels = toLabels(y, batch.count, config.classifier.nbClasses);
   const targets: Targets = { count: 1, cls: (i) => labels[i]!, loss: true };
-  return o.sampling ? sampledGradients(config, batch, targets, o) : cleanGradients(config, batch, targets, o.batchSize);
+  return o.sampling ? sampledGradients(config, batch, targets, o) : cleanGradients(config, batch, targets, o.batchSize, guardOf(o));
 }
 
 /**
@@ -68,13 +69,13 @@ export async function classGradient(
   if (label === undefined) targets = { count: c, cls: (_i, l) => l, loss: false };
   else if (typeof label === 'number') {
     if (!Number.isInteger(label) || label < 0 || label >= c)
-      throw new RangeError(`'label' must be a class index in [0, ${c - 1}], got ${describeValue(label)}`);
+      throw new RsRangeError('RS_INVALID_ARG_VALUE', `'label' must be a class index in [0, ${c - 1}], got ${describeValue(label)}`);
     targets = { count: 1, cls: () => label, loss: false };
   } else {
     const labels = toLabels(label, batch.count, c, 'label');
     targets = { count: 1, cls: (i) => labels[i]!, loss: false };
   }
-  const data = o.sampling ? await sampledGradients(config, batch, targets, o) : await cleanGradients(config, batch, targets, o.batchSize);
+  const data = o.sampling ? await sampledGradients(config, batch, targets, o) : await cleanGradients(config, batch, targets, o.batchSize, guardOf(o));
   return { data, shape: [batch.count, targets.count, ...config.classifier.inputShape] };
 }
 
@@ -97,28 +98,39 @@ function accumulate(
   }
 }
 
-async function cleanGradients(config: SmoothingConfig, batch: InputBatch, targets: Targets, batchSize: number): Promise<Float32Array> {
+function guardOf(o: { signal?: AbortSignal | undefined; forwardTimeoutMs?: number | undefined }): CallGuard {
+  return { signal: o.signal, timeoutMs: o.forwardTimeoutMs };
+}
+
+async function cleanGradients(config: SmoothingConfig, batch: InputBatch, targets: Targets, batchSize: number, guard: CallGuard): Promise<Float32Array> {
   const { dim } = config;
   const c = config.classifier.nbClasses;
   const L = targets.count;
   const out = new Float32Array(batch.count * L * dim);
   const div = config.preprocessing?.div ?? null;
   const probs = new Float64Array(c);
-  await forEachCleanBatch(config, batch.data, batch.count, batchSize, async (x, rows, start) => {
-    const logits = targets.loss ? await cleanLogits(config, x, rows) : null;
-    for (let l = 0; l < L; l++) {
-      const upstream = new Float32Array(rows * c);
-      for (let r = 0; r < rows; r++) {
-        const t = targets.cls(start + r, l);
-        if (logits) {
-          softmaxRow(logits, r * c, c, probs);
-          for (let k = 0; k < c; k++) upstream[r * c + k] = probs[k]! - (k === t ? 1 : 0);
-        } else upstream[r * c + t] = 1;
+  await forEachCleanBatch(
+    config,
+    batch.data,
+    batch.count,
+    batchSize,
+    async (x, rows, start, at) => {
+      const logits = targets.loss ? await cleanLogits(config, x, rows, guard, at) : null;
+      for (let l = 0; l < L; l++) {
+        const upstream = new Float32Array(rows * c);
+        for (let r = 0; r < rows; r++) {
+          const t = targets.cls(start + r, l);
+          if (logits) {
+            softmaxRow(logits, r * c, c, probs);
+            for (let k = 0; k < c; k++) upstream[r * c + k] = probs[k]! - (k === t ? 1 : 0);
+          } else upstream[r * c + t] = 1;
+        }
+        const g = await checkedVjp(config, x, rows, upstream, guard, { index: at.index, inputIds: Array.from({ length: rows }, (_, i) => start + i) });
+        for (let r = 0; r < rows; r++) accumulate(out, ((start + r) * L + l) * dim, g, r * dim, dim, div, null, 0);
       }
-      const g = await checkedVjp(config, x, rows, upstream);
-      for (let r = 0; r < rows; r++) accumulate(out, ((start + r) * L + l) * dim, g, r * dim, dim, div, null, 0);
-    }
-  });
+    },
+    guard,
+  );
   return out;
 }
 
@@ -126,7 +138,13 @@ async function sampledGradients(
   config: SmoothingConfig,
   batch: InputBatch,
   targets: Targets,
-  o: { batchSize: number; inputIds?: ArrayLike<number> | undefined; indexOffset: number },
+  o: {
+    batchSize: number;
+    inputIds?: ArrayLike<number> | undefined;
+    indexOffset: number;
+    signal?: AbortSignal | undefined;
+    forwardTimeoutMs?: number | undefined;
+  },
 ): Promise<Float32Array> {
   const { dim } = config;
   const c = config.classifier.nbClasses;
@@ -135,12 +153,14 @@ async function sampledGradients(
   const ids = inputIdsFor(batch.count, o);
   const ctx = samplingContext(config, callSeed(config));
   const jobs: SamplingJob[] = Array.from({ length: batch.count }, (_, i) => ({ row: i, id: ids[i]!, sampleStart: 0, count: m }));
-  const run = { stream: NOISE_STREAM.gradient, batchSize: o.batchSize, phase: 'gradient' as const };
+  const guard = guardOf(o);
+  // The timeout applies to each vjp call (pass 2) and forward call (pass 1), not to a whole pass-2 batch of L vjps.
+  const run = { stream: NOISE_STREAM.gradient, batchSize: o.batchSize, phase: 'gradient' as const, signal: o.signal };
 
   // Pass 1: log-softmax of every noisy copy.
   const logS = new Float64Array(batch.count * m * c);
   const probs = new Float64Array(c);
-  await runNoisyBatches(ctx, batch.data, jobs, run, (logits, _rows, segments) => {
+  await runNoisyBatches(ctx, batch.data, jobs, { ...run, forwardTimeoutMs: o.forwardTimeoutMs }, (logits, _rows, segments) => {
     for (const s of segments) {
       for (let r = 0; r < s.count; r++) {
         const lse = softmaxRow(logits, (s.rowStart + r) * c, c, probs);
@@ -167,6 +187,7 @@ async function sampledGradients(
   const clip = ctx.clipNoisy;
   const preprocess = preprocessor(config);
   const sign = targets.loss ? -1 : 1;
+  let vjpBatch = 0;
   await runNoisyBatches(
     ctx,
     batch.data,
@@ -174,6 +195,7 @@ async function sampledGradients(
     {
       ...run,
       evaluate: async (noisy, rows, segments) => {
+        const at = { index: vjpBatch++, inputIds: [...new Set(segments.map((s) => jobs[s.job]!.id))] };
         let mask: Uint8Array | null = null;
         if (clip) {
           mask = new Uint8Array(rows * dim);
@@ -197,7 +219,7 @@ async function sampledGradients(
               for (let k = 0; k < c; k++) upstream[row * c + k] = w * ((k === t ? 1 : 0) - Math.exp(logS[base + k]!));
             }
           }
-          const g = await checkedVjp(config, noisy, rows, upstream);
+          const g = await checkedVjp(config, noisy, rows, upstream, guard, at);
           for (const s of segments) {
             for (let r = 0; r < s.count; r++) {
               const row = s.rowStart + r;
@@ -210,6 +232,6 @@ async function sampledGradients(
     },
     () => undefined,
   );
-  if (out.some(Number.isNaN)) throw new ClassifierContractError('gradients.vjp produced NaN gradients');
+  if (out.some((v) => !Number.isFinite(v))) throw new ClassifierContractError('gradients.vjp produced NaN or infinite gradients');
   return out;
 }

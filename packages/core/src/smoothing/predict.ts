@@ -52,7 +52,14 @@ export async function predictClasses(config: SmoothingConfig, x: unknown, option
     ctx,
     batch.data,
     Array.from({ length: batch.count }, (_, i) => ({ row: i, id: ids[i]!, sampleStart: 0, count: n })),
-    { stream: NOISE_STREAM.predict, batchSize: o.batchSize, phase: 'predict', onProgress: o.onProgress, signal: o.signal },
+    {
+      stream: NOISE_STREAM.predict,
+      batchSize: o.batchSize,
+      phase: 'predict',
+      onProgress: o.onProgress,
+      signal: o.signal,
+      forwardTimeoutMs: o.forwardTimeoutMs,
+    },
   );
   const prediction = new Int32Array(batch.count);
   const pValue = new Float64Array(batch.count);

@@ -1,3 +1,4 @@
+import { RsTypeError } from '../errors.js';
 import { capabilitiesOf, requireCapability } from '../classifier/capabilities.js';
 import type { Classifier, ClassifierCapabilities } from '../classifier/classifier.js';
 import { cloneForRefitting } from '../classifier/refittable.js';
@@ -183,7 +184,7 @@ export class SmoothedClassifier implements RandomizedSmoothingMethods {
    * await g.save('trained.onnx');
    */
   async save(path: string): Promise<void> {
-    if (typeof path !== 'string' || path.length === 0) throw new TypeError(`'path' must be a non-empty string`);
+    if (typeof path !== 'string' || path.length === 0) throw new RsTypeError('RS_INVALID_ARG_TYPE', `'path' must be a non-empty string`);
     requireCapability(this.classifier, 'save', 'save');
     await this.classifier.save!(path); // called as a method: a class's save uses `this`
   }

@@ -4,6 +4,7 @@ import { expandPerFeature } from '../input/feature-arrays.js';
 import { parseOptions } from '../options/parse-options.js';
 import { smoothingOptionsSchema, type ParsedSmoothingOptions, type SmoothingOptions } from '../options/smoothing-options.js';
 import { createNoiseGenerator, randomSeed, seedFromNumber, type NoiseGenerator } from '../noise/index.js';
+import { RsRangeError } from '../errors.js';
 import { drawsFamily, type SamplingContext } from '../sampling/noisy-batches.js';
 import { assertDefence } from '../compose/defence.js';
 import { defendedInputShape } from '../compose/defence-chain.js';
@@ -52,10 +53,10 @@ export function resolveSmoothingConfig(classifier: Classifier, options: Smoothin
   // The raw input shape: the model's, or what the preprocessing defences map to it.
   const shape = defended ? defendedInputShape(modelShape, pre, o.inputShape) : modelShape;
   if (o.inputShape && (o.inputShape.length !== shape.length || o.inputShape.some((d, i) => d !== shape[i]))) {
-    throw new RangeError(`'inputShape' [${o.inputShape.join(', ')}] does not match the classifier's [${shape.join(', ')}]`);
+    throw new RsRangeError('RS_INVALID_ARG_VALUE', `'inputShape' [${o.inputShape.join(', ')}] does not match the classifier's [${shape.join(', ')}]`);
   }
   if (o.nbClasses !== undefined && o.nbClasses !== classifier.nbClasses) {
-    throw new RangeError(`'nbClasses' ${o.nbClasses} does not match the classifier's ${classifier.nbClasses}`);
+    throw new RsRangeError('RS_INVALID_ARG_VALUE', `'nbClasses' ${o.nbClasses} does not match the classifier's ${classifier.nbClasses}`);
   }
   const dim = featureCount(shape);
   let domain: SmoothingConfig['domain'] = null;
@@ -63,14 +64,16 @@ export function resolveSmoothingConfig(classifier: Classifier, options: Smoothin
     const min = expandPerFeature(o.clipValues[0], shape, o.channelsFirst, 'clipValues[0]');
     const max = expandPerFeature(o.clipValues[1], shape, o.channelsFirst, 'clipValues[1]');
     for (let f = 0; f < dim; f++) {
-      if (!(min[f]! < max[f]!)) throw new RangeError(`'clipValues' must have min < max for every feature, got [${min[f]}, ${max[f]}] at feature ${f}`);
+      if (!(min[f]! < max[f]!))
+        throw new RsRangeError('RS_INVALID_ARG_VALUE', `'clipValues' must have min < max for every feature, got [${min[f]}, ${max[f]}] at feature ${f}`);
     }
     domain = { min, max };
   }
-  if (o.clipNoisy && !domain) throw new RangeError(`'clipNoisy' is true but 'clipValues' is not set: there is nothing to clip to`);
+  if (o.clipNoisy && !domain) throw new RsRangeError('RS_INVALID_ARG_VALUE', `'clipNoisy' is true but 'clipValues' is not set: there is nothing to clip to`);
   let preprocessing: SmoothingConfig['preprocessing'] = null;
   if (o.preprocessing && classifier.preprocessing) {
-    throw new RangeError(
+    throw new RsRangeError(
+      'RS_INVALID_ARG_VALUE',
       `'preprocessing' is given, but the classifier applies its own preprocessing (its 'preprocessing' capability): give it in one place only`,
     );
   }
@@ -79,20 +82,22 @@ export function resolveSmoothingConfig(classifier: Classifier, options: Smoothin
     const sub = expandPerFeature(o.preprocessing[0], modelShape, o.channelsFirst, 'preprocessing[0]');
     const div = expandPerFeature(o.preprocessing[1], modelShape, o.channelsFirst, 'preprocessing[1]');
     for (let f = 0; f < div.length; f++) {
-      if (div[f] === 0) throw new RangeError(`'preprocessing' divisor must be non-zero, got 0 at feature ${f}`);
+      if (div[f] === 0) throw new RsRangeError('RS_INVALID_ARG_VALUE', `'preprocessing' divisor must be non-zero, got 0 at feature ${f}`);
     }
     const identity = sub.every((v) => v === 0) && div.every((v) => v === 1);
     preprocessing = identity ? null : { sub, div };
   }
   const generator = noise ?? classifier.hostSampling?.noise ?? defaultNoise();
   if (!drawsFamily(generator.families, o.noise)) {
-    throw new RangeError(
+    throw new RsRangeError(
+      'RS_INVALID_ARG_VALUE',
       `'noise' is '${o.noise}', but the noise generator '${generator.name}' draws only ${(generator.families ?? ['gaussian']).map((f) => `'${f}'`).join(', ')}`,
     );
   }
   let sound: SmoothingConfig['sound'] = null;
   if (o.sound !== false) {
-    if (o.noise !== 'gaussian') throw new RangeError(`'sound' needs Gaussian noise (a discretized Gaussian), but 'noise' is '${o.noise}'`);
+    if (o.noise !== 'gaussian')
+      throw new RsRangeError('RS_INVALID_ARG_VALUE', `'sound' needs Gaussian noise (a discretized Gaussian), but 'noise' is '${o.noise}'`);
     sound = { levels: o.sound === true ? 255 : o.sound.levels };
   }
   if (defended) {
@@ -163,16 +168,18 @@ export function samplingContext(config: SmoothingConfig, seed: bigint): Sampling
 export function inputIdsFor(count: number, o: { inputIds?: ArrayLike<number> | undefined; indexOffset?: number }): Uint32Array {
   const ids = new Uint32Array(count);
   if (o.inputIds) {
-    if (o.inputIds.length !== count) throw new RangeError(`'inputIds' has ${o.inputIds.length} ids for ${count} inputs: give one per input`);
+    if (o.inputIds.length !== count)
+      throw new RsRangeError('RS_INVALID_ARG_VALUE', `'inputIds' has ${o.inputIds.length} ids for ${count} inputs: give one per input`);
     for (let i = 0; i < count; i++) {
       const v = o.inputIds[i]!;
-      if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new RangeError(`'inputIds[${i}]' must be an integer in [0, 2^32), got ${v}`);
+      if (!Number.isInteger(v) || v < 0 || v > 0xffffffff)
+        throw new RsRangeError('RS_INVALID_ARG_VALUE', `'inputIds[${i}]' must be an integer in [0, 2^32), got ${v}`);
       ids[i] = v;
     }
     return ids;
   }
   const offset = o.indexOffset ?? 0;
-  if (offset + count - 1 > 0xffffffff) throw new RangeError(`'indexOffset' ${offset} + ${count} inputs exceeds 2^32 noise ids`);
+  if (offset + count - 1 > 0xffffffff) throw new RsRangeError('RS_INVALID_ARG_VALUE', `'indexOffset' ${offset} + ${count} inputs exceeds 2^32 noise ids`);
   for (let i = 0; i < count; i++) ids[i] = offset + i;
   return ids;
 }

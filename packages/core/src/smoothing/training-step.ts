@@ -1,5 +1,6 @@
 import type { TrainingCapability } from '../classifier/classifier.js';
 import { ClassifierContractError } from '../errors.js';
+import { callFailure, guardedCall } from '../sampling/guarded-call.js';
 import type { FitOptions } from '../options/run-options.js';
 import { NOISE_STREAM } from '../sampling/noise-streams.js';
 import type { Progress } from '../sampling/progress.js';
@@ -38,7 +39,7 @@ export function augmentedTrainer(
   config: SmoothingConfig,
   training: TrainingCapability,
   seed: bigint,
-  o: Pick<Required<FitOptions>, 'optimizer' | 'learningRate'> & Pick<FitOptions, 'onProgress'>,
+  o: Pick<Required<FitOptions>, 'optimizer' | 'learningRate'> & Pick<FitOptions, 'onProgress' | 'signal' | 'forwardTimeoutMs'>,
 ): AugmentedTrainer {
   const { dim } = config;
   const preprocess = preprocessor(config);
@@ -56,13 +57,18 @@ export function augmentedTrainer(
       preprocess?.(xb, rows);
       let loss: number;
       try {
-        loss = await training.trainOnBatch(xb, labels, rows, { optimizer: o.optimizer, learningRate: o.learningRate });
+        loss = await guardedCall(
+          () => training.trainOnBatch(xb, labels, rows, { optimizer: o.optimizer, learningRate: o.learningRate }),
+          { signal: o.signal, timeoutMs: o.forwardTimeoutMs },
+          { call: 'training.trainOnBatch', batch: batchIndex, rows, inputIds: Array.from({ length: rows }, (_, r) => noiseId(r)), where: `in epoch ${epoch}` },
+        );
       } catch (err) {
-        const message = (err as Error)?.message ?? String(err);
-        throw new ClassifierContractError(`training.trainOnBatch failed at epoch ${epoch}, batch ${batchIndex}: ${message}`, { cause: err });
+        throw callFailure(err, `training.trainOnBatch failed at epoch ${epoch}, batch ${batchIndex}`);
       }
       if (!Number.isFinite(loss)) {
-        throw new ClassifierContractError(`training diverged: loss ${loss} at epoch ${epoch}, batch ${batchIndex} (lower the learning rate?)`);
+        throw new ClassifierContractError(`training diverged: loss ${loss} at epoch ${epoch}, batch ${batchIndex} (lower the learning rate?)`, {
+          code: 'RS_TRAINING_DIVERGED',
+        });
       }
       return loss;
     },

@@ -1,3 +1,4 @@
+import { RsRangeError } from '../errors.js';
 /**
  * The discretized Gaussian of the sound mode (Voracek & Hein, ICLR 2023): a Gaussian N(0, sigma^2)
  * rounded to the grid step h = 1 / levels, P(j) = Phi((j + 1/2) h / sigma) - Phi((j - 1/2) h / sigma)
@@ -54,13 +55,16 @@ const cache = new Map<string, DiscreteGaussianTable>();
  * const t = discreteGaussianTable(0.25, 255); // t.J === 574, t.tv < 1e-16
  */
 export function discreteGaussianTable(sigma: number, levels: number): DiscreteGaussianTable {
-  if (!(typeof sigma === 'number' && Number.isFinite(sigma) && sigma > 0)) throw new RangeError(`'sigma' must be a finite number > 0, got ${sigma}`);
-  if (!Number.isInteger(levels) || levels < 1 || levels > 65535) throw new RangeError(`'levels' must be an integer in [1, 65535], got ${levels}`);
+  if (!(typeof sigma === 'number' && Number.isFinite(sigma) && sigma > 0))
+    throw new RsRangeError('RS_INVALID_ARG_VALUE', `'sigma' must be a finite number > 0, got ${sigma}`);
+  if (!Number.isInteger(levels) || levels < 1 || levels > 65535)
+    throw new RsRangeError('RS_INVALID_ARG_VALUE', `'levels' must be an integer in [1, 65535], got ${levels}`);
   const key = `${sigma}:${levels}`;
   const hit = cache.get(key);
   if (hit) return hit;
   const J = Math.ceil(9 * sigma * levels);
-  if (J > 1 << 20) throw new RangeError(`sigma ${sigma} spans ${J} grid steps of 1/${levels}: too many for the sound mode's table (at most 2^20)`);
+  if (J > 1 << 20)
+    throw new RsRangeError('RS_INVALID_ARG_VALUE', `sigma ${sigma} spans ${J} grid steps of 1/${levels}: too many for the sound mode's table (at most 2^20)`);
   const { s, e } = dyadic(sigma);
   // x_k = (k + 1/2) h / sigma = (2k + 1) 2^e / (2 levels s)
   const b = 2n * BigInt(levels) * s;

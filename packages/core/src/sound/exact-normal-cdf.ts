@@ -1,3 +1,4 @@
+import { RsError, RsRangeError } from '../errors.js';
 /**
  * The standard normal CDF at a rational point, in exact integer (BigInt) arithmetic: the threshold
  * table of the sound mode needs floor(2^64 Phi(x)) exactly, which binary64 cannot give.
@@ -52,7 +53,7 @@ function invSqrt2Pi(): bigint {
  * normalCdfFixedPoint(0n, 1n) === 1n << 319n; // Phi(0) = 1/2
  */
 export function normalCdfFixedPoint(a: bigint, b: bigint): bigint {
-  if (b <= 0n || a < 0n || a * 2n > 19n * b) throw new RangeError(`normalCdfFixedPoint needs 0 <= a / b <= 9.5, got ${a} / ${b}`);
+  if (b <= 0n || a < 0n || a * 2n > 19n * b) throw new RsRangeError('RS_INVALID_ARG_VALUE', `normalCdfFixedPoint needs 0 <= a / b <= 9.5, got ${a} / ${b}`);
   const a2 = a * a;
   const b2 = b * b;
   let t = (a * ONE) / b; // x^(2n+1) / (2^n n!) at n = 0
@@ -79,7 +80,7 @@ export function floorScaledNormalCdf(a: bigint, b: bigint): bigint {
   const margin = 1n << 90n; // 2^-230 in units of 2^-P: far above the series' error, far below 2^-64
   if (rest < margin || rest > (1n << shift) - margin) {
     if (a === 0n) return floor; // Phi(0) = 1/2 exactly
-    throw new Error(`floor(2^64 Phi(${a}/${b})) is not decided at ${P} bits`);
+    throw new RsError('RS_INTERNAL', `floor(2^64 Phi(${a}/${b})) is not decided at ${P} bits`);
   }
   return floor;
 }

@@ -1,3 +1,4 @@
+import { RsRangeError, RsTypeError } from '../errors.js';
 /**
  * Certified radius of randomized smoothing: Cohen, Rosenfeld & Kolter 2019 (Theorem 1, Gaussian,
  * L2) and Yang et al. 2020 ("Randomized Smoothing of All Shapes and Sizes", rs4a) for uniform and
@@ -36,7 +37,10 @@ function lambdaOf(noise: NoiseFamily, sigma: number): number {
 
 function needDim(dim: unknown, noise: NoiseFamily, norm: RadiusNorm): number {
   if (typeof dim !== 'number' || !Number.isInteger(dim) || dim < 1) {
-    throw new RangeError(`'dim' must be a positive integer (the ${norm} radius of ${noise} noise depends on the input dimension), got ${String(dim)}`);
+    throw new RsRangeError(
+      'RS_INVALID_ARG_VALUE',
+      `'dim' must be a positive integer (the ${norm} radius of ${noise} noise depends on the input dimension), got ${String(dim)}`,
+    );
   }
   return dim;
 }
@@ -75,12 +79,13 @@ function needDim(dim: unknown, noise: NoiseFamily, norm: RadiusNorm): number {
 export function certifiedRadius(pALower: number, sigma: number, options: RadiusOptions = {}): number {
   assertClosedUnit('pALower', pALower);
   assertPositiveFinite('sigma', sigma);
-  if (options === null || typeof options !== 'object') throw new TypeError(`'options' must be an object, got ${String(options)}`);
+  if (options === null || typeof options !== 'object') throw new RsTypeError('RS_INVALID_ARG_TYPE', `'options' must be an object, got ${String(options)}`);
   const noise = options.noise ?? 'gaussian';
   const norm = options.norm ?? 'l2';
   if (noise !== 'gaussian' && noise !== 'uniform' && noise !== 'laplace')
-    throw new RangeError(`'noise' must be 'gaussian', 'uniform' or 'laplace', got ${String(noise)}`);
-  if (norm !== 'l1' && norm !== 'l2' && norm !== 'linf') throw new RangeError(`'norm' must be 'l1', 'l2' or 'linf', got ${String(norm)}`);
+    throw new RsRangeError('RS_INVALID_ARG_VALUE', `'noise' must be 'gaussian', 'uniform' or 'laplace', got ${String(noise)}`);
+  if (norm !== 'l1' && norm !== 'l2' && norm !== 'linf')
+    throw new RsRangeError('RS_INVALID_ARG_VALUE', `'norm' must be 'l1', 'l2' or 'linf', got ${String(norm)}`);
   if (noise === 'gaussian' && norm !== 'linf') {
     if (pALower <= 0.5) return 0;
     return sigma * normalPpf(pALower); // l2, and l1 (the l1 ball of radius r lies inside the l2 ball)

@@ -9,6 +9,7 @@
 
 import { logNormalCdf, logNormalPdf, normalCdf, normalPdf } from './normal.js';
 import { assertNumber } from './validate.js';
+import { RsRangeError } from '../errors.js';
 
 function as241(p: number): number {
   // Only called with 0 < p <= 0.5.
@@ -112,7 +113,7 @@ function lowerQuantile(p: number): number {
  */
 export function normalPpf(p: number): number {
   assertNumber('p', p);
-  if (!(p >= 0 && p <= 1)) throw new RangeError(`'p' must be in [0, 1], got ${p}`);
+  if (!(p >= 0 && p <= 1)) throw new RsRangeError('RS_INVALID_ARG_VALUE', `'p' must be in [0, 1], got ${p}`);
   if (p === 0) return -Infinity;
   if (p === 1) return Infinity;
   if (p <= 0.5) return lowerQuantile(p);

@@ -9,6 +9,7 @@
  */
 
 import { assertNumber } from './validate.js';
+import { RsRangeError } from '../errors.js';
 
 const A = [2.2352520354606839287, 161.02823106855587881, 1067.6894854603709582, 18154.981253343561249, 0.065682337918207449113];
 const B = [47.20258190468824187, 976.09855173777669322, 10260.932208618978205, 45507.789335026729956];
@@ -89,7 +90,7 @@ function logUpperTail(y: number): number {
 
 function assertNotNaN(name: string, x: unknown): asserts x is number {
   assertNumber(name, x);
-  if (Number.isNaN(x)) throw new RangeError(`'${name}' must be a number in [-Infinity, Infinity], got NaN`);
+  if (Number.isNaN(x)) throw new RsRangeError('RS_INVALID_ARG_VALUE', `'${name}' must be a number in [-Infinity, Infinity], got NaN`);
 }
 
 /**

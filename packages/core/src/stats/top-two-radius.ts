@@ -1,3 +1,4 @@
+import { RsRangeError } from '../errors.js';
 /**
  * The top-two certificate of Cohen, Rosenfeld & Kolter 2019 (Theorem 1 with an upper bound on the
  * runner-up), with the confidence split between the two bounds.
@@ -56,18 +57,18 @@ export interface TopTwoBounds {
  */
 export function topTwoBounds(counts: ArrayLike<number>, offset: number, nbClasses: number, selected: number, n: number, alpha: number): TopTwoBounds {
   assertOpenUnit('alpha', alpha);
-  if (!Number.isInteger(nbClasses) || nbClasses < 2) throw new RangeError(`'nbClasses' must be an integer >= 2, got ${nbClasses}`);
+  if (!Number.isInteger(nbClasses) || nbClasses < 2) throw new RsRangeError('RS_INVALID_ARG_VALUE', `'nbClasses' must be an integer >= 2, got ${nbClasses}`);
   if (!Number.isInteger(selected) || selected < 0 || selected >= nbClasses)
-    throw new RangeError(`'selected' must be a class index in [0, ${nbClasses - 1}], got ${selected}`);
+    throw new RsRangeError('RS_INVALID_ARG_VALUE', `'selected' must be a class index in [0, ${nbClasses - 1}], got ${selected}`);
   let runnerUp = -1;
   let sum = 0;
   for (let k = 0; k < nbClasses; k++) {
     const c = counts[offset + k]!;
-    if (!Number.isInteger(c) || c < 0) throw new RangeError(`'counts[${offset + k}]' must be a non-negative integer, got ${c}`);
+    if (!Number.isInteger(c) || c < 0) throw new RsRangeError('RS_INVALID_ARG_VALUE', `'counts[${offset + k}]' must be a non-negative integer, got ${c}`);
     sum += c;
     if (k !== selected && (runnerUp < 0 || c > counts[offset + runnerUp]!)) runnerUp = k;
   }
-  if (sum !== n) throw new RangeError(`the counts sum to ${sum}, not n = ${n}`);
+  if (sum !== n) throw new RsRangeError('RS_INVALID_ARG_VALUE', `the counts sum to ${sum}, not n = ${n}`);
   const pALower = clopperPearsonLower(counts[offset + selected]!, n, alpha / 2);
   const pBUpper = Math.min(1 - pALower, clopperPearsonUpper(counts[offset + runnerUp]!, n, alpha / 2));
   return { pALower, pBUpper, runnerUp };
@@ -92,9 +93,13 @@ export function topTwoRadius(
   assertClosedUnit('pBUpper', pBUpper);
   assertPositiveFinite('sigma', sigma);
   const norm = options.norm ?? 'l2';
-  if (norm !== 'l1' && norm !== 'l2' && norm !== 'linf') throw new RangeError(`'norm' must be 'l1', 'l2' or 'linf', got ${String(norm)}`);
+  if (norm !== 'l1' && norm !== 'l2' && norm !== 'linf')
+    throw new RsRangeError('RS_INVALID_ARG_VALUE', `'norm' must be 'l1', 'l2' or 'linf', got ${String(norm)}`);
   if (norm === 'linf' && (typeof options.dim !== 'number' || !Number.isInteger(options.dim) || options.dim < 1))
-    throw new RangeError(`'dim' must be a positive integer (the linf radius depends on the input dimension), got ${String(options.dim)}`);
+    throw new RsRangeError(
+      'RS_INVALID_ARG_VALUE',
+      `'dim' must be a positive integer (the linf radius depends on the input dimension), got ${String(options.dim)}`,
+    );
   if (!(pALower > pBUpper)) return 0;
   const a = normalPpf(pALower);
   const b = normalPpf(pBUpper);

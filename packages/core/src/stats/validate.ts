@@ -1,3 +1,4 @@
+import { RsRangeError, RsTypeError } from '../errors.js';
 /**
  * Argument validation shared by the public functions of the statistics module.
  *
@@ -22,7 +23,7 @@ function show(value: unknown): string {
  */
 export function assertNumber(name: string, value: unknown): asserts value is number {
   if (typeof value !== 'number') {
-    throw new TypeError(`'${name}' must be a number, got ${show(value)} (${typeof value})`);
+    throw new RsTypeError('RS_INVALID_ARG_TYPE', `'${name}' must be a number, got ${show(value)} (${typeof value})`);
   }
 }
 
@@ -36,7 +37,7 @@ export function assertNumber(name: string, value: unknown): asserts value is num
 export function assertFinite(name: string, value: unknown): asserts value is number {
   assertNumber(name, value);
   if (!Number.isFinite(value)) {
-    throw new RangeError(`'${name}' must be a finite number, got ${show(value)}`);
+    throw new RsRangeError('RS_INVALID_ARG_VALUE', `'${name}' must be a finite number, got ${show(value)}`);
   }
 }
 
@@ -57,7 +58,7 @@ export function assertIntegerInRange(
   assertNumber(name, value);
   const range = maxLabel === undefined ? `[${min}, ${max}]` : `[${min}, ${maxLabel}] = [${min}, ${max}]`;
   if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new RangeError(`'${name}' must be an integer in ${range}, got ${show(value)}`);
+    throw new RsRangeError('RS_INVALID_ARG_VALUE', `'${name}' must be an integer in ${range}, got ${show(value)}`);
   }
 }
 
@@ -84,7 +85,7 @@ export function assertCounts(k: unknown, n: unknown): asserts k is number {
 export function assertOpenUnit(name: string, value: unknown): asserts value is number {
   assertNumber(name, value);
   if (!(value > 0 && value < 1)) {
-    throw new RangeError(`'${name}' must be in (0, 1), got ${show(value)}`);
+    throw new RsRangeError('RS_INVALID_ARG_VALUE', `'${name}' must be in (0, 1), got ${show(value)}`);
   }
 }
 
@@ -98,7 +99,7 @@ export function assertOpenUnit(name: string, value: unknown): asserts value is n
 export function assertClosedUnit(name: string, value: unknown): asserts value is number {
   assertNumber(name, value);
   if (!(value >= 0 && value <= 1)) {
-    throw new RangeError(`'${name}' must be in [0, 1], got ${show(value)}`);
+    throw new RsRangeError('RS_INVALID_ARG_VALUE', `'${name}' must be in [0, 1], got ${show(value)}`);
   }
 }
 
@@ -112,6 +113,6 @@ export function assertClosedUnit(name: string, value: unknown): asserts value is
 export function assertPositiveFinite(name: string, value: unknown): asserts value is number {
   assertNumber(name, value);
   if (!(Number.isFinite(value) && value > 0)) {
-    throw new RangeError(`'${name}' must be a finite number > 0, got ${show(value)}`);
+    throw new RsRangeError('RS_INVALID_ARG_VALUE', `'${name}' must be a finite number > 0, got ${show(value)}`);
   }
 }
