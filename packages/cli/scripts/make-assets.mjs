@@ -2,8 +2,7 @@
 // assets/y.npy (int64 [50]), the first 50 images of the Fashion-MNIST test split (Debian's
 // dataset-fashion-mnist). The bundled model comes from `rsmooth train` (see assets/README.md).
 import { writeFileSync } from 'node:fs';
-import { loadFashionMnist } from '@rs/datasets';
-import { writeNpy } from '@rs/onnx-graph';
+import { loadFashionMnist, writeNpy } from '@rs/datasets';
 
 const count = 50;
 const test = loadFashionMnist({ split: 'test', limit: count });

@@ -11,17 +11,17 @@ import { CliError } from './errors.js';
 export const ASSETS_DIR = fileURLToPath(new URL('../assets/', import.meta.url));
 
 /**
- * The bundled default: a small CNN this project trained with `rsmooth train` (see assets/README.md)
- * and Fashion-MNIST test images with their labels, used when certify/predict get neither --model
+ * The bundled default: a small CNN this project trained with `rsmooth train` (see assets/README.md;
+ * `tfjsModel` is the same weights as a TF.js model) and Fashion-MNIST test images with their labels, used when certify/predict get neither --model
  * nor --data, and by `rsmooth demo`.
  *
  * @example
  * const { model, data, labels, sigma } = bundledDefault();
  */
-export function bundledDefault(): { model: string; data: string; labels: string; sigma: number; n: number; clip: [number, number] } {
+export function bundledDefault(): { model: string; tfjsModel: string; data: string; labels: string; sigma: number; n: number; clip: [number, number] } {
   const model = `${ASSETS_DIR}model.onnx`;
   if (!existsSync(model)) throw new CliError(`the bundled default model is missing: ${model}`, { code: 'RS_FILE_NOT_FOUND' });
-  return { model, data: `${ASSETS_DIR}x.npy`, labels: `${ASSETS_DIR}y.npy`, sigma: 0.25, n: 10_000, clip: [0, 1] };
+  return { model, tfjsModel: `${ASSETS_DIR}tfjs/model.json`, data: `${ASSETS_DIR}x.npy`, labels: `${ASSETS_DIR}y.npy`, sigma: 0.25, n: 10_000, clip: [0, 1] };
 }
 
 /**

@@ -105,14 +105,13 @@ describe('bad input: a clear message, a stable code and exit status 2 before any
     await fails(withFlag(base, '--out', join(dir, 'no', 'such', 'dir', 'r.tsv')), /the folder of --out does not exist/, 'RS_USAGE');
   });
 
-  it('backends not installed yet, unknown backends', async () => {
+  it('a model of the wrong kind for the backend, unknown backends', async () => {
     await fails(
       [...base, '--backend', 'tfjs'],
-      /backend 'tfjs' .* is not installed\/available in rsmooth yet; available backends: 'onnx'/,
-      'RS_BACKEND_UNAVAILABLE',
+      /--backend tfjs takes a TF\.js model\.json \(or its folder\), not .*model\.onnx \(an ONNX model: use --backend onnx or webgpu\)/,
+      'RS_USAGE',
     );
-    await fails([...base, '--backend', 'webgpu'], /backend 'webgpu' .* not installed\/available .*'onnx'/, 'RS_BACKEND_UNAVAILABLE');
-    await fails([...base, '--backend', 'torch'], /unknown backend 'torch'; available backends: 'onnx'/, 'RS_BACKEND_UNAVAILABLE');
+    await fails([...base, '--backend', 'torch'], /unknown backend 'torch'; available backends: 'auto', 'onnx', 'tfjs', 'webgpu'/, 'RS_BACKEND_UNAVAILABLE');
     await fails([...base, '--backend', '__proto__'], /unknown backend '__proto__'/, 'RS_BACKEND_UNAVAILABLE');
   });
 

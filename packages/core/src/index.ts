@@ -32,6 +32,7 @@ export {
 } from './input/tensor-like.js';
 export { expandPerFeature } from './input/feature-arrays.js';
 export { parseOptions } from './options/parse-options.js';
+export { suggestOptionName, FAMILIAR_OPTION_NAMES } from './options/familiar-names.js';
 export { integerAtLeast, positiveReal, realIn } from './options/schema-helpers.js';
 export { smoothingOptionsSchema, seedSchema, SMOOTHING_OPTION_KEYS, type SmoothingOptions, type ParsedSmoothingOptions } from './options/smoothing-options.js';
 export {

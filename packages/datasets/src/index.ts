@@ -1,8 +1,8 @@
 /**
- * `@rs/datasets`: data loading for Node (IDX and .npy files, Fashion-MNIST from Debian's package).
+ * `@rs/datasets`: data loading for Node (IDX and NumPy .npy files, Fashion-MNIST from Debian's package).
  */
 export { parseIdx, readIdx, IDX_MAX_INFLATED_BYTES, type IdxArray } from './idx.js';
-export { parseNpy, writeNpy, type NpyArray, type NpyDtype } from './npy.js';
+export { readNpy, readNpyFile, writeNpy, type NpyArray, type NpyData, type NpyDtype } from './npy.js';
 export {
   loadFashionMnist,
   hasFashionMnist,

@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { isRsError } from '@rs/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseIdx, parseNpy, writeNpy } from '../src/index.js';
+import { parseIdx, readNpy, writeNpy } from '../src/index.js';
 
 // Fuzzing the data readers (issue #10): mutated .npy and IDX bytes must end in an array or an error
 // of the project's own with a stable code, never another exception. Seeded, fixed case counts.
@@ -68,10 +68,10 @@ describe('fuzz: data readers', () => {
       writeNpy({ dtype: 'uint8', shape: [2, 2, 2], data: new Uint8Array(8).fill(7) }),
     ];
     fc.assert(
-      fc.property(fc.constantFrom(...bases).chain(mutated), (bytes) => endsWell(() => parseNpy(bytes, 'fuzz.npy'))),
+      fc.property(fc.constantFrom(...bases).chain(mutated), (bytes) => endsWell(() => readNpy(bytes, 'fuzz.npy'))),
       { seed: SEED, numRuns: CASES },
     );
-    report('.npy (parseNpy)', CASES, started);
+    report('.npy (readNpy)', CASES, started);
   });
 
   it(`.npy headers: ${CASES} generated dict texts`, () => {
@@ -90,11 +90,11 @@ describe('fuzz: data readers', () => {
         new DataView(b.buffer).setUint16(8, head.length, true);
         b.set(head, 10);
         b.set(data, 10 + head.length);
-        return endsWell(() => parseNpy(b, 'fuzz.npy'));
+        return endsWell(() => readNpy(b, 'fuzz.npy'));
       }),
       { seed: SEED, numRuns: CASES },
     );
-    report('.npy headers (parseNpy)', CASES, started);
+    report('.npy headers (readNpy)', CASES, started);
   });
 
   it(`IDX: ${CASES} mutated files, plain and gzipped`, () => {
@@ -121,7 +121,7 @@ describe('fuzz: data readers', () => {
     fc.assert(
       fc.property(mutated(writeNpy({ dtype: 'float32', shape: [2, 3], data: new Float32Array(6) })), (bytes) => {
         try {
-          const a = parseNpy(bytes);
+          const a = readNpy(bytes);
           expect(a.data.length).toBe(a.shape.reduce((x, y) => x * y, 1));
         } catch (err) {
           expect(isRsError(err)).toBe(true);

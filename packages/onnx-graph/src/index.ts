@@ -34,6 +34,5 @@ export { buildGradientModel, type GradientModel, type GradientOptions, type Tens
 export type { SoftmaxCrossEntropyOptions } from './loss.js';
 export { withIntermediateOutputs, layerNames, type LayerNameOptions } from './intermediate.js';
 export { replaceInitializers, getInitializers } from './initializers.js';
-export { readNpy, writeNpy, type NpyArray } from './npy.js';
 export { initialWeights, type WeightRandomSource } from './initial-weights.js';
 export { onnxModelOptionsShape } from './model-options.js';

@@ -1,6 +1,7 @@
 import { FMNIST_CNN_DIR } from '@rs/fixtures';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readNpy } from '@rs/datasets';
 import { describe, expect, it } from 'vitest';
 import {
   buildGradientModel,
@@ -10,11 +11,9 @@ import {
   inferShapes,
   layerNames,
   loadModel,
-  readNpy,
   replaceInitializers,
   saveModel,
   withIntermediateOutputs,
-  writeNpy,
 } from '../src/index.js';
 import { maxAbsDiff, run } from './helpers.js';
 
@@ -75,13 +74,6 @@ describe('IR helpers', () => {
     for (let i = 0; i < a.logits!.data.length; i++) expect(b.logits!.data[i]).toBeCloseTo(a.logits!.data[i]! + 1, 5);
     expect(() => replaceInitializers(bytes, new Map([['9.bias', new Float32Array(3)]]))).toThrow(/has 10 values/);
     expect(() => replaceInitializers(bytes, new Map([['zzz', new Float32Array(3)]]))).toThrow(/not an initializer/);
-  });
-
-  it('npy round trip', () => {
-    const arr = { dtype: 'float32' as const, shape: [2, 3], data: new Float32Array([1, 2, 3, 4, 5, 6]) };
-    const back = readNpy(writeNpy(arr));
-    expect(back.shape).toEqual([2, 3]);
-    expect([...back.data]).toEqual([1, 2, 3, 4, 5, 6]);
   });
 });
 

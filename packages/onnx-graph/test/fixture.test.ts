@@ -2,7 +2,8 @@ import { FMNIST_CNN_DIR } from '@rs/fixtures';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildGradientModel, loadModel, readNpy } from '../src/index.js';
+import { readNpy } from '@rs/datasets';
+import { buildGradientModel, loadModel } from '../src/index.js';
 import { maxAbs, maxAbsDiff, run } from './helpers.js';
 
 const dir = FMNIST_CNN_DIR;

@@ -2,7 +2,8 @@ import { FMNIST_CNN_DIR } from '@rs/fixtures';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildGradientModel, getInitializers, GraphBuilder, loadModel, readNpy, replaceInitializers } from '../src/index.js';
+import { readNpy } from '@rs/datasets';
+import { buildGradientModel, getInitializers, GraphBuilder, loadModel, replaceInitializers } from '../src/index.js';
 import { randArray, rng, run, type Feed } from './helpers.js';
 
 const dir = FMNIST_CNN_DIR;

@@ -13,7 +13,7 @@ const nonNegativeInt = integerAtLeast(0);
  *   when the model leaves them symbolic (a mismatch with the model is an error).
  * - `inputName` / `outputName`: default the model's first input / output.
  * - `deviceType`: `'cpu'` (default) or `'gpu'` (ONNX Runtime's CUDA execution provider, present when
- *   onnxruntime-node was installed with `--onnxruntime-node-install=cuda12`). With `'gpu'` and no CUDA
+ *   onnxruntime-node was installed with `ONNXRUNTIME_NODE_INSTALL=cuda12`). With `'gpu'` and no CUDA
  *   provider, `create` fails with an error that says how to install it, unless `gpuFallback: 'cpu'`,
  *   which logs a warning (through `onWarning`, default `console.warn`) and uses the CPU.
  * - `intraOpNumThreads` (default: ONNX Runtime's choice, all cores), `interOpNumThreads`, `deviceId`.

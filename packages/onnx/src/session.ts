@@ -24,7 +24,7 @@ export interface SessionSettings {
 
 /** The install hint for the CUDA execution provider. */
 export const CUDA_INSTALL_HINT =
-  'onnxruntime-node ships only the CPU provider by default; on a Linux x64 machine with CUDA 12 and cuDNN 9, reinstall it with `npm install onnxruntime-node --onnxruntime-node-install=cuda12` to get the CUDA provider';
+  'this onnxruntime-node has only its CPU provider (installed with ONNXRUNTIME_NODE_INSTALL=skip, or offline); on a Linux x64 machine with CUDA 12 and cuDNN 9, reinstall it with `ONNXRUNTIME_NODE_INSTALL=cuda12 npm install onnxruntime-node` to get the CUDA provider';
 
 /**
  * Creates an ONNX Runtime session on the requested device. Errors: a model ONNX Runtime cannot load

@@ -84,7 +84,9 @@ describe('bad input to the ONNX backend gets a clear error', () => {
         return true;
       },
       (err: Error) => {
-        expect(err.message).toMatch(/deviceType 'gpu' needs ONNX Runtime's CUDA execution provider.*--onnxruntime-node-install=cuda12/s);
+        expect(err.message).toMatch(
+          /deviceType 'gpu' needs ONNX Runtime's CUDA execution provider.*ONNXRUNTIME_NODE_INSTALL=cuda12 npm install onnxruntime-node/s,
+        );
         return false;
       },
     );

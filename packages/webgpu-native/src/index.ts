@@ -1,8 +1,9 @@
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * `@rs/webgpu-native`: randomized smoothing run entirely on the GPU through WebGPU, on Node
  * (Dawn, the `webgpu` npm package). Importing this entry point installs the Node environment
- * (Dawn's GPU object; `VK_ICD_FILENAMES` defaults to SwiftShader's Vulkan driver when unset and
- * present). The engine alone, without Node imports, is `@rs/webgpu-native/engine`.
+ * (Dawn's GPU object on a Vulkan driver that gives an adapter: the system's, else SwiftShader where
+ * present; see `createNodeGpu`). The engine alone, without Node imports, is `@rs/webgpu-native/engine`.
  *
  * @example
  * import { WebGpuRandomizedSmoothing } from '@rs/webgpu-native';
@@ -15,4 +16,4 @@ setGpuEnvironment(nodeEnvironment);
 
 export * from './engine/index.js';
 export { nodeEnvironment } from './node-environment.js';
-export { nodeGpu, defaultVulkanDriver, SWIFTSHADER_ICD } from './node-gpu.js';
+export { nodeGpu, createNodeGpu, installedVulkanDrivers, vulkanIcdDirs, SWIFTSHADER_ICD, type NodeGpuOptions } from './node-gpu.js';

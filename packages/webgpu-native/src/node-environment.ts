@@ -3,8 +3,9 @@ import type { GpuEnvironment } from './engine/environment.js';
 import { nodeGpu } from './node-gpu.js';
 
 /**
- * Node's host services: Dawn's GPU object (the `webgpu` package, SwiftShader by default when no
- * Vulkan driver is configured), model files from the file system, `save` to a file.
+ * Node's host services: Dawn's GPU object (the `webgpu` package, on a Vulkan driver that gives an
+ * adapter: the system's, else SwiftShader where present; see `createNodeGpu`), model files from
+ * the file system, `save` to a file.
  *
  * @example
  * setGpuEnvironment(nodeEnvironment);

@@ -15,7 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { artCertifyReference, FMNIST_CNN_DIR, readFmnistCnn } from '@rs/fixtures';
 import { smooth, type Classifier, type HostSamplingPlan } from '@rs/core';
 import { OnnxRandomizedSmoothing } from '@rs/onnx';
-import { readNpy } from '@rs/onnx-graph';
+import { readNpy } from '@rs/datasets';
 import { arg, forwardRate, median } from './util.js';
 
 export async function runCertifyOnnxBench(): Promise<void> {

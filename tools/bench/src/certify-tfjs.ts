@@ -13,7 +13,8 @@ import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { createNoiseGenerator } from '@rs/core';
 import { readFmnistCnn } from '@rs/fixtures';
-import { getInitializers, readNpy } from '@rs/onnx-graph';
+import { readNpy } from '@rs/datasets';
+import { getInitializers } from '@rs/onnx-graph';
 import { selectBackend, TfjsClassifier, TfjsRandomizedSmoothing, type TfjsBackendName } from '@rs/tfjs';
 import { arg, median } from './util.js';
 

@@ -11,7 +11,7 @@
 import { pathToFileURL } from 'node:url';
 import { readFmnistCnn } from '@rs/fixtures';
 import { OnnxClassifier, OnnxRandomizedSmoothing } from '@rs/onnx';
-import { readNpy } from '@rs/onnx-graph';
+import { readNpy } from '@rs/datasets';
 import { nodeGpu, openGpuDevice, prepareModel, WebGpuClassifier, WebGpuEngine, WebGpuRandomizedSmoothing } from '@rs/webgpu-native';
 import { arg, forwardRate, median } from './util.js';
 

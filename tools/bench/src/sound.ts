@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { createWasmNoiseGenerator, discreteGaussianTable, fillSoundNoisy } from '@rs/core';
 import { readFmnistCnn } from '@rs/fixtures';
 import { OnnxRandomizedSmoothing } from '@rs/onnx';
-import { readNpy } from '@rs/onnx-graph';
+import { readNpy } from '@rs/datasets';
 import { arg, median } from './util.js';
 
 export async function runSoundBench(): Promise<void> {

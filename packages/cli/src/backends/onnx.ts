@@ -1,12 +1,14 @@
-import { existsSync } from 'node:fs';
 import { compose, ensemble, smooth, type Classifier, type SmoothingOptions } from '@rs/core';
-import { OnnxClassifier, OnnxRandomizedSmoothing } from '@rs/onnx';
 import { CliError } from '../errors.js';
+import { loadBackendPackage } from './load-package.js';
 import type { Backend, BackendModel, BackendOpenOptions } from './registry.js';
+import { smoothedModel } from './smoothed-model.js';
 
 /**
- * The ONNX Runtime backend (`@rs/onnx`, onnxruntime-node): CPU, or CUDA with `--device gpu` when
- * onnxruntime-node was installed with its CUDA provider.
+ * The ONNX Runtime backend (`@rs/onnx`, onnxruntime-node, loaded when asked for): `.onnx` models on
+ * the CPU, or CUDA with `--device gpu` when onnxruntime-node has its CUDA provider. With a
+ * composition (defences, a denoiser, an ensemble; see composition-flags.ts) it smooths the composed
+ * base classifier.
  *
  * @example
  * registerBackend(onnxBackend);
@@ -14,9 +16,8 @@ import type { Backend, BackendModel, BackendOpenOptions } from './registry.js';
  */
 export const onnxBackend: Backend = {
   name: 'onnx',
-  description: 'ONNX Runtime (onnxruntime-node), .onnx models, CPU or CUDA',
+  description: 'ONNX Runtime (@rs/onnx, onnxruntime-node): .onnx models, CPU or CUDA',
   async open(o: BackendOpenOptions): Promise<BackendModel> {
-    if (!existsSync(o.model)) throw new CliError(`model file not found: ${o.model}`, { code: 'RS_FILE_NOT_FOUND' });
     const c = o.composition;
     const smoothing: SmoothingOptions = {
       scale: o.sigma,
@@ -32,7 +33,8 @@ export const onnxBackend: Backend = {
     };
     const session = { deviceType: o.device, ...(o.threads ? { intraOpNumThreads: o.threads } : {}) };
     if (c?.denoiser !== undefined || c?.ensemble !== undefined) return openComposed(o, smoothing, session);
-    let rs: OnnxRandomizedSmoothing;
+    const { OnnxRandomizedSmoothing } = await loadBackendPackage('onnx', () => import('@rs/onnx'));
+    let rs: Awaited<ReturnType<typeof OnnxRandomizedSmoothing.create>>;
     try {
       rs = await OnnxRandomizedSmoothing.create({ model: o.model, ...smoothing, ...session });
     } catch (err) {
@@ -41,27 +43,15 @@ export const onnxBackend: Backend = {
         cause: err,
       });
     }
-    return {
-      inputShape: rs.smoothing.inputShape,
-      nbClasses: rs.nbClasses,
+    const model = smoothedModel(rs, {
+      backend: 'onnx',
       device: `onnxruntime ${rs.device.provider}${rs.device.fellBack ? ' (fell back from gpu)' : ''}`,
       modelSha256: rs.modelSha256,
       noiseGenerator: rs.smoothing.noiseGenerator,
       generator: rs.smoothing.generator,
-      certify: (x, options) => rs.certify(x, options),
-      predictClasses: (x, options) => rs.predictClasses(x, options),
-      predictLogits: (x, options) => rs.predictLogits(x, options),
-      ...(rs.training
-        ? {
-            fit: (x: Float32Array, y: Int32Array, options: Parameters<NonNullable<BackendModel['fit']>>[2]) => rs.fit(x, y, options),
-            reset: () => rs.reset(),
-          }
-        : {}),
-      save: (path) => rs.save(path),
-      dispose: async () => {
-        await rs.dispose();
-      },
-    };
+    });
+    // The raw input shape: the model's, or what the preprocessing defences map to it.
+    return { ...model, inputShape: rs.smoothing.inputShape };
   },
 };
 
@@ -72,14 +62,19 @@ async function openComposed(
   session: { deviceType: 'cpu' | 'gpu'; intraOpNumThreads?: number },
 ): Promise<BackendModel> {
   const c = o.composition!;
-  const opened: OnnxClassifier[] = [];
-  const load = async (path: string, role: string, output: 'logits' | 'any' = 'logits') => {
+  const { OnnxClassifier } = await loadBackendPackage('onnx', () => import('@rs/onnx'));
+  type Opened = Awaited<ReturnType<typeof OnnxClassifier.create>>;
+  const opened: Opened[] = [];
+  const load = async (path: string, role: string, output: 'logits' | 'any' = 'logits'): Promise<Opened> => {
     try {
       const m = await OnnxClassifier.create({ model: path, output, ...session });
       opened.push(m);
       return m;
     } catch (err) {
-      throw new CliError(`cannot load the ${role} ${path} on the onnx backend: ${(err as Error).message}`);
+      throw new CliError(`cannot load the ${role} ${path} on the onnx backend: ${(err as Error)?.message ?? String(err)}`, {
+        code: 'RS_MODEL_LOAD_FAILED',
+        cause: err,
+      });
     }
   };
   try {
@@ -89,11 +84,14 @@ async function openComposed(
     const g = smooth(base, smoothing);
     const first = members[0]!;
     return {
+      backend: 'onnx',
+      notes: [],
       inputShape: g.inputShape,
       nbClasses: g.nbClasses,
       device: `onnxruntime ${first.device.provider}${first.device.fellBack ? ' (fell back from gpu)' : ''}`,
       modelSha256: first.modelSha256,
       noiseGenerator: g.noiseGenerator,
+      generator: g.generator,
       certify: (x, options) => g.certify(x, options),
       predictClasses: (x, options) => g.predictClasses(x, options),
       predictLogits: (x, options) => g.predictLogits(x, options),
@@ -104,6 +102,9 @@ async function openComposed(
   } catch (err) {
     for (const m of opened) await m.dispose();
     if (err instanceof CliError) throw err;
-    throw new CliError(`cannot build the composed classifier on the onnx backend: ${(err as Error).message}`);
+    throw new CliError(`cannot build the composed classifier on the onnx backend: ${(err as Error)?.message ?? String(err)}`, {
+      code: 'RS_MODEL_LOAD_FAILED',
+      cause: err,
+    });
   }
 }

@@ -12,7 +12,7 @@ export interface BackendOpenOptions {
   /** Path of the model file. */
   model: string;
   sigma: number;
-  /** Noise family (default 'gaussian'). */
+  /** The noise family (default gaussian). */
   noise?: NoiseFamily | undefined;
   /** The sound mode's grid (values m / levels), or undefined for the float mode. */
   sound?: { levels: number } | undefined;
@@ -29,12 +29,32 @@ export interface BackendOpenOptions {
 }
 
 /**
+ * The backends of this package, by `--backend` name, with the npm packages each loads (only when
+ * asked for) and the line that installs them.
+ *
+ * @example
+ * BACKEND_PACKAGES.tfjs.install; // 'npm install @rs/tfjs @tensorflow/tfjs @tensorflow/tfjs-backend-wasm'
+ */
+export const BACKEND_PACKAGES: Readonly<Record<'onnx' | 'tfjs' | 'webgpu', { packages: readonly string[]; install: string }>> = Object.freeze({
+  onnx: { packages: ['@rs/onnx', 'onnxruntime-node'], install: 'ONNXRUNTIME_NODE_INSTALL=skip npm install @rs/onnx onnxruntime-node' },
+  tfjs: {
+    packages: ['@rs/tfjs', '@tensorflow/tfjs'],
+    install: 'npm install @rs/tfjs @tensorflow/tfjs @tensorflow/tfjs-backend-wasm (or @tensorflow/tfjs-node)',
+  },
+  webgpu: { packages: ['@rs/webgpu-native', 'webgpu'], install: 'npm install @rs/webgpu-native webgpu' },
+});
+
+/**
  * A model opened on a backend, smoothed: the operations the commands call.
  *
  * @example
  * const { prediction, radius } = await model.certify(x, { n: 10_000, batchSize: 1000, inputIds: [42] });
  */
 export interface BackendModel {
+  /** The backend that opened the model (`--backend auto` names the one it picked). */
+  readonly backend: string;
+  /** Lines to show the user once the model is open (what `auto` picked, a driver fallback). */
+  readonly notes: readonly string[];
   /** Per-input shape the model takes, e.g. [1, 28, 28]. */
   readonly inputShape: readonly number[];
   readonly nbClasses: number;
@@ -74,11 +94,6 @@ export interface Backend {
 }
 
 const registered = new Map<string, Backend>();
-/** Backends other people are building: named in errors so users know they are coming. */
-const PLANNED: Record<string, string> = {
-  tfjs: 'TensorFlow.js (@rs/tfjs)',
-  webgpu: 'WebGPU (@rs/webgpu-native)',
-};
 
 /**
  * Adds a backend to the registry (a later registration of the same name replaces it).
@@ -94,15 +109,14 @@ export function registerBackend(backend: Backend): void {
  * Names of the backends available in this installation.
  *
  * @example
- * availableBackends(); // ['onnx']
+ * availableBackends(); // ['auto', 'onnx', 'tfjs', 'webgpu']
  */
 export function availableBackends(): string[] {
   return [...registered.keys()].sort();
 }
 
 /**
- * The backend called `name`, or a {@link CliError} that says whether it is planned but not installed
- * yet or unknown, and lists the available ones.
+ * The backend called `name`, or a {@link CliError} that lists the available ones.
  *
  * @example
  * const onnx = getBackend('onnx');
@@ -113,10 +127,5 @@ export function getBackend(name: string): Backend {
   const available = availableBackends()
     .map((b) => `'${b}'`)
     .join(', ');
-  const planned = Object.hasOwn(PLANNED, name) ? PLANNED[name] : undefined;
-  if (planned)
-    throw new CliError(`backend '${name}' (${planned}) is not installed/available in rsmooth yet; available backends: ${available}`, {
-      code: 'RS_BACKEND_UNAVAILABLE',
-    });
   throw new CliError(`unknown backend '${name}'; available backends: ${available}`, { code: 'RS_BACKEND_UNAVAILABLE' });
 }

@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
 import { CliError } from '../errors.js';
+import { applyFlagAliases } from './flag-aliases.js';
 
 /**
  * The option table of one command: node:util parseArgs' format plus a one-line help per option.
@@ -30,7 +31,7 @@ export function parseCommandArgs<S extends z.ZodType>(
     options[name] = { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) };
   let parsed: { values: Record<string, unknown>; positionals: string[]; tokens: { kind: string; name?: string; value?: string }[] };
   try {
-    parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: positionals, tokens: true }) as typeof parsed;
+    parsed = parseArgs({ args: applyFlagAliases(argv, spec), options, strict: true, allowPositionals: positionals, tokens: true }) as typeof parsed;
   } catch (err) {
     throw new CliError(`rsmooth ${command}: ${cleanParseError((err as Error).message)} (see 'rsmooth ${command} --help')`, { code: 'RS_USAGE' });
   }

@@ -1,5 +1,5 @@
 import { cliVersion } from '../assets.js';
-import { availableBackends, registerBuiltinBackends } from '../backends/index.js';
+import { availableBackends, BACKEND_PACKAGES, missingPackages, registerBuiltinBackends } from '../backends/index.js';
 import { COMMANDS } from '../commands/index.js';
 import { CliError } from '../errors.js';
 
@@ -18,7 +18,12 @@ Usage: rsmooth <command> [options]      rsmooth <command> --help
 Commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`).join('\n')}
 
-Backends available: ${availableBackends().join(', ')}
+Backends (--backend): ${availableBackends()
+    .map((b) => {
+      const missing = b in BACKEND_PACKAGES ? missingPackages(b as keyof typeof BACKEND_PACKAGES) : [];
+      return missing.length ? `${b} (not installed: ${BACKEND_PACKAGES[b as keyof typeof BACKEND_PACKAGES].install})` : b;
+    })
+    .join(', ')}
 Examples:
   rsmooth demo
   rsmooth certify --model model.onnx --data fashion-mnist --sigma 0.25 --n 100000 --skip 20 --out results.tsv

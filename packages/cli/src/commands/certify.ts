@@ -13,7 +13,7 @@ import { MAX_SAMPLES, SMOOTHING_RUN_OPTIONS, smoothingRunShape } from './smoothi
 
 const OPTIONS = {
   ...SMOOTHING_RUN_OPTIONS,
-  n0: { type: 'string', help: 'selection samples per input (default 100)', arg: 'N0' },
+  n0: { type: 'string', help: 'selection samples per input (default 100); alias --N0', arg: 'N0' },
   norm: { type: 'string', help: 'norm of the certified radius: l2 (default), l1 or linf', arg: 'l1|l2|linf' },
   radius: {
     type: 'string',

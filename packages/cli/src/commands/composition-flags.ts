@@ -130,3 +130,22 @@ export function compositionFromSettings(settings: {
     clipNoisy: settings.clipNoisy === true,
   };
 }
+
+/**
+ * The smoothing options a composition adds (defences, `clipNoisy`), for a backend's `create`; a
+ * denoiser or an ensemble (built by the onnx backend only) is refused with the backend's name.
+ *
+ * @example
+ * const extra = compositionOptions(o.composition, 'webgpu'); // { preprocessingDefences: [...] }
+ */
+export function compositionOptions(c: Composition | undefined, backend: string): Record<string, unknown> {
+  if (!c) return {};
+  if (c.denoiser !== undefined || c.ensemble !== undefined) {
+    throw new CliError(`--denoiser and --ensemble run on the onnx backend; --backend ${backend} takes one model`, { code: 'RS_USAGE' });
+  }
+  return {
+    ...(c.clipNoisy ? { clipNoisy: true } : {}),
+    ...(c.preprocessingDefences.length > 0 ? { preprocessingDefences: c.preprocessingDefences } : {}),
+    ...(c.postprocessingDefences.length > 0 ? { postprocessingDefences: c.postprocessingDefences } : {}),
+  };
+}

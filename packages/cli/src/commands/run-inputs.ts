@@ -100,6 +100,7 @@ export async function runInputs(
   if (bundled) {
     const d = bundledDefault();
     ({ model, data, labels } = d);
+    if (f.backend === 'tfjs') model = d.tfjsModel; // the same weights as a TF.js model
     sigma ??= d.sigma;
     n ??= d.n;
     clip ??= d.clip;
@@ -211,13 +212,14 @@ export async function runInputs(
       threads: f.threads,
       composition,
     });
+    if (!f.quiet) for (const note of m.notes) io.stderr(`rsmooth ${cmd}: ${note}\n`);
     checkDataFitsModel(loaded, m.inputShape, model);
     checkLabels(loaded, m.nbClasses);
     checkBatch(cmd, f.batch, Math.min(f.group, expected.length) * Math.max(n, runner.n0 ?? 0), m.inputShape);
     const provenance = await noiseProvenance(m);
     const settings: RunSettings = {
       command: cmd,
-      backend: backend.name,
+      backend: m.backend,
       modelSha256: m.modelSha256,
       data: { count: loaded.count, sha256: loaded.sha256, labelsSha256: loaded.labelsSha256 ?? null },
       selection: { skip: f.skip, max: f.max ?? null, shard: f.shard ?? null },
@@ -242,6 +244,7 @@ export async function runInputs(
       labels: loaded.labelsSource ?? null,
       created: new Date().toISOString(),
       argv: process.argv.slice(2),
+      ...(m.notes.length > 0 ? { notes: m.notes } : {}),
     };
     if (f.queue !== undefined)
       return await (await import('../queue/run-queued.js')).runQueued({
@@ -295,7 +298,7 @@ export async function runInputs(
       sigma,
       alpha: f.alpha,
       seed: f.seed,
-      backend: backend.name,
+      backend: m.backend,
       dim,
       onSamples: (s) => progress.samples(s),
       signal: controller.signal,

@@ -10,8 +10,8 @@ import { QUEUE_RUN_OPTIONS, queueRunShape } from '../queue/queue-flags.js';
  * console.log(formatOptions(SMOOTHING_RUN_OPTIONS));
  */
 export const SMOOTHING_RUN_OPTIONS: OptionSpec = {
-  model: { type: 'string', help: 'model file (.onnx for the onnx backend); omit with --data for the bundled default', arg: 'PATH' },
-  backend: { type: 'string', help: "model backend (default 'onnx')", arg: 'NAME' },
+  model: { type: 'string', help: 'model: .onnx (onnx, webgpu) or a TF.js model.json (tfjs); omit with --data for the bundled default', arg: 'PATH' },
+  backend: { type: 'string', help: "onnx (default), tfjs, webgpu, or auto (picks by the model's file type and the device)", arg: 'NAME' },
   device: { type: 'string', help: 'cpu (default) or gpu', arg: 'cpu|gpu' },
   threads: { type: 'string', help: 'intra-op threads of the backend (default: all cores)', arg: 'N' },
   data: { type: 'string', help: ".npy, IDX (.gz too) or 'fashion-mnist'", arg: 'PATH|NAME' },
@@ -23,7 +23,11 @@ export const SMOOTHING_RUN_OPTIONS: OptionSpec = {
   noise: { type: 'string', help: 'noise family: gaussian (default), uniform or laplace (sigma stays the standard deviation)', arg: 'FAMILY' },
   sound: { type: 'boolean', help: 'sound mode (Voracek & Hein 2023): inputs on the grid m / levels, exact discretized Gaussian noise' },
   'sound-levels': { type: 'string', help: 'grid of --sound: values m / L (default 255, i.e. uint8 / 255)', arg: 'L' },
-  n: { type: 'string', help: 'Monte Carlo samples per input, at most 2147483647 (default 100000; 10000 for the bundled default)', arg: 'N' },
+  n: {
+    type: 'string',
+    help: "Monte Carlo samples per input, at most 2147483647 (default 100000; 10000 for the bundled default); alias --N (Cohen et al.'s name)",
+    arg: 'N',
+  },
   alpha: { type: 'string', help: 'failure probability (default 0.001)', arg: 'A' },
   batch: { type: 'string', help: 'noisy samples per model call (default 1000)', arg: 'B' },
   seed: { type: 'string', help: 'noise seed (default 0); noise of input i comes from (seed, i)', arg: 'K' },

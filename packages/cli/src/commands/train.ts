@@ -15,7 +15,7 @@ import type { Command } from './command.js';
 const OPTIONS: OptionSpec = {
   model: { type: 'string', help: 'the model to train (its architecture and, without --reset, its starting weights)', arg: 'PATH' },
   reset: { type: 'boolean', help: 're-initialize the weights before training (PyTorch default init, seeded)' },
-  backend: { type: 'string', help: "model backend (default 'onnx')", arg: 'NAME' },
+  backend: { type: 'string', help: "onnx (default), tfjs, webgpu, or auto (picks by the model's file type and the device)", arg: 'NAME' },
   device: { type: 'string', help: 'cpu (default) or gpu', arg: 'cpu|gpu' },
   threads: { type: 'string', help: 'intra-op threads of the backend (default: all cores)', arg: 'N' },
   data: { type: 'string', help: ".npy, IDX (.gz too) or 'fashion-mnist'", arg: 'PATH|NAME' },
@@ -133,8 +133,9 @@ async function train(f: z.output<typeof schema>, backend: ReturnType<typeof getB
   try {
     checkDataFitsModel(loaded, m.inputShape, f.model!);
     checkLabels(loaded, m.nbClasses);
+    if (!f.quiet) for (const note of m.notes) process.stderr.write(`rsmooth train: ${note}\n`);
     if (!m.fit || !m.save)
-      throw new CliError(`rsmooth train: the ${backend.name} backend cannot train this model (no training capability)`, { code: 'RS_CAPABILITY_MISSING' });
+      throw new CliError(`rsmooth train: the ${m.backend} backend cannot train this model (no training capability)`, { code: 'RS_CAPABILITY_MISSING' });
     const dim = m.inputShape.reduce((a, b) => a * b, 1);
     const x = loaded.x.subarray(0, count * dim);
     const y = loaded.labels.subarray(0, count);
@@ -142,7 +143,7 @@ async function train(f: z.output<typeof schema>, backend: ReturnType<typeof getB
     const record: Record<string, unknown> = {
       tool: `rsmooth ${cliVersion()}`,
       command: 'train',
-      backend: backend.name,
+      backend: m.backend,
       device: m.device,
       initialModel: f.model,
       initialModelSha256: m.modelSha256,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { FASHION_MNIST_INSTALL_HINT, hasFashionMnist, loadFashionMnist, parseIdx, parseNpy } from '@rs/datasets';
+import { FASHION_MNIST_INSTALL_HINT, hasFashionMnist, loadFashionMnist, parseIdx, readNpy } from '@rs/datasets';
 import { CliError, cliErrorFrom } from '../errors.js';
 import { readInputFile } from '../io/input-file.js';
 
@@ -171,7 +171,7 @@ export function checkUint8Domain(data: LoadedData, o: { scaleUint8: boolean; cli
 }
 
 interface RawArray {
-  data: ArrayLike<number> | BigInt64Array;
+  data: ArrayLike<number> | BigInt64Array | BigUint64Array;
   shape: number[];
   dtype: string;
 }
@@ -184,7 +184,7 @@ function readArray(path: string, flag: string): RawArray {
   const bytes = readInputFile(`--${flag} ${path}`, path);
   try {
     if (bytes[0] === 0x93 && bytes[1] === 0x4e) {
-      const a = parseNpy(bytes, path);
+      const a = readNpy(bytes, path);
       return { data: a.data, shape: a.shape, dtype: a.dtype };
     }
     const a = parseIdx(bytes, path);
@@ -205,7 +205,8 @@ const IDX_DTYPE = new Map<unknown, string>([
 
 function toFloat32(arr: RawArray, scaleUint8: boolean, path: string): Float32Array {
   const { data } = arr;
-  if (data instanceof BigInt64Array) throw new CliError(`--data ${path}: int64 inputs are not supported (use float32)`, { code: 'RS_UNSUPPORTED_FORMAT' });
+  if (data instanceof BigInt64Array || data instanceof BigUint64Array)
+    throw new CliError(`--data ${path}: 64-bit integer inputs are not supported (use float32)`, { code: 'RS_UNSUPPORTED_FORMAT' });
   const isUint8 = arr.dtype === 'uint8';
   const scale = isUint8 && scaleUint8 ? 1 / 255 : 1;
   if (data instanceof Float32Array) return data;
@@ -225,7 +226,7 @@ function checkFinite(x: Float32Array, count: number, path: string): void {
 }
 
 /** Labels must be class indices: integers in [0, 2^31), checked before they are stored in 32 bits. */
-function toLabels(data: ArrayLike<number> | BigInt64Array, path: string): Int32Array {
+function toLabels(data: RawArray['data'], path: string): Int32Array {
   const out = new Int32Array(data.length);
   for (let i = 0; i < data.length; i++) {
     const raw = data[i]!;

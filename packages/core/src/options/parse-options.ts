@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { describeValue, RsRangeError, RsTypeError } from '../errors.js';
+import { schemaOptionNames, suggestOptionName } from './familiar-names.js';
 
 /**
  * Validates `value` against a zod schema and returns the parsed value, or throws one error that
@@ -8,7 +9,9 @@ import { describeValue, RsRangeError, RsTypeError } from '../errors.js';
  *
  * Schemas built with the helpers in `schema-helpers.ts` carry messages such as
  * `must be in (0, 0.5)`; this function prefixes the option name and appends the value:
- * `'alpha' must be in (0, 0.5), got 0.7`.
+ * `'alpha' must be in (0, 0.5), got 0.7`. An unknown key is named with the option it probably
+ * stands for: ART's and Cohen et al.'s names (`sigma`, `sample_size`, `nb_classes`, `N`) and typos
+ * get `unknown option 'sigma' (did you mean 'scale'?)`.
  *
  * @example
  * const opts = parseOptions(smoothingOptionsSchema, { scale: 0.25 }, 'smoothing options');
@@ -16,12 +19,18 @@ import { describeValue, RsRangeError, RsTypeError } from '../errors.js';
 export function parseOptions<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
   const result = schema.safeParse(value ?? {});
   if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
+  // An unknown key first: it is usually why a required option looks missing (`{ N: 100 }` for `n`).
+  const issue = result.error.issues.find((i) => i.code === 'unrecognized_keys') ?? result.error.issues[0]!;
   const name = issue.path.length > 0 ? issue.path.map(String).join('.') : what;
   const input = pick(value, issue.path);
   if (issue.code === 'unrecognized_keys') {
     const keys = (issue as { keys: string[] }).keys;
-    throw new RsTypeError('RS_UNKNOWN_OPTION', `${what}: unknown option${keys.length > 1 ? 's' : ''} ${keys.map((k) => `'${k}'`).join(', ')}`);
+    const known = issue.path.length === 0 ? schemaOptionNames(schema) : [];
+    const named = keys.map((k) => {
+      const hint = suggestOptionName(k, known);
+      return hint ? `'${k}' (did you mean '${hint}'?)` : `'${k}'`;
+    });
+    throw new RsTypeError('RS_UNKNOWN_OPTION', `${what}: unknown option${keys.length > 1 ? 's' : ''} ${named.join(', ')}`);
   }
   const typeProblem = issue.code === 'invalid_type' || issue.code === 'invalid_union';
   const message = `'${name}' ${issue.message}, got ${describeValue(input)}`;

@@ -1,4 +1,4 @@
-/// <reference types="@webgpu/types" />
+/// <reference types="@webgpu/types" preserve="true" />
 import { type DeviceSamplingRequest, philoxKey } from '@rs/core';
 import { GpuExecutionError } from './errors.js';
 import { BUFFER_USAGE } from './gpu-constants.js';

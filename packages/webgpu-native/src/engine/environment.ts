@@ -1,4 +1,4 @@
-/// <reference types="@webgpu/types" />
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * Where the engine gets its GPU object and reads / writes model files. The default uses the
  * browser's `navigator.gpu` and `fetch`; the Node entry point of this package installs Dawn for
@@ -34,6 +34,43 @@ const browserEnvironment: GpuEnvironment = {
 };
 
 let current: GpuEnvironment = browserEnvironment;
+
+/**
+ * Which driver a GPU object's adapters come from, as its environment chose it: reported in the
+ * adapter report (`driver`, `notice`).
+ *
+ * @example
+ * const note: GpuDriverNote = { driver: 'SwiftShader (/usr/lib/chromium/vk_swiftshader_icd.json)', notice: 'no adapter from the installed drivers; using SwiftShader' };
+ */
+export interface GpuDriverNote {
+  /** The driver in words. */
+  driver: string;
+  /** One line saying why, when the choice was a fallback. */
+  notice?: string | undefined;
+}
+
+const driverNotes = new WeakMap<object, GpuDriverNote>();
+
+/**
+ * Records which driver `gpu`'s adapters come from; returns `gpu`.
+ *
+ * @example
+ * const gpu = noteGpuDriver(create([]), { driver: 'system Vulkan drivers' });
+ */
+export function noteGpuDriver(gpu: GPU, note: GpuDriverNote): GPU {
+  driverNotes.set(gpu, note);
+  return gpu;
+}
+
+/**
+ * The driver recorded for `gpu` by its environment, if any.
+ *
+ * @example
+ * gpuDriverNote(await nodeGpu())?.driver; // 'SwiftShader (/usr/lib/chromium/vk_swiftshader_icd.json)'
+ */
+export function gpuDriverNote(gpu: GPU): GpuDriverNote | undefined {
+  return driverNotes.get(gpu);
+}
 
 /**
  * Installs the host services (the Node entry point of this package does it on import).

@@ -4,7 +4,7 @@
 
 /** How to get a WebGPU adapter on Linux (SwiftShader's Vulkan driver, or a GPU driver). */
 export const VULKAN_INSTALL_HINT =
-  "install a Vulkan driver: `apt-get install libvulkan1 chromium-common` (SwiftShader, a CPU implementation: /usr/lib/chromium/vk_swiftshader_icd.json), or your GPU vendor's Vulkan driver (e.g. mesa-vulkan-drivers, nvidia-driver)";
+  "set VK_ICD_FILENAMES to a Vulkan driver's manifest (SwiftShader's: VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json), or install one: `apt-get install libvulkan1 chromium-common` (SwiftShader, a CPU implementation), or your GPU vendor's Vulkan driver (e.g. nvidia-driver; Mesa's mesa-vulkan-drivers for Intel/AMD GPUs)";
 
 /**
  * No WebGPU adapter could be had (no driver, or the GPU object refused).

@@ -1,4 +1,5 @@
-/// <reference types="@webgpu/types" />
+/// <reference types="@webgpu/types" preserve="true" />
+import { gpuDriverNote } from './environment.js';
 import { DeviceLostError, GpuExecutionError, NoAdapterError, VULKAN_INSTALL_HINT } from './errors.js';
 
 /**
@@ -16,6 +17,10 @@ export interface AdapterReport {
   isFallbackAdapter: boolean;
   /** `vendor/architecture`, e.g. `'google/swiftshader'`. */
   name: string;
+  /** The driver the environment chose (Node: which Vulkan driver), when it says. */
+  driver?: string | undefined;
+  /** One line when that choice was a fallback (Node: SwiftShader because the installed drivers gave no adapter). */
+  notice?: string | undefined;
 }
 
 /** Options of {@link openGpuDevice}. */
@@ -93,7 +98,8 @@ export async function openGpuDevice(gpu: GPU, options: GpuDeviceOptions = {}): P
   } catch (err) {
     throw new NoAdapterError(`no WebGPU adapter: requestAdapter failed (${(err as Error).message}); ${VULKAN_INSTALL_HINT}`, { cause: err });
   }
-  if (!adapter) throw new NoAdapterError(`no WebGPU adapter available; ${VULKAN_INSTALL_HINT}`);
+  const note = gpuDriverNote(gpu);
+  if (!adapter) throw new NoAdapterError(`no WebGPU adapter available${note ? ` from ${note.driver}` : ''}; ${VULKAN_INSTALL_HINT}`);
   const info = adapter.info;
   const vendor = info?.vendor ?? '';
   const architecture = info?.architecture ?? '';
@@ -106,6 +112,7 @@ export async function openGpuDevice(gpu: GPU, options: GpuDeviceOptions = {}): P
       (info as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter ?? (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter ?? false,
     ),
     name: `${vendor || 'unknown'}/${architecture || 'unknown'}`,
+    ...(note ? { driver: note.driver, ...(note.notice ? { notice: note.notice } : {}) } : {}),
   };
   const l = adapter.limits;
   let device: GPUDevice;

@@ -1,4 +1,4 @@
-/// <reference types="@webgpu/types" />
+/// <reference types="@webgpu/types" preserve="true" />
 import { NOISE_STREAM, philoxUniformSource, type TrainingHyperParameters } from '@rs/core';
 import { buildGradientModel, replaceInitializers, type Model, type Tensor } from '@rs/onnx-graph';
 import type { WeightStore } from './executable.js';

@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * The WebGPU engine of `@rs/webgpu-native`, free of Node-only imports (it runs wherever a WebGPU
  * `GPU` object exists): pass `gpu: navigator.gpu` or call `setGpuEnvironment`.
@@ -15,7 +16,7 @@ export {
   type ParsedWebGpuClassifierOptions,
   type WebGpuRandomizedSmoothingOptions,
 } from './create-options.js';
-export { setGpuEnvironment, getGpuEnvironment, type GpuEnvironment } from './environment.js';
+export { setGpuEnvironment, getGpuEnvironment, noteGpuDriver, gpuDriverNote, type GpuEnvironment, type GpuDriverNote } from './environment.js';
 export { openGpuDevice, GpuDevice, type AdapterReport, type GpuDeviceOptions } from './gpu-device.js';
 export { NoAdapterError, DeviceLostError, UnsupportedModelError, GpuExecutionError, VULKAN_INSTALL_HINT } from './errors.js';
 export { WebGpuEngine, DEFAULT_MEMORY_BUDGET, Serial, type EngineOptions } from './webgpu-engine.js';

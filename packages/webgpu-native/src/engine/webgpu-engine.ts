@@ -1,4 +1,4 @@
-/// <reference types="@webgpu/types" />
+/// <reference types="@webgpu/types" preserve="true" />
 import { GpuExecutable, PipelineCache, WeightStore } from './executable.js';
 import { BUFFER_USAGE, MAP_MODE } from './gpu-constants.js';
 import type { GpuDevice } from './gpu-device.js';
