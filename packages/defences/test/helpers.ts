@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { readNpy } from '@rs/onnx-graph';
+import { readNpy } from '@rs/datasets';
 
 const FIXTURES = new URL('./fixtures/', import.meta.url);
 
