@@ -8,7 +8,7 @@
 // Usage: node tools/ci/summarize.mjs [ROOT] (default: this repository). RS_CI_FASHION_MNIST and
 // RS_CI_SWIFTSHADER override the files that tell whether a prerequisite is installed (tests).
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 
 const FASHION_MNIST = process.env.RS_CI_FASHION_MNIST ?? '/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz';
 const SWIFTSHADER = process.env.RS_CI_SWIFTSHADER ?? '/usr/lib/chromium/vk_swiftshader_icd.json';
@@ -46,6 +46,10 @@ for (const group of ['packages', 'tools']) {
     console.log(`${id}: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skippedHere} skipped`);
     passed += r.numPassedTests;
     failed += r.numFailedTests + (r.success ? 0 : r.numFailedTests === 0 ? 1 : 0);
+    // A file that failed outside its tests (a beforeAll, an import): its tests read as skipped.
+    for (const f of r.testResults ?? [])
+      if (f.status === 'failed' && !(f.assertionResults ?? []).some((a) => a.status === 'failed'))
+        console.log(`${id}: FAILED: ${relative(dir, f.name)}: ${String(f.message ?? '').split('\n')[0]}`);
     skipped += skippedHere;
     if (skippedHere === 0) continue;
     const skips = (r.testResults ?? []).flatMap((f) => f.assertionResults ?? []).filter((a) => a.status !== 'passed' && a.status !== 'failed');

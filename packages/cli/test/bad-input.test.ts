@@ -131,6 +131,17 @@ describe('bad input: a clear message, a stable code and exit status 2 before any
       /--optimizer must be 'adam' or 'sgd'/,
       'RS_USAGE',
     );
+    const train = ['train', '--model', MODEL, '--data', X, '--labels', Y, '--sigma', '0.25', '--out', join(dir, 't.onnx')];
+    await fails([...train, '--method', 'mixup'], /--method must be one of gaussian, macer, smoothAdv, smoothMix, consistency/, 'RS_USAGE');
+    await fails([...train, '--beta', '8'], /--beta is an option of --method macer, not gaussian/, 'RS_USAGE');
+    await fails(
+      [...train, '--method', 'consistency', '--num-steps', '3'],
+      /--num-steps is an option of --method smoothAdv \/ smoothMix, not consistency/,
+      'RS_USAGE',
+    );
+    await fails([...train, '--method', 'smooth-adv', '--attack', 'fgsm'], /--attack must be 'pgd' or 'ddn'/, 'RS_USAGE');
+    await fails([...train, '--method', 'macer', '--gamma=-1'], /--gamma must be a finite number > 0, got -1/, 'RS_USAGE');
+    await fails([...train, '--lr-schedule', 'linear'], /--lr-schedule must be 'constant', 'step:SIZE:GAMMA', 'cosine' or 'cosine:MIN'/, 'RS_USAGE');
     await fails(
       ['train', '--model', MODEL, '--data', X, '--labels', Y, '--sigma', '0.25', '--out', MODEL],
       /--out .* is the --model file/,

@@ -43,4 +43,53 @@ describe('rsmooth train', () => {
     expect(c.status).toBe(0);
     expect(c.stdout.trimEnd().split('\n')).toHaveLength(3);
   });
+
+  it('trains with --method macer and its flags; the record holds the method, its settings and the loss terms', () => {
+    const dir = tempDir();
+    const out = join(dir, 'macer.onnx');
+    const r = rsmooth([
+      'train',
+      '--model',
+      MODEL,
+      '--data',
+      X,
+      '--labels',
+      Y,
+      '--sigma',
+      '0.25',
+      '--method',
+      'macer',
+      '--gaussian-samples',
+      '4',
+      '--lambda',
+      '6',
+      '--epochs',
+      '2',
+      '--batch',
+      '10',
+      '--optimizer',
+      'sgd',
+      '--lr',
+      '0.01',
+      '--lr-schedule',
+      'step:1:0.5',
+      '--threads',
+      '1',
+      '--eval',
+      '0',
+      '--out',
+      out,
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/loss [\d.]+ \(classification [\d.]+, robustness [\d.]+\)/);
+    const record = JSON.parse(readFileSync(`${out}.json`, 'utf8'));
+    expect(record).toMatchObject({
+      method: 'macer',
+      methodSettings: { gaussianSamples: 4, beta: 16, gamma: 8, lambda: 6 },
+      lrSchedule: 'step:1:0.5',
+      epochsDone: 2,
+    });
+    expect(Object.keys(record.epochTerms)).toEqual(['classification', 'robustness']);
+    expect(record.epochTerms.robustness).toHaveLength(2);
+  });
 });

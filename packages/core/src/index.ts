@@ -4,7 +4,9 @@
  * - statistics: Clopper-Pearson bounds, exact binomial test, normal CDF/quantile, certified radius;
  * - noise: Philox4x32-10 counter-based noise (Gaussian, uniform, Laplace) with a documented stream layout;
  * - the noise self-test: known answers and distribution tests of every generator;
- * - the sampling engine, CERTIFY / PREDICT, Gaussian-augmentation `fit`, smoothed gradients;
+ * - the sampling engine, CERTIFY / PREDICT, smoothed gradients;
+ * - training for smoothing (`fit` with Gaussian augmentation, MACER, SmoothAdv, SmoothMix, Consistency),
+ *   written once over the backends' `training.step` and loss heads;
  * - the `Classifier` contract backends implement, `smooth()`, `RandomizedSmoothingMixin`, `fromFunction`.
  */
 export * from './stats/index.js';
@@ -38,14 +40,10 @@ export { smoothingOptionsSchema, seedSchema, SMOOTHING_OPTION_KEYS, type Smoothi
 export {
   certifyOptionsSchema,
   predictOptionsSchema,
-  fitOptionsSchema,
-  fitGeneratorOptionsSchema,
   gradientOptionsSchema,
   batchOptionsSchema,
   type CertifyOptions,
   type PredictOptions,
-  type FitOptions,
-  type FitGeneratorOptions,
   type GradientOptions,
   type BatchOptions,
 } from './options/run-options.js';
@@ -55,6 +53,7 @@ export { minimumSamplesToCertify, type CertifyResult } from './smoothing/certify
 export { certificateFromCounts, type Certificate, type CertificateEvidence } from './smoothing/certificate.js';
 export { minimumSamplesToPredict, oneHot, type PredictResult } from './smoothing/predict.js';
 export { epochOrder, type FitResult } from './smoothing/fit.js';
+export * from './training/index.js';
 export type { BatchSource, TrainingBatch } from './smoothing/fit-generator.js';
 export { SmoothedClassifier, type RandomizedSmoothingMethods } from './smoothing/smoothed-classifier.js';
 export { smooth } from './smoothing/smooth.js';

@@ -80,16 +80,21 @@ describe('.npy parsing', () => {
       'truncated data',
       npy("{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }\n", new Uint8Array(8)),
       'RS_MALFORMED_FILE',
-      /needs 12 bytes of data, the file has 8/,
+      /needs 12 bytes after the header, the file has 8/,
     ],
     [
       'extra data',
       npy("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }\n", new Uint8Array(8)),
       'RS_MALFORMED_FILE',
-      /needs 4 bytes of data, the file has 8/,
+      /needs 4 bytes after the header, the file has 8/,
     ],
     ['Fortran order', npy("{'descr': '<f4', 'fortran_order': True, 'shape': (1,), }\n", new Uint8Array(4)), 'RS_UNSUPPORTED_FORMAT', /Fortran/],
-    ['big-endian data', npy("{'descr': '>f4', 'fortran_order': False, 'shape': (1,), }\n", new Uint8Array(4)), 'RS_UNSUPPORTED_FORMAT', /'>f4'/],
+    [
+      'a byte order that is no byte order',
+      npy("{'descr': '!f4', 'fortran_order': False, 'shape': (1,), }\n", new Uint8Array(4)),
+      'RS_UNSUPPORTED_FORMAT',
+      /'!f4'/,
+    ],
   ])('%s', (_name, bytes, code, message) => {
     const e = thrown(() => readNpy(bytes as Uint8Array, 'f.npy'));
     expect(e.code).toBe(code);

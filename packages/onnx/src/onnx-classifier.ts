@@ -217,8 +217,9 @@ export class OnnxClassifier implements Classifier, Refittable<OnnxClassifierInit
     }
     if (problem === undefined && !anyOutput) {
       this.training = {
-        trainOnBatch: (x, labels, batch, hyper) => model.trainOnBatch(x, labels, batch, hyper),
+        step: (x, rows, head, hyper) => model.step(x, rows, head, hyper),
         reset: () => model.reset(),
+        endFit: () => model.endFit(),
       };
     }
     this.activations = {

@@ -11,16 +11,20 @@ import {
   type GradientModel,
   type Model,
 } from '@rs/onnx-graph';
-import { NOISE_STREAM, philoxUniformSource, type TrainingHyperParameters } from '@rs/core';
+import { NOISE_STREAM, philoxUniformSource, type LossHead, type TrainingHyperParameters } from '@rs/core';
 import { createOptimizer, type Optimizer } from './optimizers.js';
 import { createSession, type SessionSettings } from './session.js';
 import { initialWeights } from '@rs/onnx-graph';
+import { withWeightInputs } from './weight-inputs.js';
 
 /**
  * An ONNX model with mutable weights and the ONNX Runtime sessions that run it: forward, the VJP
- * (input gradients) and the training step (weight gradients with a softmax cross-entropy head),
- * all built lazily from the graph by `@rs/onnx-graph`'s autodiff, plus one session per layer asked
- * for activations. Sessions baked with weights are rebuilt after the weights change.
+ * (input gradients) and the training step (the weight gradient of the logits with core's loss
+ * gradient as the upstream), all built lazily from the graph by `@rs/onnx-graph`'s autodiff, plus
+ * one session per layer asked for activations. Sessions baked with weights are rebuilt after the
+ * weights change; during a fit, forward and the VJP run on twins that take the weights as feeds
+ * (the attacks of SmoothAdv / SmoothMix call them between steps), and the baked sessions are
+ * rebuilt once the fit ends.
  *
  * @example
  * const m = new OnnxRuntimeModel(bytes, 'model.onnx', settings, 'input', 'logits', [1, 28, 28], session);
@@ -35,6 +39,10 @@ export class OnnxRuntimeModel {
   #forward: { session: ort.InferenceSession; version: number };
   #vjp: { session: ort.InferenceSession; model: GradientModel; version: number } | undefined;
   #train: TrainState | undefined;
+  /** Forward and VJP sessions that take the trainable weights as feeds (used while a fit runs). */
+  #fed: FedSessions | undefined;
+  /** True from the first training step until `endFit`. */
+  #fitting = false;
   /** Dims of every initializer, by name. */
   #dims = new Map<string, number[]>();
   #layers = new Map<string, { session: ort.InferenceSession; version: number }>();
@@ -83,6 +91,7 @@ export class OnnxRuntimeModel {
   /** Logits with the current weights. */
   async forward(x: Float32Array, batch: number): Promise<Float32Array> {
     this.#assertLive();
+    if (this.#fitting && this.#forward.version !== this.#version) return this.#fedForward(x, batch);
     if (this.#forward.version !== this.#version) {
       const old = this.#forward.session;
       this.#forward = { session: await this.#session(this.currentBytes()), version: this.#version };
@@ -95,6 +104,7 @@ export class OnnxRuntimeModel {
   /** `d/dx sum(upstream * logits(x))`. */
   async vjp(x: Float32Array, batch: number, upstream: Float32Array): Promise<Float32Array> {
     this.#assertLive();
+    if (this.#fitting && this.#vjp?.version !== this.#version) return this.#fedVjp(x, batch, upstream);
     if (!this.#vjp || this.#vjp.version !== this.#version) {
       const model = buildGradientModel(this.currentBytes(), { output: this.outputName, wrt: [this.inputName] });
       await this.#vjp?.session.release();
@@ -118,7 +128,7 @@ export class OnnxRuntimeModel {
 
   async #trainSession(): Promise<TrainState> {
     if (!this.#train) {
-      const model = buildGradientModel(this.bytes, { output: this.outputName, wrt: [], weights: true, loss: { type: 'softmax-cross-entropy' } });
+      const model = buildGradientModel(this.bytes, { output: this.outputName, wrt: [], weights: true });
       const all = getInitializers(this.bytes);
       for (const [name, t] of all) this.#dims.set(name, t.dims);
       this.#weights ??= new Map(model.weightInputs.map((name) => [name, Float32Array.from(all.get(name)!.data)]));
@@ -126,38 +136,74 @@ export class OnnxRuntimeModel {
     }
     return this.#train;
   }
-  /** One optimizer step of mean softmax cross-entropy; returns the batch's mean loss before the step. */
-  async trainOnBatch(x: Float32Array, labels: Int32Array, batch: number, hyper: TrainingHyperParameters): Promise<number> {
+
+  #weightFeeds(): Record<string, ort.Tensor> {
+    const feeds: Record<string, ort.Tensor> = {};
+    for (const [name, w] of this.#weights!) feeds[name] = new ort.Tensor('float32', w, this.#dims.get(name)!);
+    return feeds;
+  }
+
+  async #fedSessions(): Promise<FedSessions> {
+    if (!this.#fed) {
+      const { model } = await this.#trainSession();
+      this.#fed = { forward: await this.#session(withWeightInputs(this.ir, model.weightInputs)), vjp: undefined, vjpModel: undefined };
+    }
+    return this.#fed;
+  }
+
+  async #fedForward(x: Float32Array, batch: number): Promise<Float32Array> {
+    const fed = await this.#fedSessions();
+    const out = await fed.forward.run({ [this.inputName]: this.#inputTensor(x, batch), ...this.#weightFeeds() }, [this.outputName]);
+    return toFloat32(out[this.outputName]!.data);
+  }
+
+  async #fedVjp(x: Float32Array, batch: number, upstream: Float32Array): Promise<Float32Array> {
+    const fed = await this.#fedSessions();
+    if (!fed.vjp) {
+      const model = buildGradientModel(this.bytes, { output: this.outputName, wrt: [this.inputName] });
+      fed.vjp = await this.#session(withWeightInputs(model.model, this.#train!.model.weightInputs));
+      fed.vjpModel = model;
+    }
+    const model = fed.vjpModel!;
+    const gradName = model.inputGradients[this.inputName]!;
+    const feeds = {
+      [this.inputName]: this.#inputTensor(x, batch),
+      [model.seedInput!]: new ort.Tensor('float32', upstream, [batch, upstream.length / batch]),
+      ...this.#weightFeeds(),
+    };
+    const out = await fed.vjp.run(feeds, [gradName]);
+    return toFloat32(out[gradName]!.data);
+  }
+
+  /**
+   * One optimizer step with core's loss head: the logits of `rows` inputs with the current weights,
+   * `head.evaluate` on them, then the weight gradients of `sum(gradient * logits)` from the
+   * gradient model and an SGD / Adam update. Resolves to the head's loss (before the step).
+   */
+  async step(x: Float32Array, rows: number, head: LossHead, hyper: TrainingHyperParameters): Promise<number> {
     this.#assertLive();
     const { session, model } = await this.#trainSession();
-    const weights = this.#weights!;
-    const feeds: Record<string, ort.Tensor> = {
-      [this.inputName]: this.#inputTensor(x, batch),
-      [model.labelsInput!]: new ort.Tensor(
-        'int64',
-        BigInt64Array.from(labels, (v) => BigInt(v)),
-        [batch],
-      ),
+    this.#fitting = true;
+    const logits = await this.forward(x, rows); // the baked session while the weights are its own, else the fed one
+    const { loss, gradient } = head.evaluate(logits, rows);
+    const nbClasses = gradient.length / rows;
+    const feeds = {
+      [this.inputName]: this.#inputTensor(x, rows),
+      [model.seedInput!]: new ort.Tensor('float32', gradient, [rows, nbClasses]),
+      ...this.#weightFeeds(),
     };
-    for (const [name, w] of weights) feeds[name] = new ort.Tensor('float32', w, this.#dims.get(name)!);
-    const fetch = [model.lossOutput!, ...Object.values(model.weightGradients)];
-    const out = await session.run(feeds, fetch);
-    const losses = toFloat32(out[model.lossOutput!]!.data);
-    let loss = 0;
-    for (let i = 0; i < batch; i++) loss += losses[i]!;
-    loss /= batch;
+    const out = await session.run(feeds, Object.values(model.weightGradients));
     const grads = new Map<string, Float32Array>();
-    for (const [name, gradName] of Object.entries(model.weightGradients)) {
-      const g = toFloat32(out[gradName]!.data);
-      for (let i = 0; i < g.length; i++) g[i]! /= batch; // the graph differentiates the sum of losses
-      grads.set(name, g);
-    }
-    if (!this.#optimizer || this.#optimizer.kind !== hyper.optimizer || this.#optimizer.learningRate !== hyper.learningRate) {
-      this.#optimizer = createOptimizer(hyper.optimizer, hyper.learningRate);
-    }
-    this.#optimizer.step(weights, grads);
+    for (const [name, gradName] of Object.entries(model.weightGradients)) grads.set(name, toFloat32(out[gradName]!.data));
+    if (this.#optimizer?.kind !== hyper.optimizer) this.#optimizer = createOptimizer(hyper.optimizer);
+    this.#optimizer.step(this.#weights!, grads, hyper.learningRate);
     this.#version++;
     return loss;
+  }
+
+  /** The end of a fit: forward and the VJP go back to sessions with baked weights (rebuilt on their next call). */
+  endFit(): void {
+    this.#fitting = false;
   }
 
   /** Re-initializes the trainable weights (PyTorch's default scheme, Philox-seeded) and drops optimizer state. */
@@ -204,9 +250,22 @@ export class OnnxRuntimeModel {
   async release(): Promise<void> {
     if (this.#released) return;
     this.#released = true;
-    const sessions = [this.#forward.session, this.#vjp?.session, this.#train?.session, ...[...this.#layers.values()].map((l) => l.session)];
+    const sessions = [
+      this.#forward.session,
+      this.#vjp?.session,
+      this.#train?.session,
+      this.#fed?.forward,
+      this.#fed?.vjp,
+      ...[...this.#layers.values()].map((l) => l.session),
+    ];
     await Promise.all(sessions.map((s) => s?.release()));
   }
+}
+
+interface FedSessions {
+  forward: ort.InferenceSession;
+  vjp: ort.InferenceSession | undefined;
+  vjpModel: GradientModel | undefined;
 }
 
 interface TrainState {

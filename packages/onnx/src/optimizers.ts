@@ -1,22 +1,20 @@
 /** State of one optimizer over named Float32Array parameters. */
 export interface Optimizer {
   readonly kind: 'sgd' | 'adam';
-  readonly learningRate: number;
-  /** Updates `params` in place from `grads` (same names and sizes). */
-  step(params: Map<string, Float32Array>, grads: Map<string, Float32Array>): void;
+  /** Updates `params` in place from `grads` (same names and sizes) at the step's learning rate (a schedule may change it; the state carries on). */
+  step(params: Map<string, Float32Array>, grads: Map<string, Float32Array>, learningRate: number): void;
 }
 
 /**
  * Plain stochastic gradient descent: `p -= lr * g`.
  *
  * @example
- * const opt = createOptimizer('sgd', 0.01); opt.step(weights, grads);
+ * const opt = createOptimizer('sgd'); opt.step(weights, grads, 0.01);
  */
-function sgd(learningRate: number): Optimizer {
+function sgd(): Optimizer {
   return {
     kind: 'sgd',
-    learningRate,
-    step(params, grads) {
+    step(params, grads, learningRate) {
       for (const [name, p] of params) {
         const g = grads.get(name)!;
         for (let i = 0; i < p.length; i++) p[i]! -= learningRate * g[i]!;
@@ -26,14 +24,13 @@ function sgd(learningRate: number): Optimizer {
 }
 
 /** Adam (Kingma & Ba 2015) with PyTorch's defaults: betas (0.9, 0.999), eps 1e-8, bias correction. */
-function adam(learningRate: number, beta1 = 0.9, beta2 = 0.999, eps = 1e-8): Optimizer {
+function adam(beta1 = 0.9, beta2 = 0.999, eps = 1e-8): Optimizer {
   const m = new Map<string, Float64Array>();
   const v = new Map<string, Float64Array>();
   let t = 0;
   return {
     kind: 'adam',
-    learningRate,
-    step(params, grads) {
+    step(params, grads, learningRate) {
       t++;
       const c1 = 1 - beta1 ** t;
       const c2 = 1 - beta2 ** t;
@@ -62,8 +59,9 @@ function adam(learningRate: number, beta1 = 0.9, beta2 = 0.999, eps = 1e-8): Opt
  * Creates an optimizer (`'sgd'` or `'adam'`).
  *
  * @example
- * const opt = createOptimizer('adam', 1e-3);
+ * const opt = createOptimizer('adam');
+ * opt.step(weights, grads, 1e-3);
  */
-export function createOptimizer(kind: 'sgd' | 'adam', learningRate: number): Optimizer {
-  return kind === 'sgd' ? sgd(learningRate) : adam(learningRate);
+export function createOptimizer(kind: 'sgd' | 'adam'): Optimizer {
+  return kind === 'sgd' ? sgd() : adam();
 }

@@ -205,9 +205,9 @@ export class TfjsClassifier implements Classifier, Refittable<TfjsClassifierInit
       this.trainer = trainer;
       if (training)
         this.training = {
-          trainOnBatch: async (x, labels, batch, hyper) => {
+          step: async (x, rows, head, hyper) => {
             await this.activate();
-            return trainer.trainOnBatch(x, labels, batch, hyper);
+            return trainer.step(x, rows, head, hyper);
           },
           reset: async () => {
             await this.activate();

@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
-import type { TrainingHyperParameters } from '@rs/core';
+import type { LossHead, TrainingHyperParameters } from '@rs/core';
 import { resetLayersModel } from './weight-init.js';
 
 /**
  * ART's `loss_object`: the training loss of a batch, `(oneHotLabels [batch, nbClasses] float32,
- * logits [batch, nbClasses]) => scalar`. Default: `tf.losses.softmaxCrossEntropy` (mean over the
- * batch). It only affects training: `computeLoss` and `lossGradient` use softmax cross-entropy.
+ * logits [batch, nbClasses]) => scalar`, used in place of core's mean cross-entropy head (the
+ * `gaussian` and `smoothAdv` methods; the other methods define their own loss and refuse it). It
+ * only affects training: `computeLoss` and `lossGradient` use softmax cross-entropy.
  *
  * @example
  * const lossObject: TfjsLossObject = (labels, logits) => tf.losses.softmaxCrossEntropy(labels, logits, undefined, 0.1); // label smoothing
@@ -28,7 +29,8 @@ export interface TfjsTrainStepContext {
 
 /**
  * ART's `train_step(model, images, labels)`: one optimizer step on a batch, returning the batch's
- * mean loss before the step (a scalar tensor or a number). `images` are the noisy, preprocessed
+ * mean loss before the step (a scalar tensor or a number), in place of core's mean cross-entropy
+ * step (`gaussian` and `smoothAdv`; the other methods refuse it). `images` are the noisy, preprocessed
  * inputs `[batch, ...inputShape]`, `labels` int32 class indices `[batch]`. Tensors created inside
  * are disposed after the step (the model's and optimizer's variables are kept).
  *
@@ -54,14 +56,16 @@ export interface TfjsTrainerSettings {
 const defaultLoss: TfjsLossObject = (labels, logits) => tf.losses.softmaxCrossEntropy(labels, logits) as tf.Scalar;
 
 /**
- * Training of a `tf.LayersModel` for `@rs/core`'s `fit`: one optimizer step per batch with
- * `lossObject` (or a custom `trainStep`), an optimizer built from `fit`'s hyper-parameters (kept
- * across batches, so Adam's moments carry on, and released by {@link TfjsTrainer.releaseOptimizer})
- * unless the user gave one, and a reproducible weight reset.
+ * Training of a `tf.LayersModel` for `@rs/core`'s `fit`: one optimizer step per batch with core's
+ * loss head (`tf.variableGrads` of `sum(gradient * logits)`, the logits read once inside the tape),
+ * or with the user's `lossObject` / `trainStep` where the head is plain cross-entropy; an optimizer
+ * built from `fit`'s hyper-parameters (kept across batches and learning-rate changes, so Adam's
+ * moments carry on, and released by {@link TfjsTrainer.releaseOptimizer}) unless the user gave one,
+ * and a reproducible weight reset.
  *
  * @example
  * const trainer = new TfjsTrainer(model, 10, [28, 28, 1], {});
- * const loss = await trainer.trainOnBatch(x, labels, 64, { optimizer: 'adam', learningRate: 1e-3 });
+ * const loss = await trainer.step(x, 64, crossEntropyHead(labels, 10), { optimizer: 'adam', learningRate: 1e-3 });
  */
 export class TfjsTrainer {
   #optimizer: tf.Optimizer | undefined;
@@ -74,14 +78,18 @@ export class TfjsTrainer {
     readonly settings: TfjsTrainerSettings,
   ) {}
 
-  /** The optimizer of the next step (the user's, or one built from `hyper`). */
+  /** The optimizer of the next step (the user's, or one built from `hyper`, at the step's learning rate). */
   optimizerFor(hyper: TrainingHyperParameters): tf.Optimizer {
     if (this.settings.optimizer) return this.settings.optimizer;
-    const key = `${hyper.optimizer}:${hyper.learningRate}`;
-    if (!this.#optimizer || key !== this.#optimizerKey) {
+    if (!this.#optimizer || hyper.optimizer !== this.#optimizerKey) {
       this.releaseOptimizer();
       this.#optimizer = hyper.optimizer === 'sgd' ? tf.train.sgd(hyper.learningRate) : tf.train.adam(hyper.learningRate);
-      this.#optimizerKey = key;
+      this.#optimizerKey = hyper.optimizer;
+    }
+    const opt = this.#optimizer as tf.Optimizer & { learningRate: number; setLearningRate?: (lr: number) => void };
+    if (opt.learningRate !== hyper.learningRate) {
+      if (opt.setLearningRate) opt.setLearningRate(hyper.learningRate);
+      else opt.learningRate = hyper.learningRate; // Adam reads it at every step
     }
     return this.#optimizer;
   }
@@ -94,33 +102,52 @@ export class TfjsTrainer {
   }
 
   /**
-   * One step on `batch` noisy, preprocessed inputs; resolves to the mean loss before the step.
+   * One step on `rows` noisy, preprocessed inputs with core's loss head; resolves to the loss
+   * before the step. A user `lossObject` / `trainStep` replaces a cross-entropy head (it needs the
+   * head's labels) and is refused with any other head.
    *
    * @example
-   * await trainer.trainOnBatch(x, labels, 32, { optimizer: 'sgd', learningRate: 0.01 });
+   * await trainer.step(x, 32, crossEntropyHead(labels, 10), { optimizer: 'sgd', learningRate: 0.01 });
    */
-  async trainOnBatch(x: Float32Array, labels: Int32Array, batch: number, hyper: TrainingHyperParameters): Promise<number> {
+  async step(x: Float32Array, rows: number, head: LossHead, hyper: TrainingHyperParameters): Promise<number> {
+    const custom = this.settings.trainStep ?? this.settings.lossObject;
+    if (custom && !head.crossEntropyLabels) {
+      throw new TypeError(
+        `a custom ${this.settings.trainStep ? 'trainStep' : 'lossObject'} replaces mean cross-entropy only (methods 'gaussian' and 'smoothAdv'); the '${head.name}' loss is core's: create the classifier without it to train with this method`,
+      );
+    }
     const optimizer = this.optimizerFor(hyper);
-    const lossObject = this.settings.lossObject ?? defaultLoss;
     const variables = this.model.trainableWeights.map((w) => w.read() as tf.Variable);
     const nbClasses = this.nbClasses;
     const engine = tf.engine();
     // A scope rather than tf.tidy: a custom trainStep may be async. Variables survive scopes.
     engine.startScope();
     try {
-      const images = tf.tensor(x, [batch, ...this.inputShape], 'float32');
-      const ys = tf.tensor1d(labels, 'int32');
-      let result: tf.Scalar | number;
-      if (this.settings.trainStep) {
-        result = await this.settings.trainStep(this.model, images, ys, { optimizer, lossObject, nbClasses, variables });
-      } else {
-        result = optimizer.minimize(
-          () => lossObject(tf.oneHot(ys, nbClasses).toFloat(), this.model.apply(images, { training: true }) as tf.Tensor),
-          true,
-          variables,
-        )!;
+      const images = tf.tensor(x, [rows, ...this.inputShape], 'float32');
+      if (custom) {
+        const ys = tf.tensor1d(head.crossEntropyLabels!, 'int32');
+        const lossObject = this.settings.lossObject ?? defaultLoss;
+        let result: tf.Scalar | number;
+        if (this.settings.trainStep) result = await this.settings.trainStep(this.model, images, ys, { optimizer, lossObject, nbClasses, variables });
+        else {
+          result = optimizer.minimize(
+            () => lossObject(tf.oneHot(ys, nbClasses).toFloat(), this.model.apply(images, { training: true }) as tf.Tensor),
+            true,
+            variables,
+          )!;
+        }
+        return typeof result === 'number' ? result : (await result.data())[0]!;
       }
-      return typeof result === 'number' ? result : (await result.data())[0]!;
+      let loss = Number.NaN;
+      const { grads } = tf.variableGrads(() => {
+        const logits = this.model.apply(images, { training: true }) as tf.Tensor;
+        const values = logits.dataSync();
+        const out = head.evaluate(values instanceof Float32Array ? values : Float32Array.from(values), rows);
+        loss = out.loss;
+        return tf.sum(tf.mul(logits, tf.tensor(out.gradient, [rows, nbClasses], 'float32'))) as tf.Scalar;
+      }, variables);
+      optimizer.applyGradients(grads);
+      return loss;
     } finally {
       engine.endScope();
     }

@@ -1,4 +1,4 @@
-import { capabilitiesOf } from '@rs/core';
+import { capabilitiesOf, crossEntropyHead } from '@rs/core';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { TfjsClassifier, TfjsRandomizedSmoothing } from '../src/index.js';
@@ -72,9 +72,10 @@ describe('the fixture CNN on the wasm backend', () => {
     });
     const c = await TfjsClassifier.create({ model, backend: 'wasm' });
     expect(capabilitiesOf(c).training).toBe(true);
-    const first = await c.training!.trainOnBatch(f.x.slice(), f.y, 20, { optimizer: 'sgd', learningRate: 0.1 });
+    const head = crossEntropyHead(f.y, 10);
+    const first = await c.training!.step(f.x.slice(), 20, head, { optimizer: 'sgd', learningRate: 0.1 });
     let last = first;
-    for (let s = 0; s < 5; s++) last = await c.training!.trainOnBatch(f.x.slice(), f.y, 20, { optimizer: 'sgd', learningRate: 0.1 });
+    for (let s = 0; s < 5; s++) last = await c.training!.step(f.x.slice(), 20, head, { optimizer: 'sgd', learningRate: 0.1 });
     expect(last).toBeLessThan(first);
     await c.dispose();
     model.dispose();

@@ -72,8 +72,35 @@ describe('fitGenerator, lossObject, optimizer and trainStep (wasm backend)', () 
     await b.fit(f.x, f.y, { nbEpochs: 1, batchSize: 10 });
     expect(steps).toBe(2);
     expect(tf.memory().numTensors).toBe(before);
+    // SmoothAdv's loss is cross-entropy too (on the adversarial rows): the user's trainStep runs it.
+    await b.fit(f.x, f.y, { method: 'smoothAdv', numSteps: 1, nbEpochs: 1, batchSize: 10 });
+    expect(steps).toBe(4);
+    // The other methods' losses are core's: a custom loss cannot stand in for them.
+    await expect(a.fit(f.x, f.y, { method: 'macer', nbEpochs: 1 })).rejects.toThrow(
+      /a custom lossObject replaces mean cross-entropy only .* the 'macer' loss is core's/,
+    );
+    await expect(b.fit(f.x, f.y, { method: 'consistency', nbEpochs: 1 })).rejects.toThrow(/a custom trainStep replaces mean cross-entropy only/);
+    expect(tf.memory().numTensors).toBe(before);
     await Promise.all([a.dispose(), b.dispose()]);
     optimizer.dispose();
+  });
+
+  it('core’s loss heads train on tfjs with a learning-rate schedule, without leaking tensors', async () => {
+    await selectBackend({ backend: 'wasm' });
+    const a = await TfjsRandomizedSmoothing.create({ model: mlp(), backend: 'wasm', scale: 0.25, seed: 2, clipValues: [0, 1] });
+    await a.reset();
+    const before = tf.memory().numTensors;
+    const r = await a.fit(f.x, f.y, {
+      method: 'consistency',
+      nbEpochs: 3,
+      batchSize: 10,
+      learningRate: 1e-2,
+      learningRateSchedule: { type: 'step', stepSize: 1, gamma: 0.5 },
+    });
+    expect(r.epochLosses[2]!).toBeLessThan(r.epochLosses[0]!);
+    expect(Object.keys(r.epochTerms)).toEqual(['classification', 'consistency', 'entropy']);
+    expect(tf.memory().numTensors).toBe(before);
+    await a.dispose();
   });
 });
 

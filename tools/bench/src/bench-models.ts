@@ -1,4 +1,4 @@
-import { epochOrder, NOISE_STREAM, philoxUniformSource, type Classifier, type TrainingHyperParameters } from '@rs/core';
+import { crossEntropyHead, epochOrder, NOISE_STREAM, philoxUniformSource, type Classifier, type TrainingHyperParameters } from '@rs/core';
 import { getInitializers, GraphBuilder, initialWeights, loadModel, replaceInitializers } from '@rs/onnx-graph';
 
 /**
@@ -74,8 +74,8 @@ export async function trainClean(
         xb.set(x.subarray(i * dim, (i + 1) * dim), r * dim);
         yb[r] = y[i]!;
       }
-      sum +=
-        rows * (await training.trainOnBatch(xb.subarray(0, rows * dim), yb.subarray(0, rows), rows, { optimizer: o.optimizer, learningRate: o.learningRate }));
+      const head = crossEntropyHead(yb.slice(0, rows), classifier.nbClasses);
+      sum += rows * (await training.step(xb.subarray(0, rows * dim), rows, head, { optimizer: o.optimizer, learningRate: o.learningRate }));
     }
     losses.push(sum / y.length);
   }

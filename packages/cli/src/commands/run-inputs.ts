@@ -127,7 +127,7 @@ export async function runInputs(
   }
   const backend = getBackend(f.backend);
   if (!existsSync(model)) throw new CliError(`rsmooth ${cmd}: model file not found: ${model}`, { code: 'RS_FILE_NOT_FOUND' });
-  checkInputFile(`rsmooth ${cmd}: --model ${model}`, model);
+  checkInputFile(`rsmooth ${cmd}: --model ${model}`, model, { folderAllowed: true });
   // 3. Outputs: regular files or absent, distinct from each other and from the inputs; '-' is stdout.
   const out = f.out === undefined || isStdout(f.out) ? undefined : f.out;
   const logPath = out === undefined ? undefined : (f.log ?? `${out}.jsonl`);

@@ -11,6 +11,7 @@ import { checkOutputPath, sameFile } from '../io/output-path.js';
 import { RNG_ALGORITHM } from '../io/run-log.js';
 import { ProgressReporter, progressMode } from '../progress.js';
 import type { Command } from './command.js';
+import { formatLoss, TRAINING_METHOD_OPTIONS, trainingMethodFlagsShape, trainingSettings } from './training-method-flags.js';
 
 const OPTIONS: OptionSpec = {
   model: { type: 'string', help: 'the model to train (its architecture and, without --reset, its starting weights)', arg: 'PATH' },
@@ -32,6 +33,7 @@ const OPTIONS: OptionSpec = {
   seed: { type: 'string', help: 'seed of the noise, the shuffling and --reset (default 0)', arg: 'K' },
   eval: { type: 'string', help: 'after training, clean accuracy on the first N test images of a named data set (default 1000; 0: none)', arg: 'N' },
   out: { type: 'string', help: 'trained model (written atomically after every epoch); OUT.json gets the training record', arg: 'PATH' },
+  ...TRAINING_METHOD_OPTIONS,
   force: { type: 'boolean', help: 'overwrite an existing --out (and OUT.json); never the --model, --data or --labels file' },
   quiet: { type: 'boolean', short: 'q', help: 'no progress on stderr' },
   help: { type: 'boolean', short: 'h', help: 'print this help' },
@@ -58,6 +60,7 @@ const schema = z
     seed: seedFlag.default('0'),
     eval: intFlag(0).default(1000),
     out: z.string().min(1).optional(),
+    ...trainingMethodFlagsShape,
     force: z.boolean().default(false),
     quiet: z.boolean().default(false),
     help: z.boolean().default(false),
@@ -65,24 +68,28 @@ const schema = z
   .strict();
 
 /**
- * `rsmooth train`: Gaussian data augmentation training through the backend's `fit`, one epoch at a
- * time (same result as one multi-epoch fit: epoch e draws noise stream e), saving the model
- * atomically after every epoch so an interrupted run keeps its last finished epoch, and a JSON
- * record (settings, epoch losses, evaluation) beside it.
+ * `rsmooth train`: training for randomized smoothing through the backend's `fit` with core's
+ * methods (`--method gaussian | macer | smoothAdv | smoothMix | consistency` and their options), one
+ * epoch at a time (same result as one multi-epoch fit: epoch e draws the noise, warm-ups and
+ * learning rate of epoch e), saving the model atomically after every epoch so an interrupted run
+ * keeps its last finished epoch, and a JSON record (method and settings, epoch losses and their
+ * terms, evaluation) beside it.
  *
  * @example
  * process.exitCode = await trainCommand.run(['--model', 'init.onnx', '--reset', '--data', 'fashion-mnist', '--sigma', '0.25', '--epochs', '2', '--out', 'trained.onnx']);
  */
 export const trainCommand: Command = {
   name: 'train',
-  summary: 'Gaussian-augmentation training (the backend fit), saving the model after each epoch',
+  summary: 'training for smoothing (Gaussian, MACER, SmoothAdv, SmoothMix, Consistency), saving the model after each epoch',
   options: OPTIONS,
-  usage: () => `Usage: rsmooth train --model init.onnx [--reset] --data fashion-mnist --sigma S [--epochs 2] [--batch 64]
-                     [--lr 0.001] [--optimizer adam|sgd] [--seed K] --out trained.onnx
+  usage: () => `Usage: rsmooth train --model init.onnx [--reset] --data fashion-mnist --sigma S [--method NAME] [method options]
+                     [--epochs 2] [--batch 64] [--lr 0.001] [--lr-schedule S] [--optimizer adam|sgd] [--seed K] --out trained.onnx
 
-Trains the model on noisy copies x + N(0, sigma^2 I) (fresh noise every epoch, from the seed) with
-the backend's training capability, prints progress (batches, samples/s, running loss), writes the
-model atomically to --out after every epoch and a record of the run to OUT.json.
+Trains the model with one of core's training methods on noisy copies x + N(0, sigma^2 I) (noise
+in raw input space, fresh every epoch, from the seed; SmoothAdv and SmoothMix attack the smoothed
+classifier first) through the backend's training capability; prints progress (batches, samples/s,
+the running loss and its terms), writes the model atomically to --out after every epoch and a
+record of the run (method, settings, epoch losses and terms) to OUT.json.
 
 Options:
 ${formatOptions(OPTIONS)}`,
@@ -96,7 +103,7 @@ ${formatOptions(OPTIONS)}`,
       if (f[flag] === undefined) throw new CliError(`rsmooth train: --${flag} is required (see 'rsmooth train --help')`);
     const backend = getBackend(f.backend);
     if (!existsSync(f.model!)) throw new CliError(`rsmooth train: model file not found: ${f.model}`, { code: 'RS_FILE_NOT_FOUND' });
-    checkInputFile(`rsmooth train: --model ${f.model}`, f.model!);
+    checkInputFile(`rsmooth train: --model ${f.model}`, f.model!, { folderAllowed: true });
     const out = f.out!;
     const outputs: [string, string][] = [
       ['--out', out],
@@ -125,6 +132,7 @@ ${formatOptions(OPTIONS)}`,
 
 /** The training run itself, once the flags, paths and lock are settled. */
 async function train(f: z.output<typeof schema>, backend: ReturnType<typeof getBackend>): Promise<number> {
+  const training = trainingSettings(f, f.epochs);
   const loaded = loadData({ data: f.data!, labels: f.labels, split: f.split, scaleUint8: f['scale-uint8'] });
   if (!loaded.labels) throw new CliError(`rsmooth train: no labels: pass --labels, or a named data set such as fashion-mnist`);
   checkUint8Domain(loaded, { scaleUint8: f['scale-uint8'], clip: f.clip, command: 'train' });
@@ -156,9 +164,13 @@ async function train(f: z.output<typeof schema>, backend: ReturnType<typeof getB
       batch: f.batch,
       lr: f.lr,
       optimizer: f.optimizer,
+      lrSchedule: f['lr-schedule'],
+      method: training.method,
+      methodSettings: {} as Record<string, unknown>,
       seed: f.seed,
       rng: RNG_ALGORITHM,
       epochLosses: [] as number[],
+      epochTerms: {} as Record<string, number[]>,
       started: new Date().toISOString(),
     };
     const batchesPerEpoch = Math.ceil(count / Math.min(f.batch, count));
@@ -171,22 +183,27 @@ async function train(f: z.output<typeof schema>, backend: ReturnType<typeof getB
     });
     const t0 = performance.now();
     for (let e = 0; e < f.epochs; e++) {
-      const { epochLosses } = await m.fit(x, y, {
+      const { epochLosses, epochTerms, settings } = await m.fit(x, y, {
+        ...(training.options as { method: typeof training.method }),
         nbEpochs: 1,
         initialEpoch: e,
         batchSize: f.batch,
         optimizer: f.optimizer,
         learningRate: f.lr,
-        onProgress: (p) => progress.inputDone(`epoch ${e + 1}/${f.epochs}, loss ${p.loss?.toFixed(4)}`),
+        learningRateSchedule: training.lrSchedule,
+        onProgress: (p) => progress.inputDone(`epoch ${e + 1}/${f.epochs}, loss ${formatLoss(p.loss, p.lossTerms)}`),
       });
       (record.epochLosses as number[]).push(epochLosses[0]!);
+      record.methodSettings = settings;
+      const terms = record.epochTerms as Record<string, number[]>;
+      for (const [k, v] of Object.entries(epochTerms)) terms[k] = [...(terms[k] ?? []), v[0]!];
       await m.save(f.out!);
       record.epochsDone = e + 1;
       record.seconds = (performance.now() - t0) / 1000;
       writeJsonAtomic(`${f.out}.json`, record);
       if (!f.quiet)
         process.stderr.write(
-          `${process.stderr.isTTY ? '\n' : ''}rsmooth train: epoch ${e + 1}/${f.epochs} mean loss ${epochLosses[0]!.toFixed(4)}; saved ${f.out}\n`,
+          `${process.stderr.isTTY ? '\n' : ''}rsmooth train: epoch ${e + 1}/${f.epochs} mean loss ${formatLoss(epochLosses[0], Object.fromEntries(Object.entries(epochTerms).map(([k, v]) => [k, v[0]!])))}; saved ${f.out}\n`,
         );
     }
     progress.finish();

@@ -9,7 +9,7 @@ import { CliError } from '../errors.js';
  * @example
  * checkInputFile('--model model.onnx', 'model.onnx');
  */
-export function checkInputFile(what: string, path: string): void {
+export function checkInputFile(what: string, path: string, o: { folderAllowed?: boolean } = {}): void {
   let s: ReturnType<typeof statSync>;
   try {
     s = statSync(path);
@@ -20,6 +20,7 @@ export function checkInputFile(what: string, path: string): void {
       cause: err,
     });
   }
+  if (o.folderAllowed && s.isDirectory()) return; // a TF.js model.json's folder: the backend looks inside
   if (!s.isFile())
     throw new CliError(`${what}: not a regular file (${s.isDirectory() ? 'a directory' : 'a device, FIFO or socket'})`, { code: 'RS_FILE_UNREADABLE' });
 }

@@ -8,7 +8,7 @@ export const CAPABILITY_NAMES: readonly CapabilityName[] = Object.freeze(['gradi
 const CAPABILITY_SHAPES: Readonly<Record<CapabilityName, ReadonlyArray<readonly [string, 'function' | 'array' | 'Float32Array']>>> = {
   gradients: [['vjp', 'function']],
   training: [
-    ['trainOnBatch', 'function'],
+    ['step', 'function'],
     ['reset', 'function'],
   ],
   activations: [
@@ -83,6 +83,13 @@ export function assertCapabilities(c: Classifier, name: string): void {
   const record = c as unknown as Record<string, unknown>;
   for (const [old, message] of Object.entries(RENAMED)) {
     if (record[old] !== undefined) throw new RsTypeError('RS_INVALID_ARG_TYPE', `'${name}.${old}': ${message}`);
+  }
+  const training = record.training as Record<string, unknown> | undefined | null;
+  if (training && typeof training === 'object' && training.trainOnBatch !== undefined && training.step === undefined) {
+    throw new RsTypeError(
+      'RS_INVALID_ARG_TYPE',
+      `'${name}.training.trainOnBatch' is now 'training.step(x, rows, head, hyper)': run the forward pass, call head.evaluate(logits, rows) and apply the weight gradient of its 'gradient'`,
+    );
   }
   for (const capability of CAPABILITY_NAMES) {
     const value = record[capability];

@@ -79,19 +79,64 @@ export interface GradientCapability {
   vjp(x: Float32Array, batch: number, upstream: Float32Array): Float32Array | Promise<Float32Array>;
 }
 
-/** Hyper-parameters passed to {@link TrainingCapability.trainOnBatch}. */
+/** Hyper-parameters of one {@link TrainingCapability.step}. */
 export interface TrainingHyperParameters {
   optimizer: 'sgd' | 'adam';
+  /**
+   * The learning rate of this step (core applies the schedule, so it may change between steps; a
+   * backend keeps its optimizer state, e.g. Adam's moments, while `optimizer` stays the same).
+   */
   learningRate: number;
 }
 
-/** One optimizer step of softmax cross-entropy, plus weight management. */
+/** What a {@link LossHead} returns for the logits of a training batch. */
+export interface LossHeadOutput {
+  /** The loss the step minimizes (already reduced over the batch, e.g. a mean). */
+  loss: number;
+  /** `d loss / d logits`: `rows * nbClasses` values, row-major like the logits. */
+  gradient: Float32Array;
+  /** The loss's named parts (e.g. `{ classification, robustness }`), for progress and logs. */
+  terms: Readonly<Record<string, number>>;
+}
+
+/**
+ * A loss defined by core over the logits of a whole training batch. It may couple rows: MACER and
+ * Consistency hand the backend `m` noisy copies of each input and the head sees all their logits.
+ *
+ * @example
+ * const head: LossHead = {
+ *   name: 'sum of logits',
+ *   evaluate: (logits) => ({ loss: logits.reduce((a, b) => a + b, 0), gradient: new Float32Array(logits.length).fill(1), terms: {} }),
+ * };
+ */
+export interface LossHead {
+  /** Shown in errors and logs (e.g. `'cross-entropy'`, `'macer'`). */
+  readonly name: string;
+  /**
+   * Set only when the head is the mean softmax cross-entropy of each row against `labels[row]`
+   * (Gaussian augmentation): a backend with a loss of its own for that case (e.g. `@rs/tfjs`'s
+   * ART-style `lossObject` / `trainStep`) may apply it instead of calling `evaluate`.
+   */
+  readonly crossEntropyLabels?: Int32Array;
+  /** The loss of `rows` rows of logits (`rows * nbClasses` values) and its gradient w.r.t. them. Synchronous, pure. */
+  evaluate(logits: Float32Array, rows: number): LossHeadOutput;
+}
+
+/**
+ * Training: one optimizer step with a loss supplied by core, plus weight management.
+ *
+ * A step is: the forward pass over the batch in training mode, `head.evaluate(logits, rows)` once
+ * with all of the batch's logits, then the weight gradient (the vector-Jacobian product of the
+ * logits w.r.t. the weights with `gradient` as the upstream; no further scaling) applied by the
+ * backend's optimizer. Every training method of core (Gaussian augmentation, MACER, SmoothAdv,
+ * SmoothMix, Consistency) runs through this one method.
+ */
 export interface TrainingCapability {
   /**
-   * Runs one optimizer step on `batch` (preprocessed, already noise-augmented) inputs and their
-   * integer labels; resolves to the mean loss of the batch before the step.
+   * One optimizer step on `rows` preprocessed, already noisy inputs `x`; resolves to the loss of
+   * the batch before the step (the head's `loss`).
    */
-  trainOnBatch(x: Float32Array, labels: Int32Array, batch: number, hyper: TrainingHyperParameters): number | Promise<number>;
+  step(x: Float32Array, rows: number, head: LossHead, hyper: TrainingHyperParameters): number | Promise<number>;
   /** Re-initializes the weights (and drops optimizer state). */
   reset(): void | Promise<void>;
   /**
@@ -189,7 +234,7 @@ export interface Classifier {
   forward(x: Float32Array, batch: number): Float32Array | Promise<Float32Array>;
   /** Vector-Jacobian products of the logits w.r.t. the input: loss and class gradients. */
   readonly gradients?: GradientCapability;
-  /** One optimizer step on a batch: `fit`. */
+  /** One optimizer step with a loss head of core's: `fit` with every training method. */
   readonly training?: TrainingCapability;
   /** Intermediate activations by layer index or name. */
   readonly activations?: ActivationsCapability;

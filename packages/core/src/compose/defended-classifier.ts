@@ -178,7 +178,7 @@ export function defendedClassifier(model: Classifier, o: DefendedClassifierOptio
   const training = model.training;
   if (training) {
     const wrapped: TrainingCapability = {
-      trainOnBatch: async (x, labels, rows, hyper) => training.trainOnBatch((await modelInput(x, rows, false)).y, labels, rows, hyper),
+      step: async (x, rows, head, hyper) => training.step((await modelInput(x, rows, false)).y, rows, head, hyper),
       reset: () => training.reset(),
     };
     if (training.endFit) wrapped.endFit = () => training.endFit!();

@@ -24,10 +24,14 @@ import { RsRangeError } from '../errors.js';
  *
  * Stream ids separate purposes (the callers' table is NOISE_STREAM in
  * src/sampling/noise-streams.ts): 0 certify selection, 1 certify estimation,
- * 2 predict, 3 training augmentation, 4 smoothed gradients. Two more streams
- * use the raw Philox words, not normals: 5 the per-epoch shuffle of `fit`
- * (counter (word block, 0, epoch, 5)) and 6 the weight re-initialization of
- * `reset()` in @rs/onnx (counter (word block, tensor index, 0, 6)).
+ * 2 predict, 3 training augmentation, 4 smoothed gradients; the training
+ * methods' noisy copies: 8 MACER, 9 Consistency, 10 SmoothAdv, 11 SmoothMix
+ * (sample index epoch * m + copy), 13 SmoothAdv's random attack directions.
+ * Four more streams use the raw Philox words, not normals: 5 the per-epoch
+ * shuffle of `fit` (counter (word block, 0, epoch, 5)), 6 and 7 the weight
+ * re-initialization of `reset()` in @rs/onnx / @rs/tfjs (counter (word block,
+ * tensor index, 0, 6 or 7)) and 12 SmoothMix's mixing weights (counter
+ * (0, epoch, example id, 12)).
  *
  * From the block's outputs (x0, x1, x2, x3) come 4 standard normals by
  * Box-Muller in cuRAND's curand_normal4 order, evaluated entirely in IEEE

@@ -65,7 +65,7 @@ export function suggestOptionName(key: string, known: readonly string[]): string
  * @example
  * schemaOptionNames(z.object({ scale: z.number() }).strict()); // ['scale']
  */
-export function schemaOptionNames(schema: z.ZodType): string[] {
+export function schemaOptionNames(schema: z.ZodType, value?: unknown): string[] {
   const def = (schema as unknown as { def?: Record<string, unknown> }).def;
   if (!def) return [];
   switch (def.type) {
@@ -82,6 +82,18 @@ export function schemaOptionNames(schema: z.ZodType): string[] {
       return schemaOptionNames(def.in as z.ZodType);
     case 'intersection':
       return [...schemaOptionNames(def.left as z.ZodType), ...schemaOptionNames(def.right as z.ZodType)];
+    case 'union': {
+      // A discriminated union (e.g. fit's options by `method`): the names of the branch the value
+      // selects (its discriminator, or the branch whose discriminator has a default), else of any branch.
+      const options = def.options as z.ZodType[];
+      const key = def.discriminator as string | undefined;
+      if (key && value !== null && typeof value === 'object') {
+        const given = (value as Record<string, unknown>)[key];
+        const branch = options.find((o) => (o as unknown as { shape?: Record<string, z.ZodType> }).shape?.[key]?.safeParse(given).success);
+        if (branch) return schemaOptionNames(branch);
+      }
+      return [...new Set(options.flatMap((o) => schemaOptionNames(o)))];
+    }
     default:
       return [];
   }

@@ -25,9 +25,12 @@ export function parseOptions<S extends z.ZodType>(schema: S, value: unknown, wha
   const input = pick(value, issue.path);
   if (issue.code === 'unrecognized_keys') {
     const keys = (issue as { keys: string[] }).keys;
-    const known = issue.path.length === 0 ? schemaOptionNames(schema) : [];
+    const known = issue.path.length === 0 ? schemaOptionNames(schema, value) : [];
     const named = keys.map((k) => {
-      const hint = suggestOptionName(k, known);
+      const hint = suggestOptionName(
+        k,
+        known.filter((name) => name !== k),
+      ); // a key another branch of a union takes is no typo
       return hint ? `'${k}' (did you mean '${hint}'?)` : `'${k}'`;
     });
     throw new RsTypeError('RS_UNKNOWN_OPTION', `${what}: unknown option${keys.length > 1 ? 's' : ''} ${named.join(', ')}`);

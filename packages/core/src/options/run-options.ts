@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { abortSignal, callback, integerAtLeast, positiveReal } from './schema-helpers.js';
+import { abortSignal, callback, integerAtLeast } from './schema-helpers.js';
 import type { Progress } from '../sampling/progress.js';
 
 const ids = z.union([
@@ -71,39 +71,12 @@ export const predictOptionsSchema = z
 /** Options of `predict`. */
 export type PredictOptions = z.input<typeof predictOptionsSchema>;
 
-/**
- * Options of `fit(x, y, options)`: Gaussian data augmentation with fresh noise every batch.
- * `optimizer` and `learningRate` are passed to the classifier's training capability.
- *
- * @example
- * parseOptions(fitOptionsSchema, { nbEpochs: 2, batchSize: 64, optimizer: 'adam', learningRate: 1e-3 }, 'fit options');
- */
-export const fitOptionsSchema = z
-  .object({
-    batchSize: integerAtLeast(1).default(128),
-    nbEpochs: integerAtLeast(1).default(10),
-    shuffle: z.boolean({ error: 'must be a boolean' }).default(true),
-    optimizer: z.enum(['sgd', 'adam'], { error: "must be 'sgd' or 'adam'" }).default('adam'),
-    learningRate: positiveReal().default(1e-3),
-    /** Epoch number of the first epoch (its noise stream); a resumed fit passes the epochs already done. */
-    initialEpoch: integerAtLeast(0).default(0),
-    onProgress: callback<(p: Progress) => void>().optional(),
-    ...cancellation,
-  })
-  .strict();
-/** Options of `fit`. */
-export type FitOptions = z.input<typeof fitOptionsSchema>;
-
-/**
- * Options of `fitGenerator`: `nbEpochs` (default 10), `optimizer`, `learningRate`, `initialEpoch`,
- * `onProgress`, `signal` (`fit`'s options without `batchSize` and `shuffle`: the source decides both).
- *
- * @example
- * parseOptions(fitGeneratorOptionsSchema, { nbEpochs: 2, optimizer: 'adam' }, 'fitGenerator options');
- */
-export const fitGeneratorOptionsSchema = fitOptionsSchema.omit({ batchSize: true, shuffle: true });
-/** Options of `fitGenerator`. */
-export type FitGeneratorOptions = z.input<typeof fitGeneratorOptionsSchema>;
+export {
+  fitOptionsSchema,
+  fitGeneratorOptionsSchema,
+  type FitOptions,
+  type FitGeneratorOptions,
+} from '../training/fit-options.js';
 
 /**
  * Options of the gradient methods: `sampling` (ART's smoothed loss gradient over `sampleSize`

@@ -24,8 +24,26 @@ export const NOISE_STREAM = Object.freeze({
   /** reset of @rs/tfjs: Keras' Glorot-uniform init, uniform Philox words (not Gaussian noise). */
   layersWeightInit: 7,
   /**
+   * fit with `method: 'macer'`: the `gaussianSamples` (m) noisy copies of each example, sample
+   * index `epoch * m + j` for copy j (so every epoch draws fresh noise).
+   */
+  macer: 8,
+  /** fit with `method: 'consistency'`: the `numNoiseVec` (m) copies of each example, sample index `epoch * m + j`. */
+  consistency: 9,
+  /** fit with `method: 'smoothAdv'`: the `numNoiseVec` (m) noise vectors of each example (attack and step), sample index `epoch * m + j`. */
+  smoothAdv: 10,
+  /** fit with `method: 'smoothMix'`: the `numNoiseVec` (m) noise vectors of each example (attack and step), sample index `epoch * m + j`. */
+  smoothMix: 11,
+  /** SmoothMix's mixing weight of each example (raw Philox words, not normals): word 0 of counter (0, epoch, example id, 12). */
+  smoothMixWeights: 12,
+  /**
+   * SmoothAdv's attacks, where the gradient of an example is exactly zero: a random direction
+   * instead (as Salman et al. do), the normals of sample index `epoch * numSteps + step`.
+   */
+  attackDirection: 13,
+  /**
    * `@rs/defences`' GaussianNoise postprocessor: the normals of an output row at counter
-   * (block, row hash, row hash, 14). (8-13 are the training methods' streams.)
+   * (block, row hash, row hash, 14). (8-13 are the training methods' streams above.)
    */
   gaussianNoise: 14,
 } as const);

@@ -21,4 +21,6 @@ export interface Progress {
   epoch?: number;
   /** Mean training loss so far in this epoch (only in `fit`). */
   loss?: number;
+  /** Mean of each loss term so far in this epoch, e.g. `{ classification, robustness }` (only in `fit`). */
+  lossTerms?: Readonly<Record<string, number>>;
 }

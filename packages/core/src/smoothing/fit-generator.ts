@@ -3,11 +3,10 @@ import { throwIfAborted, RsRangeError, RsTypeError } from '../errors.js';
 import { yieldToEventLoop } from '../sampling/guarded-call.js';
 import { toInputBatch, toLabels } from '../input/input-batch.js';
 import type { InputLike, LabelsLike } from '../input/tensor-like.js';
-import { parseOptions } from '../options/parse-options.js';
-import { fitGeneratorOptionsSchema, type FitGeneratorOptions } from '../options/run-options.js';
-import type { FitResult } from './fit.js';
+import { fitGeneratorOptionsSchema, parseTrainingOptions, trainingMethod, type FitGeneratorOptions } from '../training/fit-options.js';
+import { recordTerms, type FitResult } from './fit.js';
 import { callSeed, type SmoothingConfig } from './smoothing-config.js';
-import { augmentedTrainer, withEndFit } from './training-step.js';
+import { methodTrainer, TermSums, withEndFit } from './training-step.js';
 
 /**
  * One batch of a {@link BatchSource}: inputs and their labels, in any form the other methods take.
@@ -37,10 +36,10 @@ function isIterable(s: unknown): s is Iterable<unknown> | AsyncIterable<unknown>
 }
 
 /**
- * Gaussian data augmentation training over batches from a source (ART's `fit_generator`): every
- * example gets fresh noise from the `training` stream (example id = its position in the epoch,
- * sample index = the epoch), so a source that yields the data in order draws exactly the noise of
- * `fit(x, y, { shuffle: false })`; then `clipNoisy`, `preprocessing`, and one optimizer step per batch.
+ * `fit` over batches from a source (ART's `fit_generator`), with any training `method`: every
+ * example gets fresh noise from the method's stream (example id = its position in the epoch,
+ * sample index from the epoch), so a source that yields the data in order draws exactly the noise
+ * of `fit(x, y, { shuffle: false })`; then `clipNoisy`, `preprocessing`, and one optimizer step per batch.
  *
  * @example
  * const { epochLosses } = await fitGenerator(config, source, { nbEpochs: 2, optimizer: 'adam', learningRate: 1e-3 });
@@ -53,11 +52,13 @@ export async function fitGenerator(config: SmoothingConfig, source: BatchSource,
       `'batches' must be an iterable or async iterable of { x, y } batches, or a function (epoch) => such an iterable`,
     );
   }
-  const o = parseOptions(fitGeneratorOptionsSchema, options, 'fitGenerator options');
+  const o = parseTrainingOptions(fitGeneratorOptionsSchema, options, 'fitGenerator options');
+  const method = trainingMethod(o);
   const { classifier } = config;
   const seed = callSeed(config);
   const epochLosses = new Float64Array(o.nbEpochs);
-  const trainer = augmentedTrainer(config, training, seed, o);
+  const epochTerms: Record<string, Float64Array> = {};
+  const trainer = methodTrainer(config, training, seed, method, o);
   return withEndFit(training, async () => {
     let samplesDone = 0;
     let batchesDone = 0;
@@ -71,6 +72,7 @@ export async function fitGenerator(config: SmoothingConfig, source: BatchSource,
         );
       let seen = 0;
       let lossSum = 0;
+      const terms = new TermSums(method.terms);
       let b = 0;
       for await (const item of iterable as AsyncIterable<TrainingBatch>) {
         if (batchesDone > 0) await yieldToEventLoop(); // lets an AbortSignal.timeout fire between synchronous steps
@@ -81,7 +83,7 @@ export async function fitGenerator(config: SmoothingConfig, source: BatchSource,
         const labels = toLabels(item.y, batch.count, classifier.nbClasses, `batch ${b}: y`);
         const rows = batch.count;
         const first = seen;
-        const loss = await trainer.step(
+        const step = await trainer.step(
           batch.data,
           rows,
           (r) => r,
@@ -90,19 +92,29 @@ export async function fitGenerator(config: SmoothingConfig, source: BatchSource,
           epoch,
           b,
         );
-        lossSum += loss * rows;
+        lossSum += step.loss * rows;
+        terms.add(step.terms, rows);
         seen += rows;
         samplesDone += rows;
         batchesDone++;
         b++;
-        trainer.report({ inputsDone: batchesDone, inputsTotal: batchesDone, samplesDone, samplesTotal: samplesDone, epoch, loss: lossSum / seen });
+        trainer.report({
+          inputsDone: batchesDone,
+          inputsTotal: batchesDone,
+          samplesDone,
+          samplesTotal: samplesDone,
+          epoch,
+          loss: lossSum / seen,
+          lossTerms: terms.means(),
+        });
       }
       if (seen === 0) {
         const hint = e > 0 && typeof source !== 'function' ? ': an iterator cannot be restarted; pass a function (epoch) => iterable for several epochs' : '';
         throw new RsRangeError('RS_INVALID_ARG_VALUE', `the batch source yielded no batches in epoch ${epoch}${hint}`);
       }
       epochLosses[e] = lossSum / seen;
+      recordTerms(epochTerms, terms.means(), e, o.nbEpochs);
     }
-    return { epochLosses, seed };
+    return { epochLosses, epochTerms, method: method.name, settings: method.settings, seed };
   });
 }

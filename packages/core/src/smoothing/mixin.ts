@@ -4,6 +4,8 @@ import { cloneForRefitting } from '../classifier/refittable.js';
 import type { InputLike, LabelsLike } from '../input/tensor-like.js';
 import type { BatchOptions, CertifyOptions, FitGeneratorOptions, FitOptions, GradientOptions, PredictOptions } from '../options/run-options.js';
 import { SMOOTHING_OPTION_KEYS, type SmoothingOptions } from '../options/smoothing-options.js';
+import type { MethodLossOptions } from '../training/fit-options.js';
+import type { MethodLoss } from '../training/method-loss.js';
 import type { CertifyResult } from './certify.js';
 import type { FitResult } from './fit.js';
 import type { BatchSource } from './fit-generator.js';
@@ -171,8 +173,14 @@ export function RandomizedSmoothingMixin<TBase extends ClassifierConstructor>(Ba
     computeLosses(x: InputLike, y: LabelsLike, options?: BatchOptions): Promise<Float64Array> {
       return this.smoothing.computeLosses(x, y, options);
     }
-    computeLoss(x: InputLike, y: LabelsLike, options?: BatchOptions & { reduction?: 'none' | 'mean' | 'sum' }): Promise<number | Float64Array> {
-      return this.smoothing.computeLoss(x, y, options);
+    computeLoss(x: InputLike, y: LabelsLike, options: MethodLossOptions): Promise<MethodLoss>;
+    computeLoss(x: InputLike, y: LabelsLike, options?: BatchOptions & { reduction?: 'none' | 'mean' | 'sum' }): Promise<number | Float64Array>;
+    computeLoss(
+      x: InputLike,
+      y: LabelsLike,
+      options?: MethodLossOptions | (BatchOptions & { reduction?: 'none' | 'mean' | 'sum' }),
+    ): Promise<MethodLoss | number | Float64Array> {
+      return this.smoothing.computeLoss(x, y, options as BatchOptions);
     }
     get layerNames(): readonly string[] {
       return this.smoothing.layerNames;

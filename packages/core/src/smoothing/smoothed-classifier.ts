@@ -7,6 +7,8 @@ import type { InputLike, LabelsLike } from '../input/tensor-like.js';
 import type { BatchOptions, CertifyOptions, FitGeneratorOptions, FitOptions, GradientOptions, PredictOptions } from '../options/run-options.js';
 import type { SmoothingOptions } from '../options/smoothing-options.js';
 import { toInputBatch } from '../input/input-batch.js';
+import { computeMethodLoss, type MethodLoss } from '../training/method-loss.js';
+import type { MethodLossOptions } from '../training/fit-options.js';
 import { computeLoss, computeLosses, predictLogits } from './base-outputs.js';
 import { certify, type CertifyResult } from './certify.js';
 import { fit, type FitResult } from './fit.js';
@@ -32,15 +34,18 @@ export interface RandomizedSmoothingMethods {
   predict(x: InputLike, options?: PredictOptions): Promise<Float32Array>;
   /** Smoothed prediction as class indices (-1 = abstain), with counts and p-values. */
   predictClasses(x: InputLike, options?: PredictOptions): Promise<PredictResult>;
-  /** Gaussian data augmentation training. */
+  /** Training with a method of core (`method`: Gaussian augmentation by default, MACER, SmoothAdv, SmoothMix, Consistency). */
   fit(x: InputLike, y: LabelsLike, options?: FitOptions): Promise<FitResult>;
-  /** Gaussian data augmentation training over batches from an iterable (ART's `fit_generator`). */
+  /** `fit` over batches from an iterable (ART's `fit_generator`). */
   fitGenerator(batches: BatchSource, options?: FitGeneratorOptions): Promise<FitResult>;
   /** The base classifier's logits (no noise). */
   predictLogits(x: InputLike, options?: BatchOptions): Promise<Float32Array>;
   lossGradient(x: InputLike, y: LabelsLike, options?: GradientOptions): Promise<Float32Array>;
   classGradient(x: InputLike, label?: number | LabelsLike, options?: GradientOptions): Promise<{ data: Float32Array; shape: number[] }>;
   computeLosses(x: InputLike, y: LabelsLike, options?: BatchOptions): Promise<Float64Array>;
+  /** A training method's loss on the inputs (with `method`): `{ loss, terms }`. */
+  computeLoss(x: InputLike, y: LabelsLike, options: MethodLossOptions): Promise<MethodLoss>;
+  /** Cross-entropy of the base classifier (ART's `compute_loss`). */
   computeLoss(x: InputLike, y: LabelsLike, options?: BatchOptions & { reduction?: 'none' | 'mean' | 'sum' }): Promise<number | Float64Array>;
 }
 
@@ -154,8 +159,25 @@ export class SmoothedClassifier implements RandomizedSmoothingMethods {
   computeLosses(x: InputLike, y: LabelsLike, options: BatchOptions = {}): Promise<Float64Array> {
     return computeLosses(this.#config, x, y, options);
   }
-  computeLoss(x: InputLike, y: LabelsLike, options: BatchOptions & { reduction?: 'none' | 'mean' | 'sum' } = {}): Promise<number | Float64Array> {
-    return computeLoss(this.#config, x, y, options);
+  /**
+   * ART's `compute_loss` (cross-entropy of the base classifier, `reduction` default `'none'`), or
+   * with `method` that training method's loss on the inputs (`{ loss, terms, method, seed }`: the
+   * noise and attack `fit` would use in `epoch`).
+   *
+   * @example
+   * const { loss, terms } = await g.computeLoss(x, y, { method: 'macer', gaussianSamples: 16 });
+   */
+  computeLoss(x: InputLike, y: LabelsLike, options: MethodLossOptions): Promise<MethodLoss>;
+  computeLoss(x: InputLike, y: LabelsLike, options?: BatchOptions & { reduction?: 'none' | 'mean' | 'sum' }): Promise<number | Float64Array>;
+  computeLoss(
+    x: InputLike,
+    y: LabelsLike,
+    options: MethodLossOptions | (BatchOptions & { reduction?: 'none' | 'mean' | 'sum' }) = {},
+  ): Promise<MethodLoss | number | Float64Array> {
+    if (options !== null && typeof options === 'object' && 'method' in options && options.method !== undefined) {
+      return computeMethodLoss(this.#config, x, y, options as MethodLossOptions);
+    }
+    return computeLoss(this.#config, x, y, options as BatchOptions & { reduction?: 'none' | 'mean' | 'sum' });
   }
 
   /** Layer names of the base classifier (needs the `activations` capability). */

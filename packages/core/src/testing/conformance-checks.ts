@@ -6,6 +6,7 @@ import { assertClassifier, featureCount } from '../classifier/assert-classifier.
 import { capabilitiesOf } from '../classifier/capabilities.js';
 import type { CapabilityName, Classifier, TrainingHyperParameters } from '../classifier/classifier.js';
 import { smooth } from '../smoothing/smooth.js';
+import { trainingChecks } from './training-checks.js';
 
 /** Options of `runAdapterConformance` and {@link conformanceChecks}. */
 export interface AdapterConformanceOptions {
@@ -29,8 +30,10 @@ export interface AdapterConformanceOptions {
     /** Fraction of noisy samples the device sampler may count in another class than the host path (default 0). */
     deviceSampling?: number;
   };
-  /** Hyper-parameters for the training check (default SGD, learning rate 0.05). */
+  /** Hyper-parameters of the training checks (default SGD, learning rate 0.05). */
   training?: TrainingHyperParameters;
+  /** Hyper-parameters of the per-method training checks (default SGD, learning rate 0.01: MACER's robustness term is steep). */
+  methodTraining?: TrainingHyperParameters;
   /** Where the save check writes inside a fresh temporary directory (default `<dir>/model`). */
   savePath?: (dir: string) => string;
   /** Loads a saved model back, so the save check can compare its logits (optional). */
@@ -250,22 +253,7 @@ export function conformanceChecks(): ConformanceCheck[] {
         return undefined;
       },
     },
-    {
-      name: 'training steps lower the loss on a fixed batch',
-      async run({ classifier: c, options, count }) {
-        if (!c.training) return `no 'training' capability${c.capabilityNotes?.training ? ` (${c.capabilityNotes.training})` : ''}`;
-        if (!options.labels) return 'no labels given';
-        const hyper = options.training ?? { optimizer: 'sgd', learningRate: 0.05 };
-        const first = await c.training.trainOnBatch(options.inputs.slice(), options.labels, count, hyper);
-        let last = first;
-        for (let s = 0; s < 5; s++) last = await c.training.trainOnBatch(options.inputs.slice(), options.labels, count, hyper);
-        expect(Number.isFinite(first), 'trainOnBatch must return a finite loss').toBe(true);
-        expect(last, `loss after 6 ${hyper.optimizer} steps on one batch must be below the first (training goes uphill?)`).toBeLessThan(first);
-        await c.training.reset();
-        await c.training.endFit?.();
-        return undefined;
-      },
-    },
+    ...trainingChecks(),
     {
       name: 'reports layers and their activations',
       async run({ classifier: c, options, count }) {

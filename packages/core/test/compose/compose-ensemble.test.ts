@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compose, ensemble, fromFunction, smooth, type Classifier, type ImageModel } from '../../src/index.js';
+import { compose, crossEntropyHead, ensemble, fromFunction, smooth, type Classifier, type ImageModel } from '../../src/index.js';
 import { softmaxRegression, uniforms } from '../smoothing/helpers.js';
 
 const dim = 4;
@@ -10,7 +10,7 @@ async function trained(seed: number): Promise<Classifier> {
   const m = softmaxRegression(dim, C, seed);
   const xs = Float32Array.from(uniforms(60 * dim, seed + 100), (u) => u * 2 - 1);
   const ys = Int32Array.from({ length: 60 }, (_, i) => (i * 7 + seed) % C);
-  for (let s = 0; s < 30; s++) await m.training!.trainOnBatch(xs, ys, 60, { optimizer: 'sgd', learningRate: 0.5 });
+  for (let s = 0; s < 30; s++) await m.training!.step(xs, 60, crossEntropyHead(ys, C), { optimizer: 'sgd', learningRate: 0.5 });
   return m;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ClassifierContractError, fromFunction, smooth, type Classifier, type Postprocessor, type Preprocessor } from '../../src/index.js';
+import { ClassifierContractError, crossEntropyHead, fromFunction, smooth, type Classifier, type Postprocessor, type Preprocessor } from '../../src/index.js';
 import { softmaxRegression, uniforms } from '../smoothing/helpers.js';
 
 const dim = 4;
@@ -7,7 +7,7 @@ const C = 3;
 const model = softmaxRegression(dim, C, 3);
 const xTrain = Float32Array.from(uniforms(60 * dim, 5), (u) => u * 2 - 1);
 const yTrain = Int32Array.from({ length: 60 }, (_, i) => i % C);
-for (let s = 0; s < 40; s++) await model.training!.trainOnBatch(xTrain, yTrain, 60, { optimizer: 'sgd', learningRate: 0.5 });
+for (let s = 0; s < 40; s++) await model.training!.step(xTrain, 60, crossEntropyHead(yTrain, C), { optimizer: 'sgd', learningRate: 0.5 });
 const x = Float32Array.from(uniforms(3 * dim, 9), (u) => u * 0.8 + 0.1);
 
 /** Rounds to multiples of 1/4 (a quantizer: gradient by BPDA). */
@@ -248,9 +248,9 @@ describe('preprocessing and postprocessing defences in the smoothing options', (
     const recording: Classifier = {
       ...trained,
       training: {
-        trainOnBatch: (xb, labels, rows, hyper) => {
+        step: (xb, rows, head, hyper) => {
           seen.push(...xb);
-          return trained.training!.trainOnBatch(xb, labels, rows, hyper);
+          return trained.training!.step(xb, rows, head, hyper);
         },
         reset: () => trained.training!.reset(),
       },

@@ -71,7 +71,11 @@ function model(behaviour: Behaviour, goodCalls: number): Classifier & { dispose(
     forward: (x, batch) => call(() => logits(x, batch)),
     gradients: { vjp: (_x, batch) => call(() => new Float32Array(batch * DIM).fill(0.01)) },
     training: {
-      trainOnBatch: () => call(() => 0.5),
+      step: (x, rows, head) =>
+        call(() => {
+          head.evaluate(logits(x, rows), rows);
+          return 0.5;
+        }),
       reset: () => undefined,
     },
     dispose: async () => {

@@ -76,7 +76,7 @@ describe('bad input gets a clear error naming the problem', () => {
   it('rejects malformed classifiers and fromFunction arguments', () => {
     expect(() => smooth({} as never)).toThrow(/'classifier.inputShape' must be a non-empty array/);
     expect(() => smooth({ ...f, nbClasses: 1 })).toThrow(/'classifier.nbClasses' must be an integer >= 2, got 1/);
-    expect(() => smooth({ ...f, training: {} as never })).toThrow(/'classifier.training.trainOnBatch' must be a function \(the 'training' capability\)/);
+    expect(() => smooth({ ...f, training: {} as never })).toThrow(/'classifier.training.step' must be a function \(the 'training' capability\)/);
     expect(() => smooth({ ...f, capabilities: { training: true } } as never)).toThrow(
       /'classifier.capabilities': capabilities are declared by their property being present/,
     );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createNoiseGenerator, NOISE_STREAM, seedFromNumber, smooth } from '../../src/index.js';
+import { createNoiseGenerator, crossEntropyHead, NOISE_STREAM, seedFromNumber, smooth } from '../../src/index.js';
 import { softmaxRegression, uniforms } from './helpers.js';
 
 const dim = 5;
@@ -9,7 +9,8 @@ const model = softmaxRegression(dim, C, 4);
 // Give the model non-trivial weights with a few SGD steps on random data.
 const xTrain = Float32Array.from(uniforms(60 * dim, 8), (u) => u * 2 - 1);
 const yTrain = Int32Array.from({ length: 60 }, (_, i) => i % C);
-for (let s = 0; s < 50; s++) await model.training!.trainOnBatch(xTrain, yTrain, 60, { optimizer: 'sgd', learningRate: 0.5 });
+const head = crossEntropyHead(yTrain, C);
+for (let s = 0; s < 50; s++) await model.training!.step(xTrain, 60, head, { optimizer: 'sgd', learningRate: 0.5 });
 const x = Float32Array.from(uniforms(K * dim, 12), (u) => u * 2 - 1);
 const y = [0, 2, 1];
 const preprocessing: [number[], number[]] = [

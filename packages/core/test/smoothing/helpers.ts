@@ -82,19 +82,14 @@ export function softmaxRegression(dim: number, nbClasses: number, initSeed = 1):
       },
     },
     training: {
-      trainOnBatch: (x, labels, batch, hyper) => {
+      step: (x, batch, head, hyper) => {
         const z = logits(x, batch);
+        const { loss, gradient } = head.evaluate(z, batch);
         const gW = new Float64Array(W.length);
         const gb = new Float64Array(b.length);
-        let loss = 0;
         for (let i = 0; i < batch; i++) {
-          let max = -Infinity;
-          for (let k = 0; k < nbClasses; k++) max = Math.max(max, z[i * nbClasses + k]!);
-          let sum = 0;
-          for (let k = 0; k < nbClasses; k++) sum += Math.exp(z[i * nbClasses + k]! - max);
-          loss += max + Math.log(sum) - z[i * nbClasses + labels[i]!]!;
           for (let k = 0; k < nbClasses; k++) {
-            const d = (Math.exp(z[i * nbClasses + k]! - max) / sum - (k === labels[i] ? 1 : 0)) / batch;
+            const d = gradient[i * nbClasses + k]!;
             gb[k]! += d;
             for (let f = 0; f < dim; f++) gW[k * dim + f]! += d * x[i * dim + f]!;
           }
@@ -115,7 +110,7 @@ export function softmaxRegression(dim: number, nbClasses: number, initSeed = 1):
             }
           }
         }
-        return loss / batch;
+        return loss;
       },
       reset: init,
     },

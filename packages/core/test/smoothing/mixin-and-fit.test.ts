@@ -29,7 +29,7 @@ class TinyLinear implements Classifier, Refittable<{ weights: number[] }> {
   constructor(readonly options: { weights: number[] } & SmoothingOptions) {
     const w = options.weights;
     this.training = {
-      trainOnBatch: () => 0,
+      step: () => 0,
       reset: () => {
         w.fill(0);
       },

@@ -38,9 +38,9 @@ function recorder(): Classifier & { rows: Float32Array[] } {
       },
     },
     training: {
-      trainOnBatch: (xs, _labels, batch) => {
+      step: (xs, batch, head) => {
         keep(xs, batch);
-        return 0.5;
+        return head.evaluate(new Float32Array(batch * 2), batch).loss;
       },
       reset: () => {},
     },

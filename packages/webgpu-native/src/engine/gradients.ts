@@ -1,5 +1,5 @@
 /// <reference types="@webgpu/types" preserve="true" />
-import { NOISE_STREAM, philoxUniformSource, type TrainingHyperParameters } from '@rs/core';
+import { NOISE_STREAM, philoxUniformSource, type LossHead, type TrainingHyperParameters } from '@rs/core';
 import { buildGradientModel, replaceInitializers, type Model, type Tensor } from '@rs/onnx-graph';
 import type { WeightStore } from './executable.js';
 import type { GpuDevice } from './gpu-device.js';
@@ -11,8 +11,8 @@ import { initialWeights } from '@rs/onnx-graph';
 
 /**
  * Which gradient models of a forward model the WGSL engine can run: the VJP model (input
- * gradients) and the weight-gradient model with a softmax cross-entropy head (training), each
- * prepared and planned once on the host, or the reason it cannot be.
+ * gradients) and the weight-gradient model (training: the upstream gradient of the logits comes
+ * from core's loss head), each prepared and planned once on the host, or the reason it cannot be.
  *
  * @example
  * const d = analyzeGradients(prepared, [1, 28, 28]);
@@ -20,9 +20,7 @@ import { initialWeights } from '@rs/onnx-graph';
  */
 export interface GradientSupport {
   vjp: { ok: true; prepared: PreparedModel; seed: string; grad: string } | { ok: false; problem: string };
-  train:
-    | { ok: true; prepared: PreparedModel; labels: string; loss: string; weightGradients: Record<string, string>; names: string[] }
-    | { ok: false; problem: string };
+  train: { ok: true; prepared: PreparedModel; seed: string; weightGradients: Record<string, string>; names: string[] } | { ok: false; problem: string };
 }
 
 /**
@@ -36,12 +34,14 @@ export function analyzeGradients(forward: PreparedModel, inputShape: readonly nu
   const { inputName, outputName, model } = forward;
   let train: GradientSupport['train'];
   try {
-    const gm = buildGradientModel(model, { output: outputName, wrt: [], weights: true, loss: { type: 'softmax-cross-entropy' } });
+    const gm = buildGradientModel(model, { output: outputName, wrt: [], weights: true });
     const external = new Map<string, Tensor>();
     for (const name of gm.weightInputs) external.set(name, forward.weights.get(name)!);
-    const prepared = prepareModel(gm.model, { inputName, outputName: gm.lossOutput!, feeds: true, external });
+    const first = gm.weightInputs[0];
+    if (first === undefined) throw new Error('the model has no trainable weights');
+    const prepared = prepareModel(gm.model, { inputName, outputName: gm.weightGradients[first]!, feeds: true, external });
     planGraph(prepared, inputShape, 1);
-    train = { ok: true, prepared, labels: gm.labelsInput!, loss: gm.lossOutput!, weightGradients: gm.weightGradients, names: gm.weightInputs };
+    train = { ok: true, prepared, seed: gm.seedInput!, weightGradients: gm.weightGradients, names: gm.weightInputs };
   } catch (err) {
     train = { ok: false, problem: `the weight-gradient model cannot run on the WebGPU engine: ${(err as Error).message}` };
   }
@@ -72,13 +72,14 @@ interface Slot {
 /**
  * Gradients and training on the device: the VJP and weight-gradient models of `@rs/onnx-graph`
  * run through the same WGSL executor as the forward pass, sharing its weight buffers, so a
- * training step (gradients, then an SGD / Adam update in WGSL, in one command buffer) changes
- * what forward, device sampling and activations compute. Only the loss comes back per step.
+ * training step (the forward logits to core's loss head, then the weight gradients of its
+ * upstream and an SGD / Adam update in WGSL, in one command buffer) changes what forward, device
+ * sampling and activations compute. Only the logits come back per step.
  *
  * @example
  * const t = new GpuGradients(dev, forwardEngine, support, params, serial, { memoryBudget });
  * const g = await t.vjp(x, 4, upstream);
- * const loss = await t.trainOnBatch(x, labels, 64, { optimizer: 'adam', learningRate: 1e-3 });
+ * const loss = await t.step(x, 64, head, { optimizer: 'adam', learningRate: 1e-3 });
  */
 export class GpuGradients {
   readonly #dev: GpuDevice;
@@ -90,7 +91,7 @@ export class GpuGradients {
   #vjp: Promise<WebGpuEngine> | undefined;
   #train: Promise<WebGpuEngine> | undefined;
   #slots: Slot[] | undefined;
-  #optimizer: { kind: 'sgd' | 'adam'; learningRate: number; t: number } | undefined;
+  #optimizer: { kind: 'sgd' | 'adam'; t: number } | undefined;
   #hyper: GPUBuffer | undefined;
   /** Training steps and resets so far (0: the weights are the model's). */
   version = 0;
@@ -182,22 +183,27 @@ export class GpuGradients {
   }
 
   /**
-   * One optimizer step of mean softmax cross-entropy over `batch` inputs (chunks of the training
-   * plan's `maxBatch`, gradients accumulated on the device); resolves to the mean loss before the step.
+   * One optimizer step with core's loss head over `rows` inputs: the forward engine's logits (the
+   * shared weights), `head.evaluate`, then the weight gradients of `sum(gradient * logits)` in
+   * chunks of the training plan's `maxBatch` (accumulated on the device) and the SGD / Adam update
+   * (hyper = [learning rate, 1, bias corrections]); resolves to the head's loss before the step.
    *
    * @example
-   * const loss = await t.trainOnBatch(x, labels, 32, { optimizer: 'sgd', learningRate: 0.05 });
+   * const loss = await t.step(x, 32, head, { optimizer: 'sgd', learningRate: 0.05 });
    */
-  async trainOnBatch(x: Float32Array, labels: Int32Array, batch: number, hyper: TrainingHyperParameters): Promise<number> {
+  async step(x: Float32Array, rows: number, head: LossHead, hyper: TrainingHyperParameters): Promise<number> {
     const s = this.#support.train;
     if (!s.ok) throw new Error(s.problem);
     const { engine, slots } = await this.#trainEngine();
+    const logits = (await this.#forward.forward(x, rows)).data;
+    const { loss, gradient } = head.evaluate(logits, rows);
+    const classes = gradient.length / Math.max(1, rows);
     const device = this.#dev.device;
     const dim = numel(engine.inputShape);
-    return engine.exclusive(async () => {
-      if (!this.#optimizer || this.#optimizer.kind !== hyper.optimizer || this.#optimizer.learningRate !== hyper.learningRate) {
+    await engine.exclusive(async () => {
+      if (this.#optimizer?.kind !== hyper.optimizer) {
         this.#dropOptimizer();
-        this.#optimizer = { kind: hyper.optimizer, learningRate: hyper.learningRate, t: 0 };
+        this.#optimizer = { kind: hyper.optimizer, t: 0 };
       }
       const opt = this.#optimizer;
       const adam = opt.kind === 'adam';
@@ -211,7 +217,7 @@ export class GpuGradients {
       const beta1 = 0.9;
       const beta2 = 0.999;
       const t = opt.t + 1;
-      device.queue.writeBuffer(this.#hyper, 0, Float32Array.of(opt.learningRate, 1 / batch, 1 - beta1 ** t, 1 - beta2 ** t));
+      device.queue.writeBuffer(this.#hyper, 0, Float32Array.of(hyper.learningRate, 1, 1 - beta1 ** t, 1 - beta2 ** t));
       const pipes = await Promise.all(
         slots.flatMap((slot) => [
           engine.pipelines.get(accumulateKernel(slot.size, true)),
@@ -219,12 +225,14 @@ export class GpuGradients {
           engine.pipelines.get(adam ? adamKernel(slot.size) : sgdKernel(slot.size)),
         ]),
       );
-      let loss = 0;
-      for (let start = 0; start < batch; start += engine.maxBatch) {
-        const rows = Math.min(engine.maxBatch, batch - start);
-        const last = start + rows >= batch;
-        const feeds = { [s.prepared.inputName]: x.subarray(start * dim, (start + rows) * dim), [s.labels]: labels.subarray(start, start + rows) };
-        const [losses] = await engine.runPlan(rows, feeds, [s.loss], (pass, exe) => {
+      for (let start = 0; start < rows; start += engine.maxBatch) {
+        const n = Math.min(engine.maxBatch, rows - start);
+        const last = start + n >= rows;
+        const feeds = {
+          [s.prepared.inputName]: x.subarray(start * dim, (start + n) * dim),
+          [s.seed]: gradient.subarray(start * classes, (start + n) * classes),
+        };
+        await engine.runPlan(n, feeds, [], (pass, exe) => {
           slots.forEach((slot, k) => {
             const groups = dispatch(slot.size, this.#dev.limits.maxComputeWorkgroupsPerDimension);
             const acc = pipes[3 * k + (start === 0 ? 0 : 1)]!;
@@ -238,22 +246,25 @@ export class GpuGradients {
             );
             pass.dispatchWorkgroups(groups[0], groups[1]);
             if (!last) return;
-            const step = pipes[3 * k + 2]!;
+            const stepPipe = pipes[3 * k + 2]!;
             const buffers = adam ? [slot.weight, slot.acc, slot.m!, slot.v!, this.#hyper!] : [slot.weight, slot.acc, this.#hyper!];
-            pass.setPipeline(step);
+            pass.setPipeline(stepPipe);
             pass.setBindGroup(
               0,
-              device.createBindGroup({ layout: step.getBindGroupLayout(0), entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })) }),
+              device.createBindGroup({
+                layout: stepPipe.getBindGroupLayout(0),
+                entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
+              }),
             );
             pass.dispatchWorkgroups(groups[0], groups[1]);
           });
         });
-        for (const v of losses!) loss += v;
       }
+      await device.queue.onSubmittedWorkDone();
       opt.t = t;
       this.version++;
-      return loss / batch;
     });
+    return loss;
   }
 
   /** The trainable weights' current values, read back from the device. */
@@ -333,7 +344,7 @@ function accumulateKernel(size: number, first: boolean) {
   );
 }
 
-/** `w -= lr * acc / batch` (hyper = [lr, 1 / batch, ...]). */
+/** `w -= lr * acc * scale` (hyper = [lr, scale, ...]; the scale is 1: core's loss gradient is already reduced). */
 function sgdKernel(size: number) {
   return elementwiseKernel(
     'SGD step',
@@ -349,7 +360,7 @@ function sgdKernel(size: number) {
   );
 }
 
-/** Adam with PyTorch's defaults (betas 0.9 / 0.999, eps 1e-8, bias correction; hyper = [lr, 1 / batch, 1 - b1^t, 1 - b2^t]). */
+/** Adam with PyTorch's defaults (betas 0.9 / 0.999, eps 1e-8, bias correction; hyper = [lr, scale, 1 - b1^t, 1 - b2^t]). */
 function adamKernel(size: number) {
   return elementwiseKernel(
     'Adam step',

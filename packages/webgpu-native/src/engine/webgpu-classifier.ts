@@ -99,7 +99,7 @@ async function prepareWebGpuClassifier(o: ParsedWebGpuClassifierOptions): Promis
  * whole Monte Carlo loop of randomized smoothing on the device (the `deviceSampling`
  * capability): Philox noise, add / clip / preprocessing, forward, argmax and atomic counting;
  * only the counts come back. `forward` returns logits to the host. Gradients (`vjp`) and training
- * (`trainOnBatch` with SGD / Adam in WGSL, `reset`, `cloneForRefitting`) run `@rs/onnx-graph`'s
+ * (`step` with core's loss heads, SGD / Adam in WGSL, `reset`, `cloneForRefitting`) run `@rs/onnx-graph`'s
  * gradient models through the same WGSL executor, on the same device-resident weights; a model
  * whose gradient models use an op the engine lacks declares them false (see `capabilityNotes`).
  * `dispose()` destroys the device so Node can exit.
@@ -168,7 +168,7 @@ export class WebGpuClassifier implements Classifier, Refittable<WebGpuClassifier
     if (support.vjp.ok) this.gradients = { vjp: (x, batch, upstream) => gradients.vjp(x, batch, upstream) };
     if (support.train.ok) {
       this.training = {
-        trainOnBatch: (x, labels, batch, hyper) => gradients.trainOnBatch(x, labels, batch, hyper),
+        step: (x, rows, head, hyper) => gradients.step(x, rows, head, hyper),
         reset: () => gradients.reset(engine.prepared.model),
       };
     }
