@@ -78,3 +78,5 @@ export { defendedInputShape, shapeAfter } from './compose/defence-chain.js';
 export { defendedClassifier, type DefendedClassifierOptions } from './compose/defended-classifier.js';
 export { compose, imageModelOutputSize, type ImageModel } from './compose/compose.js';
 export { ensemble, type EnsembleCombine, type EnsembleOptions } from './compose/ensemble.js';
+export { mseHead, trainDenoiser, type DenoiserTrainingOptions, type DenoiserTrainingResult } from './compose/denoiser-training.js';
+export { denoiserTraining, pulledBackHead } from './compose/composed-training.js';

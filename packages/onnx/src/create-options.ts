@@ -26,7 +26,8 @@ const nonNegativeInt = integerAtLeast(0);
  * - `output` (default `'logits'`): `'logits'` requires a `[batch, nbClasses]` output; `'any'` takes
  *   an output of any shape (an image-to-image model such as a denoiser, for `compose(denoiser,
  *   classifier)`): the classifier then has `outputShape`, and `nbClasses` is the number of values
- *   per output. Such a model has `gradients` but no softmax `training`.
+ *   per output. Such a model has `gradients`, and `training` whose loss head sees its outputs
+ *   (e.g. `@rs/core`'s `trainDenoiser`: MSE or Salman et al.'s stability objective).
  * - `requireGradients` (default false): fail at load when the graph has an op outside the
  *   differentiable set (the error names the op and node); otherwise such a model still runs
  *   forward, with the `gradients` and `training` capabilities declared false and the reason in

@@ -7,6 +7,7 @@ import {
   type GradientCapability,
   type HostSamplingPlan,
   type Refittable,
+  RsRangeError,
   type TrainingCapability,
 } from '@rs/core';
 import { onnxClassifierOptionsSchema, type OnnxClassifierOptions, type ParsedOnnxClassifierOptions } from './create-options.js';
@@ -106,12 +107,14 @@ async function prepareOnnxClassifier(o: ParsedOnnxClassifierOptions): Promise<On
       outputShape = out.dims.slice(1).map(Number);
       const perInput = outputShape.reduce((a, b) => a * b, 1);
       if (out.dims.length < 2 || out.dims[0] !== probeBatch || perInput < 2) {
-        throw new RangeError(
+        throw new RsRangeError(
+          'RS_INVALID_ARG_VALUE',
           `the model's output '${outputName}' has shape [${out.dims.join(', ')}] for a batch of ${probeBatch}: expected [batch, ...] with at least 2 values per input`,
         );
       }
       if (nbClasses !== undefined && nbClasses !== perInput) {
-        throw new RangeError(
+        throw new RsRangeError(
+          'RS_INVALID_ARG_VALUE',
           `'nbClasses' ${nbClasses} does not match the ${perInput} values per input of the model's output [batch, ${outputShape.join(', ')}]`,
         );
       }
@@ -210,12 +213,12 @@ export class OnnxClassifier implements Classifier, Refittable<OnnxClassifierInit
     const anyOutput = init.outputShape !== undefined;
     if (anyOutput) this.outputShape = Object.freeze([...init.outputShape!]);
     const notes: Record<string, string> = problem === undefined ? {} : { gradients: problem, training: problem };
-    if (anyOutput && problem === undefined) notes.training = "output 'any': no classes for the softmax cross-entropy step";
     this.capabilityNotes = Object.freeze(notes);
     if (problem === undefined) {
       this.gradients = { vjp: (x, batch, upstream) => model.vjp(x, batch, upstream) };
     }
-    if (problem === undefined && !anyOutput) {
+    if (problem === undefined) {
+      // With output 'any' the loss head sees the model's outputs (e.g. core's trainDenoiser heads).
       this.training = {
         step: (x, rows, head, hyper) => model.step(x, rows, head, hyper),
         reset: () => model.reset(),

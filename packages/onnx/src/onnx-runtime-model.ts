@@ -176,9 +176,9 @@ export class OnnxRuntimeModel {
   }
 
   /**
-   * One optimizer step with core's loss head: the logits of `rows` inputs with the current weights,
-   * `head.evaluate` on them, then the weight gradients of `sum(gradient * logits)` from the
-   * gradient model and an SGD / Adam update. Resolves to the head's loss (before the step).
+   * One optimizer step with core's loss head: the logits of `rows` inputs with the current weights
+   * (with output 'any', the outputs, e.g. a denoiser's images), `head.evaluate` on them, then the
+   * weight gradients of `sum(gradient * logits)` from the gradient model and an SGD / Adam update. Resolves to the head's loss (before the step).
    */
   async step(x: Float32Array, rows: number, head: LossHead, hyper: TrainingHyperParameters): Promise<number> {
     this.#assertLive();
@@ -186,10 +186,10 @@ export class OnnxRuntimeModel {
     this.#fitting = true;
     const logits = await this.forward(x, rows); // the baked session while the weights are its own, else the fed one
     const { loss, gradient } = head.evaluate(logits, rows);
-    const nbClasses = gradient.length / rows;
+    const outDims = this.outputShape ?? [gradient.length / rows];
     const feeds = {
       [this.inputName]: this.#inputTensor(x, rows),
-      [model.seedInput!]: new ort.Tensor('float32', gradient, [rows, nbClasses]),
+      [model.seedInput!]: new ort.Tensor('float32', gradient, [rows, ...outDims]),
       ...this.#weightFeeds(),
     };
     const out = await session.run(feeds, Object.values(model.weightGradients));

@@ -1,6 +1,7 @@
 import { featureCount, assertClassifier } from '../classifier/assert-classifier.js';
 import type { CapabilityName, Classifier, GradientCapability, HostSamplingPlan, SaveCapability, TrainingCapability } from '../classifier/classifier.js';
 import { ClassifierContractError, describeValue, RsError, RsRangeError, RsTypeError } from '../errors.js';
+import { denoiserTraining } from './composed-training.js';
 
 /**
  * An image-to-image model, such as a denoiser: the {@link Classifier} shape without classes. Any
@@ -70,7 +71,10 @@ function checkedValues(out: unknown, expected: number, what: string): Float32Arr
  * it certifies the pair: the noise goes in front of the denoiser, so the guarantee is unchanged.
  *
  * Capabilities: `gradients` when both parts have them (the VJPs chained: the classifier's, then
- * the denoiser's); `save` writes the denoiser; `dispose` disposes both. `maxBatchSize` is the
+ * the denoiser's); `training` when the denoiser trains and the classifier has gradients: a step
+ * updates the denoiser only, the classifier frozen, with any loss head over the composition's
+ * logits (so `fit` and every training method of core train the denoiser; see also
+ * `trainDenoiser`); `save` writes the denoiser; `dispose` disposes both. `maxBatchSize` is the
  * smaller of the two.
  *
  * @example
@@ -93,10 +97,10 @@ export function compose(denoiser: ImageModel, classifier: Classifier): Classifie
   const denoise = async (x: Float32Array, rows: number): Promise<Float32Array> =>
     checkedValues(await run('the denoiser', rows, () => denoiser.forward(x, rows)), rows * dim, 'the denoiser');
   let disposed = false;
+  const classify = (d: Float32Array, rows: number): Promise<Float32Array> => run('the classifier', rows, () => classifier.forward(d, rows));
   const forward = async (x: Float32Array, rows: number): Promise<Float32Array> => {
     if (disposed) throw new RsError('RS_DISPOSED', 'this composition was disposed');
-    const d = await denoise(x, rows);
-    return run('the classifier', rows, () => classifier.forward(d, rows));
+    return classify(await denoise(x, rows), rows);
   };
   const out: { -readonly [K in keyof Classifier]: Classifier[K] } = { inputShape: Object.freeze([...denoiser.inputShape]), nbClasses: c, forward };
   const notes: Partial<Record<CapabilityName, string>> = {};
@@ -124,7 +128,9 @@ export function compose(denoiser: ImageModel, classifier: Classifier): Classifie
     await denoiser.dispose?.();
     await classifier.dispose?.();
   };
-  notes.training = 'train the parts on their own';
+  const dTrain = denoiser.training;
+  if (dTrain && cGrad) out.training = denoiserTraining(dTrain, denoise, classify, cGrad, dim);
+  else notes.training = dTrain ? "training the denoiser needs the classifier's gradients" : 'the denoiser has no training capability';
   if (Object.keys(notes).length > 0) out.capabilityNotes = Object.freeze(notes);
   return out;
 }
