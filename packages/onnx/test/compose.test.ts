@@ -1,4 +1,4 @@
-import { compose, crossEntropyHead, ensemble, fromFunction, smooth, trainDenoiser } from '@rs/core';
+import { type Classifier, compose, crossEntropyHead, ensemble, fromFunction, smooth, trainDenoiser } from '@rs/core';
 import { featureSqueezing } from '@rs/defences';
 import { GraphBuilder } from '@rs/onnx-graph';
 import { describe, expect, it } from 'vitest';
@@ -131,6 +131,32 @@ describe('preprocessing defences on an ONNX model', () => {
     const b = await smooth(byHand, opts).certify(x4, { n: 300, batchSize: 128 });
     expect(Array.from(a.estimationCounts)).toEqual(Array.from(b.estimationCounts));
     expect(rs.smoothing.capabilities.gradients).toBe(true);
+    await rs.dispose();
+    await plain.dispose();
+  });
+
+  it("fit with FeatureSqueezing steps the model on the squeezed noisy inputs (the training.step contract): equal to a hand-made wrapper's fit", async () => {
+    const squeeze = featureSqueezing({ clipValues: [0, 1], bitDepth: 3 });
+    const opts = { scale: 0.25, seed: 4, clipValues: [0, 1] as [number, number] };
+    const fitOptions = { nbEpochs: 2, batchSize: 10, optimizer: 'adam' as const, learningRate: 1e-3 };
+    const rs = await OnnxRandomizedSmoothing.create({ model: f.model, intraOpNumThreads: 1, ...opts, preprocessingDefences: [squeeze] });
+    const plain = await OnnxClassifier.create({ model: f.model, intraOpNumThreads: 1 });
+    const squeezed = (x: Float32Array, rows: number) => (squeeze.apply(x, [rows, 1, 28, 28]) as { data: Float32Array }).data;
+    const byHand: Classifier = {
+      inputShape: plain.inputShape,
+      nbClasses: 10,
+      forward: (x, rows) => plain.forward(squeezed(x, rows), rows),
+      training: {
+        step: (x, rows, head, hyper) => plain.training!.step(squeezed(x, rows), rows, head, hyper),
+        reset: () => plain.training!.reset(),
+        endFit: () => plain.training!.endFit!(),
+      },
+    };
+    const a = await rs.fit(f.x, f.y, fitOptions);
+    const b = await smooth(byHand, opts).fit(f.x, f.y, fitOptions);
+    expect(Array.from(a.epochLosses)).toEqual(Array.from(b.epochLosses));
+    expect(a.epochLosses[1]!).toBeLessThan(a.epochLosses[0]!);
+    expect(Array.from(await rs.predictLogits(x4))).toEqual(Array.from(await byHand.forward(x4, 4)));
     await rs.dispose();
     await plain.dispose();
   });
