@@ -94,14 +94,13 @@ export function compose(denoiser: ImageModel, classifier: Classifier): Classifie
     );
   }
   const c = classifier.nbClasses;
-  const denoise = async (x: Float32Array, rows: number): Promise<Float32Array> =>
-    checkedValues(await run('the denoiser', rows, () => denoiser.forward(x, rows)), rows * dim, 'the denoiser');
   let disposed = false;
-  const classify = (d: Float32Array, rows: number): Promise<Float32Array> => run('the classifier', rows, () => classifier.forward(d, rows));
-  const forward = async (x: Float32Array, rows: number): Promise<Float32Array> => {
+  const denoise = async (x: Float32Array, rows: number): Promise<Float32Array> => {
     if (disposed) throw new RsError('RS_DISPOSED', 'this composition was disposed');
-    return classify(await denoise(x, rows), rows);
+    return checkedValues(await run('the denoiser', rows, () => denoiser.forward(x, rows)), rows * dim, 'the denoiser');
   };
+  const classify = (d: Float32Array, rows: number): Promise<Float32Array> => run('the classifier', rows, () => classifier.forward(d, rows));
+  const forward = async (x: Float32Array, rows: number): Promise<Float32Array> => classify(await denoise(x, rows), rows);
   const out: { -readonly [K in keyof Classifier]: Classifier[K] } = { inputShape: Object.freeze([...denoiser.inputShape]), nbClasses: c, forward };
   const notes: Partial<Record<CapabilityName, string>> = {};
   const dGrad = denoiser.gradients;
@@ -109,7 +108,6 @@ export function compose(denoiser: ImageModel, classifier: Classifier): Classifie
   if (dGrad && cGrad) {
     out.gradients = {
       vjp: async (x, rows, upstream) => {
-        if (disposed) throw new RsError('RS_DISPOSED', 'this composition was disposed');
         const d = await denoise(x, rows);
         const gd = checkedValues(await run('the classifier vjp', rows, () => cGrad.vjp(d, rows, upstream)), rows * dim, 'the classifier vjp');
         return run('the denoiser vjp', rows, () => dGrad.vjp(x, rows, gd));

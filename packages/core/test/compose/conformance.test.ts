@@ -1,4 +1,4 @@
-import { compose, defendedClassifier, ensemble, type ImageModel, type Preprocessor } from '../../src/index.js';
+import { compose, crossEntropyHead, defendedClassifier, ensemble, type ImageModel, type Preprocessor } from '../../src/index.js';
 import { runAdapterConformance } from '../../src/testing/index.js';
 import { softmaxRegression, uniforms } from '../smoothing/helpers.js';
 
@@ -33,6 +33,21 @@ runAdapterConformance({
   inputs,
   labels,
   capabilities: { gradients: true, training: false },
+});
+runAdapterConformance({
+  // A trainable linear denoiser (a softmax regression's linear map with dim outputs): the
+  // composition's training steps the denoiser only, through the frozen classifier.
+  name: 'compose(trainable linear denoiser, softmax regression)',
+  create: async () => {
+    const classifier = softmaxRegression(dim, 3, 4);
+    const x = Float32Array.from(uniforms(30 * dim, 9), (u) => u * 2 - 1);
+    const y = Int32Array.from({ length: 30 }, (_, i) => i % 3);
+    for (let s = 0; s < 30; s++) await classifier.training!.step(x, 30, crossEntropyHead(y, 3), { optimizer: 'sgd', learningRate: 1 });
+    return compose({ ...softmaxRegression(dim, dim, 8), outputShape: [dim] }, { ...classifier, training: undefined });
+  },
+  inputs,
+  labels,
+  capabilities: { gradients: true, training: true },
 });
 runAdapterConformance({
   name: 'defended classifier (an exact preprocessing defence)',
