@@ -1,6 +1,6 @@
 /**
  * The stable error codes of the project, as data: code -> the class it comes with and what it means.
- * Every error `@rs/core`, `@rs/datasets` and `@rs/cli` throw carries one of these in `err.code`; the
+ * Every error the packages throw carries one of these in `err.code`; the
  * root README lists them in one table (a test keeps the two, and the codes used in the sources, equal).
  * A code never changes meaning; new ones are added, old ones are not reused.
  *
@@ -34,6 +34,30 @@ export const ERROR_CODES = Object.freeze({
   RS_DISPOSED: { error: 'RsError', meaning: 'an object was used after dispose()' },
   RS_UNSUPPORTED_RUNTIME: { error: 'RsError', meaning: 'the JavaScript runtime lacks a feature the library needs (WebAssembly SIMD, worker threads)' },
   RS_INTERNAL: { error: 'RsError', meaning: 'an invariant of the library broke: a bug, please report it' },
+  // Models and devices (the backends).
+  RS_UNSUPPORTED_MODEL: {
+    error: 'RsError',
+    meaning:
+      'a valid model uses what the backend does not support: an operator, several inputs or outputs, a non-float input, a binary topology, gradients through an operator without them',
+  },
+  RS_DEVICE_UNAVAILABLE: {
+    error: 'RsError',
+    meaning:
+      'a device or runtime backend is not available: no WebGPU adapter, a TF.js backend that is not installed or fails to start, a dispatch beyond the device limits',
+  },
+  RS_DEVICE_LOST: { error: 'DeviceLostError', meaning: 'the WebGPU device was lost (driver reset, out of memory, dispose()): the work in flight is void' },
+  RS_DEVICE_FAILED: { error: 'GpuExecutionError', meaning: 'the device reported a validation or out-of-memory error while running work' },
+  // The job queue (@rs/queue).
+  RS_QUEUE_FAILED: {
+    error: 'QueueError',
+    meaning: 'the job queue cannot be used: a bad --queue URL, Redis unreachable or refusing, a run that is not there or is stored corrupt',
+  },
+  RS_RUN_REFUSED: {
+    error: 'RunRefusedError',
+    meaning: "a worker refuses a run it cannot serve exactly (its model or data differ from the run's SHA-256, a backend it lacks)",
+  },
+  RS_RUN_FAILED: { error: 'RunFailedError', meaning: 'jobs of a queued run failed every attempt and nothing else is left to run' },
+  RS_RUN_CANCELLED: { error: 'RunCancelledError', meaning: 'the queued run was cancelled while it was being collected' },
   // Files (@rs/datasets, @rs/cli).
   RS_FILE_NOT_FOUND: { error: 'RsError', meaning: 'a file to read does not exist' },
   RS_FILE_UNREADABLE: { error: 'RsError', meaning: 'a file exists but cannot be read (permissions, a directory, a device)' },

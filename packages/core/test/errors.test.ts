@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { AbortError, ClassifierContractError, ERROR_CODES, ForwardTimeoutError, isRsError, RsError, RsRangeError, RsTypeError } from '../src/index.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-/** The packages whose every error carries a code (the backends are converted by the lead after their restructure). */
-const PACKAGES = ['core', 'cli', 'datasets'];
+/** Every package: each error any of them throws carries a code. */
+const PACKAGES = readdirSync(join(ROOT, 'packages')).filter((p) => statSync(join(ROOT, 'packages', p, 'src'), { throwIfNoEntry: false })?.isDirectory());
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -19,6 +19,10 @@ const files = PACKAGES.flatMap((pkg) => sources(join(ROOT, 'packages', pkg, 'src
 const CODE = /['"`](RS_[A-Z0-9_]+)['"`]/g;
 
 describe('the error mechanism', () => {
+  it('covers every package, the backends included', () => {
+    expect(PACKAGES).toEqual(expect.arrayContaining(['core', 'cli', 'datasets', 'onnx', 'onnx-graph', 'tfjs', 'webgpu-native', 'queue']));
+  });
+
   it('RsTypeError / RsRangeError keep TypeError / RangeError semantics and add a code', () => {
     const t = new RsTypeError('RS_INVALID_ARG_TYPE', "'x' must be a Float32Array");
     const r = new RsRangeError('RS_INVALID_ARG_VALUE', "'alpha' must be in (0, 0.5)");
@@ -77,7 +81,7 @@ describe('no error without a code', () => {
     'packages/core/src/node/noise-worker-program.ts': "inside the worker's source text, caught there and reported through shared memory",
   };
 
-  it('core, datasets and cli throw only project errors', () => {
+  it('every package throws only project errors', () => {
     const plain = files
       .map((f) => relative(ROOT, f))
       .filter((f) => !Object.hasOwn(PENDING, f))

@@ -1,4 +1,4 @@
-import type { Postprocessor, Preprocessor } from '@rs/core';
+import { type Postprocessor, type Preprocessor, RsRangeError, RsTypeError } from '@rs/core';
 import { featureSqueezing } from './feature-squeezing.js';
 import { jpegCompression } from './jpeg-compression.js';
 import { classLabels, gaussianNoise, highConfidence, reverseSigmoid, rounded } from './postprocessors.js';
@@ -40,14 +40,15 @@ function parseValue(raw: string, key: string, spec: string): unknown {
   if (key === 'clipValues') {
     const parts = raw.split('/');
     if (parts.length !== 2 || parts.some((p) => p.trim() === '' || !Number.isFinite(Number(p)))) {
-      throw new RangeError(`defence '${spec}': 'clip-values' must be min/max (e.g. clip-values=0/1), got ${JSON.stringify(raw)}`);
+      throw new RsRangeError('RS_INVALID_ARG_VALUE', `defence '${spec}': 'clip-values' must be min/max (e.g. clip-values=0/1), got ${JSON.stringify(raw)}`);
     }
     return parts.map(Number);
   }
   if (raw === 'true' || raw === 'false') return raw === 'true';
   if (key === 'seed' || key === 'codec') return raw;
   const n = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(n)) throw new RangeError(`defence '${spec}': '${key}' must be a number, got ${JSON.stringify(raw)}`);
+  if (raw.trim() === '' || !Number.isFinite(n))
+    throw new RsRangeError('RS_INVALID_ARG_VALUE', `defence '${spec}': '${key}' must be a number, got ${JSON.stringify(raw)}`);
   return n;
 }
 
@@ -58,20 +59,24 @@ export interface DefenceSpecDefaults {
 }
 
 function fromSpec<T>(spec: string, table: Readonly<Record<string, Factory<T>>>, role: string, defaults: DefenceSpecDefaults): T {
-  if (typeof spec !== 'string' || spec.trim() === '') throw new TypeError(`a ${role} spec must be a non-empty string such as 'feature-squeezing:bit-depth=4'`);
+  if (typeof spec !== 'string' || spec.trim() === '')
+    throw new RsTypeError('RS_INVALID_ARG_TYPE', `a ${role} spec must be a non-empty string such as 'feature-squeezing:bit-depth=4'`);
   const colon = spec.indexOf(':');
   const name = (colon < 0 ? spec : spec.slice(0, colon)).trim();
   const entry = table[name];
-  if (!entry) throw new RangeError(`unknown ${role} '${name}' in '${spec}' (known: ${Object.keys(table).join(', ')})`);
+  if (!entry) throw new RsRangeError('RS_INVALID_ARG_VALUE', `unknown ${role} '${name}' in '${spec}' (known: ${Object.keys(table).join(', ')})`);
   const options: Record<string, unknown> = {};
   const body = colon < 0 ? '' : spec.slice(colon + 1).trim();
   for (const part of body === '' ? [] : body.split(',')) {
     const eq = part.indexOf('=');
-    if (eq <= 0) throw new RangeError(`defence '${spec}': '${part}' must be key=value`);
+    if (eq <= 0) throw new RsRangeError('RS_INVALID_ARG_VALUE', `defence '${spec}': '${part}' must be key=value`);
     const rawKey = part.slice(0, eq).trim();
     const key = ALIASES[rawKey] ?? camel(rawKey);
     if (!entry.params.includes(key)) {
-      throw new RangeError(`defence '${spec}': unknown parameter '${rawKey}' (parameters of ${name}: ${entry.params.join(', ') || 'none'})`);
+      throw new RsRangeError(
+        'RS_INVALID_ARG_VALUE',
+        `defence '${spec}': unknown parameter '${rawKey}' (parameters of ${name}: ${entry.params.join(', ') || 'none'})`,
+      );
     }
     options[key] = parseValue(part.slice(eq + 1).trim(), key, spec);
   }
@@ -108,11 +113,12 @@ export function postprocessorFromSpec(spec: string, defaults: DefenceSpecDefault
 function fromRecord<T extends { name: string }>(record: unknown, table: Readonly<Record<string, Factory<T>>>, role: string): T {
   const r = record as { name?: unknown; params?: unknown } | null;
   if (r === null || typeof r !== 'object' || typeof r.name !== 'string' || r.params === null || typeof r.params !== 'object') {
-    throw new TypeError(`a ${role} record must be { name, params }, got ${JSON.stringify(record)}`);
+    throw new RsTypeError('RS_INVALID_ARG_TYPE', `a ${role} record must be { name, params }, got ${JSON.stringify(record)}`);
   }
   const entry = Object.values(table).find((f) => f.className === r.name);
   if (!entry)
-    throw new RangeError(
+    throw new RsRangeError(
+      'RS_INVALID_ARG_VALUE',
       `unknown ${role} '${r.name}' (known: ${Object.values(table)
         .map((f) => f.className)
         .join(', ')})`,

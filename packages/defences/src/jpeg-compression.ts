@@ -1,4 +1,4 @@
-import type { Preprocessor } from '@rs/core';
+import { type Preprocessor, RsRangeError } from '@rs/core';
 import jpeg from 'jpeg-js';
 import { z } from 'zod';
 import { libjpegGreyRoundTrip } from './libjpeg-grey.js';
@@ -59,7 +59,8 @@ export function jpegCompression(options: JpegCompressionOptions): Preprocessor {
       checkBatch('JpegCompression', data, shape, [4, 5]);
       for (let i = 0; i < data.length; i++) {
         if (!(data[i]! >= 0 && data[i]! <= max)) {
-          throw new RangeError(
+          throw new RsRangeError(
+            'RS_INVALID_INPUT',
             `JpegCompression needs inputs in [0, ${max}] (its clipValues), got ${data[i]} at index ${i}: with randomized smoothing, set clipNoisy: true`,
           );
         }

@@ -1,4 +1,4 @@
-import { parseOptions } from '@rs/core';
+import { parseOptions, type RsErrorCode, RsRangeError, RsTypeError } from '@rs/core';
 import { z } from 'zod';
 
 /** `[min, max]` of the data, numbers with min < max (ART's `clip_values`). */
@@ -29,7 +29,8 @@ export function parseDefenceOptions<S extends z.ZodType>(schema: S, value: unkno
   } catch (err) {
     if (err instanceof TypeError || err instanceof RangeError) {
       const message = err.message.startsWith(`${name} options`) ? err.message : `${name} options: ${err.message}`;
-      throw err instanceof TypeError ? new TypeError(message) : new RangeError(message);
+      const code = (err as { code?: RsErrorCode }).code;
+      throw err instanceof TypeError ? new RsTypeError(code ?? 'RS_INVALID_ARG_TYPE', message) : new RsRangeError(code ?? 'RS_INVALID_ARG_VALUE', message);
     }
     throw err;
   }
@@ -43,12 +44,17 @@ export function sizeOf(shape: readonly number[]): number {
 /** Checks that `data` holds a batch of `shape` and that the shape has an allowed rank. */
 export function checkBatch(name: string, data: Float32Array, shape: readonly number[], ranks?: readonly number[], what = 'image and video data'): void {
   if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
-    throw new TypeError(`${name}: 'shape' must be an array of non-negative integers (batch dimension first), got ${JSON.stringify(shape)}`);
+    throw new RsTypeError(
+      'RS_INVALID_ARG_TYPE',
+      `${name}: 'shape' must be an array of non-negative integers (batch dimension first), got ${JSON.stringify(shape)}`,
+    );
   }
-  if (!(data instanceof Float32Array)) throw new TypeError(`${name}: 'data' must be a Float32Array`);
-  if (data.length !== sizeOf(shape)) throw new RangeError(`${name}: 'data' has ${data.length} values, shape [${shape.join(', ')}] needs ${sizeOf(shape)}`);
+  if (!(data instanceof Float32Array)) throw new RsTypeError('RS_INVALID_ARG_TYPE', `${name}: 'data' must be a Float32Array`);
+  if (data.length !== sizeOf(shape))
+    throw new RsRangeError('RS_INVALID_INPUT', `${name}: 'data' has ${data.length} values, shape [${shape.join(', ')}] needs ${sizeOf(shape)}`);
   if (ranks && !ranks.includes(shape.length)) {
-    throw new RangeError(
+    throw new RsRangeError(
+      'RS_INVALID_INPUT',
       `${name} can only be applied to ${what}: got a batch of rank ${shape.length} ([${shape.join(', ')}]), expected rank ${ranks.join(' or ')}`,
     );
   }

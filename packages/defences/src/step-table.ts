@@ -1,4 +1,4 @@
-import type { DeviceDefence } from '@rs/core';
+import { type DeviceDefence, RsRangeError } from '@rs/core';
 
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
@@ -27,10 +27,10 @@ function fromKey(k: number): number {
 export function stepTable(lo: number, hi: number, level: (v: number) => number, output: (k: number) => number): DeviceDefence {
   const a = Math.fround(lo);
   const b = Math.fround(hi);
-  if (!(a <= b)) throw new RangeError(`step table: empty range [${lo}, ${hi}]`);
+  if (!(a <= b)) throw new RsRangeError('RS_INVALID_ARG_VALUE', `step table: empty range [${lo}, ${hi}]`);
   const kA = level(a);
   const kB = level(b);
-  if (kB - kA > 1 << 22) throw new RangeError(`step table: ${kB - kA} steps over [${lo}, ${hi}] is too many for a device table`);
+  if (kB - kA > 1 << 22) throw new RsRangeError('RS_INVALID_ARG_VALUE', `step table: ${kB - kA} steps over [${lo}, ${hi}] is too many for a device table`);
   const thresholds = new Float32Array(kB - kA + 2);
   const values = new Float32Array(kB - kA + 3);
   thresholds[0] = a;

@@ -1,4 +1,4 @@
-import type { Preprocessor } from '@rs/core';
+import { type Preprocessor, RsRangeError } from '@rs/core';
 import { z } from 'zod';
 import { checkBatch, clipValuesSchema, flag, intIn, parseDefenceOptions, sizeOf } from './options.js';
 
@@ -36,7 +36,7 @@ export function thermometerEncoding(options: ThermometerEncodingOptions): Prepro
   };
   const check = (data: Float32Array, shape: readonly number[]) => {
     checkBatch('ThermometerEncoding', data, shape);
-    if (shape.length < 2) throw new RangeError(`ThermometerEncoding needs a channel axis: got a batch of shape [${shape.join(', ')}]`);
+    if (shape.length < 2) throw new RsRangeError('RS_INVALID_INPUT', `ThermometerEncoding needs a channel axis: got a batch of shape [${shape.join(', ')}]`);
   };
   return {
     name: 'ThermometerEncoding',

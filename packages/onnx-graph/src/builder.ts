@@ -6,6 +6,7 @@ import type { DType, TensorData } from './dtype.js';
 import { cloneModel, type Attribute, type Dim, type Model, type Node, type Tensor } from './ir.js';
 import { saveModel } from './save.js';
 import { dtypeOfArray, makeTensor } from './tensor.js';
+import { OnnxGraphError } from './errors.js';
 
 /**
  * Attribute values accepted by {@link GraphBuilder.node}: plain numbers/arrays are inferred
@@ -169,7 +170,7 @@ export class GraphBuilder {
    * ```
    */
   input(name: string, dtype: DType, shape: Dim[] | undefined): string {
-    if (this.model.graph.inputs.some((i) => i.name === name)) throw new Error(`input '${name}' already exists`);
+    if (this.model.graph.inputs.some((i) => i.name === name)) throw new OnnxGraphError(`input '${name}' already exists`);
     this.used.add(name);
     this.model.graph.inputs.push({ name, dtype, shape: shape ? [...shape] : undefined });
     return name;
@@ -198,7 +199,7 @@ export class GraphBuilder {
    */
   initializer(name: string, data: TensorData, dims: number[], dtype?: DType): string {
     if (this.used.has(name) && !this.model.graph.initializers.has(name)) {
-      throw new Error(`name '${name}' is already used`);
+      throw new OnnxGraphError(`name '${name}' is already used`);
     }
     this.used.add(name);
     this.model.graph.initializers.set(name, makeTensor(name, data, dims, dtype));
@@ -264,7 +265,7 @@ export class GraphBuilder {
    */
   node(opType: string, inputs: string[], attrs: Record<string, AttrInput | undefined> = {}, opts: NodeOptions = {}): string {
     const [first] = this.nodeMulti(opType, inputs, attrs, opts);
-    if (first === undefined) throw new RangeError(`node(${opType}): a node must have an output (use nodeMulti for none)`);
+    if (first === undefined) throw new OnnxGraphError(`node(${opType}): a node must have an output (use nodeMulti for none)`);
     return first;
   }
 

@@ -2,6 +2,8 @@
  * ONNX tensor element types and the typed arrays that hold them.
  */
 
+import { OnnxGraphError } from './errors.js';
+
 /**
  * ONNX `TensorProto.DataType` codes.
  *
@@ -93,7 +95,7 @@ export function dtypeFromCode(code: number): DType | undefined {
  */
 export function dtypeToCode(dtype: DType): number {
   for (const [k, v] of Object.entries(CODE_TO_DTYPE)) if (v === dtype) return Number(k);
-  throw new Error(`unknown dtype ${dtype}`);
+  throw new OnnxGraphError(`unknown dtype ${dtype}`);
 }
 
 /**
@@ -160,7 +162,7 @@ export function allocate(dtype: DType, n: number): TensorData {
     case 'uint64':
       return new BigUint64Array(n);
     case 'string':
-      throw new Error('string tensors are not supported');
+      throw new OnnxGraphError('string tensors are not supported', 'RS_UNSUPPORTED_MODEL');
   }
 }
 

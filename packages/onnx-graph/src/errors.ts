@@ -2,8 +2,13 @@
  * Error classes thrown by `@rs/onnx-graph`.
  */
 
+/** The codes of this package's errors (entries of `ERROR_CODES` in `@rs/core`, listed in the root README). */
+export type OnnxGraphErrorCode = 'RS_INVALID_ARG_VALUE' | 'RS_MALFORMED_FILE' | 'RS_UNSUPPORTED_MODEL';
+
 /**
- * Base class of every error thrown by this package.
+ * Base class of every error thrown by this package, with a stable `code`: `'RS_INVALID_ARG_VALUE'`
+ * (a bad argument: a name that is not in the graph, data that does not fit a shape) unless a
+ * subclass says otherwise, so `isRsError(err)` from `@rs/core` holds for it.
  *
  * @example
  * ```ts
@@ -11,9 +16,11 @@
  * ```
  */
 export class OnnxGraphError extends Error {
-  constructor(message: string) {
+  readonly code: OnnxGraphErrorCode;
+  constructor(message: string, code: OnnxGraphErrorCode = 'RS_INVALID_ARG_VALUE') {
     super(message);
     this.name = 'OnnxGraphError';
+    this.code = code;
   }
 }
 
@@ -27,7 +34,7 @@ export class OnnxGraphError extends Error {
  */
 export class InvalidModelError extends OnnxGraphError {
   constructor(message: string) {
-    super(message);
+    super(message, 'RS_MALFORMED_FILE');
     this.name = 'InvalidModelError';
   }
 }
@@ -47,7 +54,7 @@ export class UnsupportedOpError extends OnnxGraphError {
   readonly opType: string;
   readonly nodeName: string;
   constructor(opType: string, nodeName: string, detail?: string) {
-    super(`unsupported ONNX op '${opType}' (node '${nodeName}')${detail ? `: ${detail}` : ''}`);
+    super(`unsupported ONNX op '${opType}' (node '${nodeName}')${detail ? `: ${detail}` : ''}`, 'RS_UNSUPPORTED_MODEL');
     this.name = 'UnsupportedOpError';
     this.opType = opType;
     this.nodeName = nodeName;

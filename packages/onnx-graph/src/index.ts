@@ -9,7 +9,7 @@
  * ```
  */
 export { DataType, dtypeFromCode, dtypeToCode, isFloat, type DType, type TensorData } from './dtype.js';
-export { OnnxGraphError, InvalidModelError, UnsupportedOpError } from './errors.js';
+export { OnnxGraphError, InvalidModelError, UnsupportedOpError, type OnnxGraphErrorCode } from './errors.js';
 export {
   cloneModel,
   topologicalSort,

@@ -1,4 +1,5 @@
 import type { Model } from './ir.js';
+import { OnnxGraphError } from './errors.js';
 
 /**
  * Where {@link initialWeights} draws its numbers: the `count` uniforms in [0, 1) of the parameter
@@ -70,7 +71,7 @@ export function initialWeights(model: Model, weights: Map<string, Float32Array>,
     else if (role.kind === 'const') fresh.fill(role.value);
     else {
       const u = random.uniform(tensorIndex, fresh.length);
-      if (u.length !== fresh.length) throw new RangeError(`random.uniform(${tensorIndex}, ${fresh.length}) returned ${u.length} numbers`);
+      if (u.length !== fresh.length) throw new OnnxGraphError(`random.uniform(${tensorIndex}, ${fresh.length}) returned ${u.length} numbers`);
       for (let i = 0; i < fresh.length; i++) fresh[i] = u[i]! * 2 * role.bound - role.bound;
     }
     out.set(name, fresh);

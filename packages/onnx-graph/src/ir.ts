@@ -3,6 +3,7 @@
  * same IR can feed onnxruntime (through `saveModel`) or another executor (e.g. WebGPU).
  */
 import type { DType, TensorData } from './dtype.js';
+import { InvalidModelError } from './errors.js';
 
 /**
  * One dimension of a shape: a number (static), a string (symbolic, e.g. `'batch'`), or
@@ -173,7 +174,7 @@ export function attrInt(node: Node, name: string, dflt: number): number {
   const a = node.attributes[name];
   if (!a) return dflt;
   if (a.kind === 'int' || a.kind === 'float') return a.value;
-  throw new Error(`attribute ${name} of node ${node.name} is not an int`);
+  throw new InvalidModelError(`attribute ${name} of node ${node.name} is not an int`);
 }
 
 /**
@@ -200,7 +201,7 @@ export function attrInts(node: Node, name: string): number[] | undefined {
   const a = node.attributes[name];
   if (!a) return undefined;
   if (a.kind === 'ints' || a.kind === 'floats') return a.value;
-  throw new Error(`attribute ${name} of node ${node.name} is not a list of ints`);
+  throw new InvalidModelError(`attribute ${name} of node ${node.name} is not a list of ints`);
 }
 
 /**
@@ -215,7 +216,7 @@ export function attrString(node: Node, name: string, dflt: string): string {
   const a = node.attributes[name];
   if (!a) return dflt;
   if (a.kind === 'string') return a.value;
-  throw new Error(`attribute ${name} of node ${node.name} is not a string`);
+  throw new InvalidModelError(`attribute ${name} of node ${node.name} is not a string`);
 }
 
 /**
@@ -248,7 +249,7 @@ export function topologicalSort(graph: Graph): Node[] {
     if (!progressed) {
       const n = remaining[0]!; // the loop runs while nodes remain
       const missing = n.inputs.filter((x) => !available.has(x));
-      throw new Error(`graph has a cycle or undefined inputs (node '${n.name}' waits for ${missing.join(', ')})`);
+      throw new InvalidModelError(`graph has a cycle or undefined inputs (node '${n.name}' waits for ${missing.join(', ')})`);
     }
   }
   return out;

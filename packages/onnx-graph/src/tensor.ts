@@ -2,7 +2,7 @@
  * Conversion between ONNX `TensorProto` messages and IR tensors, plus small tensor helpers.
  */
 import { allocate, bytesPerElement, dtypeFromCode, dtypeToCode, type DType, type TensorData } from './dtype.js';
-import { InvalidModelError } from './errors.js';
+import { InvalidModelError, OnnxGraphError } from './errors.js';
 import { numel, type Tensor } from './ir.js';
 import { DataLocation, type TensorInit, type TensorProto, toInt64, toNumber } from './proto.js';
 
@@ -98,7 +98,7 @@ export function tensorToProto(t: Tensor): TensorInit {
 export function makeTensor(name: string, data: TensorData, dims: number[], dtype?: DType): Tensor {
   const dt = dtype ?? dtypeOfArray(data);
   if (numel(dims) !== data.length) {
-    throw new Error(`tensor '${name}': ${data.length} values do not fit shape [${dims.join(',')}]`);
+    throw new OnnxGraphError(`tensor '${name}': ${data.length} values do not fit shape [${dims.join(',')}]`);
   }
   return { name, dtype: dt, dims: [...dims], data };
 }

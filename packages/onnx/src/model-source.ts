@@ -1,3 +1,4 @@
+import { RsError } from '@rs/core';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 
@@ -25,12 +26,16 @@ export async function readModelSource(model: string | Uint8Array | ArrayBuffer):
       bytes = new Uint8Array(await readFile(model));
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      throw new Error(code === 'ENOENT' ? `model file not found: ${model}` : `cannot read model file ${model}: ${(err as Error).message}`, { cause: err });
+      throw new RsError(
+        code === 'ENOENT' ? 'RS_FILE_NOT_FOUND' : 'RS_FILE_UNREADABLE',
+        code === 'ENOENT' ? `model file not found: ${model}` : `cannot read model file ${model}: ${(err as Error).message}`,
+        { cause: err },
+      );
     }
   } else {
     label = '<bytes>';
     bytes = model instanceof Uint8Array ? model : new Uint8Array(model);
   }
-  if (bytes.length === 0) throw new Error(`not a valid ONNX model (${label}): the file is empty`);
+  if (bytes.length === 0) throw new RsError('RS_MALFORMED_FILE', `not a valid ONNX model (${label}): the file is empty`);
   return { bytes, label, sha256: createHash('sha256').update(bytes).digest('hex') };
 }

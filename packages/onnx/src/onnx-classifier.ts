@@ -7,8 +7,9 @@ import {
   type GradientCapability,
   type HostSamplingPlan,
   type Refittable,
-  RsRangeError,
   type TrainingCapability,
+  RsError,
+  RsRangeError,
 } from '@rs/core';
 import { onnxClassifierOptionsSchema, type OnnxClassifierOptions, type ParsedOnnxClassifierOptions } from './create-options.js';
 import { readModelSource, type ModelSource } from './model-source.js';
@@ -52,26 +53,34 @@ async function prepareOnnxClassifier(o: ParsedOnnxClassifierOptions): Promise<On
     const inputName = o.inputName ?? session.inputNames[0];
     const outputName = o.outputName ?? session.outputNames[0];
     if (!inputName || !session.inputNames.includes(inputName))
-      throw new RangeError(`'inputName' ${JSON.stringify(inputName)} is not an input of the model (inputs: ${session.inputNames.join(', ')})`);
+      throw new RsRangeError(
+        'RS_INVALID_ARG_VALUE',
+        `'inputName' ${JSON.stringify(inputName)} is not an input of the model (inputs: ${session.inputNames.join(', ')})`,
+      );
     if (!outputName || !session.outputNames.includes(outputName))
-      throw new RangeError(`'outputName' ${JSON.stringify(outputName)} is not an output of the model (outputs: ${session.outputNames.join(', ')})`);
+      throw new RsRangeError(
+        'RS_INVALID_ARG_VALUE',
+        `'outputName' ${JSON.stringify(outputName)} is not an output of the model (outputs: ${session.outputNames.join(', ')})`,
+      );
     const inMeta = session.inputMetadata[session.inputNames.indexOf(inputName)];
     if (inMeta?.isTensor && inMeta.type !== 'float32')
-      throw new RangeError(`model input '${inputName}' has type ${inMeta.type}: only float32 inputs are supported`);
+      throw new RsError('RS_UNSUPPORTED_MODEL', `model input '${inputName}' has type ${inMeta.type}: only float32 inputs are supported`);
     const inDims = dimsOf(inMeta);
     const modelShape = inDims && inDims.length >= 2 ? inDims.slice(1) : undefined;
     const fixedBatch = inDims && typeof inDims[0] === 'number' ? inDims[0] : undefined;
     let inputShape: readonly number[];
     if (o.inputShape) {
       if (modelShape && (modelShape.length !== o.inputShape.length || modelShape.some((d, i) => typeof d === 'number' && d !== o.inputShape![i]))) {
-        throw new RangeError(
+        throw new RsRangeError(
+          'RS_INVALID_ARG_VALUE',
           `'inputShape' [${o.inputShape.join(', ')}] does not match the model's input '${inputName}' [${inDims!.join(', ')}] (batch dimension first)`,
         );
       }
       inputShape = [...o.inputShape];
     } else {
       if (!modelShape || modelShape.some((d) => typeof d !== 'number')) {
-        throw new RangeError(
+        throw new RsRangeError(
+          'RS_INVALID_ARG_VALUE',
           `the model's input '${inputName}' has shape [${inDims?.join(', ') ?? 'unknown'}]: give 'inputShape' (without the batch dimension)`,
         );
       }
@@ -83,7 +92,7 @@ async function prepareOnnxClassifier(o: ParsedOnnxClassifierOptions): Promise<On
     if (nbClasses === undefined && !anyOutput) {
       const last = outDims?.[outDims.length - 1];
       if (outDims?.length !== 2 || typeof last !== 'number') {
-        throw new RangeError(`the model's output '${outputName}' has shape [${outDims?.join(', ') ?? 'unknown'}]: give 'nbClasses'`);
+        throw new RsRangeError('RS_INVALID_ARG_VALUE', `the model's output '${outputName}' has shape [${outDims?.join(', ') ?? 'unknown'}]: give 'nbClasses'`);
       }
       nbClasses = last;
     }
@@ -97,7 +106,8 @@ async function prepareOnnxClassifier(o: ParsedOnnxClassifierOptions): Promise<On
       );
       out = probe[outputName] as ort.Tensor;
     } catch (err) {
-      throw new RangeError(
+      throw new RsRangeError(
+        'RS_INVALID_ARG_VALUE',
         `the model (${source.label}) failed on an input of shape [${probeBatch}, ${inputShape.join(', ')}]: ${(err as Error).message.split('\n')[0]}`,
         { cause: err },
       );
@@ -120,12 +130,13 @@ async function prepareOnnxClassifier(o: ParsedOnnxClassifierOptions): Promise<On
       }
       nbClasses = perInput;
     } else if (out.dims.length !== 2 || out.dims[0] !== probeBatch || out.dims[1] !== nbClasses) {
-      throw new RangeError(
+      throw new RsRangeError(
+        'RS_INVALID_ARG_VALUE',
         `the model's output '${outputName}' has shape [${out.dims.join(', ')}] for a batch of ${probeBatch}: expected [batch, nbClasses] = [${probeBatch}, ${nbClasses}]`,
       );
     }
     if (!['float32', 'float64', 'float16'].includes(out.type))
-      throw new RangeError(`the model's output '${outputName}' has type ${out.type}: expected float ${anyOutput ? 'values' : 'logits'}`);
+      throw new RsError('RS_UNSUPPORTED_MODEL', `the model's output '${outputName}' has type ${out.type}: expected float ${anyOutput ? 'values' : 'logits'}`);
     const settings: SessionSettings = {
       deviceType: device.provider === 'cuda' ? 'gpu' : 'cpu',
       gpuFallback: o.gpuFallback,
@@ -137,7 +148,7 @@ async function prepareOnnxClassifier(o: ParsedOnnxClassifierOptions): Promise<On
     };
     const model = new OnnxRuntimeModel(source.bytes, source.label, settings, inputName, outputName, inputShape, session, outputShape);
     if (o.requireGradients && model.gradientProblem) {
-      throw new RangeError(`the model (${source.label}) cannot be differentiated: ${model.gradientProblem}`);
+      throw new RsError('RS_UNSUPPORTED_MODEL', `the model (${source.label}) cannot be differentiated: ${model.gradientProblem}`);
     }
     return { source, session, settings, options: o, device, inputName, outputName, inputShape, nbClasses: nbClasses!, outputShape, fixedBatch, model };
   } catch (err) {

@@ -11,7 +11,7 @@ import {
   type GradientModel,
   type Model,
 } from '@rs/onnx-graph';
-import { NOISE_STREAM, philoxUniformSource, type LossHead, type TrainingHyperParameters } from '@rs/core';
+import { NOISE_STREAM, philoxUniformSource, type LossHead, type TrainingHyperParameters, RsError, RsRangeError } from '@rs/core';
 import { createOptimizer, type Optimizer } from './optimizers.js';
 import { createSession, type SessionSettings } from './session.js';
 import { initialWeights } from '@rs/onnx-graph';
@@ -72,7 +72,7 @@ export class OnnxRuntimeModel {
   }
 
   #assertLive(): void {
-    if (this.#released) throw new Error('this ONNX classifier was disposed');
+    if (this.#released) throw new RsError('RS_DISPOSED', 'this ONNX classifier was disposed');
   }
 
   /** The bytes of the model with the current weights. */
@@ -226,7 +226,8 @@ export class OnnxRuntimeModel {
     const names = this.layerNames;
     const name = typeof layer === 'number' ? names[layer] : layer;
     if (name === undefined || !names.includes(name)) {
-      throw new RangeError(
+      throw new RsRangeError(
+        'RS_INVALID_ARG_VALUE',
         `'layer' ${JSON.stringify(layer)} is not a layer of this model: give an index in [0, ${names.length - 1}] or one of ${names.slice(0, 8).join(', ')}${names.length > 8 ? ', ...' : ''}`,
       );
     }

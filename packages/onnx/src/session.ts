@@ -1,3 +1,4 @@
+import { RsError, type RsErrorOptions } from '@rs/core';
 import * as ort from 'onnxruntime-node';
 
 /** Where a session runs. */
@@ -53,7 +54,7 @@ export async function createSession(bytes: Uint8Array, label: string, s: Session
           { cause: err },
         );
       }
-      throw new Error(`not a valid ONNX model (${label}): ${firstLine(message)}`, { cause: err });
+      throw new RsError('RS_MALFORMED_FILE', `not a valid ONNX model (${label}): ${firstLine(message)}`, { cause: err });
     }
   };
   if (s.deviceType === 'cpu') return { session: await open(['cpu']), device: { requested: 'cpu', provider: 'cpu', fellBack: false } };
@@ -67,8 +68,11 @@ export async function createSession(bytes: Uint8Array, label: string, s: Session
 }
 
 /** Thrown when `deviceType: 'gpu'` is asked and the CUDA provider cannot be loaded. */
-export class GpuUnavailableError extends Error {
-  override readonly name = 'GpuUnavailableError';
+export class GpuUnavailableError extends RsError {
+  constructor(message: string, options?: RsErrorOptions) {
+    super('RS_DEVICE_UNAVAILABLE', message, options);
+    this.name = 'GpuUnavailableError';
+  }
 }
 
 function firstLine(message: string): string {

@@ -1,3 +1,4 @@
+import { RsRangeError } from '@rs/core';
 import { cloneModel, saveModel, type Model } from '@rs/onnx-graph';
 
 /**
@@ -14,7 +15,7 @@ export function withWeightInputs(model: Model, names: readonly string[]): Uint8A
   const g = m.graph;
   for (const name of names) {
     const t = g.initializers.get(name);
-    if (!t) throw new Error(`'${name}' is not an initializer of the model`);
+    if (!t) throw new RsRangeError('RS_INVALID_ARG_VALUE', `'${name}' is not an initializer of the model`);
     g.initializers.delete(name);
     if (!g.inputs.some((i) => i.name === name)) g.inputs.push({ name, dtype: t.dtype, shape: [...t.dims] });
   }

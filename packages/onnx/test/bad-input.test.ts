@@ -13,10 +13,12 @@ const dir = mkdtempSync(join(tmpdir(), 'rs-onnx-'));
 describe('bad input to the ONNX backend gets a clear error', () => {
   it('a missing, empty, corrupt or truncated model file', async () => {
     await expect(OnnxClassifier.create({ model: join(dir, 'nope.onnx') })).rejects.toThrow(/model file not found: .*nope.onnx/);
+    await expect(OnnxClassifier.create({ model: join(dir, 'nope.onnx') })).rejects.toMatchObject({ code: 'RS_FILE_NOT_FOUND' });
     writeFileSync(join(dir, 'empty.onnx'), '');
     await expect(OnnxClassifier.create({ model: join(dir, 'empty.onnx') })).rejects.toThrow(/not a valid ONNX model .*empty/);
     writeFileSync(join(dir, 'text.onnx'), 'this is not protobuf at all');
     await expect(OnnxClassifier.create({ model: join(dir, 'text.onnx') })).rejects.toThrow(/not a valid ONNX model \(.*text.onnx\)/);
+    await expect(OnnxClassifier.create({ model: join(dir, 'text.onnx') })).rejects.toMatchObject({ code: 'RS_MALFORMED_FILE' });
     writeFileSync(join(dir, 'truncated.onnx'), f.model.subarray(0, Math.floor(f.model.length / 2)));
     await expect(OnnxClassifier.create({ model: join(dir, 'truncated.onnx') })).rejects.toThrow(/not a valid ONNX model \(.*truncated.onnx\)/);
   });

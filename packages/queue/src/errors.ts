@@ -1,14 +1,20 @@
+/** The codes of the queue's errors (entries of `ERROR_CODES` in `@rs/core`, listed in the root README). */
+export type QueueErrorCode = 'RS_QUEUE_FAILED' | 'RS_RUN_REFUSED' | 'RS_RUN_FAILED' | 'RS_RUN_CANCELLED';
+
 /**
  * A queue problem reported as one message: a bad connection string, a Redis that cannot be reached
- * or refuses the credentials, a run that is not there.
+ * or refuses the credentials, a run that is not there. `code` is `'RS_QUEUE_FAILED'` (the
+ * subclasses below have their own), so `isRsError(err)` from `@rs/core` holds for it.
  *
  * @example
  * throw new QueueError("--queue: unknown scheme 'http:' (use redis:// or rediss://)");
  */
 export class QueueError extends Error {
-  constructor(message: string) {
+  readonly code: QueueErrorCode;
+  constructor(message: string, code: QueueErrorCode = 'RS_QUEUE_FAILED') {
     super(message);
     this.name = 'QueueError';
+    this.code = code;
   }
 }
 
@@ -21,7 +27,7 @@ export class QueueError extends Error {
  */
 export class RunRefusedError extends QueueError {
   constructor(message: string) {
-    super(message);
+    super(message, 'RS_RUN_REFUSED');
     this.name = 'RunRefusedError';
   }
 }
@@ -52,7 +58,7 @@ export class RunFailedError extends QueueError {
     message: string,
     readonly failures: FailedJob[],
   ) {
-    super(message);
+    super(message, 'RS_RUN_FAILED');
     this.name = 'RunFailedError';
   }
 }
@@ -65,7 +71,7 @@ export class RunFailedError extends QueueError {
  */
 export class RunCancelledError extends QueueError {
   constructor(message: string) {
-    super(message);
+    super(message, 'RS_RUN_CANCELLED');
     this.name = 'RunCancelledError';
   }
 }

@@ -6,7 +6,7 @@
  */
 export { parseQueueUrl, redact, hostPort, QUEUE_PASSWORD_ENV, DEFAULT_PREFIX, type QueueTarget } from './redis-url.js';
 export { connectQueue, backoffDelay, explainRedisError, type ConnectOptions } from './connection.js';
-export { QueueError, RunRefusedError, RunFailedError, RunCancelledError, type FailedJob } from './errors.js';
+export { QueueError, RunRefusedError, RunFailedError, RunCancelledError, type FailedJob, type QueueErrorCode } from './errors.js';
 export { queueKeys, jobIdAt, type QueueKeys } from './keys.js';
 export { canonicalJson, runIdFor } from './run-id.js';
 export { createRunSpec, parseRunSpec, groupAt, RUN_SPEC_FORMAT, type RunSpec } from './run-spec.js';

@@ -46,6 +46,7 @@ describe('parseQueueUrl', () => {
     ['not a url', /not a URL/],
   ])('refuses %s', (url, message) => {
     expect(() => parseQueueUrl(url, {})).toThrow(message);
+    expect(() => parseQueueUrl(url, {})).toThrow(expect.objectContaining({ name: 'QueueError', code: 'RS_QUEUE_FAILED' }));
   });
 
   it('never puts the password in an error message', () => {

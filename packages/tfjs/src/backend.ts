@@ -1,3 +1,4 @@
+import { RsError, type RsErrorOptions, RsRangeError } from '@rs/core';
 import * as tf from '@tensorflow/tfjs';
 
 /** A TF.js backend this package can run on in Node. @example const name: TfjsBackendName = 'wasm'; */
@@ -53,8 +54,11 @@ export const TFJS_GPU_INSTALL_HINT =
  * @example
  * try { await selectBackend({ deviceType: 'gpu' }); } catch (e) { if (e instanceof GpuUnavailableError) console.log(e.message); }
  */
-export class GpuUnavailableError extends Error {
-  override name = 'GpuUnavailableError';
+export class GpuUnavailableError extends RsError {
+  constructor(message: string, options?: RsErrorOptions) {
+    super('RS_DEVICE_UNAVAILABLE', message, options);
+    this.name = 'GpuUnavailableError';
+  }
 }
 
 const PACKAGES: Record<'gpu' | 'node' | 'wasm', string> = {
@@ -109,7 +113,7 @@ async function load(candidate: 'gpu' | 'node' | 'wasm' | 'cpu'): Promise<{ info?
 export async function activateBackend(name: TfjsBackendName): Promise<void> {
   if (tf.getBackend() === name) return;
   const ok = await tf.setBackend(name);
-  if (!ok) throw new Error(`the TF.js '${name}' backend failed to initialize`);
+  if (!ok) throw new RsError('RS_DEVICE_UNAVAILABLE', `the TF.js '${name}' backend failed to initialize`);
   await tf.ready();
 }
 
@@ -130,7 +134,7 @@ export async function selectBackend(request: BackendRequest = {}): Promise<Backe
   const backend = request.backend ?? 'auto';
   const deviceType = request.deviceType;
   if (deviceType === 'gpu' && (backend === 'wasm' || backend === 'cpu')) {
-    throw new RangeError(`deviceType 'gpu' needs the 'tensorflow' backend of @tensorflow/tfjs-node-gpu, not backend '${backend}'`);
+    throw new RsRangeError('RS_INVALID_ARG_VALUE', `deviceType 'gpu' needs the 'tensorflow' backend of @tensorflow/tfjs-node-gpu, not backend '${backend}'`);
   }
   const cpuOrder: Array<'node' | 'wasm' | 'cpu'> = backend === 'auto' ? ['node', 'wasm', 'cpu'] : backend === 'tensorflow' ? ['node'] : [backend];
   let fellBack = false;
@@ -164,5 +168,5 @@ export async function selectBackend(request: BackendRequest = {}): Promise<Backe
     reasons.push(got.why!);
   }
   const hint = backend === 'wasm' ? 'npm install @tensorflow/tfjs-backend-wasm' : 'npm install @tensorflow/tfjs-node (or @tensorflow/tfjs-node-gpu for CUDA)';
-  throw new Error(`backend '${backend}' is not available (${reasons.join('; ')}). Install it: ${hint}`);
+  throw new RsError('RS_DEVICE_UNAVAILABLE', `backend '${backend}' is not available (${reasons.join('; ')}). Install it: ${hint}`);
 }

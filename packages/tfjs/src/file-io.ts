@@ -1,3 +1,4 @@
+import { RsError, RsRangeError } from '@rs/core';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -42,27 +43,35 @@ export async function readModelJson(jsonPath: string): Promise<tf.io.ModelJSON> 
     text = await readFile(jsonPath, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new Error(code === 'ENOENT' ? `TF.js model file not found: ${jsonPath}` : `cannot read TF.js model file ${jsonPath}: ${(err as Error).message}`, {
-      cause: err,
-    });
+    throw new RsError(
+      code === 'ENOENT' ? 'RS_FILE_NOT_FOUND' : 'RS_FILE_UNREADABLE',
+      code === 'ENOENT' ? `TF.js model file not found: ${jsonPath}` : `cannot read TF.js model file ${jsonPath}: ${(err as Error).message}`,
+      {
+        cause: err,
+      },
+    );
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new Error(`not a TF.js model.json (${jsonPath}): invalid JSON (${(err as Error).message})`, { cause: err });
+    throw new RsError('RS_MALFORMED_FILE', `not a TF.js model.json (${jsonPath}): invalid JSON (${(err as Error).message})`, { cause: err });
   }
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new Error(`not a TF.js model.json (${jsonPath}): expected a JSON object`);
+  if (json === null || typeof json !== 'object' || Array.isArray(json))
+    throw new RsError('RS_MALFORMED_FILE', `not a TF.js model.json (${jsonPath}): expected a JSON object`);
   const m = json as Record<string, unknown>;
   const topology = m.modelTopology;
   if (topology === null || typeof topology !== 'object') {
-    throw new Error(`not a TF.js model.json (${jsonPath}): it has no 'modelTopology' object (keys: ${Object.keys(m).join(', ') || 'none'})`);
+    throw new RsError(
+      'RS_MALFORMED_FILE',
+      `not a TF.js model.json (${jsonPath}): it has no 'modelTopology' object (keys: ${Object.keys(m).join(', ') || 'none'})`,
+    );
   }
   if (
     m.weightsManifest !== undefined &&
     (!Array.isArray(m.weightsManifest) || m.weightsManifest.some((g) => !g || !Array.isArray(g.paths) || !Array.isArray(g.weights)))
   ) {
-    throw new Error(`not a TF.js model.json (${jsonPath}): 'weightsManifest' must be an array of { paths, weights }`);
+    throw new RsError('RS_MALFORMED_FILE', `not a TF.js model.json (${jsonPath}): 'weightsManifest' must be an array of { paths, weights }`);
   }
   return m as unknown as tf.io.ModelJSON;
 }
@@ -81,7 +90,8 @@ async function readWeights(jsonPath: string, manifest: tf.io.WeightsManifestConf
         buf = await readFile(file);
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
-        throw new Error(
+        throw new RsError(
+          code === 'ENOENT' ? 'RS_FILE_NOT_FOUND' : 'RS_FILE_UNREADABLE',
           code === 'ENOENT'
             ? `weights file not found: ${file} (listed in the weightsManifest of ${jsonPath})`
             : `cannot read weights file ${file}: ${(err as Error).message}`,
@@ -99,7 +109,8 @@ async function readWeights(jsonPath: string, manifest: tf.io.WeightsManifestConf
       else needed += per * spec.shape.reduce((a, b) => a * b, 1);
     }
     if (known && needed !== groupBytes) {
-      throw new Error(
+      throw new RsError(
+        'RS_MALFORMED_FILE',
         `weights of ${jsonPath} (group ${g}: ${group.paths.join(', ')}) hold ${groupBytes} bytes, but its weightsManifest describes ${needed} bytes: truncated or mismatched weight files`,
       );
     }
@@ -128,11 +139,11 @@ export function fileSystemIOHandler(path: string): tf.io.IOHandler {
     },
     async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
       if (artifacts.modelTopology instanceof ArrayBuffer)
-        throw new Error('cannot save a model whose topology is binary (a GraphDef protobuf); only JSON topologies are supported');
+        throw new RsError('RS_UNSUPPORTED_MODEL', 'cannot save a model whose topology is binary (a GraphDef protobuf); only JSON topologies are supported');
       const dir = dirname(jsonPath);
       await mkdir(dir, { recursive: true });
       const existing = await stat(jsonPath).catch(() => undefined);
-      if (existing?.isDirectory()) throw new Error(`cannot save to ${jsonPath}: it is a directory`);
+      if (existing?.isDirectory()) throw new RsRangeError('RS_INVALID_ARG_VALUE', `cannot save to ${jsonPath}: it is a directory`);
       const name = basename(jsonPath);
       const weightsName = name === 'model.json' ? 'weights.bin' : `${name.replace(/\.json$/i, '')}.weights.bin`;
       const weightData =

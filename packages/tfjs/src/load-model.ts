@@ -1,3 +1,4 @@
+import { RsError, RsTypeError } from '@rs/core';
 import * as tf from '@tensorflow/tfjs';
 import { fileSystemIOHandler, modelJsonPath, readModelJson } from './file-io.js';
 
@@ -42,14 +43,18 @@ export function isGraphModel(value: unknown): value is tf.GraphModel {
 export async function loadTfjsModel(source: TfjsModelSource): Promise<LoadedTfjsModel> {
   if (isLayersModel(source)) return { kind: 'layers', model: source };
   if (isGraphModel(source)) return { kind: 'graph', model: source };
-  if (typeof source !== 'string') throw new TypeError(`'model' must be a tf.LayersModel, a tf.GraphModel or the path of a TF.js model.json`);
+  if (typeof source !== 'string')
+    throw new RsTypeError('RS_INVALID_ARG_TYPE', `'model' must be a tf.LayersModel, a tf.GraphModel or the path of a TF.js model.json`);
   const jsonPath = modelJsonPath(source);
   const json = await readModelJson(jsonPath);
   const topology = json.modelTopology as Record<string, unknown>;
   const graph = json.format === 'graph-model' || Array.isArray(topology.node);
   const layers = !graph && ('class_name' in topology || 'model_config' in topology || 'config' in topology);
   if (!graph && !layers) {
-    throw new Error(`not a TF.js model.json (${jsonPath}): 'modelTopology' is neither a Keras model (class_name/config) nor a graph (node list)`);
+    throw new RsError(
+      'RS_MALFORMED_FILE',
+      `not a TF.js model.json (${jsonPath}): 'modelTopology' is neither a Keras model (class_name/config) nor a graph (node list)`,
+    );
   }
   const handler = fileSystemIOHandler(jsonPath);
   try {
@@ -58,6 +63,6 @@ export async function loadTfjsModel(source: TfjsModelSource): Promise<LoadedTfjs
   } catch (err) {
     const message = (err as Error).message ?? String(err);
     if (/not found|cannot read|hold \d+ bytes/.test(message)) throw err;
-    throw new Error(`cannot load the TF.js ${graph ? 'graph' : 'layers'} model ${jsonPath}: ${message.split('\n')[0]}`, { cause: err });
+    throw new RsError('RS_MALFORMED_FILE', `cannot load the TF.js ${graph ? 'graph' : 'layers'} model ${jsonPath}: ${message.split('\n')[0]}`, { cause: err });
   }
 }

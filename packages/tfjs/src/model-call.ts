@@ -1,3 +1,4 @@
+import { RsError } from '@rs/core';
 import * as tf from '@tensorflow/tfjs';
 import type { LoadedTfjsModel } from './load-model.js';
 
@@ -12,7 +13,7 @@ export function callModel(loaded: LoadedTfjsModel, x: tf.Tensor, training: boole
   const out = loaded.kind === 'layers' ? loaded.model.apply(x, { training }) : loaded.model.execute(x);
   const first = Array.isArray(out) ? out[0] : out;
   if (!(first instanceof tf.Tensor) && !(first && typeof (first as unknown as tf.Tensor).dataSync === 'function')) {
-    throw new Error('the model returned a symbolic tensor: build it with an input shape');
+    throw new RsError('RS_UNSUPPORTED_MODEL', 'the model returned a symbolic tensor: build it with an input shape');
   }
   return first as unknown as tf.Tensor;
 }
@@ -26,7 +27,7 @@ export function callModel(loaded: LoadedTfjsModel, x: tf.Tensor, training: boole
  */
 export function declaredInputShape(loaded: LoadedTfjsModel): Array<number | null> | undefined {
   const inputs = loaded.model.inputs as Array<{ shape?: Array<number | null> }>;
-  if (inputs.length !== 1) throw new RangeError(`the model has ${inputs.length} inputs: only single-input models are supported`);
+  if (inputs.length !== 1) throw new RsError('RS_UNSUPPORTED_MODEL', `the model has ${inputs.length} inputs: only single-input models are supported`);
   const shape = inputs[0]!.shape;
   return shape && shape.length >= 1 ? shape.slice(1).map((d) => (d === null || d === undefined || d < 0 ? null : d)) : undefined;
 }
@@ -39,7 +40,8 @@ export function declaredInputShape(loaded: LoadedTfjsModel): Array<number | null
  */
 export function declaredOutputShape(loaded: LoadedTfjsModel): Array<number | null> | undefined {
   const outputs = loaded.model.outputs as Array<{ shape?: Array<number | null> }>;
-  if (outputs.length !== 1) throw new RangeError(`the model has ${outputs.length} outputs: only single-output models (the logits) are supported`);
+  if (outputs.length !== 1)
+    throw new RsError('RS_UNSUPPORTED_MODEL', `the model has ${outputs.length} outputs: only single-output models (the logits) are supported`);
   const shape = outputs[0]!.shape;
   return shape && shape.length >= 1 ? shape.slice(1).map((d) => (d === null || d === undefined || d < 0 ? null : d)) : undefined;
 }

@@ -7,6 +7,8 @@ import {
   type GradientCapability,
   type Refittable,
   type TrainingCapability,
+  RsError,
+  RsRangeError,
 } from '@rs/core';
 import { activateBackend, selectBackend, type BackendInfo } from './backend.js';
 import { type ParsedTfjsClassifierOptions, tfjsClassifierOptionsSchema, type TfjsClassifierOptions } from './create-options.js';
@@ -69,14 +71,16 @@ async function prepareTfjsClassifier(o: ParsedTfjsClassifierOptions): Promise<Tf
     let inputShape: number[];
     if (o.inputShape) {
       if (modelShape && (modelShape.length !== o.inputShape.length || modelShape.some((d, i) => d !== null && d !== o.inputShape![i]))) {
-        throw new RangeError(
+        throw new RsRangeError(
+          'RS_INVALID_ARG_VALUE',
           `'inputShape' [${o.inputShape.join(', ')}] does not match the model's input ${shapeText([null, ...modelShape])} (batch dimension first)`,
         );
       }
       inputShape = [...o.inputShape];
     } else {
       if (!modelShape || modelShape.some((d) => d === null)) {
-        throw new RangeError(
+        throw new RsRangeError(
+          'RS_INVALID_ARG_VALUE',
           `the model's input has shape ${modelShape ? shapeText([null, ...modelShape]) : 'unknown'}: give 'inputShape' (without the batch dimension)`,
         );
       }
@@ -91,7 +95,8 @@ async function prepareTfjsClassifier(o: ParsedTfjsClassifierOptions): Promise<Tf
         return [out.shape, out.dtype] as [number[], string];
       });
     } catch (err) {
-      throw new RangeError(
+      throw new RsRangeError(
+        'RS_INVALID_ARG_VALUE',
         `the model (${label}) failed on an input of shape [1, ${inputShape.join(', ')}]: ${((err as Error).message ?? String(err)).split('\n')[0]}`,
         { cause: err },
       );
@@ -103,15 +108,19 @@ async function prepareTfjsClassifier(o: ParsedTfjsClassifierOptions): Promise<Tf
       const declared = outShape?.length === 1 ? outShape[0] : undefined;
       nbClasses = declared ?? (probeShape.length === 2 && probeShape[1]! >= 2 ? probeShape[1]! : undefined);
       if (nbClasses === undefined) {
-        throw new RangeError(
+        throw new RsRangeError(
+          'RS_INVALID_ARG_VALUE',
           `the model's output has shape [${probeShape.join(', ')}] for a batch of 1: expected [batch, nbClasses] logits (give 'nbClasses' if the model declares none)`,
         );
       }
     }
     if (probeShape.length !== 2 || probeShape[0] !== 1 || probeShape[1] !== nbClasses) {
-      throw new RangeError(`the model's output has shape [${probeShape.join(', ')}] for a batch of 1: expected [batch, nbClasses] = [1, ${nbClasses}]`);
+      throw new RsRangeError(
+        'RS_INVALID_ARG_VALUE',
+        `the model's output has shape [${probeShape.join(', ')}] for a batch of 1: expected [batch, nbClasses] = [1, ${nbClasses}]`,
+      );
     }
-    if (dtype !== 'float32') throw new RangeError(`the model's output has dtype ${dtype}: expected float32 logits`);
+    if (dtype !== 'float32') throw new RsError('RS_UNSUPPORTED_MODEL', `the model's output has dtype ${dtype}: expected float32 logits`);
     // Probes: a backend may lack a gradient kernel (wasm has no Conv2DBackpropFilter, for one).
     const problems: TfjsClassifierInit['problems'] = {};
     const gradients = probe(backend, () => tf.grad((x: tf.Tensor) => tf.sum(callModel(loaded, x, false)))(tf.zeros([1, ...inputShape])));
@@ -237,7 +246,7 @@ export class TfjsClassifier implements Classifier, Refittable<TfjsClassifierInit
 
   /** Makes this classifier's backend the active one; refuses after `dispose`. */
   protected async activate(): Promise<void> {
-    if (this.#disposed) throw new Error('this TfjsClassifier was disposed');
+    if (this.#disposed) throw new RsError('RS_DISPOSED', 'this TfjsClassifier was disposed');
     await activateBackend(this.backend.name);
   }
 
@@ -284,7 +293,10 @@ export class TfjsClassifier implements Classifier, Refittable<TfjsClassifierInit
     const names = this.activations!.layerNames;
     const index = typeof layer === 'number' ? (Number.isInteger(layer) && layer >= 0 && layer < names.length ? layer : -1) : names.indexOf(layer);
     if (index < 0) {
-      throw new RangeError(`'layer' ${JSON.stringify(layer)} is not a layer of this model (${names.length} layers: ${names.join(', ')})`);
+      throw new RsRangeError(
+        'RS_INVALID_ARG_VALUE',
+        `'layer' ${JSON.stringify(layer)} is not a layer of this model (${names.length} layers: ${names.join(', ')})`,
+      );
     }
     const model = this.init.loaded.model as tf.LayersModel;
     let sub = this.#subModels.get(index);
@@ -312,7 +324,7 @@ export class TfjsClassifier implements Classifier, Refittable<TfjsClassifierInit
   /** A prepared twin: same architecture, backend and options, its own copy of the weights (reset by `cloneForRefitting`). */
   async prepareClone(): Promise<TfjsClassifierInit> {
     await this.activate();
-    if (this.init.loaded.kind !== 'layers') throw new TypeError('cloning needs a tf.LayersModel');
+    if (this.init.loaded.kind !== 'layers') throw new RsError('RS_UNSUPPORTED_MODEL', 'cloning needs a tf.LayersModel');
     let artifacts: tf.io.ModelArtifacts | undefined;
     await this.init.loaded.model.save(
       tf.io.withSaveHandler(async (a) => {

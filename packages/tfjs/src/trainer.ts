@@ -1,3 +1,4 @@
+import { RsTypeError } from '@rs/core';
 import * as tf from '@tensorflow/tfjs';
 import type { LossHead, TrainingHyperParameters } from '@rs/core';
 import { resetLayersModel } from './weight-init.js';
@@ -112,7 +113,8 @@ export class TfjsTrainer {
   async step(x: Float32Array, rows: number, head: LossHead, hyper: TrainingHyperParameters): Promise<number> {
     const custom = this.settings.trainStep ?? this.settings.lossObject;
     if (custom && !head.crossEntropyLabels) {
-      throw new TypeError(
+      throw new RsTypeError(
+        'RS_INVALID_ARG_VALUE',
         `a custom ${this.settings.trainStep ? 'trainStep' : 'lossObject'} replaces mean cross-entropy only (methods 'gaussian' and 'smoothAdv'); the '${head.name}' loss is core's: create the classifier without it to train with this method`,
       );
     }

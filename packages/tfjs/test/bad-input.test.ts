@@ -24,6 +24,7 @@ describe('bad input to the TF.js backend gets a clear error', () => {
     await expect(TfjsClassifier.create({ model: join(dir, 'nope', 'model.json'), backend: 'cpu' })).rejects.toThrow(
       /TF\.js model file not found: .*nope\/model.json/,
     );
+    await expect(TfjsClassifier.create({ model: join(dir, 'nope', 'model.json'), backend: 'cpu' })).rejects.toMatchObject({ code: 'RS_FILE_NOT_FOUND' });
     writeFileSync(join(dir, 'text.json'), 'this is not JSON');
     await expect(TfjsClassifier.create({ model: join(dir, 'text.json'), backend: 'cpu' })).rejects.toThrow(
       /not a TF\.js model\.json \(.*text\.json\): invalid JSON/,

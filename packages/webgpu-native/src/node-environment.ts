@@ -1,3 +1,4 @@
+import { RsError } from '@rs/core';
 import { readFile, writeFile } from 'node:fs/promises';
 import type { GpuEnvironment } from './engine/environment.js';
 import { nodeGpu } from './node-gpu.js';
@@ -17,7 +18,11 @@ export const nodeEnvironment: GpuEnvironment = {
       return new Uint8Array(await readFile(path));
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      throw new Error(code === 'ENOENT' ? `model file not found: ${path}` : `cannot read model file ${path}: ${(err as Error).message}`, { cause: err });
+      throw new RsError(
+        code === 'ENOENT' ? 'RS_FILE_NOT_FOUND' : 'RS_FILE_UNREADABLE',
+        code === 'ENOENT' ? `model file not found: ${path}` : `cannot read model file ${path}: ${(err as Error).message}`,
+        { cause: err },
+      );
     }
   },
   writeFile: (path, bytes) => writeFile(path, bytes),

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { QueueError } from '../errors.js';
 
 /**
  * Where `redis-server` is, or null with the reason it cannot be used (tests skip on it, visibly).
@@ -88,7 +89,7 @@ export interface RedisServer {
  */
 export async function startRedisServer(o: RedisServerOptions = {}): Promise<RedisServer> {
   const { path, reason } = findRedisServer();
-  if (path === null) throw new Error(reason);
+  if (path === null) throw new QueueError(reason);
   const password = o.password ?? randomBytes(12).toString('hex');
   const dir = mkdtempSync(join(tmpdir(), 'rsmooth-redis-'));
   let lastError: unknown;
@@ -129,7 +130,7 @@ class PrivateRedis implements RedisServer {
   }
 
   async restart(): Promise<void> {
-    if (this.running) throw new Error('redis-server is already running');
+    if (this.running) throw new QueueError('redis-server is already running');
     const args = [
       '--bind',
       '127.0.0.1',
@@ -179,12 +180,13 @@ class PrivateRedis implements RedisServer {
     });
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline) {
-      if (!this.running) throw new Error(`redis-server exited while starting on port ${this.port}: ${this.#output.trim().split('\n').slice(-3).join(' | ')}`);
+      if (!this.running)
+        throw new QueueError(`redis-server exited while starting on port ${this.port}: ${this.#output.trim().split('\n').slice(-3).join(' | ')}`);
       if (await this.#listening()) return;
       await new Promise((r) => setTimeout(r, 50));
     }
     await this.stop({ crash: true });
-    throw new Error(`redis-server did not start listening on 127.0.0.1:${this.port} within 10 s`);
+    throw new QueueError(`redis-server did not start listening on 127.0.0.1:${this.port} within 10 s`);
   }
 
   async stop(o: { crash?: boolean } = {}): Promise<void> {

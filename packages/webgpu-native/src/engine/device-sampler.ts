@@ -1,5 +1,5 @@
 /// <reference types="@webgpu/types" preserve="true" />
-import { type DeviceSamplingRequest, philoxKey } from '@rs/core';
+import { AbortError, type DeviceSamplingRequest, philoxKey, RsRangeError } from '@rs/core';
 import { GpuExecutionError } from './errors.js';
 import { BUFFER_USAGE } from './gpu-constants.js';
 import { argmaxCountKernel, IDLE_ROW, noisyBatchKernel } from './kernels/philox-noise.js';
@@ -9,9 +9,7 @@ import type { WebGpuEngine } from './webgpu-engine.js';
 function abortError(signal: AbortSignal): Error {
   const reason: unknown = signal.reason;
   if (reason instanceof Error && reason.name === 'AbortError') return reason;
-  const e = new Error(reason instanceof Error ? reason.message : 'the operation was aborted', { cause: reason });
-  e.name = 'AbortError';
-  return e;
+  return new AbortError(reason instanceof Error ? reason.message : 'the operation was aborted', { cause: reason });
 }
 
 /**
@@ -45,7 +43,8 @@ export function countOnGpu(engine: WebGpuEngine, nbClasses: number, req: DeviceS
     };
     try {
       if (req.data.byteLength > engine.dev.limits.maxStorageBufferBindingSize) {
-        throw new RangeError(
+        throw new RsRangeError(
+          'RS_BATCH_TOO_LARGE',
           `the request's clean inputs (${req.data.byteLength} bytes) exceed the device's maxStorageBufferBindingSize (${engine.dev.limits.maxStorageBufferBindingSize}): certify fewer inputs per call`,
         );
       }
@@ -59,7 +58,7 @@ export function countOnGpu(engine: WebGpuEngine, nbClasses: number, req: DeviceS
       const defences = req.defences ?? [];
       for (const [i, d] of defences.entries()) {
         if (d.kind !== 'step' || d.values.length !== d.thresholds.length + 1 || d.thresholds.length === 0) {
-          throw new RangeError(`defence ${i} of the request is not a step table (thresholds, values = thresholds + 1)`);
+          throw new RsRangeError('RS_INVALID_ARG_VALUE', `defence ${i} of the request is not a step table (thresholds, values = thresholds + 1)`);
         }
         // Padded to whole 16-byte blocks (the binding's array length): thresholds with the largest
         // float32 (never <= a noisy value), values with NaN (the out-of-range mark).

@@ -1,3 +1,4 @@
+import { RsError } from '@rs/core';
 /// <reference types="@webgpu/types" preserve="true" />
 /**
  * Where the engine gets its GPU object and reads / writes model files. The default uses the
@@ -23,12 +24,12 @@ export interface GpuEnvironment {
 const browserEnvironment: GpuEnvironment = {
   gpu: async () => {
     const gpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
-    if (!gpu) throw new Error('navigator.gpu is not available in this environment');
+    if (!gpu) throw new RsError('RS_DEVICE_UNAVAILABLE', 'navigator.gpu is not available in this environment');
     return gpu;
   },
   readModel: async (path) => {
     const res = await fetch(path);
-    if (!res.ok) throw new Error(`cannot fetch model ${path}: HTTP ${res.status}`);
+    if (!res.ok) throw new RsError(res.status === 404 ? 'RS_FILE_NOT_FOUND' : 'RS_FILE_UNREADABLE', `cannot fetch model ${path}: HTTP ${res.status}`);
     return new Uint8Array(await res.arrayBuffer());
   },
 };

@@ -1,6 +1,8 @@
 /**
- * Errors of the WebGPU backend: each says what failed and what to do about it.
+ * Errors of the WebGPU backend: each says what failed and what to do about it, with a stable `code`.
  */
+
+import { RsError, type RsErrorOptions } from '@rs/core';
 
 /** How to get a WebGPU adapter on Linux (SwiftShader's Vulkan driver, or a GPU driver). */
 export const VULKAN_INSTALL_HINT =
@@ -12,8 +14,11 @@ export const VULKAN_INSTALL_HINT =
  * @example
  * try { await WebGpuClassifier.create({ model }); } catch (e) { if (e instanceof NoAdapterError) console.error(e.message); }
  */
-export class NoAdapterError extends Error {
-  override readonly name = 'NoAdapterError';
+export class NoAdapterError extends RsError {
+  constructor(message: string, options?: RsErrorOptions) {
+    super('RS_DEVICE_UNAVAILABLE', message, options);
+    this.name = 'NoAdapterError';
+  }
 }
 
 /**
@@ -23,12 +28,15 @@ export class NoAdapterError extends Error {
  * @example
  * try { await f.forward(x, 4); } catch (e) { if (e instanceof DeviceLostError) console.error(e.reason, e.message); }
  */
-export class DeviceLostError extends Error {
-  override readonly name = 'DeviceLostError';
+export class DeviceLostError extends RsError {
   /** `'destroyed'` (the device was destroyed, e.g. by `dispose()`) or `'unknown'`. */
   readonly reason: string;
   constructor(reason: string, message: string) {
-    super(`WebGPU device lost (${reason}): ${message || 'no message'}; results of the work in flight are discarded (create a new classifier to continue)`);
+    super(
+      'RS_DEVICE_LOST',
+      `WebGPU device lost (${reason}): ${message || 'no message'}; results of the work in flight are discarded (create a new classifier to continue)`,
+    );
+    this.name = 'DeviceLostError';
     this.reason = reason;
   }
 }
@@ -39,8 +47,11 @@ export class DeviceLostError extends Error {
  * @example
  * try { await WebGpuClassifier.create({ model }); } catch (e) { if (e instanceof UnsupportedModelError) console.error(e.message); }
  */
-export class UnsupportedModelError extends Error {
-  override readonly name = 'UnsupportedModelError';
+export class UnsupportedModelError extends RsError {
+  constructor(message: string, options?: RsErrorOptions) {
+    super('RS_UNSUPPORTED_MODEL', message, options);
+    this.name = 'UnsupportedModelError';
+  }
 }
 
 /**
@@ -49,6 +60,9 @@ export class UnsupportedModelError extends Error {
  * @example
  * try { await f.forward(x, 4); } catch (e) { if (e instanceof GpuExecutionError) console.error(e.message); }
  */
-export class GpuExecutionError extends Error {
-  override readonly name = 'GpuExecutionError';
+export class GpuExecutionError extends RsError {
+  constructor(message: string, options?: RsErrorOptions) {
+    super('RS_DEVICE_FAILED', message, options);
+    this.name = 'GpuExecutionError';
+  }
 }

@@ -1,4 +1,5 @@
 /// <reference types="@webgpu/types" />
+import { RsRangeError } from '@rs/core';
 import type { NoiseRequest, NoiseSource } from '@rs/core';
 import { getGpuEnvironment } from './environment.js';
 import { BUFFER_USAGE, MAP_MODE } from './gpu-constants.js';
@@ -50,7 +51,7 @@ export class WebGpuNoiseSource implements NoiseSource {
   async #run(out: Float32Array, req: NoiseRequest, clean: Float32Array, scale: number, clip: { min: Float32Array; max: Float32Array } | null): Promise<void> {
     const { device } = this.#dev;
     const { dim, sampleCount: rows } = req;
-    if (out.length < rows * dim) throw new RangeError(`out is too short: needs ${rows * dim} values, has ${out.length}`);
+    if (out.length < rows * dim) throw new RsRangeError('RS_INVALID_ARG_VALUE', `out is too short: needs ${rows * dim} values, has ${out.length}`);
     const created: GPUBuffer[] = [];
     const buffer = (data: ArrayBufferView | number, usage = 0): GPUBuffer => {
       const size = typeof data === 'number' ? data : data.byteLength;

@@ -1,5 +1,5 @@
 /// <reference types="@webgpu/types" preserve="true" />
-import { NOISE_STREAM, philoxUniformSource, type LossHead, type TrainingHyperParameters } from '@rs/core';
+import { NOISE_STREAM, philoxUniformSource, type LossHead, type TrainingHyperParameters, RsError } from '@rs/core';
 import { buildGradientModel, replaceInitializers, type Model, type Tensor } from '@rs/onnx-graph';
 import type { WeightStore } from './executable.js';
 import type { GpuDevice } from './gpu-device.js';
@@ -38,7 +38,7 @@ export function analyzeGradients(forward: PreparedModel, inputShape: readonly nu
     const external = new Map<string, Tensor>();
     for (const name of gm.weightInputs) external.set(name, forward.weights.get(name)!);
     const first = gm.weightInputs[0];
-    if (first === undefined) throw new Error('the model has no trainable weights');
+    if (first === undefined) throw new RsError('RS_UNSUPPORTED_MODEL', 'the model has no trainable weights');
     const prepared = prepareModel(gm.model, { inputName, outputName: gm.weightGradients[first]!, feeds: true, external });
     planGraph(prepared, inputShape, 1);
     train = { ok: true, prepared, seed: gm.seedInput!, weightGradients: gm.weightGradients, names: gm.weightInputs };
@@ -129,7 +129,7 @@ export class GpuGradients {
    */
   async vjp(x: Float32Array, batch: number, upstream: Float32Array): Promise<Float32Array> {
     const s = this.#support.vjp;
-    if (!s.ok) throw new Error(s.problem);
+    if (!s.ok) throw new RsError('RS_UNSUPPORTED_MODEL', s.problem);
     this.#vjp ??= this.#engine(s.prepared);
     this.#vjp.catch(() => (this.#vjp = undefined));
     const engine = await this.#vjp;
@@ -152,7 +152,7 @@ export class GpuGradients {
 
   async #trainEngine(): Promise<{ engine: WebGpuEngine; slots: Slot[] }> {
     const s = this.#support.train;
-    if (!s.ok) throw new Error(s.problem);
+    if (!s.ok) throw new RsError('RS_UNSUPPORTED_MODEL', s.problem);
     this.#train ??= this.#engine(s.prepared);
     this.#train.catch(() => (this.#train = undefined));
     const engine = await this.#train;
@@ -193,7 +193,7 @@ export class GpuGradients {
    */
   async step(x: Float32Array, rows: number, head: LossHead, hyper: TrainingHyperParameters): Promise<number> {
     const s = this.#support.train;
-    if (!s.ok) throw new Error(s.problem);
+    if (!s.ok) throw new RsError('RS_UNSUPPORTED_MODEL', s.problem);
     const { engine, slots } = await this.#trainEngine();
     const logits = (await this.#forward.forward(x, rows)).data;
     const { loss, gradient } = head.evaluate(logits, rows);
@@ -290,7 +290,7 @@ export class GpuGradients {
    */
   async reset(model: Model, seed = 0n): Promise<void> {
     const s = this.#support.train;
-    if (!s.ok) throw new Error(s.problem);
+    if (!s.ok) throw new RsError('RS_UNSUPPORTED_MODEL', s.problem);
     const current = await this.readWeights();
     const fresh = initialWeights(model, current, philoxUniformSource(seed, NOISE_STREAM.onnxWeightInit));
     await this.#serial.run(async () => {

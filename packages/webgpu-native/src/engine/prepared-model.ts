@@ -1,3 +1,4 @@
+import { RsError, RsRangeError } from '@rs/core';
 import { foldShapeArithmetic, loadModel, topologicalSort, type Dim, type Model, type Node, type Tensor } from '@rs/onnx-graph';
 import { UnsupportedModelError } from './errors.js';
 import type { ValueType } from './lower-context.js';
@@ -87,16 +88,23 @@ export function prepareModel(source: Uint8Array | Model, names: PrepareOptions =
   const inputName = names.inputName ?? graphInputs[0]?.name;
   const outputName = names.outputName ?? g.outputs[0]?.name;
   if (!inputName || !graphInputs.some((i) => i.name === inputName))
-    throw new RangeError(`'inputName' ${JSON.stringify(inputName)} is not an input of the model (inputs: ${graphInputs.map((i) => i.name).join(', ')})`);
+    throw new RsRangeError(
+      'RS_INVALID_ARG_VALUE',
+      `'inputName' ${JSON.stringify(inputName)} is not an input of the model (inputs: ${graphInputs.map((i) => i.name).join(', ')})`,
+    );
   if (!outputName || !g.outputs.some((o) => o.name === outputName))
-    throw new RangeError(`'outputName' ${JSON.stringify(outputName)} is not an output of the model (outputs: ${g.outputs.map((o) => o.name).join(', ')})`);
+    throw new RsRangeError(
+      'RS_INVALID_ARG_VALUE',
+      `'outputName' ${JSON.stringify(outputName)} is not an output of the model (outputs: ${g.outputs.map((o) => o.name).join(', ')})`,
+    );
   if (graphInputs.length > 1 && !names.feeds)
     throw new UnsupportedModelError(
       `the model has ${graphInputs.length} inputs (${graphInputs.map((i) => i.name).join(', ')}): only single-input models are supported`,
     );
   const input = graphInputs.find((i) => i.name === inputName)!;
   const feeds = graphInputs.filter((i) => i !== input).map((i) => ({ name: i.name, type: valueType(i.dtype), dims: i.shape ?? [] }));
-  if (input.dtype && input.dtype !== 'float32') throw new RangeError(`model input '${inputName}' has type ${input.dtype}: only float32 inputs are supported`);
+  if (input.dtype && input.dtype !== 'float32')
+    throw new RsError('RS_UNSUPPORTED_MODEL', `model input '${inputName}' has type ${input.dtype}: only float32 inputs are supported`);
   const weights = new Map<string, Tensor>();
   const hostConstants = new Map<string, Tensor>();
   for (const [name, t] of g.initializers) {

@@ -10,6 +10,8 @@ import {
   type Refittable,
   type SaveCapability,
   type TrainingCapability,
+  RsError,
+  RsRangeError,
 } from '@rs/core';
 import { layerNames as graphLayerNames } from '@rs/onnx-graph';
 import { type ParsedWebGpuClassifierOptions, webGpuClassifierOptionsSchema, type WebGpuClassifierOptions } from './create-options.js';
@@ -45,20 +47,22 @@ async function prepareWebGpuClassifier(o: ParsedWebGpuClassifierOptions): Promis
   let bytes: Uint8Array;
   if (typeof o.model === 'string') bytes = await env.readModel(o.model);
   else bytes = o.model instanceof Uint8Array ? o.model : new Uint8Array(o.model);
-  if (bytes.length === 0) throw new Error('not a valid ONNX model: the file is empty');
+  if (bytes.length === 0) throw new RsError('RS_MALFORMED_FILE', 'not a valid ONNX model: the file is empty');
   let prepared = prepareModel(bytes, { inputName: o.inputName, outputName: o.outputName });
   const declared = prepared.declaredInput.slice(1);
   let inputShape: readonly number[];
   if (o.inputShape) {
     if (declared.length && (declared.length !== o.inputShape.length || declared.some((d, i) => typeof d === 'number' && d !== o.inputShape![i]))) {
-      throw new RangeError(
+      throw new RsRangeError(
+        'RS_INVALID_ARG_VALUE',
         `'inputShape' [${o.inputShape.join(', ')}] does not match the model's input '${prepared.inputName}' [${prepared.declaredInput.join(', ')}] (batch dimension first)`,
       );
     }
     inputShape = [...o.inputShape];
   } else {
     if (!declared.length || declared.some((d) => typeof d !== 'number')) {
-      throw new RangeError(
+      throw new RsRangeError(
+        'RS_INVALID_ARG_VALUE',
         `the model's input '${prepared.inputName}' has shape [${prepared.declaredInput.join(', ')}]: give 'inputShape' (without the batch dimension)`,
       );
     }
@@ -82,7 +86,8 @@ async function prepareWebGpuClassifier(o: ParsedWebGpuClassifierOptions): Promis
     const nbClasses = o.nbClasses ?? out[0];
     if (out.length !== 1 || out[0] !== nbClasses) {
       await engine.destroy();
-      throw new RangeError(
+      throw new RsRangeError(
+        'RS_INVALID_ARG_VALUE',
         `the model's output '${prepared.outputName}' has shape [batch, ${out.join(', ')}]: expected [batch, nbClasses]${o.nbClasses ? ` = [batch, ${o.nbClasses}]` : ''}`,
       );
     }
@@ -179,7 +184,8 @@ export class WebGpuClassifier implements Classifier, Refittable<WebGpuClassifier
       getActivations: async (x, batch, layer) => {
         const name = typeof layer === 'number' ? names[layer] : layer;
         if (name === undefined || !names.includes(name)) {
-          throw new RangeError(
+          throw new RsRangeError(
+            'RS_INVALID_ARG_VALUE',
             `'layer' ${JSON.stringify(layer)} is not a layer of this model: give an index in [0, ${names.length - 1}] or one of ${names.slice(0, 8).join(', ')}${names.length > 8 ? ', ...' : ''}`,
           );
         }

@@ -1,3 +1,4 @@
+import { RsError } from '@rs/core';
 import { attrFloatOf } from '../attributes.js';
 import type { OpLowering } from '../lower-context.js';
 import { decompose, elementwiseKernel, f32, numel, stridesOf } from './wgsl.js';
@@ -62,7 +63,7 @@ export function broadcast(a: readonly number[], b: readonly number[]): number[] 
   for (let d = 0; d < rank; d++) {
     const da = a[d - (rank - a.length)] ?? 1;
     const db = b[d - (rank - b.length)] ?? 1;
-    if (da !== db && da !== 1 && db !== 1) throw new RangeError(`shapes [${a.join(', ')}] and [${b.join(', ')}] do not broadcast`);
+    if (da !== db && da !== 1 && db !== 1) throw new RsError('RS_MALFORMED_FILE', `shapes [${a.join(', ')}] and [${b.join(', ')}] do not broadcast`);
     out.push(da === 1 ? db : da);
   }
   return out;

@@ -35,11 +35,13 @@ export const gemmLowering: OpLowering = (ctx) => {
   let cStrides = [0, 0];
   if (hasC) {
     const sc = ctx.shape(ctx.input(2));
+    let fits = false;
     try {
-      if (broadcast(sc, [m, nn]).some((d, i) => d !== [m, nn][i])) throw new Error('');
+      fits = broadcast(sc, [m, nn]).every((d, i) => d === [m, nn][i]);
     } catch {
-      throw ctx.fail(`Gemm's C [${sc.join(', ')}] does not broadcast to [${m}, ${nn}]`);
+      // shapes that do not broadcast at all: reported below
     }
+    if (!fits) throw ctx.fail(`Gemm's C [${sc.join(', ')}] does not broadcast to [${m}, ${nn}]`);
     cStrides = broadcastStrides(sc, [m, nn]);
   }
   const vec = !ta && tb && k % 4 === 0;

@@ -2,6 +2,7 @@
  * WGSL code generation helpers shared by every kernel: the thread-per-element kernel skeleton,
  * exact float literals and index arithmetic.
  */
+import { RsRangeError } from '@rs/core';
 
 /** Threads per workgroup of the element-wise kernels (within every WebGPU device's default limit of 256). */
 export const WORKGROUP_SIZE = 64;
@@ -69,7 +70,7 @@ export function f32(v: number): string {
  * u32(7); // '7u'
  */
 export function u32(v: number): string {
-  if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new RangeError(`value ${v} does not fit a u32 index`);
+  if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new RsRangeError('RS_BATCH_TOO_LARGE', `value ${v} does not fit a u32 index`);
   return `${v}u`;
 }
 
@@ -128,7 +129,10 @@ export function dispatchSize(threads: number, maxPerDimension: number): [number,
   const x = Math.min(groups, maxPerDimension);
   const y = Math.ceil(groups / x);
   if (y > maxPerDimension)
-    throw new RangeError(`${threads} threads exceed the device's dispatch limits (${maxPerDimension}^2 workgroups of ${WORKGROUP_SIZE})`);
+    throw new RsRangeError(
+      'RS_BATCH_TOO_LARGE',
+      `${threads} threads exceed the device's dispatch limits (${maxPerDimension}^2 workgroups of ${WORKGROUP_SIZE})`,
+    );
   return [x, y];
 }
 

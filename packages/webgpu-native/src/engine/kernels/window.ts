@@ -1,3 +1,4 @@
+import { RsError, RsRangeError } from '@rs/core';
 import type { Node } from '@rs/onnx-graph';
 import { attrIntOf, attrIntsOf, attrStringOf } from '../attributes.js';
 
@@ -22,7 +23,7 @@ export interface WindowGeometry {
  */
 export function windowGeometry(node: Node, spatial: readonly number[], kernelShape: readonly number[], allowCeil = false): WindowGeometry {
   const r = spatial.length;
-  if (r !== 1 && r !== 2) throw new RangeError(`${node.opType} over ${r} spatial dimensions is not supported (1 or 2)`);
+  if (r !== 1 && r !== 2) throw new RsError('RS_UNSUPPORTED_MODEL', `${node.opType} over ${r} spatial dimensions is not supported (1 or 2)`);
   const strides = attrIntsOf(node, 'strides') ?? new Array<number>(r).fill(1);
   const dilations = attrIntsOf(node, 'dilations') ?? new Array<number>(r).fill(1);
   const autoPad = attrStringOf(node, 'auto_pad', 'NOTSET');
@@ -41,11 +42,12 @@ export function windowGeometry(node: Node, spatial: readonly number[], kernelSha
   } else if (autoPad === 'VALID') {
     pads = new Array<number>(2 * r).fill(0);
   } else if (autoPad !== 'NOTSET') {
-    throw new RangeError(`auto_pad '${autoPad}' is not supported`);
+    throw new RsError('RS_UNSUPPORTED_MODEL', `auto_pad '${autoPad}' is not supported`);
   }
   const out = spatial.map((s, d) => {
     const span = s + pads[d]! + pads[d + r]! - effective[d]!;
-    if (span < 0) throw new RangeError(`the window (${effective[d]}) is larger than the padded input (${s + pads[d]! + pads[d + r]!})`);
+    if (span < 0)
+      throw new RsRangeError('RS_INVALID_ARG_VALUE', `the window (${effective[d]}) is larger than the padded input (${s + pads[d]! + pads[d + r]!})`);
     let o = (ceil ? Math.ceil(span / strides[d]!) : Math.floor(span / strides[d]!)) + 1;
     // ceil_mode: the last window must start inside the input or its left padding.
     if (ceil && (o - 1) * strides[d]! >= s + pads[d]!) o--;
