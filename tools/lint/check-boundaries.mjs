@@ -20,6 +20,7 @@ const RULES = {
   '@rs/datasets': { forbid: [/^@rs\/(?!core$)/, /^onnxruntime/, /^@tensorflow\//, /^webgpu$/], browserSafe: [], nodeAllowed: [] },
   '@rs/queue': { forbid: [/^@rs\/(?!core$)/, /^onnxruntime/, /^@tensorflow\//, /^webgpu$/], browserSafe: [], nodeAllowed: [] },
   '@rs/webgpu-native': { forbid: [/^onnxruntime/, /^@tensorflow\//], browserSafe: ['src/engine'], nodeAllowed: [] },
+  '@rs/defences': { forbid: [/^@rs\/(?!core$)/, /^onnxruntime/, /^@tensorflow\//, /^webgpu$/], browserSafe: ['src'], nodeAllowed: [] },
   '@rs/onnx': { forbid: [/^@tensorflow\//, /^webgpu$/], browserSafe: [], nodeAllowed: [] },
   '@rs/tfjs': { forbid: [/^onnxruntime/, /^webgpu$/, /^@rs\/onnx/], browserSafe: [], nodeAllowed: [] },
 };

@@ -68,3 +68,18 @@ export {
   type RandomizedSmoothingInstance,
 } from './smoothing/mixin.js';
 export { createClassifier, createSmoothed, type AdapterClass } from './smoothing/create-smoothed.js';
+export {
+  assertDefence,
+  describeDefence,
+  type DefenceBase,
+  type DefenceGradient,
+  type DefenceOutput,
+  type Postprocessor,
+  type Preprocessor,
+} from './compose/defence.js';
+export { defendedInputShape, shapeAfter } from './compose/defence-chain.js';
+export { defendedClassifier, type DefendedClassifierOptions } from './compose/defended-classifier.js';
+export { compose, imageModelOutputSize, type ImageModel } from './compose/compose.js';
+export { ensemble, type EnsembleCombine, type EnsembleOptions } from './compose/ensemble.js';
+export { mseHead, trainDenoiser, type DenoiserTrainingOptions, type DenoiserTrainingResult } from './compose/denoiser-training.js';
+export { denoiserTraining, pulledBackHead } from './compose/composed-training.js';

@@ -23,6 +23,11 @@ const nonNegativeInt = integerAtLeast(0);
  *   CPU provider with ONNX Runtime on every core, `'auto'` draws each batch between two runs over as many
  *   threads as ONNX Runtime uses (at most 8), so the two never fight over cores; with a GPU it draws the
  *   next batch while the current one runs. `1`: core's single-thread generator. The noise is the same.
+ * - `output` (default `'logits'`): `'logits'` requires a `[batch, nbClasses]` output; `'any'` takes
+ *   an output of any shape (an image-to-image model such as a denoiser, for `compose(denoiser,
+ *   classifier)`): the classifier then has `outputShape`, and `nbClasses` is the number of values
+ *   per output. Such a model has `gradients`, and `training` whose loss head sees its outputs
+ *   (e.g. `@rs/core`'s `trainDenoiser`: MSE or Salman et al.'s stability objective).
  * - `requireGradients` (default false): fail at load when the graph has an op outside the
  *   differentiable set (the error names the op and node); otherwise such a model still runs
  *   forward, with the `gradients` and `training` capabilities declared false and the reason in
@@ -42,6 +47,7 @@ export const onnxClassifierOptionsSchema = z
     intraOpSpinning: z.boolean({ error: 'must be a boolean' }).default(false),
     noiseThreads: z.union([z.literal('auto'), integerAtLeast(1)], { error: "must be 'auto' or a positive integer" }).default('auto'),
     requireGradients: z.boolean({ error: 'must be a boolean' }).default(false),
+    output: z.enum(['logits', 'any'], { error: "must be 'logits' or 'any'" }).default('logits'),
     onWarning: z.custom<(message: string) => void>((v) => typeof v === 'function', { error: 'must be a function' }).optional(),
   })
   .strict();

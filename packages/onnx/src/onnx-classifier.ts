@@ -29,6 +29,8 @@ export interface OnnxClassifierInit {
   outputName: string;
   inputShape: readonly number[];
   nbClasses: number;
+  /** With `output: 'any'`: the shape of one output (no batch dimension). */
+  outputShape: readonly number[] | undefined;
   /** A fixed batch size the model was exported with (then every call is split to it), or undefined. */
   fixedBatch: number | undefined;
   /** The model with its weights and sessions. */
@@ -85,15 +87,16 @@ async function prepareOnnxClassifier(o: ParsedOnnxClassifierOptions): Promise<On
       inputShape = modelShape as number[];
     }
     const outDims = dimsOf(session.outputMetadata[session.outputNames.indexOf(outputName)]);
+    const anyOutput = o.output === 'any';
     let nbClasses = o.nbClasses;
-    if (nbClasses === undefined) {
+    if (nbClasses === undefined && !anyOutput) {
       const last = outDims?.[outDims.length - 1];
       if (outDims?.length !== 2 || typeof last !== 'number') {
         throw new RsRangeError('RS_INVALID_ARG_VALUE', `the model's output '${outputName}' has shape [${outDims?.join(', ') ?? 'unknown'}]: give 'nbClasses'`);
       }
       nbClasses = last;
     }
-    // Probe: one input of zeros must give exactly [batch, nbClasses] float logits.
+    // Probe: one input of zeros must give exactly [batch, nbClasses] float logits (or, with output 'any', [batch, ...]).
     const probeBatch = fixedBatch ?? 1;
     let out: ort.Tensor;
     try {
@@ -109,14 +112,31 @@ async function prepareOnnxClassifier(o: ParsedOnnxClassifierOptions): Promise<On
         { cause: err },
       );
     }
-    if (out.dims.length !== 2 || out.dims[0] !== probeBatch || out.dims[1] !== nbClasses) {
+    let outputShape: number[] | undefined;
+    if (anyOutput) {
+      outputShape = out.dims.slice(1).map(Number);
+      const perInput = outputShape.reduce((a, b) => a * b, 1);
+      if (out.dims.length < 2 || out.dims[0] !== probeBatch || perInput < 2) {
+        throw new RsRangeError(
+          'RS_INVALID_ARG_VALUE',
+          `the model's output '${outputName}' has shape [${out.dims.join(', ')}] for a batch of ${probeBatch}: expected [batch, ...] with at least 2 values per input`,
+        );
+      }
+      if (nbClasses !== undefined && nbClasses !== perInput) {
+        throw new RsRangeError(
+          'RS_INVALID_ARG_VALUE',
+          `'nbClasses' ${nbClasses} does not match the ${perInput} values per input of the model's output [batch, ${outputShape.join(', ')}]`,
+        );
+      }
+      nbClasses = perInput;
+    } else if (out.dims.length !== 2 || out.dims[0] !== probeBatch || out.dims[1] !== nbClasses) {
       throw new RsRangeError(
         'RS_INVALID_ARG_VALUE',
         `the model's output '${outputName}' has shape [${out.dims.join(', ')}] for a batch of ${probeBatch}: expected [batch, nbClasses] = [${probeBatch}, ${nbClasses}]`,
       );
     }
     if (!['float32', 'float64', 'float16'].includes(out.type))
-      throw new RsError('RS_UNSUPPORTED_MODEL', `the model's output '${outputName}' has type ${out.type}: expected float logits`);
+      throw new RsError('RS_UNSUPPORTED_MODEL', `the model's output '${outputName}' has type ${out.type}: expected float ${anyOutput ? 'values' : 'logits'}`);
     const settings: SessionSettings = {
       deviceType: device.provider === 'cuda' ? 'gpu' : 'cpu',
       gpuFallback: o.gpuFallback,
@@ -126,11 +146,11 @@ async function prepareOnnxClassifier(o: ParsedOnnxClassifierOptions): Promise<On
       intraOpSpinning: o.intraOpSpinning,
       onWarning: o.onWarning,
     };
-    const model = new OnnxRuntimeModel(source.bytes, source.label, settings, inputName, outputName, inputShape, session);
+    const model = new OnnxRuntimeModel(source.bytes, source.label, settings, inputName, outputName, inputShape, session, outputShape);
     if (o.requireGradients && model.gradientProblem) {
       throw new RsError('RS_UNSUPPORTED_MODEL', `the model (${source.label}) cannot be differentiated: ${model.gradientProblem}`);
     }
-    return { source, session, settings, options: o, device, inputName, outputName, inputShape, nbClasses, fixedBatch, model };
+    return { source, session, settings, options: o, device, inputName, outputName, inputShape, nbClasses: nbClasses!, outputShape, fixedBatch, model };
   } catch (err) {
     await session.release();
     throw err;
@@ -152,6 +172,8 @@ export class OnnxClassifier implements Classifier, Refittable<OnnxClassifierInit
   static readonly optionsSchema = onnxClassifierOptionsSchema;
   readonly inputShape: readonly number[];
   readonly nbClasses: number;
+  /** With `output: 'any'` (an image-to-image model): the shape of one output; `nbClasses` is its size. */
+  readonly outputShape?: readonly number[];
   /** The device the session runs on. */
   readonly device: DeviceInfo;
   /** SHA-256 of the model bytes. */
@@ -199,9 +221,15 @@ export class OnnxClassifier implements Classifier, Refittable<OnnxClassifierInit
     this.maxBatchSize = init.fixedBatch;
     const model = init.model;
     const problem = model.gradientProblem;
-    this.capabilityNotes = Object.freeze(problem === undefined ? {} : { gradients: problem, training: problem });
+    const anyOutput = init.outputShape !== undefined;
+    if (anyOutput) this.outputShape = Object.freeze([...init.outputShape!]);
+    const notes: Record<string, string> = problem === undefined ? {} : { gradients: problem, training: problem };
+    this.capabilityNotes = Object.freeze(notes);
     if (problem === undefined) {
       this.gradients = { vjp: (x, batch, upstream) => model.vjp(x, batch, upstream) };
+    }
+    if (problem === undefined) {
+      // With output 'any' the loss head sees the model's outputs (e.g. core's trainDenoiser heads).
       this.training = {
         step: (x, rows, head, hyper) => model.step(x, rows, head, hyper),
         reset: () => model.reset(),

@@ -57,6 +57,8 @@ export class OnnxRuntimeModel {
     readonly outputName: string,
     readonly inputShape: readonly number[],
     forward: ort.InferenceSession,
+    /** The shape of one output when it is not `[nbClasses]` (output 'any'). */
+    readonly outputShape?: readonly number[],
   ) {
     this.#forward = { session: forward, version: 0 };
     this.ir = loadModel(bytes);
@@ -109,10 +111,10 @@ export class OnnxRuntimeModel {
       this.#vjp = { session: await this.#session(model.bytes), model, version: this.#version };
     }
     const { session, model } = this.#vjp;
-    const nbClasses = upstream.length / batch;
+    const outDims = this.outputShape ?? [upstream.length / batch];
     const gradName = model.inputGradients[this.inputName]!;
     const out = await session.run(
-      { [this.inputName]: this.#inputTensor(x, batch), [model.seedInput!]: new ort.Tensor('float32', upstream, [batch, nbClasses]) },
+      { [this.inputName]: this.#inputTensor(x, batch), [model.seedInput!]: new ort.Tensor('float32', upstream, [batch, ...outDims]) },
       [gradName],
     );
     return toFloat32(out[gradName]!.data);
@@ -174,9 +176,9 @@ export class OnnxRuntimeModel {
   }
 
   /**
-   * One optimizer step with core's loss head: the logits of `rows` inputs with the current weights,
-   * `head.evaluate` on them, then the weight gradients of `sum(gradient * logits)` from the
-   * gradient model and an SGD / Adam update. Resolves to the head's loss (before the step).
+   * One optimizer step with core's loss head: the logits of `rows` inputs with the current weights
+   * (with output 'any', the outputs, e.g. a denoiser's images), `head.evaluate` on them, then the
+   * weight gradients of `sum(gradient * logits)` from the gradient model and an SGD / Adam update. Resolves to the head's loss (before the step).
    */
   async step(x: Float32Array, rows: number, head: LossHead, hyper: TrainingHyperParameters): Promise<number> {
     this.#assertLive();
@@ -184,10 +186,10 @@ export class OnnxRuntimeModel {
     this.#fitting = true;
     const logits = await this.forward(x, rows); // the baked session while the weights are its own, else the fed one
     const { loss, gradient } = head.evaluate(logits, rows);
-    const nbClasses = gradient.length / rows;
+    const outDims = this.outputShape ?? [gradient.length / rows];
     const feeds = {
       [this.inputName]: this.#inputTensor(x, rows),
-      [model.seedInput!]: new ort.Tensor('float32', gradient, [rows, nbClasses]),
+      [model.seedInput!]: new ort.Tensor('float32', gradient, [rows, ...outDims]),
       ...this.#weightFeeds(),
     };
     const out = await session.run(feeds, Object.values(model.weightGradients));

@@ -1,4 +1,5 @@
 import type { CertifyOptions, CertifyResult, FitOptions, FitResult, NoiseFamily, NoiseGenerator, PredictOptions, PredictResult } from '@rs/core';
+import type { Composition } from '../commands/composition-flags.js';
 import { CliError } from '../errors.js';
 
 /**
@@ -23,6 +24,8 @@ export interface BackendOpenOptions {
   clip?: [number, number] | undefined;
   device: 'cpu' | 'gpu';
   threads?: number | undefined;
+  /** Defences, a denoiser in front, an ensemble instead of `model` (see composition-flags.ts). */
+  composition?: Composition | undefined;
 }
 
 /**

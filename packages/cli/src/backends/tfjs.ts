@@ -1,3 +1,4 @@
+import { compositionOptions } from '../commands/composition-flags.js';
 import { CliError } from '../errors.js';
 import { loadBackendPackage } from './load-package.js';
 import { modelSha256, tfjsModelJson } from './model-files.js';
@@ -22,6 +23,7 @@ export const tfjsBackend: Backend = {
         { code: 'RS_USAGE' },
       );
     const { TfjsRandomizedSmoothing } = await loadBackendPackage('tfjs', () => import('@rs/tfjs'));
+    const extra = compositionOptions(o.composition, 'tfjs');
     let rs: Awaited<ReturnType<typeof TfjsRandomizedSmoothing.create>>;
     try {
       rs = await TfjsRandomizedSmoothing.create({
@@ -33,6 +35,7 @@ export const tfjsBackend: Backend = {
         alpha: o.alpha,
         seed: o.seed,
         ...(o.clip ? { clipValues: o.clip } : {}),
+        ...extra,
         deviceType: o.device,
       });
     } catch (err) {
@@ -42,7 +45,7 @@ export const tfjsBackend: Backend = {
       });
     }
     const b = rs.backend;
-    return smoothedModel(rs, {
+    const model = smoothedModel(rs, {
       backend: 'tfjs',
       device: `tfjs ${b.name} (${b.package})${b.deviceType === 'gpu' ? ' gpu' : ''}`,
       modelSha256: modelSha256(json),
@@ -50,5 +53,6 @@ export const tfjsBackend: Backend = {
       generator: rs.smoothing.generator,
       notes: o.threads ? [`--threads ${o.threads} is not used by the tfjs backend (TF.js picks its own threads)`] : [],
     });
+    return { ...model, inputShape: rs.smoothing.inputShape };
   },
 };

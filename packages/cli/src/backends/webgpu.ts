@@ -1,3 +1,4 @@
+import { compositionOptions } from '../commands/composition-flags.js';
 import { CliError } from '../errors.js';
 import { loadBackendPackage } from './load-package.js';
 import { modelSha256 } from './model-files.js';
@@ -18,6 +19,7 @@ export const webgpuBackend: Backend = {
   async open(o: BackendOpenOptions): Promise<BackendModel> {
     if (!/\.onnx$/i.test(o.model)) throw new CliError(`--backend webgpu takes an .onnx model, not ${o.model}`, { code: 'RS_USAGE' });
     const { WebGpuRandomizedSmoothing } = await loadBackendPackage('webgpu', () => import('@rs/webgpu-native'));
+    const extra = compositionOptions(o.composition, 'webgpu');
     let rs: Awaited<ReturnType<typeof WebGpuRandomizedSmoothing.create>>;
     try {
       rs = await WebGpuRandomizedSmoothing.create({
@@ -29,6 +31,7 @@ export const webgpuBackend: Backend = {
         alpha: o.alpha,
         seed: o.seed,
         ...(o.clip ? { clipValues: o.clip } : {}),
+        ...extra,
         powerPreference: o.device === 'gpu' ? 'high-performance' : 'low-power',
       });
     } catch (err) {
@@ -42,12 +45,13 @@ export const webgpuBackend: Backend = {
     const a = rs.adapter as typeof rs.adapter & { notice?: string };
     const notes = [...(a.notice ? [a.notice] : [])];
     if (o.threads) notes.push(`--threads ${o.threads} is not used by the webgpu backend`);
-    return smoothedModel(rs, {
+    const model = smoothedModel(rs, {
       backend: 'webgpu',
       device: `webgpu ${a.name}${a.description ? ` (${a.description})` : ''}${a.isFallbackAdapter ? ' [fallback adapter]' : ''}`,
       modelSha256: modelSha256(o.model),
       noiseGenerator: 'wgsl-philox4x32-10 (on the device)',
       notes,
     });
+    return { ...model, inputShape: rs.smoothing.inputShape };
   },
 };

@@ -12,6 +12,7 @@ import { openResumable } from '../io/resume.js';
 import { RNG_ALGORITHM, type RunSettings } from '../io/run-log.js';
 import type { ResultRow } from '../io/tsv.js';
 import { ProgressReporter, progressMode } from '../progress.js';
+import { resolveComposition } from './composition-flags.js';
 import { noiseProvenance } from './noise-provenance.js';
 import type { SmoothingRunFlags } from './smoothing-options.js';
 
@@ -95,6 +96,10 @@ export async function runInputs(
   const cmd = runner.command;
   // 1. The bundled default, and required flags.
   let { model, data, labels, sigma, n, clip } = f;
+  if (f.ensemble !== undefined) {
+    if (model !== undefined) throw new CliError(`rsmooth ${cmd}: give --model or --ensemble, not both`, { code: 'RS_USAGE' });
+    model = f.ensemble[0];
+  }
   const bundled = model === undefined && data === undefined;
   if (bundled) {
     const d = bundledDefault();
@@ -176,6 +181,13 @@ export async function runInputs(
         );
     }
     const expected = selectIndices(loaded.count, { skip: f.skip, max: f.max, shard: f.shard });
+    const { composition, settings: composed } = resolveComposition(cmd, f, clip);
+    if (f.queue !== undefined && (f.denoiser !== undefined || f.ensemble !== undefined)) {
+      throw new CliError(
+        `rsmooth ${cmd}: --queue runs one model file; --denoiser and --ensemble cannot go on the queue (their files would have to reach every worker)`,
+        { code: 'RS_USAGE' },
+      );
+    }
     if (f['sound-levels'] !== undefined && !f.sound) throw new CliError(`rsmooth ${cmd}: --sound-levels needs --sound`, { code: 'RS_USAGE' });
     const sound = f.sound ? { levels: f['sound-levels'] ?? 255 } : undefined;
     if (sound && f.noise !== 'gaussian')
@@ -203,6 +215,7 @@ export async function runInputs(
       clip,
       device: f.device,
       threads: f.threads,
+      composition,
     });
     if (!f.quiet) for (const note of m.notes) io.stderr(`rsmooth ${cmd}: ${note}\n`);
     checkDataFitsModel(loaded, m.inputShape, model);
@@ -228,6 +241,7 @@ export async function runInputs(
       noiseIds: 'dataset-index',
       clip: clip ?? null,
       ...runner.settings,
+      ...composed,
     };
     const info = {
       tool: `rsmooth ${cliVersion()}`,

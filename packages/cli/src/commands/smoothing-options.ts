@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { clipFlag, intFlag, numberFlag, seedFlag, shardFlag, type OptionSpec } from '../cli/args.js';
+import { COMPOSITION_OPTIONS, compositionShape } from './composition-flags.js';
 import { QUEUE_RUN_OPTIONS, queueRunShape } from '../queue/queue-flags.js';
 
 /**
@@ -36,6 +37,7 @@ export const SMOOTHING_RUN_OPTIONS: OptionSpec = {
   group: { type: 'string', help: 'inputs per library call (default 1: rows stream out one by one)', arg: 'G' },
   out: { type: 'string', help: "results TSV (appended, resumable, locked while running); omit or '-' to print rows to stdout", arg: 'PATH' },
   log: { type: 'string', help: 'JSON Lines provenance log (default OUT.jsonl; never overwrites a file this run did not create)', arg: 'PATH' },
+  ...COMPOSITION_OPTIONS,
   ...QUEUE_RUN_OPTIONS,
   quiet: { type: 'boolean', short: 'q', help: 'no progress on stderr' },
   help: { type: 'boolean', short: 'h', help: 'print this help' },
@@ -76,6 +78,7 @@ export const smoothingRunShape = {
   group: intFlag(1, 10_000).default(1),
   out: z.string().min(1).optional(),
   log: z.string().min(1).optional(),
+  ...compositionShape,
   ...queueRunShape,
   quiet: z.boolean().default(false),
   help: z.boolean().default(false),

@@ -51,6 +51,12 @@ export interface RunSettings {
   clip: [number, number] | null;
   /** Sequential certification (absent for fixed n): mode, target and bound decide the rows. */
   sequential?: { mode: 'radius' | 'budget'; radius: number | null; tolerance: number | null; bound: 'clopper-pearson' | 'beta-binomial-mixture' };
+  /** Present only when used (composition-flags.ts): ART defences `{ name, params }`, clipping of the noisy copies, a denoiser, an ensemble. */
+  preprocessingDefences?: { name: string; params: Record<string, unknown> }[];
+  postprocessingDefences?: { name: string; params: Record<string, unknown> }[];
+  clipNoisy?: true;
+  denoiserSha256?: string;
+  ensemble?: { combine: string; modelSha256: string[] };
 }
 
 /**

@@ -6,6 +6,7 @@ import { RunRefusedError, type RunExecutor, type RunSpec } from '@rs/queue';
 import { bundledDefault } from '../assets.js';
 import { type BackendModel, getBackend } from '../backends/index.js';
 import { certifyRunner } from '../commands/certify.js';
+import { type Composition, compositionFromSettings } from '../commands/composition-flags.js';
 import { noiseProvenance } from '../commands/noise-provenance.js';
 import { predictRunner } from '../commands/predict.js';
 import type { InputRunner, RunContext } from '../commands/run-inputs.js';
@@ -89,6 +90,12 @@ export async function openQueueExecutor(spec: RunSpec, local: WorkerLocal): Prom
   const labels = loaded.labels;
   // 3. The models.
   const backend = getBackend(settings.backend);
+  let composition: Composition;
+  try {
+    composition = compositionFromSettings(settings);
+  } catch (err) {
+    throw refuse(`cannot rebuild its defences: ${(err as Error).message}`);
+  }
   const open = async (): Promise<BackendModel> => {
     const m = await backend.open({
       model: modelPath,
@@ -101,6 +108,7 @@ export async function openQueueExecutor(spec: RunSpec, local: WorkerLocal): Prom
       clip: settings.clip ?? undefined,
       device: local.device,
       threads: local.threads,
+      composition,
     });
     if (m.modelSha256 !== settings.modelSha256) {
       await m.dispose();

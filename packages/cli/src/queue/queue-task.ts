@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { RNG_ALGORITHM, type RunSettings } from '../io/run-log.js';
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in hex');
+/** A defence as the run log records it (core's `describeDefence`): workers rebuild it with `@rs/defences`. */
+const defenceRecord = z.object({ name: z.string().min(1), params: z.record(z.string(), z.unknown()) }).strict();
 
 /**
  * The settings of a run on the queue, as a worker reads them from Redis: exactly the keys of
@@ -53,6 +55,9 @@ export const queueSettingsSchema = z
       })
       .strict()
       .optional(),
+    preprocessingDefences: z.array(defenceRecord).optional(),
+    postprocessingDefences: z.array(defenceRecord).optional(),
+    clipNoisy: z.literal(true).optional(),
   })
   .strict();
 

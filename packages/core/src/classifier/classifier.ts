@@ -32,6 +32,11 @@ export interface DeviceSamplingRequest {
   noise?: NoiseFamily;
   /** Clip noisy copies to these per-feature bounds (clipNoisy), or null. */
   clip: { min: Float32Array; max: Float32Array } | null;
+  /**
+   * Elementwise defences to apply, in order, after noise and clip and before `preprocessing`
+   * (absent or empty: none). Only sent to a sampler whose `defenceKinds` lists their kinds.
+   */
+  defences?: readonly DeviceDefence[] | undefined;
   /** Per-feature `(x - sub) / div` to apply after noise and clip, or null. */
   preprocessing: { sub: Float32Array; div: Float32Array } | null;
   /** Largest number of noisy samples to evaluate at once (the caller's memory bound). */
@@ -41,8 +46,22 @@ export interface DeviceSamplingRequest {
   report?: ((samplesDone: number, jobsDone: number) => void) | undefined;
 }
 
+/**
+ * An elementwise defence in a form a device kernel runs exactly: `'step'` is a monotone step
+ * function, `v -> values[number of thresholds <= v]` (thresholds ascending; `values.length =
+ * thresholds.length + 1`; a NaN value marks inputs outside the range the table was built for, and
+ * a NaN reaching the logits is an error, never a count).
+ */
+export interface DeviceDefence {
+  kind: 'step';
+  thresholds: Float32Array;
+  values: Float32Array;
+}
+
 /** The whole Monte Carlo loop on the classifier's device. */
 export interface DeviceSamplingCapability {
+  /** The {@link DeviceDefence} kinds its kernels apply (absent: none). */
+  readonly defenceKinds?: readonly DeviceDefence['kind'][];
   /** Per-class counts of the argmax of the logits over each job's noisy samples: `jobs.length * nbClasses` values. */
   countPredictions(request: DeviceSamplingRequest): Promise<Int32Array>;
   /** The noise families it draws (`request.noise`); absent means Gaussian only. Core samples other families on the host. */

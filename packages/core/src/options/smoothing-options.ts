@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Postprocessor, Preprocessor } from '../compose/defence.js';
 import { NOISE_FAMILIES } from '../noise/families.js';
 import { integerAtLeast, positiveReal, realIn } from './schema-helpers.js';
 
@@ -11,6 +12,9 @@ const numberArray = z.union([
     error: 'must be a number, a number array or a Float32Array/Float64Array',
   }),
 ]);
+const isDefence = (v: unknown) => v !== null && typeof v === 'object' && typeof (v as { apply?: unknown }).apply === 'function';
+const defences = <T>() =>
+  z.array(z.custom<T>(isDefence, { error: 'must hold defences (objects with apply(data, shape))' }), { error: 'must be an array of defences' });
 const scalarOrArray = z.union([z.number({ error: 'must be a finite number or an array' }), numberArray]);
 
 /**
@@ -46,7 +50,13 @@ export const seedSchema = z.union(
  * - `channelsFirst` (default true): where the channel axis is, for per-channel `preprocessing`.
  * - `preprocessing`: `[subtrahend, divisor]` (ART semantics: the model sees `(x - subtrahend) / divisor`);
  *   each a number, a per-channel array or a per-feature array.
- * - `inputShape`, `nbClasses`: optional here; when given they must match the classifier's.
+ * - `preprocessingDefences`: ART's `preprocessing_defences`, {@link Preprocessor}s applied in order
+ *   to the noisy (and clipped) inputs, before `preprocessing`, in every method; they become part of
+ *   the base classifier, so the certificate covers them (e.g. `@rs/defences`' `featureSqueezing`).
+ * - `postprocessingDefences`: ART's `postprocessing_defences`, {@link Postprocessor}s applied in
+ *   order to the base classifier's softmax probabilities (e.g. `classLabels()`, `rounded()`).
+ * - `inputShape`, `nbClasses`: optional here; when given they must match the classifier's
+ *   (`inputShape`: the raw input shape, before the preprocessing defences).
  * - `noise` (default 'gaussian'): the noise family, 'gaussian', 'uniform' (on [-sqrt 3 scale,
  *   sqrt 3 scale]) or 'laplace' (scale parameter scale / sqrt 2); `scale` is the per-coordinate
  *   standard deviation in every family (rs4a's sigma). certify, predict, fit and the smoothed
@@ -70,6 +80,8 @@ export const smoothingOptionsSchema = z
     seed: seedSchema.optional(),
     channelsFirst: z.boolean({ error: 'must be a boolean' }).default(true),
     preprocessing: z.tuple([scalarOrArray, scalarOrArray], { error: 'must be [subtrahend, divisor]' }).optional(),
+    preprocessingDefences: defences<Preprocessor>().optional(),
+    postprocessingDefences: defences<Postprocessor>().optional(),
     inputShape: z.array(integerAtLeast(1), { error: 'must be an array of positive integers' }).min(1, { error: 'must have at least one dimension' }).optional(),
     nbClasses: integerAtLeast(2).optional(),
     noise: z.enum(NOISE_FAMILIES, { error: "must be 'gaussian', 'uniform' or 'laplace'" }).default('gaussian'),

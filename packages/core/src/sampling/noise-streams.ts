@@ -41,4 +41,9 @@ export const NOISE_STREAM = Object.freeze({
    * instead (as Salman et al. do), the normals of sample index `epoch * numSteps + step`.
    */
   attackDirection: 13,
+  /**
+   * `@rs/defences`' GaussianNoise postprocessor: the normals of an output row at counter
+   * (block, row hash, row hash, 14). (8-13 are the training methods' streams above.)
+   */
+  gaussianNoise: 14,
 } as const);

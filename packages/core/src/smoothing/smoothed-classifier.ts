@@ -81,15 +81,16 @@ export class SmoothedClassifier implements RandomizedSmoothingMethods {
   get options(): SmoothingConfig['options'] {
     return this.#config.options;
   }
+  /** The raw input shape (the classifier's, or before the preprocessing defences). */
   get inputShape(): readonly number[] {
-    return this.classifier.inputShape;
+    return this.#config.classifier.inputShape;
   }
   get nbClasses(): number {
     return this.classifier.nbClasses;
   }
-  /** The base classifier's capabilities (`capabilitiesOf(classifier)`). */
+  /** The base classifier's capabilities (`capabilitiesOf`; with defences, those of the defended composition). */
   get capabilities(): ClassifierCapabilities {
-    return capabilitiesOf(this.classifier);
+    return capabilitiesOf(this.#config.classifier);
   }
   get sampleSize(): number {
     return this.#config.options.sampleSize;
@@ -181,7 +182,7 @@ export class SmoothedClassifier implements RandomizedSmoothingMethods {
 
   /** Layer names of the base classifier (needs the `activations` capability). */
   get layerNames(): readonly string[] {
-    return requireCapability(this.classifier, 'activations', 'layerNames').layerNames;
+    return requireCapability(this.#config.classifier, 'activations', 'layerNames').layerNames;
   }
 
   /**
@@ -191,7 +192,7 @@ export class SmoothedClassifier implements RandomizedSmoothingMethods {
    * const { data, shape } = await g.getActivations(x, 'conv1');
    */
   async getActivations(x: InputLike, layer: number | string): Promise<{ data: Float32Array; shape: readonly number[] }> {
-    const activations = requireCapability(this.classifier, 'activations', 'getActivations');
+    const activations = requireCapability(this.#config.classifier, 'activations', 'getActivations');
     const batch = toInputBatch(x, this.inputShape, { domain: this.#config.domain });
     const pre = this.#config.preprocessing;
     const data = pre ? batch.data.map((v, i) => (v - pre.sub[i % this.#config.dim]!) / pre.div[i % this.#config.dim]!) : batch.data;

@@ -6,9 +6,16 @@ import { smoothingOptionsSchema, type ParsedSmoothingOptions, type SmoothingOpti
 import { createNoiseGenerator, randomSeed, seedFromNumber, type NoiseGenerator } from '../noise/index.js';
 import { RsRangeError } from '../errors.js';
 import { drawsFamily, type SamplingContext } from '../sampling/noisy-batches.js';
+import { assertDefence } from '../compose/defence.js';
+import { defendedInputShape } from '../compose/defence-chain.js';
+import { defendedClassifier } from '../compose/defended-classifier.js';
 
 /** Smoothing options resolved against a classifier: per-feature arrays, the noise generator. */
 export interface SmoothingConfig {
+  /**
+   * The base classifier f every method runs: the given classifier, or (with defences) the
+   * composition of the defences, `preprocessing` and the classifier (`defendedClassifier`).
+   */
   classifier: Classifier;
   options: ParsedSmoothingOptions;
   dim: number;
@@ -37,7 +44,14 @@ function defaultNoise(): NoiseGenerator {
 export function resolveSmoothingConfig(classifier: Classifier, options: SmoothingOptions | undefined, noise?: NoiseGenerator): SmoothingConfig {
   assertClassifier(classifier);
   const o = parseOptions(smoothingOptionsSchema, options ?? {}, 'smoothing options');
-  const shape = classifier.inputShape;
+  const pre = o.preprocessingDefences ?? [];
+  const post = o.postprocessingDefences ?? [];
+  for (const [i, d] of pre.entries()) assertDefence(d, `preprocessingDefences[${i}]`);
+  for (const [i, d] of post.entries()) assertDefence(d, `postprocessingDefences[${i}]`);
+  const defended = pre.length + post.length > 0;
+  const modelShape = classifier.inputShape;
+  // The raw input shape: the model's, or what the preprocessing defences map to it.
+  const shape = defended ? defendedInputShape(modelShape, pre, o.inputShape) : modelShape;
   if (o.inputShape && (o.inputShape.length !== shape.length || o.inputShape.some((d, i) => d !== shape[i]))) {
     throw new RsRangeError('RS_INVALID_ARG_VALUE', `'inputShape' [${o.inputShape.join(', ')}] does not match the classifier's [${shape.join(', ')}]`);
   }
@@ -64,9 +78,10 @@ export function resolveSmoothingConfig(classifier: Classifier, options: Smoothin
     );
   }
   if (o.preprocessing) {
-    const sub = expandPerFeature(o.preprocessing[0], shape, o.channelsFirst, 'preprocessing[0]');
-    const div = expandPerFeature(o.preprocessing[1], shape, o.channelsFirst, 'preprocessing[1]');
-    for (let f = 0; f < dim; f++) {
+    // Over the model's input: after the preprocessing defences.
+    const sub = expandPerFeature(o.preprocessing[0], modelShape, o.channelsFirst, 'preprocessing[0]');
+    const div = expandPerFeature(o.preprocessing[1], modelShape, o.channelsFirst, 'preprocessing[1]');
+    for (let f = 0; f < div.length; f++) {
       if (div[f] === 0) throw new RsRangeError('RS_INVALID_ARG_VALUE', `'preprocessing' divisor must be non-zero, got 0 at feature ${f}`);
     }
     const identity = sub.every((v) => v === 0) && div.every((v) => v === 1);
@@ -84,6 +99,11 @@ export function resolveSmoothingConfig(classifier: Classifier, options: Smoothin
     if (o.noise !== 'gaussian')
       throw new RsRangeError('RS_INVALID_ARG_VALUE', `'sound' needs Gaussian noise (a discretized Gaussian), but 'noise' is '${o.noise}'`);
     sound = { levels: o.sound === true ? 255 : o.sound.levels };
+  }
+  if (defended) {
+    // The base classifier the engine sees: everything after the noise (the engine is unchanged).
+    const base = defendedClassifier(classifier, { preprocessingDefences: pre, postprocessingDefences: post, preprocessing, inputShape: shape });
+    return { classifier: base, options: o, dim, domain, preprocessing: null, noise: generator, sound };
   }
   return { classifier, options: o, dim, domain, preprocessing, noise: generator, sound };
 }

@@ -55,11 +55,29 @@ export function countOnGpu(engine: WebGpuEngine, nbClasses: number, req: DeviceS
       const rowTable = storage(rows * 16, 'row table');
       bindings.push(rowTable);
       if (req.clip) bindings.push(storage(req.clip.min, 'clip min'), storage(req.clip.max, 'clip max'));
+      const defences = req.defences ?? [];
+      for (const [i, d] of defences.entries()) {
+        if (d.kind !== 'step' || d.values.length !== d.thresholds.length + 1 || d.thresholds.length === 0) {
+          throw new RsRangeError('RS_INVALID_ARG_VALUE', `defence ${i} of the request is not a step table (thresholds, values = thresholds + 1)`);
+        }
+        // Padded to whole 16-byte blocks (the binding's array length): thresholds with the largest
+        // float32 (never <= a noisy value), values with NaN (the out-of-range mark).
+        const th = new Float32Array(Math.ceil(d.thresholds.length / 4) * 4).fill(3.4028234663852886e38);
+        th.set(d.thresholds);
+        const va = new Float32Array(Math.ceil(d.values.length / 4) * 4).fill(Number.NaN);
+        va.set(d.values);
+        bindings.push(storage(th, `defence ${i} thresholds`), storage(va, `defence ${i} values`));
+      }
       if (req.preprocessing) bindings.push(storage(req.preprocessing.sub, 'preprocessing sub'), storage(req.preprocessing.div, 'preprocessing div'));
       bindings.push(exe.buffer(engine.prepared.inputName));
+      const defenceErrors = defences.length > 0 ? storage(16, 'defence errors', BUFFER_USAGE.COPY_SRC) : null;
+      if (defenceErrors) {
+        device.queue.writeBuffer(defenceErrors, 0, new Uint32Array(4));
+        bindings.push(defenceErrors);
+      }
       const countBuffer = storage((1 + jobs.length * nbClasses) * 4, 'counts', BUFFER_USAGE.COPY_SRC);
       const noiseSpec = {
-        code: noisyBatchKernel(dim, { clip: Boolean(req.clip), preprocessing: Boolean(req.preprocessing), family: req.noise }),
+        code: noisyBatchKernel(dim, { clip: Boolean(req.clip), preprocessing: Boolean(req.preprocessing), family: req.noise, defences: defences.length }),
         label: `noisy batch (Philox, ${req.noise ?? 'gaussian'})`,
       };
       const countSpec = { code: argmaxCountKernel(nbClasses), label: 'argmax count' };
@@ -129,6 +147,12 @@ export function countOnGpu(engine: WebGpuEngine, nbClasses: number, req: DeviceS
       while (inFlight.length > 0) await settle();
       if (req.signal?.aborted) throw abortError(req.signal);
       const raw = new Uint32Array(await engine.read(countBuffer, (1 + jobs.length * nbClasses) * 4));
+      if (defenceErrors) {
+        const errors = new Uint32Array(await engine.read(defenceErrors, 16))[0]!;
+        if (errors > 0) {
+          throw new GpuExecutionError(`${errors} noisy values fell outside the range of a defence's device table: refusing to count them`);
+        }
+      }
       if (raw[0] !== 0) throw new GpuExecutionError(`the model returned NaN logits for ${raw[0]} noisy samples: refusing to count them`);
       counts.set(raw.subarray(1));
       return counts;

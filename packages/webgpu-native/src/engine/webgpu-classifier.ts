@@ -177,7 +177,7 @@ export class WebGpuClassifier implements Classifier, Refittable<WebGpuClassifier
         reset: () => gradients.reset(engine.prepared.model),
       };
     }
-    this.deviceSampling = { countPredictions: (req) => countOnGpu(engine, init.nbClasses, req), families: NOISE_FAMILIES };
+    this.deviceSampling = { defenceKinds: ['step'], countPredictions: (req) => countOnGpu(engine, init.nbClasses, req), families: NOISE_FAMILIES };
     const names = graphLayerNames(engine.prepared.model);
     this.activations = {
       layerNames: names,

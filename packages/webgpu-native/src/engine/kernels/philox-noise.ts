@@ -101,23 +101,44 @@ export const IDLE_ROW = 0xffffffff;
 
 /**
  * The noisy-batch kernel: one thread per (row, 4-feature block) writes
- * `((clean + fl(scale z)) clipped - sub) / div` (clip and preprocessing optional) into the model
- * input, float32 as core's `fillNoisy`. Bindings: params (k0, k1, stream, scale bits), clean data,
- * row table, [clip min, clip max], [sub, div], out. The number of rows is the row table's length
- * (the code is the same for every batch size). `family` (default 'gaussian') picks the noise family.
+ * `((clean + fl(scale z)) clipped, through the defences - sub) / div` (clip, defences and
+ * preprocessing optional) into the model input, float32 as core's `fillNoisy`. Each defence is a
+ * step table (core's `DeviceDefence` 'step': `values[number of thresholds <= v]`, found by binary
+ * search, so the result is the host's bit for bit); a value outside a table's range (a NaN entry)
+ * adds 1 to the defence error counter. Bindings: params (k0, k1, stream, scale bits), clean data,
+ * row table, [clip min, clip max], [thresholds, values] per defence, [sub, div], out, [defence
+ * errors]. The number of rows is the row table's length (the code is the same for every batch
+ * size). `family` (default 'gaussian') picks the noise family.
  *
  * @example
- * const code = noisyBatchKernel(784, { clip: true, preprocessing: false, family: 'uniform' });
+ * const code = noisyBatchKernel(784, { clip: true, preprocessing: false, family: 'uniform', defences: 1 });
  */
-export function noisyBatchKernel(dim: number, o: { clip: boolean; preprocessing: boolean; family?: NoiseFamily | undefined }): string {
+export function noisyBatchKernel(dim: number, o: { clip: boolean; preprocessing: boolean; family?: NoiseFamily | undefined; defences?: number }): string {
   const nb = Math.ceil(dim / 4);
   let b = 0;
   const decl = (name: string, type: string, write = false) =>
     `@group(0) @binding(${b++}) var<storage, ${write ? 'read_write' : 'read'}> ${name}: array<${type}>;`;
   const decls = [decl('params', 'u32'), decl('clean', 'f32'), decl('rows', 'vec4<u32>')];
   if (o.clip) decls.push(decl('lo', 'f32'), decl('hi', 'f32'));
+  const defences = o.defences ?? 0;
+  for (let i = 0; i < defences; i++) decls.push(decl(`th${i}`, 'f32'), decl(`va${i}`, 'f32'));
   if (o.preprocessing) decls.push(decl('sub', 'f32'), decl('dv', 'f32'));
   decls.push(decl('out', 'f32', true));
+  if (defences > 0) decls.push(decl('derr', 'atomic<u32>', true));
+  const steps = Array.from(
+    { length: defences },
+    (_, i) => `    {
+      var a = 0u;
+      var b = arrayLength(&th${i});
+      loop {
+        if (a >= b) { break; }
+        let m = (a + b) / 2u;
+        if (th${i}[m] <= v) { a = m + 1u; } else { b = m; }
+      }
+      v = va${i}[a];
+      if ((bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u) { atomicAdd(&derr[0], 1u); }
+    }`,
+  ).join('\n');
   return `${decls.join('\n')}
 ${PHILOX_NORMAL_WGSL}
 @compute @workgroup_size(64)
@@ -135,6 +156,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     if (f >= ${u32(dim)}) { break; }
     var v = clean[info.x * ${u32(dim)} + f] + scale * z[k];
 ${o.clip ? '    v = select(v, lo[f], v < lo[f]);\n    v = select(v, hi[f], hi[f] < v);' : ''}
+${steps}
 ${o.preprocessing ? '    v = (v - sub[f]) / dv[f];' : ''}
     out[row * ${u32(dim)} + f] = v;
   }

@@ -1,0 +1,2 @@
+// Shared settings: tools/vitest/shared-config.ts
+export { default } from '../../tools/vitest/shared-config.js';
