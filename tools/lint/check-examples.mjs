@@ -3,7 +3,9 @@
 // (package.json `exports`), this collects the `@example` of every exported declaration, writes each
 // into a module that imports the package's public API (built `dist/`, so run after a build), declares
 // the example's free names as `any` (its own inputs: `x`, `model`, ...), and type-checks it strictly.
-// Usage: node tools/lint/check-examples.mjs [--list]; exit code 1 on any problem.
+// It also reports `@example`s on declarations that are not public API (examples are for users;
+// `--fix`, or `npm run lint:fix-examples`, removes them).
+// Usage: node tools/lint/check-examples.mjs [--list] [--fix]; exit code 1 on any problem.
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
@@ -12,6 +14,9 @@ import { fileURLToPath } from 'node:url';
 const root = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 const ts = createRequire(import.meta.url)(join(root, 'node_modules', 'typescript'));
 const list = process.argv.includes('--list');
+/** `--fix`: remove the `@example`s of declarations that are not public API (examples are for users). */
+const fix = process.argv.includes('--fix');
+const internal = []; // { file, start, end } of each @example tag on a non-public declaration
 
 function sourceFiles(dir) {
   const out = [];
@@ -78,13 +83,48 @@ for (const name of readdirSync(packagesDir)) {
         let owner = node;
         while (owner && !publicDecls.has(owner) && !ts.isSourceFile(owner)) owner = owner.parent;
         const pub = owner && publicDecls.get(owner);
-        // Examples of internal declarations document the code for its maintainers: not checked here.
         if (pub) examples.push({ where, spec: pub[0], text: exampleText(tag), pkg: pkg.name });
+        else {
+          internal.push({ file: file.fileName, start: tag.getStart(), end: tag.end });
+          problems.push(`${where}: @example on a declaration that is not public API (not exported from ${pkg.name}'s entry points; npm run lint:fix-examples removes it)`);
+        }
       }
       ts.forEachChild(node, visit);
     };
     visit(file);
   }
+}
+
+if (fix) {
+  // Remove whole lines: from the `@example` line to the line of the next tag or of the closing `*/`,
+  // and the blank ` *` line before it when nothing follows but the end of the comment.
+  const byFile = new Map();
+  for (const t of internal) byFile.set(t.file, [...(byFile.get(t.file) ?? []), t]);
+  for (const [file, tags] of byFile) {
+    let text = readFileSync(file, 'utf8');
+    for (const t of tags.sort((a, b) => b.start - a.start)) {
+      const from = text.lastIndexOf('\n', t.start) + 1;
+      if (text.slice(from, t.start).includes('/**')) {
+        // A one-line comment (`/** What it is. @example x */`): keep the text, drop the tag.
+        const close = text.indexOf('*/', t.start);
+        text = `${text.slice(0, t.start).trimEnd()} ${text.slice(close)}`;
+        continue;
+      }
+      const rest = text.slice(t.end);
+      const next = rest.search(/\S/);
+      let to = text.lastIndexOf('\n', t.end + next) + 1;
+      let cut = from;
+      if (rest.slice(next).startsWith('*/')) {
+        const prev = text.lastIndexOf('\n', from - 2) + 1;
+        if (/^\s*\*\s*$/.test(text.slice(prev, from - 1))) cut = prev;
+      }
+      if (to < from) to = from;
+      text = text.slice(0, cut) + text.slice(to);
+    }
+    writeFileSync(file, text);
+  }
+  console.log(`removed ${internal.length} @example(s) from non-public declarations in ${byFile.size} files`);
+  process.exit(0);
 }
 
 // Type-check each public example: one module per example, importing every public name of its package.

@@ -4,9 +4,6 @@ import { CliError } from './errors.js';
 
 /**
  * The folder of the bundled default model and images (packages/cli/assets).
- *
- * @example
- * readdirSync(ASSETS_DIR); // ['README.md', 'model.onnx', 'x.npy', 'y.npy', ...]
  */
 export const ASSETS_DIR = fileURLToPath(new URL('../assets/', import.meta.url));
 
@@ -14,9 +11,6 @@ export const ASSETS_DIR = fileURLToPath(new URL('../assets/', import.meta.url));
  * The bundled default: a small CNN this project trained with `rsmooth train` (see assets/README.md;
  * `tfjsModel` is the same weights as a TF.js model) and Fashion-MNIST test images with their labels, used when certify/predict get neither --model
  * nor --data, and by `rsmooth demo`.
- *
- * @example
- * const { model, data, labels, sigma } = bundledDefault();
  */
 export function bundledDefault(): { model: string; tfjsModel: string; data: string; labels: string; sigma: number; n: number; clip: [number, number] } {
   const model = `${ASSETS_DIR}model.onnx`;
@@ -26,9 +20,6 @@ export function bundledDefault(): { model: string; tfjsModel: string; data: stri
 
 /**
  * This package's version (from its package.json).
- *
- * @example
- * console.log(`rsmooth ${cliVersion()}`);
  */
 export function cliVersion(): string {
   return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;

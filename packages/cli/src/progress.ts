@@ -1,16 +1,10 @@
 /**
  * How progress is shown: a redrawn bar (terminal), plain lines (not a terminal), or nothing.
- *
- * @example
- * new ProgressReporter({ label: 'certify', total: 20, samplesPerInput: 10_100, mode: 'lines' satisfies ProgressMode });
  */
 export type ProgressMode = 'bar' | 'lines' | 'none';
 
 /**
  * The progress mode for a stream: a bar on a TTY, plain lines otherwise, nothing when `quiet`.
- *
- * @example
- * const mode = progressMode(process.stderr, false);
  */
 export function progressMode(stream: { isTTY?: boolean }, quiet: boolean): ProgressMode {
   if (quiet) return 'none';

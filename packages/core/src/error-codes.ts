@@ -3,9 +3,6 @@
  * Every error the packages throw carries one of these in `err.code`; the
  * root README lists them in one table (a test keeps the two, and the codes used in the sources, equal).
  * A code never changes meaning; new ones are added, old ones are not reused.
- *
- * @example
- * if (err.code === 'RS_FORWARD_TIMEOUT') console.log(ERROR_CODES.RS_FORWARD_TIMEOUT.meaning);
  */
 export const ERROR_CODES = Object.freeze({
   // Arguments and options (every package).

@@ -35,9 +35,6 @@ function descale(x: number, n: number): number {
 
 /**
  * The luminance table libjpeg uses at `quality` (`jpeg_set_quality(cinfo, quality, TRUE)`).
- *
- * @example
- * luminanceTable(50)[0]; // 16
  */
 export function luminanceTable(quality: number): Int32Array {
   const q = Math.min(100, Math.max(1, quality));
@@ -149,9 +146,6 @@ function rangeLimit(x: number): number {
 /**
  * A greyscale JPEG encode + decode of a `width` x `height` 8-bit image at `quality`, in place, bit
  * for bit as libjpeg-turbo (islow DCT, default settings, baseline tables).
- *
- * @example
- * libjpegGreyRoundTrip(pixels, 28, 28, 50);
  */
 export function libjpegGreyRoundTrip(pixels: Uint8Array, width: number, height: number, quality: number): void {
   const table = luminanceTable(quality);

@@ -19,9 +19,6 @@ export const positive = () => z.number({ error: 'must be a number' }).refine((v)
 /**
  * Validates a defence factory's options (strict: unknown names are errors) and names the defence
  * in every message.
- *
- * @example
- * const o = parseDefenceOptions(z.object({ bitDepth: intIn(1, 64) }).strict(), { bitDepth: 4 }, 'FeatureSqueezing');
  */
 export function parseDefenceOptions<S extends z.ZodType>(schema: S, value: unknown, name: string): z.output<S> {
   try {

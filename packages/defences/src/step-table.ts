@@ -20,9 +20,6 @@ function fromKey(k: number): number {
  * `output(k)` the value of step `k`. Each threshold is the smallest float32 reaching its step
  * (binary search over the float32 values), so the table reproduces the function bit for bit;
  * inputs outside `[lo, hi]` map to NaN.
- *
- * @example
- * stepTable(-1, 2, (v) => Math.floor(v), (k) => k); // thresholds -1, 0, 1, 2, 2.0000002; values NaN, -1, 0, 1, 2, NaN
  */
 export function stepTable(lo: number, hi: number, level: (v: number) => number, output: (k: number) => number): DeviceDefence {
   const a = Math.fround(lo);

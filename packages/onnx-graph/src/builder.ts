@@ -24,12 +24,6 @@ const FLOAT_LIST_ATTRS = new Set(['value_floats', 'scales']);
 
 /**
  * Converts a plain attribute value to a tagged IR attribute.
- *
- * @example
- * ```ts
- * toAttribute('alpha', 1); // { kind: 'float', value: 1 }
- * toAttribute('axis', 1); // { kind: 'int', value: 1 }
- * ```
  */
 export function toAttribute(name: string, v: AttrInput): Attribute {
   if (typeof v === 'number') {

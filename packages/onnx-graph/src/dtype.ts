@@ -6,11 +6,6 @@ import { OnnxGraphError } from './errors.js';
 
 /**
  * ONNX `TensorProto.DataType` codes.
- *
- * @example
- * ```ts
- * DataType.FLOAT; // 1
- * ```
  */
 export const DataType = {
   UNDEFINED: 0,
@@ -100,11 +95,6 @@ export function dtypeToCode(dtype: DType): number {
 
 /**
  * Bytes per element of a dtype (strings: 0).
- *
- * @example
- * ```ts
- * bytesPerElement('float64'); // 8
- * ```
  */
 export function bytesPerElement(dtype: DType): number {
   switch (dtype) {
@@ -131,11 +121,6 @@ export function bytesPerElement(dtype: DType): number {
 
 /**
  * Allocates a zero-filled typed array for `n` elements of `dtype`.
- *
- * @example
- * ```ts
- * allocate('int64', 3); // BigInt64Array [0n, 0n, 0n]
- * ```
  */
 export function allocate(dtype: DType, n: number): TensorData {
   switch (dtype) {

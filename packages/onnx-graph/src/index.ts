@@ -1,12 +1,6 @@
 /**
  * @rs/onnx-graph: ONNX graph IR, reading/writing, shape inference, and reverse-mode autodiff
  * producing gradient models that ONNX Runtime (or any ONNX executor) runs.
- *
- * @example
- * ```ts
- * import { loadModel, buildGradientModel } from '@rs/onnx-graph';
- * const gm = buildGradientModel(loadModel(bytes), { loss: { type: 'softmax-cross-entropy' } });
- * ```
  */
 export { DataType, dtypeFromCode, dtypeToCode, isFloat, type DType, type TensorData } from './dtype.js';
 export { OnnxGraphError, InvalidModelError, UnsupportedOpError, type OnnxGraphErrorCode } from './errors.js';

@@ -164,11 +164,6 @@ export function cloneModel(model: Model, copyData = false): Model {
 
 /**
  * Reads an int attribute (with default).
- *
- * @example
- * ```ts
- * attrInt(node, 'group', 1);
- * ```
  */
 export function attrInt(node: Node, name: string, dflt: number): number {
   const a = node.attributes[name];
@@ -179,11 +174,6 @@ export function attrInt(node: Node, name: string, dflt: number): number {
 
 /**
  * Reads a float attribute (with default).
- *
- * @example
- * ```ts
- * attrFloat(node, 'alpha', 1.0);
- * ```
  */
 export function attrFloat(node: Node, name: string, dflt: number): number {
   return attrInt(node, name, dflt);
@@ -191,11 +181,6 @@ export function attrFloat(node: Node, name: string, dflt: number): number {
 
 /**
  * Reads an ints attribute (undefined when absent).
- *
- * @example
- * ```ts
- * attrInts(node, 'strides') ?? [1, 1];
- * ```
  */
 export function attrInts(node: Node, name: string): number[] | undefined {
   const a = node.attributes[name];
@@ -206,11 +191,6 @@ export function attrInts(node: Node, name: string): number[] | undefined {
 
 /**
  * Reads a string attribute (with default).
- *
- * @example
- * ```ts
- * attrString(node, 'auto_pad', 'NOTSET');
- * ```
  */
 export function attrString(node: Node, name: string, dflt: string): string {
   const a = node.attributes[name];
@@ -295,11 +275,6 @@ export function producers(graph: Graph): Map<string, Node> {
 
 /**
  * Number of elements of a static shape.
- *
- * @example
- * ```ts
- * numel([2, 3]); // 6
- * ```
  */
 export function numel(dims: readonly number[]): number {
   return dims.reduce((a, b) => a * b, 1);

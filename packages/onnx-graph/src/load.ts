@@ -11,11 +11,6 @@ const utf8 = new TextDecoder();
 
 /**
  * Decodes an `AttributeProto` into an IR attribute.
- *
- * @example
- * ```ts
- * attributeFromProto(proto.graph.node[0].attribute[0]); // { kind: 'ints', value: [1, 1] }
- * ```
  */
 export function attributeFromProto(a: AttributeProto): Attribute {
   const T = AttributeType;
@@ -53,11 +48,6 @@ export function attributeFromProto(a: AttributeProto): Attribute {
 
 /**
  * Decodes a `ValueInfoProto` (tensor types only; other types give a ValueInfo without dtype).
- *
- * @example
- * ```ts
- * valueInfoFromProto(proto.graph.input[0]); // { name: 'input', dtype: 'float32', shape: ['batch', 1, 28, 28] }
- * ```
  */
 export function valueInfoFromProto(v: ValueInfoProto): ValueInfo {
   const out: ValueInfo = { name: v.name };
@@ -81,11 +71,6 @@ export function valueInfoFromProto(v: ValueInfoProto): ValueInfo {
 
 /**
  * Converts a decoded `ModelProto` into the IR (validates the pieces the IR relies on).
- *
- * @example
- * ```ts
- * const model = modelFromProto(decodeModel(bytes));
- * ```
  */
 export function modelFromProto(m: ModelProto): Model {
   const g = m.graph;

@@ -27,10 +27,6 @@ export interface SoftmaxCrossEntropyOptions {
 
 /**
  * What {@link appendSoftmaxCrossEntropy} added.
- * @example
- * ```ts
- * const { labels, loss, gradLogits }: LossHead = appendSoftmaxCrossEntropy(b, 'logits', 'float32', ['batch', 10], { type: 'softmax-cross-entropy' });
- * ```
  */
 export interface LossHead {
   labels: string;
@@ -44,13 +40,6 @@ export interface LossHead {
  * (t = one-hot(labels) or the given probabilities) to a builder, adds the labels input and
  * the loss output `[batch]`, and returns the gradient of the SUM of the per-sample losses
  * w.r.t. the logits: `softmax(logits) * sum_c t_ic - t` (= softmax - onehot for hard labels).
- *
- * @example
- * ```ts
- * const b = GraphBuilder.from(model);
- * const head = appendSoftmaxCrossEntropy(b, 'logits', 'float32', ['batch', 10], { type: 'softmax-cross-entropy' });
- * b.output(head.loss);
- * ```
  */
 export function appendSoftmaxCrossEntropy(b: GraphBuilder, logits: string, dtype: DType, shape: Dim[] | undefined, opts: SoftmaxCrossEntropyOptions): LossHead {
   if (shape?.length !== 2) {

@@ -11,9 +11,6 @@ function integerAtLeast(min: number) {
  * contract: `model` (a path to an .onnx file, or its bytes), optional `inputShape` / `nbClasses`
  * (read from the model when its dims are fixed) and `inputName` / `outputName` (default: the first
  * input / output). Spread it into a backend's options object.
- *
- * @example
- * const schema = z.object({ ...onnxModelOptionsShape, deviceType: z.enum(['cpu', 'gpu']) }).strict();
  */
 export const onnxModelOptionsShape = {
   model: z.union(

@@ -6,11 +6,6 @@ import type { Model } from './ir.js';
 
 /**
  * Ops with a gradient rule (reverse-mode autodiff flows through their float inputs).
- *
- * @example
- * ```ts
- * DIFFERENTIABLE_OPS.has('Conv'); // true
- * ```
  */
 export const DIFFERENTIABLE_OPS: ReadonlySet<string> = new Set([
   'Gemm',
@@ -48,11 +43,6 @@ export const DIFFERENTIABLE_OPS: ReadonlySet<string> = new Set([
 /**
  * Ops accepted only where they compute shapes/indices (integer tensors) or constants:
  * they get no gradient, and an error is raised if a gradient would have to flow through them.
- *
- * @example
- * ```ts
- * SHAPE_OPS.has('Shape'); // true
- * ```
  */
 export const SHAPE_OPS: ReadonlySet<string> = new Set([
   'Constant',
@@ -78,20 +68,11 @@ export const SHAPE_OPS: ReadonlySet<string> = new Set([
 
 /**
  * Every op type `buildGradientModel` accepts (default ONNX domain only).
- *
- * @example
- * ```ts
- * SUPPORTED_OPS.has('LSTM'); // false
- * ```
  */
 export const SUPPORTED_OPS: ReadonlySet<string> = new Set([...DIFFERENTIABLE_OPS, ...SHAPE_OPS]);
 
 /**
  * Range of default-domain opset versions accepted by `checkSupported`.
- * @example
- * ```ts
- * if (model.opsetVersion > SUPPORTED_OPSETS.max) console.warn('re-export at opset 17');
- * ```
  */
 export const SUPPORTED_OPSETS = { min: 13, max: 18 } as const;
 

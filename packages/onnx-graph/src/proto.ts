@@ -18,48 +18,23 @@ export {
 
 /**
  * The fields of an `AttributeProto` to write (plain values; unset fields are not written).
- *
- * @example
- * ```ts
- * const a: AttributeInit = { name: 'axis', type: AttributeType.INT, i: 1n };
- * ```
  */
 export type AttributeInit = MessageInitShape<typeof AttributeProtoSchema>;
 /**
  * The fields of a `TensorProto` to write.
- *
- * @example
- * ```ts
- * const t: TensorInit = { name: 'w', dataType: 1, dims: [2n], rawData: new Uint8Array(8) };
- * ```
  */
 export type TensorInit = MessageInitShape<typeof TensorProtoSchema>;
 /**
  * The fields of a `ValueInfoProto` to write.
- *
- * @example
- * ```ts
- * const v: ValueInfoInit = { name: 'x' };
- * ```
  */
 export type ValueInfoInit = MessageInitShape<typeof ValueInfoProtoSchema>;
 /**
  * The fields of a `ModelProto` to write.
- *
- * @example
- * ```ts
- * const m: ModelInit = { irVersion: 8n, opsetImport: [{ domain: '', version: 13n }] };
- * ```
  */
 export type ModelInit = MessageInitShape<typeof ModelProtoSchema>;
 
 /**
  * Decodes ONNX model bytes (throws on malformed protobuf).
- *
- * @example
- * ```ts
- * const proto = decodeModel(bytes);
- * ```
  */
 export function decodeModel(bytes: Uint8Array): ModelProto {
   return fromBinary(ModelProtoSchema, bytes);
@@ -67,11 +42,6 @@ export function decodeModel(bytes: Uint8Array): ModelProto {
 
 /**
  * Encodes a model to ONNX bytes.
- *
- * @example
- * ```ts
- * const bytes = encodeModel({ irVersion: 8n, opsetImport: [{ domain: '', version: 13n }], graph: { name: 'g' } });
- * ```
  */
 export function encodeModel(model: ModelInit): Uint8Array {
   return toBinary(ModelProtoSchema, create(ModelProtoSchema, model));
@@ -79,11 +49,6 @@ export function encodeModel(model: ModelInit): Uint8Array {
 
 /**
  * Converts a protobuf int64 (a bigint) to a JS number.
- *
- * @example
- * ```ts
- * toNumber(proto.graph.node[0].attribute[0].ints[0]); // 3
- * ```
  */
 export function toNumber(v: bigint | number): number {
   return Number(v);
@@ -91,11 +56,6 @@ export function toNumber(v: bigint | number): number {
 
 /**
  * An integer JS number as a protobuf int64.
- *
- * @example
- * ```ts
- * toInt64(3); // 3n
- * ```
  */
 export function toInt64(v: number): bigint {
   return BigInt(Math.trunc(v));

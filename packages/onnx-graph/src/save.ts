@@ -10,11 +10,6 @@ const utf8 = new TextEncoder();
 
 /**
  * Encodes an IR attribute as an `AttributeProto`.
- *
- * @example
- * ```ts
- * attributeToProto('axis', { kind: 'int', value: 1 });
- * ```
  */
 export function attributeToProto(name: string, a: Attribute): AttributeInit {
   const T = AttributeType;
@@ -41,11 +36,6 @@ export function attributeToProto(name: string, a: Attribute): AttributeInit {
 
 /**
  * Encodes a value info (dtype/shape) as a `ValueInfoProto`.
- *
- * @example
- * ```ts
- * valueInfoToProto({ name: 'x', dtype: 'float32', shape: ['batch', 4] });
- * ```
  */
 export function valueInfoToProto(v: ValueInfo): ValueInfoInit {
   const out: ValueInfoInit = { name: v.name };
@@ -68,11 +58,6 @@ export function valueInfoToProto(v: ValueInfo): ValueInfoInit {
 
 /**
  * Converts the IR into a protobuf `ModelProto` object.
- *
- * @example
- * ```ts
- * const proto = modelToProto(model);
- * ```
  */
 export function modelToProto(model: Model): ModelInit {
   const g = model.graph;

@@ -10,11 +10,6 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
  * Decodes a `TensorProto` into an IR tensor (raw_data or the typed repeated fields).
- *
- * @example
- * ```ts
- * const t = tensorFromProto(proto.graph.initializer[0]);
- * ```
  */
 export function tensorFromProto(p: TensorProto): Tensor {
   const name = p.name;
@@ -70,11 +65,6 @@ export function tensorFromProto(p: TensorProto): Tensor {
 
 /**
  * Encodes an IR tensor as a `TensorProto` (always as little-endian raw_data).
- *
- * @example
- * ```ts
- * const p = tensorToProto({ name: 'w', dtype: 'float32', dims: [2], data: new Float32Array([1, 2]) });
- * ```
  */
 export function tensorToProto(t: Tensor): TensorInit {
   const bytes = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
@@ -105,11 +95,6 @@ export function makeTensor(name: string, data: TensorData, dims: number[], dtype
 
 /**
  * Dtype of a typed array (Uint8Array -> 'uint8', Uint16Array -> 'uint16').
- *
- * @example
- * ```ts
- * dtypeOfArray(new BigInt64Array(1)); // 'int64'
- * ```
  */
 export function dtypeOfArray(data: TensorData): DType {
   if (data instanceof Float32Array) return 'float32';
@@ -126,11 +111,6 @@ export function dtypeOfArray(data: TensorData): DType {
 
 /**
  * Reads tensor values as JS numbers (int64 converted with `Number`).
- *
- * @example
- * ```ts
- * tensorValues(shapeTensor); // [-1, 1568]
- * ```
  */
 export function tensorValues(t: Tensor): number[] {
   return Array.from(t.data as ArrayLike<number | bigint>, (v) => Number(v));

@@ -32,9 +32,6 @@ const nonNegativeInt = integerAtLeast(0);
  *   differentiable set (the error names the op and node); otherwise such a model still runs
  *   forward, with the `gradients` and `training` capabilities declared false and the reason in
  *   `capabilityNotes`.
- *
- * @example
- * parseOptions(onnxClassifierOptionsSchema, { model: 'model.onnx', deviceType: 'cpu', intraOpNumThreads: 2 }, 'OnnxClassifier.create options');
  */
 export const onnxClassifierOptionsSchema = z
   .object({
@@ -61,9 +58,6 @@ export type ParsedOnnxClassifierOptions = z.output<typeof onnxClassifierOptionsS
  * Options of `OnnxRandomizedSmoothing.create`: the base model's options plus the smoothing options
  * of `@rs/core` (`sampleSize`, `scale`, `alpha`, `clipValues`, `clipNoisy`, `seed`, `channelsFirst`,
  * `preprocessing`).
- *
- * @example
- * const opts: OnnxRandomizedSmoothingOptions = { model: 'model.onnx', scale: 0.25, sampleSize: 100, alpha: 0.001, clipValues: [0, 1] };
  */
 export const onnxRandomizedSmoothingOptionsSchema = onnxClassifierOptionsSchema.extend(
   smoothingOptionsSchema.omit({ inputShape: true, nbClasses: true }).shape,

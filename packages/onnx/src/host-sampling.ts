@@ -19,10 +19,6 @@ export interface HostSamplingSettings {
  * noise on one thread between runs), so when ONNX Runtime uses all cores the noise is drawn between
  * runs, split over as many threads as ONNX Runtime uses. When ONNX Runtime leaves cores free, or
  * runs on a GPU, the next batch is drawn while the current one runs.
- *
- * @example
- * const { plan, generator } = onnxHostSampling({ deviceType: 'cpu', intraOpNumThreads: undefined, noiseThreads: 'auto' });
- * // ... later: generator?.dispose();
  */
 export function onnxHostSampling(s: HostSamplingSettings): { plan: HostSamplingPlan; generator: ThreadedNoiseGenerator | undefined } {
   const cores = availableParallelism();

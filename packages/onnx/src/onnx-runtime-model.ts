@@ -25,10 +25,6 @@ import { withWeightInputs } from './weight-inputs.js';
  * weights change; during a fit, forward and the VJP run on twins that take the weights as feeds
  * (the attacks of SmoothAdv / SmoothMix call them between steps), and the baked sessions are
  * rebuilt once the fit ends.
- *
- * @example
- * const m = new OnnxRuntimeModel(bytes, 'model.onnx', settings, 'input', 'logits', [1, 28, 28], session);
- * const g = await m.vjp(x, 4, upstream);
  */
 export class OnnxRuntimeModel {
   readonly ir: Model;

@@ -7,9 +7,6 @@ export interface Optimizer {
 
 /**
  * Plain stochastic gradient descent: `p -= lr * g`.
- *
- * @example
- * const opt = createOptimizer('sgd'); opt.step(weights, grads, 0.01);
  */
 function sgd(): Optimizer {
   return {
@@ -57,10 +54,6 @@ function adam(beta1 = 0.9, beta2 = 0.999, eps = 1e-8): Optimizer {
 
 /**
  * Creates an optimizer (`'sgd'` or `'adam'`).
- *
- * @example
- * const opt = createOptimizer('adam');
- * opt.step(weights, grads, 1e-3);
  */
 export function createOptimizer(kind: 'sgd' | 'adam'): Optimizer {
   return kind === 'sgd' ? sgd() : adam();

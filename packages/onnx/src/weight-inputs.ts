@@ -5,10 +5,6 @@ import { cloneModel, saveModel, type Model } from '@rs/onnx-graph';
  * The model with the initializers `names` turned into plain graph inputs, as ONNX bytes: a session
  * on it takes the weights as feeds, so it keeps working while training changes them (a session with
  * baked weights would have to be rebuilt after every step). The graph is otherwise unchanged.
- *
- * @example
- * const bytes = withWeightInputs(loadModel(modelBytes), ['fc.weight', 'fc.bias']);
- * const session = await ort.InferenceSession.create(bytes); // feeds: input, fc.weight, fc.bias
  */
 export function withWeightInputs(model: Model, names: readonly string[]): Uint8Array {
   const m = cloneModel(model);

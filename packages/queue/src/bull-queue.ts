@@ -7,10 +7,6 @@ import type { JobData } from './submit.js';
  * The BullMQ queue of a run, on a shared connection. Connection errors are reported by the
  * connection itself ({@link connectQueue}'s `log`), so the queue's own copies of them are dropped
  * (BullMQ would print each to the console).
- *
- * @example
- * const q = runQueue(redis, keys, runId);
- * try { await q.getJobCounts('waiting'); } finally { await q.close(); }
  */
 export function runQueue(redis: Redis, keys: QueueKeys, runId: string): Queue<JobData> {
   const q = new Queue<JobData>(keys.queueName(runId), { connection: redis, prefix: keys.prefix });

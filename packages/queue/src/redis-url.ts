@@ -32,9 +32,6 @@ export interface QueueTarget {
 /**
  * The environment variable read for the password when the connection string has none, so the
  * password need not appear on command lines (which other users of a machine can see in `ps`).
- *
- * @example
- * // RSMOOTH_QUEUE_PASSWORD=s3cret rsmooth worker --queue redis://worker@queue.lab:6379
  */
 export const QUEUE_PASSWORD_ENV = 'RSMOOTH_QUEUE_PASSWORD';
 

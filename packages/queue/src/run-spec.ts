@@ -5,9 +5,6 @@ import { runIdFor } from './run-id.js';
 
 /**
  * The version tag of a stored run description.
- *
- * @example
- * spec.format === RUN_SPEC_FORMAT;
  */
 export const RUN_SPEC_FORMAT = 'rsmooth-queue/1';
 

@@ -41,9 +41,6 @@ export interface BackendRequest {
 /**
  * The install line for CUDA: `@tensorflow/tfjs-node-gpu` downloads libtensorflow (GPU) at install
  * time and needs CUDA 11.8 + cuDNN 8.6 on Linux x64.
- *
- * @example
- * console.log(TFJS_GPU_INSTALL_HINT);
  */
 export const TFJS_GPU_INSTALL_HINT =
   'npm install @tensorflow/tfjs-node-gpu (Linux x64 with CUDA 11.8 and cuDNN 8.6; its install script downloads libtensorflow)';

@@ -31,9 +31,6 @@ const fn = <T>() => z.custom<T>((v) => typeof v === 'function', { error: 'must b
  *   never takes the GPU build.
  * - ART's TensorFlow training names, camelCased: `lossObject`, `optimizer` (a `tf.Optimizer`, used
  *   instead of `fit`'s `optimizer` / `learningRate`), `trainStep`.
- *
- * @example
- * parseOptions(tfjsClassifierOptionsSchema, { model: 'cnn/model.json', backend: 'wasm' }, 'TfjsClassifier options');
  */
 export const tfjsClassifierOptionsSchema = z
   .object({
@@ -66,9 +63,6 @@ export type ParsedTfjsClassifierOptions = z.output<typeof tfjsClassifierOptionsS
  * Options of `TfjsRandomizedSmoothing.create`: the base model's options plus `@rs/core`'s smoothing
  * options (`sampleSize`, `scale`, `alpha`, `clipValues`, `clipNoisy`, `seed`, `channelsFirst`,
  * `preprocessing`). `channelsFirst` defaults to false here (TensorFlow's NHWC).
- *
- * @example
- * const opts: TfjsRandomizedSmoothingOptions = { model: 'cnn/model.json', scale: 0.25, sampleSize: 100, alpha: 0.001, clipValues: [0, 1] };
  */
 export const tfjsRandomizedSmoothingOptionsSchema = tfjsClassifierOptionsSchema.extend(
   smoothingOptionsSchema.omit({ inputShape: true, nbClasses: true }).shape,

@@ -4,10 +4,6 @@
  * (Dawn, the `webgpu` npm package). Importing this entry point installs the Node environment
  * (Dawn's GPU object on a Vulkan driver that gives an adapter: the system's, else SwiftShader where
  * present; see `createNodeGpu`). The engine alone, without Node imports, is `@rs/webgpu-native/engine`.
- *
- * @example
- * import { WebGpuRandomizedSmoothing } from '@rs/webgpu-native';
- * const rs = await WebGpuRandomizedSmoothing.create({ model: 'model.onnx', scale: 0.25, seed: 0 });
  */
 import { setGpuEnvironment } from './engine/environment.js';
 import { nodeEnvironment } from './node-environment.js';

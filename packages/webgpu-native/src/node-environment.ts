@@ -7,9 +7,6 @@ import { nodeGpu } from './node-gpu.js';
  * Node's host services: Dawn's GPU object (the `webgpu` package, on a Vulkan driver that gives an
  * adapter: the system's, else SwiftShader where present; see `createNodeGpu`), model files from
  * the file system, `save` to a file.
- *
- * @example
- * setGpuEnvironment(nodeEnvironment);
  */
 export const nodeEnvironment: GpuEnvironment = {
   gpu: nodeGpu,

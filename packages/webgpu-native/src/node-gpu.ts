@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { type GpuDriverNote, noteGpuDriver } from './engine/environment.js';
 import { NoAdapterError, VULKAN_INSTALL_HINT } from './engine/errors.js';
 
-/** Debian's SwiftShader Vulkan driver (package chromium-common). @example SWIFTSHADER_ICD === '/usr/lib/chromium/vk_swiftshader_icd.json' */
+/** Debian's SwiftShader Vulkan driver (package chromium-common). */
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
 /**

@@ -133,9 +133,6 @@ export function analyzeTables(tables: NamedTable[], o: { radii: number[]; alpha:
  * Mean samples per input and per certified input of a table whose rows all have a sample count
  * (nulls otherwise). A row is certified when it does not abstain and, for a sequential radius-mode
  * run, its radius reaches the target.
- *
- * @example
- * sampleMeans({ name: 'a', kind: 'certify', rows, samples: [100_100, 6_400] }); // { samplesPerInput: 53_250, samplesPerCertified: ... }
  */
 export function sampleMeans(t: NamedTable): { samplesPerInput: number | null; samplesPerCertified: number | null } {
   const s = t.samples;

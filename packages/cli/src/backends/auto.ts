@@ -14,9 +14,6 @@ type Name = keyof typeof BY_NAME;
  * The backends `auto` tries, in order, for a model kind: a TF.js model.json goes to tfjs; an .onnx
  * model to ONNX Runtime first (the fastest on a CPU; CUDA with `--device gpu`), then WebGPU (with
  * `--device gpu`, a hardware adapter only).
- *
- * @example
- * autoCandidates('onnx'); // ['onnx', 'webgpu']
  */
 export function autoCandidates(kind: ReturnType<typeof modelKind>): Name[] {
   if (kind === 'tfjs') return ['tfjs'];
@@ -28,10 +25,6 @@ export function autoCandidates(kind: ReturnType<typeof modelKind>): Name[] {
  * `--backend auto`: picks a backend by the model file's type and the devices there are (see
  * {@link autoCandidates}), skipping those whose packages are not installed, and says what it picked
  * (the first of the model's `notes`); when none works, the error lists each backend tried and why.
- *
- * @example
- * const m = await autoBackend.open({ model: 'model.onnx', sigma: 0.25, n0: 100, alpha: 0.001, seed: '0', device: 'cpu' });
- * m.backend; // 'onnx'
  */
 export const autoBackend: Backend = {
   name: 'auto',

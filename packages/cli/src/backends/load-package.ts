@@ -6,7 +6,6 @@ type BackendName = keyof typeof BACKEND_PACKAGES;
 /**
  * Whether an npm package can be found from this package (resolved, not loaded).
  *
- * @example
  * isInstalled('@rs/tfjs'); // false where only @rs/cli and its dependencies are installed
  */
 export function isInstalled(pkg: string): boolean {
@@ -21,7 +20,6 @@ export function isInstalled(pkg: string): boolean {
 /**
  * The packages of a backend that cannot be found, in the order they are needed.
  *
- * @example
  * missingPackages('webgpu'); // ['webgpu'] when @rs/webgpu-native is installed without its peer
  */
 export function missingPackages(backend: BackendName): string[] {
@@ -32,9 +30,6 @@ export function missingPackages(backend: BackendName): string[] {
  * Imports a backend's package when the backend is asked for (never before): `load` is the
  * `import()` of the package. A package that is not installed (or a peer it needs) becomes a
  * {@link CliError} that names it and gives the install line; another failure keeps its message.
- *
- * @example
- * const { TfjsRandomizedSmoothing } = await loadBackendPackage('tfjs', () => import('@rs/tfjs'));
  */
 export async function loadBackendPackage<T>(backend: BackendName, load: () => Promise<T>): Promise<T> {
   const { packages, install } = BACKEND_PACKAGES[backend];

@@ -6,10 +6,6 @@ import { CliError } from '../errors.js';
 /**
  * The kind of model a `--model` path holds, from its name and (for a directory or a .json file)
  * its content: `'onnx'` for `.onnx`, `'tfjs'` for a TF.js model.json (or a directory holding one).
- *
- * @example
- * modelKind('assets/model.onnx'); // 'onnx'
- * modelKind('assets/tfjs'); // 'tfjs' (assets/tfjs/model.json)
  */
 export function modelKind(path: string): 'onnx' | 'tfjs' | 'unknown' {
   if (/\.onnx$/i.test(path)) return 'onnx';
@@ -20,9 +16,6 @@ export function modelKind(path: string): 'onnx' | 'tfjs' | 'unknown' {
 /**
  * The model.json of a TF.js model given as that file or its directory, or undefined when the path
  * is neither.
- *
- * @example
- * tfjsModelJson('assets/tfjs'); // 'assets/tfjs/model.json'
  */
 export function tfjsModelJson(path: string): string | undefined {
   const file = existsSync(path) && statSync(path).isDirectory() ? join(path, 'model.json') : path;
@@ -38,9 +31,6 @@ export function tfjsModelJson(path: string): string | undefined {
 /**
  * SHA-256 of a model's bytes: the .onnx file, or a TF.js model.json followed by its weight files in
  * manifest order. It identifies the model in the run log's settings.
- *
- * @example
- * modelSha256('assets/model.onnx'); // '3f1c...'
  */
 export function modelSha256(path: string): string {
   const hash = createHash('sha256');

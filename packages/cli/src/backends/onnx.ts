@@ -9,10 +9,6 @@ import { smoothedModel } from './smoothed-model.js';
  * the CPU, or CUDA with `--device gpu` when onnxruntime-node has its CUDA provider. With a
  * composition (defences, a denoiser, an ensemble; see composition-flags.ts) it smooths the composed
  * base classifier.
- *
- * @example
- * registerBackend(onnxBackend);
- * const model = await onnxBackend.open({ model: 'model.onnx', sigma: 0.25, n0: 100, alpha: 0.001, seed: '0', device: 'cpu' });
  */
 export const onnxBackend: Backend = {
   name: 'onnx',

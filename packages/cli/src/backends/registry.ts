@@ -32,7 +32,6 @@ export interface BackendOpenOptions {
  * The backends of this package, by `--backend` name, with the npm packages each loads (only when
  * asked for) and the line that installs them.
  *
- * @example
  * BACKEND_PACKAGES.tfjs.install; // 'npm install @rs/tfjs @tensorflow/tfjs @tensorflow/tfjs-backend-wasm'
  */
 export const BACKEND_PACKAGES: Readonly<Record<'onnx' | 'tfjs' | 'webgpu', { packages: readonly string[]; install: string }>> = Object.freeze({

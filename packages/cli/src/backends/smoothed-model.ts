@@ -4,9 +4,6 @@ import type { BackendModel } from './registry.js';
 /**
  * What the command line calls on a smoothed classifier of any adapter (`OnnxRandomizedSmoothing`,
  * `TfjsRandomizedSmoothing`, `WebGpuRandomizedSmoothing`).
- *
- * @example
- * const rs: SmoothedAdapter = await OnnxRandomizedSmoothing.create({ model: 'm.onnx', scale: 0.25 });
  */
 export interface SmoothedAdapter {
   readonly inputShape: readonly number[];
@@ -25,9 +22,6 @@ export interface SmoothedAdapter {
 /**
  * Wraps a smoothed classifier as the {@link BackendModel} the commands use; `fit` / `reset` are
  * offered only when the classifier declares training, `save` when it can save.
- *
- * @example
- * return smoothedModel(rs, { backend: 'onnx', device: 'onnxruntime cpu', modelSha256, noiseGenerator: 'wasm-simd' });
  */
 export function smoothedModel(
   rs: SmoothedAdapter,

@@ -8,9 +8,6 @@ import { smoothedModel } from './smoothed-model.js';
 /**
  * The TensorFlow.js backend (`@rs/tfjs`, loaded when asked for): a TF.js model.json (layers or
  * graph format, or its directory) on tfjs-node(-gpu) when installed, else wasm, else cpu.
- *
- * @example
- * const model = await tfjsBackend.open({ model: 'assets/tfjs/model.json', sigma: 0.25, n0: 100, alpha: 0.001, seed: '0', device: 'cpu' });
  */
 export const tfjsBackend: Backend = {
   name: 'tfjs',

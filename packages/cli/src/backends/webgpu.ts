@@ -9,9 +9,6 @@ import { smoothedModel } from './smoothed-model.js';
  * The WebGPU backend (`@rs/webgpu-native` on Dawn, loaded when asked for): `.onnx` models as WGSL
  * kernels with the whole Monte Carlo loop on the device; SwiftShader (a CPU Vulkan driver) where no
  * GPU driver gives an adapter.
- *
- * @example
- * const model = await webgpuBackend.open({ model: 'model.onnx', sigma: 0.25, n0: 100, alpha: 0.001, seed: '0', device: 'gpu' });
  */
 export const webgpuBackend: Backend = {
   name: 'webgpu',

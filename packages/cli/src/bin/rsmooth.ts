@@ -1,9 +1,6 @@
 #!/usr/bin/env node
 /**
  * The `rsmooth` executable: `rsmooth <command> [options]` (see `rsmooth --help`).
- *
- * @example
- * // node packages/cli/dist/bin/rsmooth.js certify --help
  */
 import { main } from '../cli/main.js';
 

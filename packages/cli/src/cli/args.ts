@@ -5,9 +5,6 @@ import { applyFlagAliases } from './flag-aliases.js';
 
 /**
  * The option table of one command: node:util parseArgs' format plus a one-line help per option.
- *
- * @example
- * const spec: OptionSpec = { out: { type: 'string', help: 'output file', arg: 'PATH' } };
  */
 export type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean; help: string; arg?: string }>;
 
@@ -15,9 +12,6 @@ export type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: st
  * Parses `argv` strictly (unknown flags and missing values are errors) with node:util's parseArgs,
  * then validates and converts the values with a zod schema. Every problem becomes a {@link CliError}
  * that names the flag and says what it must be.
- *
- * @example
- * const { values, positionals } = parseCommandArgs('analyze', ['a.tsv', '--radii', '0:1:0.25'], spec, schema, { positionals: true });
  */
 export function parseCommandArgs<S extends z.ZodType>(
   command: string,
@@ -74,10 +68,6 @@ const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 /**
  * The number a flag value spells in decimal, or NaN (`Number()` alone would also take `0x10`,
  * `0b1`, `Infinity` and surrounding blanks).
- *
- * @example
- * decimalNumber('0.25'); // 0.25
- * decimalNumber('0x10'); // NaN
  */
 export function decimalNumber(s: string): number {
   return DECIMAL.test(s) ? Number(s) : Number.NaN;
@@ -85,9 +75,6 @@ export function decimalNumber(s: string): number {
 
 /**
  * A flag whose value is a finite decimal number satisfying `check` (message: what it must be).
- *
- * @example
- * z.object({ sigma: numberFlag('a number > 0', (v) => v > 0) }); // '--sigma 0.25' -> 0.25
  */
 export function numberFlag(what: string, check: (v: number) => boolean = () => true) {
   return z
@@ -99,9 +86,6 @@ export function numberFlag(what: string, check: (v: number) => boolean = () => t
 /**
  * A flag whose value is an integer in [`min`, `max`]. Accepts `100000`, `100_000` (underscores
  * between digits) and `1e5`; not hex or padded values.
- *
- * @example
- * z.object({ n: intFlag(1) }); // '--n 100_000' -> 100000
  */
 export function intFlag(min: number, max = Number.MAX_SAFE_INTEGER) {
   const what = max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer in [${min}, ${max}]`;
@@ -114,9 +98,6 @@ export function intFlag(min: number, max = Number.MAX_SAFE_INTEGER) {
 
 /**
  * `--seed`: a decimal integer in [0, 2^64).
- *
- * @example
- * seedFlag.parse('18446744073709551615'); // ok (2^64 - 1)
  */
 export const seedFlag = z
   .string({ error: 'needs a value' })
@@ -124,9 +105,6 @@ export const seedFlag = z
 
 /**
  * `--shard i/N`: shard index i in [0, N), 0-based.
- *
- * @example
- * shardFlag.parse('1/4'); // { index: 1, count: 4 }
  */
 export const shardFlag = z
   .string({ error: 'needs a value i/N' })
@@ -137,9 +115,6 @@ export const shardFlag = z
 
 /**
  * `--clip min:max`: the valid input domain.
- *
- * @example
- * clipFlag.parse('0:1'); // [0, 1]
  */
 export const clipFlag = z
   .string()
@@ -154,9 +129,6 @@ export const clipFlag = z
 
 /**
  * Formats an option table as help text: one line per flag, aligned.
- *
- * @example
- * console.log(formatOptions(CERTIFY_OPTIONS));
  */
 export function formatOptions(spec: OptionSpec): string {
   const rows = Object.entries(spec).map(

@@ -1,18 +1,12 @@
 /**
  * Flag names of Cohen et al.'s `certify.py` / `predict.py` (`--N0`, `--N`) that rsmooth accepts as
  * aliases of its own (`--n0`, `--n`).
- *
- * @example
- * FLAG_ALIASES.N0; // 'n0'
  */
 export const FLAG_ALIASES: Readonly<Record<string, string>> = Object.freeze({ N: 'n', N0: 'n0' });
 
 /**
  * Rewrites alias flags (`--N 1000`, `--N0=100`) to rsmooth's names, for the flags a command has;
  * arguments after `--` are left alone.
- *
- * @example
- * applyFlagAliases(['--N0', '100', '--N=1000'], { n: {}, n0: {} }); // ['--n0', '100', '--n=1000']
  */
 export function applyFlagAliases(argv: readonly string[], spec: Readonly<Record<string, unknown>>): string[] {
   const end = argv.indexOf('--');

@@ -47,9 +47,6 @@ const schema = z
 /**
  * The samples each row took, from its log record (`n0 + samplesUsed`; `n0 + n` in logs written
  * before `samplesUsed` existed), and the target radius of a sequential radius-mode run.
- *
- * @example
- * const { samples, targetRadius } = samplesFromLog(table.rows, log);
  */
 export function samplesFromLog(rows: readonly ResultRow[], log: ParsedLog): { samples: (number | null)[]; targetRadius: number | null } {
   const byIdx = new Map<number, Record<string, unknown>>();
@@ -68,9 +65,6 @@ export function samplesFromLog(rows: readonly ResultRow[], log: ParsedLog): { sa
  * `rsmooth analyze`: certified accuracy at each radius, average certified radius, abstain rate and
  * Cohen et al.'s high-probability variant of one or more results files, as md/csv/latex; optional
  * SVG/PNG plot.
- *
- * @example
- * process.exitCode = await analyzeCommand.run(['results.tsv', '--radii', '0:1:0.25', '--plot', 'curve.svg']);
  */
 export const analyzeCommand: Command = {
   name: 'analyze',

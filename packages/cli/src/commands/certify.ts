@@ -14,9 +14,6 @@ import { MAX_SAMPLES, SMOOTHING_RUN_OPTIONS, smoothingRunShape } from './smoothi
 
 /**
  * Default --group with --sequential: inputs per library call the scheduler fills model calls from.
- *
- * @example
- * const group = values.group ?? (sequential ? SEQUENTIAL_GROUP : 1);
  */
 export const SEQUENTIAL_GROUP = 100;
 
@@ -61,9 +58,6 @@ const schema = z
  * The sequential options of `--sequential --radius R | --tolerance T [--bound B]`, or null without
  * `--sequential`; a CliError for flags that do not go together (`--radius` given a number is the
  * sequential radius R; `one-sided` / `top-two` name the certificate).
- *
- * @example
- * sequentialFlags({ sequential: true, radius: 0.5 }); // { radius: 0.5, bound: 'clopper-pearson' }
  */
 export function sequentialFlags(v: {
   sequential: boolean;
@@ -87,9 +81,6 @@ export function sequentialFlags(v: {
 /**
  * The certify runner: Cohen et al.'s CERTIFY per input, a certify.py row and a provenance record
  * (counts, pA lower bound, radius norm, seed, noise id, timing).
- *
- * @example
- * const runner = certifyRunner(100, 'l2');
  */
 export function certifyRunner(
   n0: number,
@@ -201,9 +192,6 @@ export function certifyRunner(
 /**
  * `rsmooth certify`: certify.py's TSV, resumable and shardable, with a JSON Lines provenance log.
  * With neither --model nor --data it runs the bundled default and prints the accuracy table.
- *
- * @example
- * process.exitCode = await certifyCommand.run(['--model', 'm.onnx', '--data', 'x.npy', '--labels', 'y.npy', '--sigma', '0.25', '--out', 'r.tsv']);
  */
 export const certifyCommand: Command = {
   name: 'certify',

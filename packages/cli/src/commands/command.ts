@@ -2,9 +2,6 @@ import type { OptionSpec } from '../cli/args.js';
 
 /**
  * A subcommand of `rsmooth`.
- *
- * @example
- * const hello: Command = { name: 'hello', summary: 'says hello', usage: () => 'Usage: rsmooth hello', run: async () => 0 };
  */
 export interface Command {
   name: string;

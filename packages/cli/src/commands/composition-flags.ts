@@ -9,9 +9,6 @@ import { CliError } from '../errors.js';
 /**
  * The flags that build the base classifier from parts: ART's defences, a denoiser in front,
  * an ensemble. Shared by `certify` and `predict`; spread into their option tables.
- *
- * @example
- * const OPTIONS = { ...SMOOTHING_RUN_OPTIONS, ...COMPOSITION_OPTIONS };
  */
 export const COMPOSITION_OPTIONS: OptionSpec = {
   'preprocessing-defence': {
@@ -34,9 +31,6 @@ export const COMPOSITION_OPTIONS: OptionSpec = {
 
 /**
  * zod schema of {@link COMPOSITION_OPTIONS}.
- *
- * @example
- * const schema = z.object({ ...smoothingRunShape, ...compositionShape }).strict();
  */
 export const compositionShape = {
   'preprocessing-defence': z.array(z.string().min(1)).default([]),
@@ -71,9 +65,6 @@ function sha256File(path: string): string {
  * Builds the composition from the flags (defences from their specs, with `--clip` and
  * channels-first as defaults) and the part of the run settings that records it: present only
  * when used, so logs of runs without it are unchanged and resume checks compare it.
- *
- * @example
- * const { composition, settings } = resolveComposition('certify', flags, [0, 1]);
  */
 export function resolveComposition(
   cmd: string,
@@ -115,9 +106,6 @@ export function resolveComposition(
  * The composition a queued run's settings describe, for a worker: the defences rebuilt from their
  * records, `clipNoisy`. (A denoiser or an ensemble does not go on the queue: its files would have
  * to reach every worker; the submitter refuses them.)
- *
- * @example
- * const composition = compositionFromSettings(settings);
  */
 export function compositionFromSettings(settings: {
   preprocessingDefences?: unknown[] | undefined;
@@ -134,9 +122,6 @@ export function compositionFromSettings(settings: {
 /**
  * The smoothing options a composition adds (defences, `clipNoisy`), for a backend's `create`; a
  * denoiser or an ensemble (built by the onnx backend only) is refused with the backend's name.
- *
- * @example
- * const extra = compositionOptions(o.composition, 'webgpu'); // { preprocessingDefences: [...] }
  */
 export function compositionOptions(c: Composition | undefined, backend: string): Record<string, unknown> {
   if (!c) return {};

@@ -5,9 +5,6 @@ import type { Command } from './command.js';
 /**
  * `rsmooth demo`: certifies the bundled default (a CNN trained by `rsmooth train` on Fashion-MNIST,
  * 50 test images, sigma 0.25, n 10,000) offline and prints the rows and the accuracy-vs-radius table.
- *
- * @example
- * process.exitCode = await demoCommand.run([]);
  */
 export const demoCommand: Command = {
   name: 'demo',

@@ -11,9 +11,6 @@ import { workerCommand } from './worker.js';
 
 /**
  * Every `rsmooth` subcommand, in help order.
- *
- * @example
- * const cmd = COMMANDS.find((c) => c.name === 'certify');
  */
 export const COMMANDS: readonly Command[] = [
   certifyCommand,

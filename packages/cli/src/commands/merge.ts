@@ -25,9 +25,6 @@ const schema = z.object({ out: z.string().min(1).optional(), force: z.boolean().
  * records or whose records do not recompute, overlapping rows and gaps. The selection is computed,
  * never listed, so a log claiming 10^15 inputs costs nothing. Writes `out` and `out.jsonl`
  * atomically (temporary files, renamed). Returns the merged rows and settings.
- *
- * @example
- * const { rows } = mergeResults(['s0.tsv', 's1.tsv'], 'all.tsv');
  */
 export function mergeResults(paths: string[], out: string, warn: (s: string) => void = () => {}): { rows: ResultRow[]; settings: RunSettings } {
   const parts = paths.map((path) => ({ path, ...readResults(path, { needLog: true, warn }) }));
@@ -97,9 +94,6 @@ export function mergeResults(paths: string[], out: string, warn: (s: string) => 
 
 /**
  * `rsmooth merge`: joins shard files into one results file and log.
- *
- * @example
- * process.exitCode = await mergeCommand.run(['s0.tsv', 's1.tsv', '--out', 'all.tsv']);
  */
 export const mergeCommand: Command = {
   name: 'merge',

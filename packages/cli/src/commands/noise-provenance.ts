@@ -5,9 +5,6 @@ import { CliError } from '../errors.js';
 /**
  * Which numbers a run's certificates are made of: the generator, its known-answer digest (see
  * `rsmooth selftest`), and per input the Philox counters it used.
- *
- * @example
- * const p = await noiseProvenance(model); // { generator: 'wasm-simd x2 threads', digest: '2cdf07...' }
  */
 export interface NoiseProvenance {
   generator: string;
@@ -18,9 +15,6 @@ export interface NoiseProvenance {
 /**
  * Runs the known-answer self-test of the model's host noise generator before any sampling and
  * refuses a generator whose numbers differ from the stream layout's (exit status 1).
- *
- * @example
- * const provenance = await noiseProvenance(model);
  */
 export async function noiseProvenance(m: BackendModel): Promise<NoiseProvenance> {
   if (!m.generator?.fillStandard) return { generator: m.noiseGenerator, digest: null };
@@ -36,10 +30,6 @@ export async function noiseProvenance(m: BackendModel): Promise<NoiseProvenance>
 /**
  * The Philox4x32-10 counters (c0 block, c1 sample index, c2 input id, c3 stream) and key one input's
  * certificate or prediction used: sample ranges per stream, inclusive.
- *
- * @example
- * counterRange({ seed: '0', id: 17, dim: 784, samples: { selection: 100, estimation: 10_000 } });
- * // { key: '0', c0Block: [0, 195], c2Input: 17, streams: [{ c3: 0, phase: 'selection', c1Sample: [0, 99] }, { c3: 1, ... }] }
  */
 export function counterRange(o: { seed: string; id: number; dim: number; samples: Partial<Record<'selection' | 'estimation' | 'predict', number>> }) {
   return {

@@ -12,9 +12,6 @@ const schema = z.object(smoothingRunShape).strict();
 /**
  * The predict runner: Cohen et al.'s PREDICT per input (abstains when a two-sided binomial test
  * of the top two counts has p-value > alpha), a predict.py row and a record with all class counts.
- *
- * @example
- * const runner = predictRunner();
  */
 export function predictRunner(): InputRunner {
   return {
@@ -67,9 +64,6 @@ export function predictRunner(): InputRunner {
 
 /**
  * `rsmooth predict`: predict.py's TSV (idx, label, predict, correct, time), resumable and shardable.
- *
- * @example
- * process.exitCode = await predictCommand.run(['--model', 'm.onnx', '--data', 'fashion-mnist', '--sigma', '0.25', '--n', '1000', '--out', 'p.tsv']);
  */
 export const predictCommand: Command = {
   name: 'predict',

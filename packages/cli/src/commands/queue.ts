@@ -34,9 +34,6 @@ RUN is a run id (printed by 'rsmooth certify --queue' and by 'status') or a uniq
 
 /**
  * `rsmooth queue status|cancel|clean`: look after the runs in a queue.
- *
- * @example
- * process.exitCode = await queueCommand.run(['status', '--queue', 'redis://127.0.0.1:6379']);
  */
 export const queueCommand: Command = {
   name: 'queue',

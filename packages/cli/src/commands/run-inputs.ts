@@ -18,9 +18,6 @@ import type { SmoothingRunFlags } from './smoothing-options.js';
 
 /**
  * What one command (certify or predict) plugs into {@link runInputs}.
- *
- * @example
- * await runInputs(flags, certifyRunner(100));
  */
 export interface InputRunner {
   command: 'certify' | 'predict';
@@ -48,9 +45,6 @@ export interface InputRunner {
 
 /**
  * The resolved settings of a run, handed to {@link InputRunner.run}.
- *
- * @example
- * await model.certify(x, { n: ctx.n, batchSize: ctx.batch, signal: ctx.signal });
  */
 export interface RunContext {
   n: number;
@@ -67,9 +61,6 @@ export interface RunContext {
 
 /**
  * What {@link runInputs} did.
- *
- * @example
- * const { rows, resumedRows } = await runInputs(flags, predictRunner());
  */
 export interface RunSummary {
   rows: ResultRow[];
@@ -84,9 +75,6 @@ export interface RunSummary {
  * model shape), all before any sampling; then certifies/predicts the selected inputs one group
  * at a time, appending each row (fsync'd) to `--out` and its record to the log, resuming after the
  * rows an earlier run with the same settings left, or printing rows to stdout without `--out`.
- *
- * @example
- * const summary = await runInputs(flags, certifyRunner);
  */
 export async function runInputs(
   f: SmoothingRunFlags,
@@ -355,9 +343,6 @@ export const MAX_BATCH_VALUES = 2 ** 29;
 /**
  * Refuses a `--batch` whose buffers could not be allocated, naming the flag (the engine never fills
  * a batch beyond the samples one group needs, so that is the size that counts).
- *
- * @example
- * checkBatch('certify', 1000, 100_100, [1, 28, 28]);
  */
 export function checkBatch(command: string, batch: number, samplesPerGroup: number, inputShape: readonly number[]): void {
   const dim = inputShape.reduce((a, b) => a * b, 1);

@@ -88,9 +88,6 @@ async function openGenerators(names: readonly GeneratorName[], threads: number |
 /**
  * The report as a table: one line per generator and family (the worst p-value of each kind of
  * test), then every failing test.
- *
- * @example
- * process.stdout.write(formatSelfTest(report, skipped));
  */
 export function formatSelfTest(report: NoiseSelfTestReport, skipped: { name: string; reason: string }[]): string {
   const p = (v: number | null | undefined) => (v === null || v === undefined ? '' : v < 1e-4 ? v.toExponential(1) : v.toFixed(4));
@@ -142,9 +139,6 @@ export function formatSelfTest(report: NoiseSelfTestReport, skipped: { name: str
 /**
  * `rsmooth selftest`: the noise self-test of every generator on this machine (JS reference, WASM
  * SIMD, threaded, WebGPU when an adapter exists); prints the table and exits 1 when a test fails.
- *
- * @example
- * process.exitCode = await selftestCommand.run(['--draws', '1000000']);
  */
 export const selftestCommand: Command = {
   name: 'selftest',

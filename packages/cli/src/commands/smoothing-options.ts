@@ -5,9 +5,6 @@ import { QUEUE_RUN_OPTIONS, queueRunShape } from '../queue/queue-flags.js';
 
 /**
  * Flags shared by `certify` and `predict`.
- *
- * @example
- * console.log(formatOptions(SMOOTHING_RUN_OPTIONS));
  */
 export const SMOOTHING_RUN_OPTIONS: OptionSpec = {
   model: { type: 'string', help: 'model: .onnx (onnx, webgpu) or a TF.js model.json (tfjs); omit with --data for the bundled default', arg: 'PATH' },
@@ -50,9 +47,6 @@ export const MAX_SAMPLES = 2 ** 31 - 1;
 
 /**
  * zod schema of the shared flags (values arrive as strings from parseArgs).
- *
- * @example
- * const schema = z.object({ ...smoothingRunShape, n0: intFlag(1).default(100) }).strict();
  */
 export const smoothingRunShape = {
   model: z.string().min(1).optional(),
@@ -86,8 +80,5 @@ export const smoothingRunShape = {
 
 /**
  * The shared flags, parsed.
- *
- * @example
- * const f: SmoothingRunFlags = parseCommandArgs('predict', argv, SMOOTHING_RUN_OPTIONS, schema).values;
  */
 export type SmoothingRunFlags = z.output<z.ZodObject<typeof smoothingRunShape>>;

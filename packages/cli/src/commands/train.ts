@@ -74,9 +74,6 @@ const schema = z
  * learning rate of epoch e), saving the model atomically after every epoch so an interrupted run
  * keeps its last finished epoch, and a JSON record (method and settings, epoch losses and their
  * terms, evaluation) beside it.
- *
- * @example
- * process.exitCode = await trainCommand.run(['--model', 'init.onnx', '--reset', '--data', 'fashion-mnist', '--sigma', '0.25', '--epochs', '2', '--out', 'trained.onnx']);
  */
 export const trainCommand: Command = {
   name: 'train',

@@ -83,9 +83,6 @@ function schedule(value: string, epochs: number): LearningRateSchedule {
 /**
  * The method, its options and the learning-rate schedule from the flags, validated by core's
  * `fit` schema before any data is read; errors name the flags.
- *
- * @example
- * const { method, options, lrSchedule } = trainingSettings({ method: 'macer', beta: '8', 'lr-schedule': 'constant' }, 10);
  */
 export function trainingSettings(
   flags: { method: TrainingMethodName; 'lr-schedule': string } & Partial<Record<MethodFlag, string>>,
@@ -121,9 +118,6 @@ export function trainingSettings(
 
 /**
  * A loss and its terms for the progress line: `1.2345 (classification 1.1000, robustness 0.0123)`.
- *
- * @example
- * formatLoss(1.2, { classification: 1, robustness: 0.02 }); // '1.2000 (classification 1.0000, robustness 0.0200)'
  */
 export function formatLoss(loss: number | undefined, terms: Readonly<Record<string, number>> | undefined): string {
   const main = loss === undefined ? '?' : loss.toFixed(4);

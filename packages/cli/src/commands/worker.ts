@@ -52,9 +52,6 @@ const schema = z
 
 /**
  * `rsmooth worker`: takes jobs of queued certify/predict runs from Redis and runs them here.
- *
- * @example
- * process.exitCode = await workerCommand.run(['--queue', 'redis://:pw@10.0.0.5:6379', '--threads', '4']);
  */
 export const workerCommand: Command = {
   name: 'worker',

@@ -29,9 +29,6 @@ export interface LoadedData {
 
 /**
  * How to read `--data` / `--labels`.
- *
- * @example
- * loadData({ data: 'train-images-idx3-ubyte.gz', labels: 'train-labels-idx1-ubyte.gz', split: 'train', scaleUint8: true });
  */
 export interface LoadDataOptions {
   /** A path (.npy, IDX, IDX .gz) or the name `fashion-mnist`. */
@@ -46,9 +43,6 @@ export interface LoadDataOptions {
 
 /**
  * The named data sets `--data` accepts.
- *
- * @example
- * NAMED_DATASETS.includes('fashion-mnist'); // true
  */
 export const NAMED_DATASETS = ['fashion-mnist'] as const;
 
@@ -126,9 +120,6 @@ export function loadData(o: LoadDataOptions): LoadedData {
 /**
  * Checks that each input has the model's per-input size: `[28, 28]` data fits a `[1, 28, 28]`
  * model (same number of values); `[3, 32, 32]` does not.
- *
- * @example
- * checkDataFitsModel(data, [1, 28, 28]);
  */
 export function checkDataFitsModel(data: LoadedData, inputShape: readonly number[], model: string): void {
   const want = inputShape.reduce((a, b) => a * b, 1);
@@ -143,9 +134,6 @@ export function checkDataFitsModel(data: LoadedData, inputShape: readonly number
 
 /**
  * Checks labels against the number of classes of the model.
- *
- * @example
- * checkLabels(data, 10);
  */
 export function checkLabels(data: LoadedData, nbClasses: number): void {
   if (!data.labels) return;
@@ -158,9 +146,6 @@ export function checkLabels(data: LoadedData, nbClasses: number): void {
  * Refuses uint8 data used as is without a declared domain: pixels 0..255 fed to a model trained on
  * [0, 1] give radii that mean nothing. `--scale-uint8` divides by 255; `--clip 0:255` says the
  * 0..255 range is intended.
- *
- * @example
- * checkUint8Domain(data, { scaleUint8: false, clip: undefined, command: 'certify' });
  */
 export function checkUint8Domain(data: LoadedData, o: { scaleUint8: boolean; clip: [number, number] | undefined; command: string }): void {
   if (data.storedAs !== 'uint8' || o.scaleUint8 || o.clip) return;

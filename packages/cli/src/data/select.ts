@@ -43,9 +43,6 @@ export function selectIndices(total: number, s: Selection): Uint32Array {
 /**
  * The position of data set index `idx` in the unsharded selection (skip, then max), or -1 when the
  * selection does not contain it. Computed, not listed: a selection of 2^32 inputs costs nothing.
- *
- * @example
- * selectionPosition(10, 4, { skip: 2 }); // 2
  */
 export function selectionPosition(total: number, idx: number, s: Selection): number {
   if (!Number.isInteger(idx) || idx < 0 || idx >= total || idx % s.skip !== 0) return -1;
@@ -55,9 +52,6 @@ export function selectionPosition(total: number, idx: number, s: Selection): num
 
 /**
  * How many inputs the unsharded selection (skip, then max) of `total` has.
- *
- * @example
- * selectionSize(10, { skip: 3 }); // 4 (0, 3, 6, 9)
  */
 export function selectionSize(total: number, s: Selection): number {
   const all = Math.ceil(total / s.skip);

@@ -5,9 +5,6 @@ import { CliError } from '../errors.js';
  * Checks that an input path is a regular file (a symlink to one is followed): a missing file is
  * `RS_FILE_NOT_FOUND`; a directory, device or FIFO `RS_FILE_UNREADABLE` (reading `/dev/zero` or a
  * FIFO would never end). `what` names it in messages, e.g. `--data x.npy`.
- *
- * @example
- * checkInputFile('--model model.onnx', 'model.onnx');
  */
 export function checkInputFile(what: string, path: string, o: { folderAllowed?: boolean } = {}): void {
   let s: ReturnType<typeof statSync>;
@@ -27,9 +24,6 @@ export function checkInputFile(what: string, path: string, o: { folderAllowed?: 
 
 /**
  * Reads a regular input file whole (see {@link checkInputFile}).
- *
- * @example
- * const bytes = readInputFile('--labels y.npy', 'y.npy');
  */
 export function readInputFile(what: string, path: string): Buffer {
   checkInputFile(what, path);

@@ -19,9 +19,6 @@ const counts = z.array(integerAtLeast(0, MAX_SAMPLES), { error: 'must be an arra
 
 /**
  * The settings that decide a run's rows (see `RunSettings`), as written on the log's first line.
- *
- * @example
- * runSettingsSchema.parse(JSON.parse(firstLine).settings);
  */
 export const runSettingsSchema = z.looseObject({
   command: z.enum(['certify', 'predict'], { error: "must be 'certify' or 'predict'" }),
@@ -68,9 +65,6 @@ export const runSettingsSchema = z.looseObject({
 
 /**
  * The log's first line.
- *
- * @example
- * settingsLineSchema.parse(JSON.parse(firstLine));
  */
 export const settingsLineSchema = z.looseObject({
   type: z.literal('settings'),
@@ -94,9 +88,6 @@ const recordCommon = {
 
 /**
  * One certify row's record (`type: 'certificate'`): the counts and bounds the row follows from.
- *
- * @example
- * certificateRecordSchema.parse(JSON.parse(line));
  */
 export const certificateRecordSchema = z.looseObject({
   type: z.literal('certificate'),
@@ -131,9 +122,6 @@ export const certificateRecordSchema = z.looseObject({
 
 /**
  * One predict row's record (`type: 'prediction'`): every class count and the test's p-value.
- *
- * @example
- * predictionRecordSchema.parse(JSON.parse(line));
  */
 export const predictionRecordSchema = z.looseObject({
   type: z.literal('prediction'),
@@ -150,9 +138,6 @@ export type PredictionRecord = z.output<typeof predictionRecordSchema>;
 /**
  * The schema of each record `type` this version reads; records of other types are kept unchecked
  * (a later version's), and a row that needs one is refused by the verifier.
- *
- * @example
- * RECORD_SCHEMAS.get('certificate')?.safeParse(value);
  */
 export const RECORD_SCHEMAS: ReadonlyMap<string, z.ZodType> = new Map<string, z.ZodType>([
   ['certificate', certificateRecordSchema],
@@ -162,9 +147,6 @@ export const RECORD_SCHEMAS: ReadonlyMap<string, z.ZodType> = new Map<string, z.
 /**
  * The first problem zod found, as `path message, got value` (e.g. `settings.selection.skip must be
  * an integer >= 1, got 0`).
- *
- * @example
- * describeIssue(result.error, value);
  */
 export function describeIssue(error: z.ZodError, value: unknown): string {
   const issue = error.issues[0]!;

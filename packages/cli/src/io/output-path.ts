@@ -50,9 +50,6 @@ export function checkOutputPath(command: string, flag: string, path: string): bo
 /**
  * An identity of a path for comparisons: device and inode when it exists (so links and different
  * spellings of one file compare equal), else the resolved real path of its folder plus its name.
- *
- * @example
- * if (fileIdentity(a) === fileIdentity(b)) throw new CliError('the same file twice');
  */
 export function fileIdentity(path: string): string {
   const s = statOrNull(path);

@@ -8,9 +8,6 @@ import { parseResultsTsv, type ResultsTable } from './tsv.js';
  * Reads and validates a results TSV (a last line without newline, an interrupted write, is dropped
  * with a warning through `warn`) and, when present, its log `PATH.jsonl` (or `logPath`). Both go
  * through their validating parsers; errors are {@link CliError}s with the file, line and code.
- *
- * @example
- * const { table, log } = readResults('results.tsv');
  */
 export function readResults(
   path: string,

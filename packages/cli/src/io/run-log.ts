@@ -3,16 +3,10 @@ import { describeIssue, RECORD_SCHEMAS, settingsLineSchema } from './log-schema.
 
 /**
  * The version tag of the JSON Lines log's first line.
- *
- * @example
- * JSON.parse(firstLine).format === LOG_FORMAT;
  */
 export const LOG_FORMAT = 'rsmooth-log/1';
 /**
  * The noise generator's algorithm, recorded in every log.
- *
- * @example
- * record.rng = RNG_ALGORITHM; // 'philox4x32-10'
  */
 export const RNG_ALGORITHM = 'philox4x32-10';
 
@@ -61,9 +55,6 @@ export interface RunSettings {
 
 /**
  * The first line of a log.
- *
- * @example
- * const head = JSON.parse(firstLine) as SettingsLine; head.settings.seed;
  */
 export interface SettingsLine {
   type: 'settings';
@@ -75,9 +66,6 @@ export interface SettingsLine {
 
 /**
  * The settings line of a log, with its newline.
- *
- * @example
- * out.writeLine(settingsLine(settings, { model: 'model.onnx', created: new Date().toISOString() }));
  */
 export function settingsLine(settings: RunSettings, info: Record<string, unknown>): string {
   const line: SettingsLine = { type: 'settings', format: LOG_FORMAT, settings, info };
@@ -86,9 +74,6 @@ export function settingsLine(settings: RunSettings, info: Record<string, unknown
 
 /**
  * A parsed log: its settings and record lines (with the line number and the byte offset after each).
- *
- * @example
- * const { settings, records } = parseLog(readFileSync('r.tsv.jsonl', 'utf8'), 'r.tsv.jsonl');
  */
 export interface ParsedLog {
   settings: RunSettings;

@@ -2,16 +2,10 @@ import { CliError } from '../errors.js';
 
 /**
  * The header of Cohen et al.'s certify.py output.
- *
- * @example
- * writeFileSync('r.tsv', `${CERTIFY_HEADER}\n`);
  */
 export const CERTIFY_HEADER = 'idx\tlabel\tpredict\tradius\tcorrect\ttime';
 /**
  * The header of Cohen et al.'s predict.py output.
- *
- * @example
- * writeFileSync('p.tsv', `${PREDICT_HEADER}\n`);
  */
 export const PREDICT_HEADER = 'idx\tlabel\tpredict\tcorrect\ttime';
 

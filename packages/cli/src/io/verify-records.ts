@@ -165,9 +165,6 @@ const checkPrediction: Check = (record) => {
 
 /**
  * How each record type is recomputed from its own evidence (a later record type registers its own).
- *
- * @example
- * RECORD_CHECKS.get('certificate')?.(record, settings);
  */
 export const RECORD_CHECKS: ReadonlyMap<string, Check> = new Map([
   ['certificate', checkCertificate],

@@ -2,9 +2,6 @@ import type { NamedTable } from '../analyze/certified-accuracy.js';
 
 /**
  * Options of {@link certifiedAccuracySvg}.
- *
- * @example
- * certifiedAccuracySvg(tables, { maxRadius: 1, title: 'Fashion-MNIST' } satisfies PlotOptions);
  */
 export interface PlotOptions {
   /** Right end of the radius axis. */

@@ -17,9 +17,6 @@ const RENDERERS: ReadonlyArray<{ name: string; args: (src: string, out: string) 
  * Writes the certified-accuracy plot to `path`: SVG directly, PNG through the first renderer that
  * works (`rsvg-convert` from librsvg2-bin, else ImageMagick's `convert` / `magick`; an error naming
  * what to install when none does). Written atomically (temporary file, rename).
- *
- * @example
- * writePlot('curve.svg', tables, { maxRadius: 1, title: 'Fashion-MNIST, sigma = 0.25' });
  */
 export function writePlot(path: string, tables: NamedTable[], o: PlotOptions): void {
   const svg = certifiedAccuracySvg(tables, o);

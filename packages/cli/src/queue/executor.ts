@@ -16,9 +16,6 @@ import { queueSettingsSchema, queueTaskSchema, type QueueSettings } from './queu
 /**
  * What a worker brings to every run: its own device and threads, optionally its own paths of the
  * model and data (they must have the run's SHA-256) and its own batch size.
- *
- * @example
- * const local: WorkerLocal = { device: 'cpu', threads: 1, concurrency: 1, workerId: 'host:123' };
  */
 export interface WorkerLocal {
   /** Refuse runs of another backend. */
@@ -43,9 +40,6 @@ export interface WorkerLocal {
  * difference; then opens the model (`concurrency` copies) and returns an executor that runs each
  * job exactly as `rsmooth certify` / `predict` runs a group of inputs, producing the same TSV row
  * and log record (plus the worker id).
- *
- * @example
- * const worker = startQueueWorker({ redis, prefix, open: (spec) => openQueueExecutor(spec, { device: 'cpu', threads: 1, concurrency: 1, workerId }) });
  */
 export async function openQueueExecutor(spec: RunSpec, local: WorkerLocal): Promise<RunExecutor> {
   const runId = spec.runId;

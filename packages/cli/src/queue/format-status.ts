@@ -3,9 +3,6 @@ import { formatDuration } from '../progress.js';
 
 /**
  * `rsmooth queue status` as text: one block per run, then the workers alive.
- *
- * @example
- * process.stdout.write(formatQueueStatus(await queueStatus(redis, 'rsmooth'), target.display));
  */
 export function formatQueueStatus(s: { runs: RunStatus[]; workers: WorkerHeartbeat[] }, where: string, now = Date.now()): string {
   const lines: string[] = [

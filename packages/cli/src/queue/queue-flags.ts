@@ -3,9 +3,6 @@ import { intFlag, type OptionSpec } from '../cli/args.js';
 
 /**
  * The flags certify and predict take for the queue mode.
- *
- * @example
- * const OPTIONS = { ...SMOOTHING_RUN_OPTIONS, ...QUEUE_RUN_OPTIONS };
  */
 export const QUEUE_RUN_OPTIONS: OptionSpec = {
   queue: {
@@ -18,9 +15,6 @@ export const QUEUE_RUN_OPTIONS: OptionSpec = {
 
 /**
  * zod shape of {@link QUEUE_RUN_OPTIONS}.
- *
- * @example
- * const schema = z.object({ ...smoothingRunShape, ...queueRunShape }).strict();
  */
 export const queueRunShape = {
   queue: z.string().min(1).optional(),

@@ -6,10 +6,6 @@ import { formatDuration, type ProgressMode } from '../progress.js';
  * rows written so far when they lag behind, waiting for an earlier input), jobs running / waiting
  * / failed, noisy samples per second across workers, workers alive and the ETA. A redrawn line on a
  * terminal; otherwise a line at most every 2 s and when something changes.
- *
- * @example
- * const p = new QueueProgress({ label: 'certify (queue)', mode: 'lines', write: (s) => process.stderr.write(s), samplesPerInput: 10_100 });
- * p.update(progress); p.collected(12); p.finish();
  */
 export class QueueProgress {
   readonly #started = performance.now();

@@ -10,9 +10,6 @@ const defenceRecord = z.object({ name: z.string().min(1), params: z.record(z.str
  * The settings of a run on the queue, as a worker reads them from Redis: exactly the keys of
  * {@link RunSettings}, checked, and no others. A setting this worker does not know would change
  * the results in a way it cannot reproduce, so it refuses such a run instead of ignoring the key.
- *
- * @example
- * const settings = queueSettingsSchema.parse(spec.settings);
  */
 export const queueSettingsSchema = z
   .object({
@@ -65,9 +62,6 @@ export const queueSettingsSchema = z
  * How workers run a queued certify/predict run: where the submitter's model and data were (a
  * worker may name its own copies with --model/--data/--labels; the SHA-256 check decides), and the
  * batch size (a worker may change it: it does not change the noise).
- *
- * @example
- * const task = queueTaskSchema.parse(spec.task);
  */
 export const queueTaskSchema = z
   .object({
@@ -84,25 +78,16 @@ export const queueTaskSchema = z
 
 /**
  * A queued run's task, parsed.
- *
- * @example
- * const t: QueueTask = { bundled: false, model: '/m.onnx', data: '/x.npy', labels: '/y.npy', split: 'test', scaleUint8: false, batch: 1000 };
  */
 export type QueueTask = z.output<typeof queueTaskSchema>;
 
 /**
  * The settings of a queued run, parsed.
- *
- * @example
- * const s: QueueSettings = queueSettingsSchema.parse(spec.settings);
  */
 export type QueueSettings = z.output<typeof queueSettingsSchema>;
 
 /**
  * One stored result: the TSV row and the log record, as a local run writes them.
- *
- * @example
- * const { row, record } = queueResultSchema.parse(JSON.parse(value));
  */
 export const queueResultSchema = z
   .object({
@@ -123,9 +108,6 @@ export const queueResultSchema = z
 /**
  * Checks that settings built by this version of rsmooth are ones its workers can run (a guard for
  * when RunSettings gains a key the queue schema lacks).
- *
- * @example
- * settingsForQueue(settings); // the same object, or an error naming the unknown keys
  */
 export function settingsForQueue(settings: RunSettings): Record<string, unknown> {
   const r = queueSettingsSchema.safeParse(settings);

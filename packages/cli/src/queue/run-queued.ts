@@ -23,9 +23,6 @@ import { queueResultSchema, settingsForQueue, type QueueTask } from './queue-tas
 
 /**
  * What `rsmooth certify/predict --queue` hands over once the run is resolved (settings, inputs, files).
- *
- * @example
- * return await runQueued({ flags: f, runner, settings, info, expected, labels: loaded.labels!, source, io, signal });
  */
 export interface QueuedRun {
   flags: SmoothingRunFlags;
@@ -52,9 +49,6 @@ const NAMED = new Set(['fashion-mnist']);
  * TSV and JSON Lines log a local run writes, showing progress (done/total, samples/s across
  * workers, ETA, workers alive). Killed and started again, it continues after the rows it wrote;
  * the workers' results wait in Redis.
- *
- * @example
- * if (f.queue !== undefined) return await runQueued({ flags: f, runner, settings, info, expected, labels, source, io, signal });
  */
 export async function runQueued(q: QueuedRun): Promise<RunSummary> {
   const { flags: f, runner, io } = q;

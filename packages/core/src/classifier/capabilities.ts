@@ -75,9 +75,6 @@ function kindOf(value: unknown, kind: 'function' | 'array' | 'Float32Array'): bo
  * `capabilityNotes` only explains absent capabilities, and no property of the first contract
  * version (`capabilities`, `saver`, `deviceSampler`) is left over. Throws a `TypeError` naming
  * the first problem.
- *
- * @example
- * assertCapabilities(myClassifier, 'classifier');
  */
 export function assertCapabilities(c: Classifier, name: string): void {
   const record = c as unknown as Record<string, unknown>;

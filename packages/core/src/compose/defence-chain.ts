@@ -93,9 +93,6 @@ async function applyOne(d: Preprocessor | Postprocessor, input: Batch, expected:
 /**
  * Runs a batch through a chain of preprocessors, checking every output; returns the result and,
  * when `keep` is true, every defence's input (for the backward pass).
- *
- * @example
- * const { out } = await runPreprocessors(pre, { data: x, shape: [rows, 1, 28, 28] }, false);
  */
 export async function runPreprocessors(pre: readonly Preprocessor[], input: Batch, keep: boolean): Promise<{ out: Batch; inputs: Batch[] }> {
   const inputs: Batch[] = [];
@@ -111,9 +108,6 @@ export async function runPreprocessors(pre: readonly Preprocessor[], input: Batc
  * Runs probabilities `[batch, nbClasses]` through a chain of postprocessors (shape preserved).
  * With `surrogate`, a `'bpda'` postprocessor is skipped (the identity of the backward pass) and
  * the input of every other one is kept.
- *
- * @example
- * const { out } = await runPostprocessors(post, { data: probs, shape: [rows, 10] }, false);
  */
 export async function runPostprocessors(post: readonly Postprocessor[], input: Batch, surrogate: boolean): Promise<{ out: Batch; inputs: Batch[] }> {
   const inputs: Batch[] = [];
@@ -133,9 +127,6 @@ export async function runPostprocessors(post: readonly Postprocessor[], input: B
  * The backward pass through a chain of defences: from the gradient w.r.t. the chain's output to
  * the gradient w.r.t. its input, defence by defence (`vjp` for `'exact'` / `'estimate'`, the
  * identity for `'bpda'`). `inputs` are each defence's inputs from the forward pass.
- *
- * @example
- * const gx = await backThrough(pre, inputs, gy, 'preprocessing defence');
  */
 export async function backThrough(
   chain: readonly (Preprocessor | Postprocessor)[],

@@ -43,9 +43,6 @@ export interface NoiseWorkerJob {
 
 /**
  * Source text of the worker program.
- *
- * @example
- * const worker = new Worker(NOISE_WORKER_PROGRAM, { eval: true, workerData: { module, control, slot: 0 } });
  */
 export const NOISE_WORKER_PROGRAM = `
 'use strict';

@@ -11,23 +11,22 @@
 
 const fr = Math.fround;
 
-/** 2^-24: scale of the top 24 bits of a u32. @example TWO_POW_M24 === 2 ** -24 */
+/** 2^-24: scale of the top 24 bits of a u32. */
 export const TWO_POW_M24 = 5.960464477539063e-8;
-/** 2^-32: scale of the low 8 bits of a u32. @example TWO_POW_M32 === 2 ** -32 */
+/** 2^-32: scale of the low 8 bits of a u32. */
 export const TWO_POW_M32 = 2.3283064365386963e-10;
-/** Largest radius uniform, 1 - 2^-24 (the float32 just below 1; bits 0x3F7FFFFF). @example U_MAX === 1 - 2 ** -24 */
+/** Largest radius uniform, 1 - 2^-24 (the float32 just below 1; bits 0x3F7FFFFF). */
 export const U_MAX = 0.9999999403953552;
-/** Bits of sqrt(0.5) rounded to float32: split point of the log argument reduction. @example LOG_SPLIT_BITS === 0x3f3504f3 */
+/** Bits of sqrt(0.5) rounded to float32: split point of the log argument reduction. */
 export const LOG_SPLIT_BITS = 0x3f3504f3;
 
-/** ln 2 split in float32 (fdlibm / musl logf): LN2_HI (0x3F317180) has 17 significant bits, so k LN2_HI is exact. @example LN2_HI === 0xb17180 * 2 ** -24 */
+/** ln 2 split in float32 (fdlibm / musl logf): LN2_HI (0x3F317180) has 17 significant bits, so k LN2_HI is exact. */
 export const LN2_HI = 0.69313812255859375;
-/** Low part of ln 2, float32 (0x3717F7D1). @example Math.abs(LN2_HI + LN2_LO - Math.LN2) < 1e-12 */
+/** Low part of ln 2, float32 (0x3717F7D1). */
 export const LN2_LO = 9.05800061445916e-6;
 /**
  * Coefficients of the log kernel R(s^2) (musl / fdlibm logf, |error| < 2^-34.24):
  * LG1 = 0xaaaaaa p-24, LG2 = 0xccce13 p-25, LG3 = 0x91e9ee p-25, LG4 = 0xf89e26 p-26.
- * @example LOG_COEFFS[0] === 0xaaaaaa * 2 ** -24
  */
 export const LOG_COEFFS: readonly [number, number, number, number] = [
   0xaaaaaa * 2 ** -24, // 0.666666626930236816 (0x3F2AAAAA)
@@ -35,19 +34,19 @@ export const LOG_COEFFS: readonly [number, number, number, number] = [
   0x91e9ee * 2 ** -25, // 0.284987866878509521 (0x3E91E9EE)
   0xf89e26 * 2 ** -26, // 0.242790788412094116 (0x3E789E26)
 ];
-/** sin a = a + (a z)(S1 + z (S2 + z S3)), z = a^2, |a| <= pi/4 (Cephes sinf), as float32. @example SIN_COEFFS[0] === Math.fround(-1.6666654611e-1) */
+/** sin a = a + (a z)(S1 + z (S2 + z S3)), z = a^2, |a| <= pi/4 (Cephes sinf), as float32. */
 export const SIN_COEFFS: readonly [number, number, number] = [
   fr(-1.6666654611e-1), // 0xBE2AAAA3
   fr(8.3321608736e-3), // 0x3C08839E
   fr(-1.9515295891e-4), // 0xB94CA1F9
 ];
-/** cos a = 1 + z (-0.5 + z (C1 + z (C2 + z C3))), z = a^2 (Cephes cosf), as float32. @example COS_COEFFS[0] === Math.fround(4.166664568298827e-2) */
+/** cos a = 1 + z (-0.5 + z (C1 + z (C2 + z C3))), z = a^2 (Cephes cosf), as float32. */
 export const COS_COEFFS: readonly [number, number, number] = [
   fr(4.166664568298827e-2), // 0x3D2AAAA5
   fr(-1.388731625493765e-3), // 0xBAB6061A
   fr(2.443315711809948e-5), // 0x37CCF5CE
 ];
-/** Angle step 2 pi / 2^24 as float32: float32(pi) 2^-23 (bits 0x34C90FDB). @example ANGLE_STEP === Math.fround(Math.PI) * 2 ** -23 */
+/** Angle step 2 pi / 2^24 as float32: float32(pi) 2^-23 (bits 0x34C90FDB). */
 export const ANGLE_STEP = fr(Math.PI) * 2 ** -23;
 
 const LG1 = LOG_COEFFS[0];
@@ -71,9 +70,6 @@ const I32 = new Int32Array(F32.buffer);
  * (x + 1/2) 2^-32, capped at 1 - 2^-24, computed as
  * min(float32((x >>> 8) 2^-24 + ((x & 255) + 0.5) 2^-32), 1 - 2^-24)
  * (both terms exact; one rounding). In [2^-33, 1 - 2^-24]: never 0 or 1.
- *
- * @example
- * uniformFromU32(0) === 2 ** -33 && uniformFromU32(0xffffffff) === 1 - 2 ** -24
  */
 export function uniformFromU32(x: number): number {
   const u = fr((x >>> 8) * TWO_POW_M24 + ((x & 255) + 0.5) * TWO_POW_M32);
@@ -84,9 +80,6 @@ export function uniformFromU32(x: number): number {
  * The angle uniform of a u32 `x` (top 24 bits): ((x >>> 8) + 1/2) 2^-24, in
  * (0, 1), exact in binary64 (the kernel never forms it: it uses the quadrant
  * and the exact float32 offset (s + 1/2), see {@link boxMullerPair}).
- *
- * @example
- * angleUniformFromU32(0x80000000) === 0.5 + 2 ** -25
  */
 export function angleUniformFromU32(x: number): number {
   return ((x >>> 8) + 0.5) * TWO_POW_M24;
@@ -95,9 +88,6 @@ export function angleUniformFromU32(x: number): number {
 /**
  * ln(u) in float32 for u = {@link uniformFromU32}(x), by the musl / fdlibm
  * logf algorithm of the stream layout (error < 1 float32 ulp; never -Infinity).
- *
- * @example
- * Math.abs(logUniform(0x80000000) - Math.log(0.5 + 2 ** -33)) < 1e-7
  */
 export function logUniform(x: number): number {
   return logF32(uniformFromU32(x));
@@ -107,9 +97,6 @@ export function logUniform(x: number): number {
  * ln(u) in float32 for a float32 `u` in [2^-126, 1] (normal, positive), by the musl / fdlibm logf
  * algorithm of the stream layout (step 2; error < 1 float32 ulp). The Gaussian radius and the
  * Laplace magnitude both use it.
- *
- * @example
- * logF32(0.5) === Math.fround(-Math.LN2)
  */
 export function logF32(u: number): number {
   F32[0] = u;

@@ -25,9 +25,6 @@ export type NoiseDraw = (
 /**
  * The two fill methods of a {@link NoiseGenerator}, validating every argument (the same errors for
  * every backend) before handing the request to the backend's `draw`.
- *
- * @example
- * const gen: NoiseGenerator = { name: 'mine', ...checkedFills((out, offset, req, k0, k1, base) => { ... }) };
  */
 export function checkedFills(
   draw: NoiseDraw,

@@ -10,25 +10,24 @@ import { boxMullerPair, logF32, TWO_POW_M24, U_MAX } from './box-muller.js';
 
 const fr = Math.fround;
 
-/** The noise families, in the order of their layout ids (0, 1, 2). @example NOISE_FAMILIES[1] === 'uniform' */
+/** The noise families, in the order of their layout ids (0, 1, 2). */
 export const NOISE_FAMILIES = ['gaussian', 'uniform', 'laplace'] as const;
 
 /** A noise family: Gaussian N(0, 1), uniform on [-sqrt 3, sqrt 3], Laplace with scale 1/sqrt 2 (all unit variance). @example const f: NoiseFamily = 'laplace'; */
 export type NoiseFamily = (typeof NOISE_FAMILIES)[number];
 
-/** The layout id of each family (the kernels' `family` argument). @example NOISE_FAMILY_ID.laplace === 2 */
+/** The layout id of each family (the kernels' `family` argument). */
 export const NOISE_FAMILY_ID: Readonly<Record<NoiseFamily, number>> = Object.freeze({ gaussian: 0, uniform: 1, laplace: 2 });
 
 /**
  * Uniform step: float32(sqrt(3) 2^-23). A uniform value is w * UNIFORM_STEP with w an odd integer in
- * [-(2^23 - 1), 2^23 - 1], so values lie in (-sqrt 3, sqrt 3). @example UNIFORM_STEP === Math.fround(Math.sqrt(3) * 2 ** -23)
  */
 export const UNIFORM_STEP = fr(Math.sqrt(3) * 2 ** -23);
 
-/** Laplace factor: float32(-1/sqrt 2); the magnitude is ln(u) times it (a unit-variance Laplace has scale 1/sqrt 2). @example LAPLACE_FACTOR === Math.fround(-Math.SQRT1_2) */
+/** Laplace factor: float32(-1/sqrt 2); the magnitude is ln(u) times it (a unit-variance Laplace has scale 1/sqrt 2). */
 export const LAPLACE_FACTOR = fr(-Math.SQRT1_2);
 
-/** 2^-31: scale of the low 7 bits of the Laplace magnitude word. @example TWO_POW_M31 === 2 ** -31 */
+/** 2^-31: scale of the low 7 bits of the Laplace magnitude word. */
 export const TWO_POW_M31 = 4.656612873077393e-10;
 
 /**

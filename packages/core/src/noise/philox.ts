@@ -14,9 +14,6 @@ const INV_2_16 = 1 / 65536;
 /**
  * High 32 bits of the 64-bit product a * m (a, m u32), with m given as 16-bit
  * halves. All intermediate values are exact integers below 2^53.
- *
- * @example
- * mulhi32(0xffffffff, 0xffff, 0xffff) === 0xfffffffe
  */
 export function mulhi32(a: number, mHi: number, mLo: number): number {
   const t = a * mLo; // < 2^48

@@ -146,15 +146,15 @@ import { RsRangeError } from '../errors.js';
 import { noiseFamilyId, type NoiseFamily } from './families.js';
 import { philoxKey } from './seed.js';
 
-/** Philox4x32 round multiplier for counter word 0. @example PHILOX_M0 === 0xd2511f53 */
+/** Philox4x32 round multiplier for counter word 0. */
 export const PHILOX_M0 = 0xd2511f53;
-/** Philox4x32 round multiplier for counter word 2. @example PHILOX_M1 === 0xcd9e8d57 */
+/** Philox4x32 round multiplier for counter word 2. */
 export const PHILOX_M1 = 0xcd9e8d57;
-/** Philox Weyl increment for key word 0 (golden ratio). @example PHILOX_W0 === 0x9e3779b9 */
+/** Philox Weyl increment for key word 0 (golden ratio). */
 export const PHILOX_W0 = 0x9e3779b9;
-/** Philox Weyl increment for key word 1 (sqrt(3) - 1). @example PHILOX_W1 === 0xbb67ae85 */
+/** Philox Weyl increment for key word 1 (sqrt(3) - 1). */
 export const PHILOX_W1 = 0xbb67ae85;
-/** Number of Philox rounds (Philox4x32-10). @example PHILOX_ROUNDS === 10 */
+/** Number of Philox rounds (Philox4x32-10). */
 export const PHILOX_ROUNDS = 10;
 
 /**
@@ -184,7 +184,7 @@ export interface NoiseRequest {
 
 const U32_LIMIT = 4294967296;
 const U64_LIMIT = 1n << 64n;
-/** Largest supported `dim` (block index b = floor(f / 4) stays far inside u32). @example MAX_NOISE_DIM === 2 ** 30 */
+/** Largest supported `dim` (block index b = floor(f / 4) stays far inside u32). */
 export const MAX_NOISE_DIM = 2 ** 30;
 
 function checkUint(name: string, value: unknown, limit: number): number {
@@ -227,9 +227,6 @@ export function validateNoiseRequest(req: NoiseRequest): { k0: number; k1: numbe
 
 /**
  * Validates an output range `out[outOffset .. outOffset + count)`.
- *
- * @example
- * checkOutput(new Float32Array(10), 2, 8); // ok; checkOutput(new Float32Array(10), 3, 8) throws RangeError
  */
 export function checkOutput(out: Float32Array, outOffset: number, count: number, name = 'out'): void {
   if (!(out instanceof Float32Array)) throw new RsRangeError('RS_INVALID_ARG_VALUE', `${name} must be a Float32Array`);
@@ -243,9 +240,6 @@ export function checkOutput(out: Float32Array, outOffset: number, count: number,
 
 /**
  * Validates the extra arguments of `fillNoisy` (base slice, scale, clip bounds).
- *
- * @example
- * checkNoisyArgs(new Float32Array(4), 0, 4, 0.5, undefined); // ok
  */
 export function checkNoisyArgs(
   base: Float32Array,

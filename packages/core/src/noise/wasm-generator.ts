@@ -61,7 +61,7 @@ type FillSoundFn = (
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
-/** Decodes base64 without depending on Buffer or atob. @example decodeBase64('AGFzbQ==') // Uint8Array [0, 97, 115, 109] */
+/** Decodes base64 without depending on Buffer or atob. */
 export function decodeBase64(s: string): Uint8Array {
   const clean = s.replace(/=+$/, '');
   const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
@@ -133,9 +133,6 @@ export interface KernelLayout {
  * The memory layout [keys | base | lo | hi | out chunk + slack] of a kernel call over `sampleCount`
  * rows of `dim` floats: shared by this generator and the worker threads of `@rs/core/node` (plain
  * data, so it can be posted to a worker).
- *
- * @example
- * const { outPtr, chunkRows } = kernelLayout(784, 1000); // chunkRows 20
  */
 export function kernelLayout(dim: number, sampleCount: number): KernelLayout {
   const chunkRows = Math.max(1, Math.min(sampleCount, Math.floor(CHUNK_FLOATS / dim)));
@@ -150,9 +147,6 @@ export function kernelLayout(dim: number, sampleCount: number): KernelLayout {
 
 /**
  * The kernel's `mode` argument: 0 unit-variance values, 1 noisy copies of `base`, 2 noisy copies clipped.
- *
- * @example
- * kernelMode(image, undefined); // 1
  */
 export function kernelMode(base: Float32Array | null, clip: ClipBounds | undefined): number {
   return base ? (clip ? 2 : 1) : 0;
@@ -161,9 +155,6 @@ export function kernelMode(base: Float32Array | null, clip: ClipBounds | undefin
 /**
  * The compiled kernel (a `WebAssembly.Module`, compiled once per thread), e.g. to hand to a worker thread.
  * Throws when WebAssembly SIMD is unavailable.
- *
- * @example
- * new Worker(source, { eval: true, workerData: { module: noiseKernelModule() } });
  */
 export function noiseKernelModule(): object {
   const mod = kernelModule();

@@ -61,9 +61,6 @@ export function suggestOptionName(key: string, known: readonly string[]): string
 /**
  * The top-level option names of a zod schema (objects, through optional / default / pipe /
  * intersection wrappers); empty for other schemas.
- *
- * @example
- * schemaOptionNames(z.object({ scale: z.number() }).strict()); // ['scale']
  */
 export function schemaOptionNames(schema: z.ZodType, value?: unknown): string[] {
   const def = (schema as unknown as { def?: Record<string, unknown> }).def;

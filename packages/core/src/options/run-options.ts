@@ -43,9 +43,6 @@ const common = {
  * rest of the budget could not raise the radius by more than this); the `bound`
  * (`'clopper-pearson'`, the default, or `'beta-binomial-mixture'` with its `prior`); the
  * `checkpoints` (a list of sample counts, or `{ first, ratio }` of a geometric schedule).
- *
- * @example
- * parseOptions(sequentialOptionsSchema, { radius: 0.5 }, 'sequential');
  */
 export const sequentialOptionsSchema = z
   .object({
@@ -80,9 +77,6 @@ export type ParsedSequentialOptions = z.output<typeof sequentialOptionsSchema>;
  * 'top-two'), and the shared run options (`inputIds`, `indexOffset`, `onProgress`, `signal`,
  * `forwardTimeoutMs`); `sequential` for anytime-valid sequential certification with `n` as the
  * budget (see `sequentialOptionsSchema`).
- *
- * @example
- * parseOptions(certifyOptionsSchema, { n: 10_000, batchSize: 1000 }, 'certify options');
  */
 export const certifyOptionsSchema = z
   .object({
@@ -103,9 +97,6 @@ export type ParsedCertifyOptions = z.output<typeof certifyOptionsSchema>;
 /**
  * Options of `predict(x, options)`: `n` (default: the classifier's `sampleSize`), `isAbstain`
  * (default true: rows of zeros where the two-sided binomial test cannot separate the top two classes).
- *
- * @example
- * parseOptions(predictOptionsSchema, { batchSize: 64, isAbstain: false }, 'predict options');
  */
 export const predictOptionsSchema = z
   .object({ n: integerAtLeast(1, MAX_SAMPLES).optional(), isAbstain: z.boolean({ error: 'must be a boolean' }).default(true), ...common })
@@ -123,9 +114,6 @@ export {
 /**
  * Options of the gradient methods: `sampling` (ART's smoothed loss gradient over `sampleSize`
  * noisy copies when true), `batchSize`, `inputIds`, `indexOffset`, `signal`, `forwardTimeoutMs`.
- *
- * @example
- * parseOptions(gradientOptionsSchema, { sampling: true }, 'lossGradient options');
  */
 export const gradientOptionsSchema = z
   .object({
@@ -142,9 +130,6 @@ export type GradientOptions = z.input<typeof gradientOptionsSchema>;
 /**
  * Options of the unsmoothed batched methods (`predictLogits`, `computeLoss`, `getActivations`):
  * `batchSize`, `signal`, `forwardTimeoutMs`.
- *
- * @example
- * parseOptions(batchOptionsSchema, { batchSize: 256 }, 'predictLogits options');
  */
 export const batchOptionsSchema = z.object({ batchSize: common.batchSize, ...cancellation }).strict();
 /** Options of `predictLogits` and friends. */

@@ -43,9 +43,6 @@ export function integerAtLeast(min: number, max = 2 ** 32 - 1) {
 
 /**
  * A function (callbacks such as `onProgress`).
- *
- * @example
- * callback<(p: Progress) => void>();
  */
 export function callback<F extends (...args: never[]) => unknown>() {
   return z.custom<F>((v) => typeof v === 'function', { error: 'must be a function' });
@@ -53,9 +50,6 @@ export function callback<F extends (...args: never[]) => unknown>() {
 
 /**
  * An `AbortSignal`.
- *
- * @example
- * abortSignal().optional();
  */
 export function abortSignal() {
   return z.custom<AbortSignal>(

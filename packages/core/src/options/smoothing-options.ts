@@ -66,9 +66,6 @@ export const seedSchema = z.union(
  *   refused with an `OffGridInputError`), discretized Gaussian noise sampled exactly from 64-bit
  *   integers, x + noise exact in integers, and the radius of the theorem in src/sound/sound-radius.ts.
  *   Gaussian noise only; fit and the gradients keep the float noise (training needs no soundness).
- *
- * @example
- * const opts = parseOptions(smoothingOptionsSchema, { scale: 0.25, alpha: 0.001, seed: 42 }, 'smoothing options');
  */
 export const smoothingOptionsSchema = z
   .object({

@@ -2,9 +2,6 @@ import { AbortError, abortErrorOf, ClassifierContractError, ForwardTimeoutError,
 
 /**
  * How long a classifier call may take and what may cancel it.
- *
- * @example
- * const guard: CallGuard = { signal, timeoutMs: 30_000 };
  */
 export interface CallGuard {
   signal?: AbortSignal | undefined;
@@ -31,9 +28,6 @@ const noop = () => undefined;
  * call that rejects after the caller gave up (a session disposed under it) is never an unhandled
  * rejection. The returned promise is marked handled too: a caller that throws before awaiting it
  * leaves nothing behind. A synchronous call cannot be interrupted; it runs to its end first.
- *
- * @example
- * const logits = await guardedCall(() => classifier.forward(x, rows), { signal, timeoutMs: 10_000 }, site);
  */
 export function guardedCall<T>(start: () => T | Promise<T>, guard: CallGuard, site: CallSite): Promise<T> {
   let call: Promise<T>;
@@ -89,9 +83,6 @@ export function guardedCall<T>(start: () => T | Promise<T>, guard: CallGuard, si
 /**
  * The error a failed classifier call becomes: errors of the guard and of the contract pass through,
  * anything else is wrapped in a {@link ClassifierContractError} (code `RS_CLASSIFIER_FAILED`) naming the call.
- *
- * @example
- * catch (err) { throw callFailure(err, `forward failed on a batch of ${rows} noisy inputs`); }
  */
 export function callFailure(err: unknown, what: string): Error {
   if (err instanceof AbortError || err instanceof ForwardTimeoutError || err instanceof ClassifierContractError) return err;
@@ -101,10 +92,6 @@ export function callFailure(err: unknown, what: string): Error {
 /**
  * Lets the event loop run (timers, I/O, an `AbortSignal.timeout`) before the next batch, so a run
  * over a classifier that answers synchronously can still be cancelled between batches.
- *
- * @example
- * await yieldToEventLoop();
- * throwIfAborted(signal);
  */
 export function yieldToEventLoop(): Promise<void> {
   const immediate = (globalThis as { setImmediate?: (cb: () => void) => unknown }).setImmediate;

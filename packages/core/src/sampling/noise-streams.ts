@@ -2,9 +2,6 @@
  * Philox stream ids (counter word c3) of each method that draws noise. Separate streams make the
  * selection and estimation samples of certify independent, as Cohen et al.'s CERTIFY requires,
  * and keep every method reproducible on its own.
- *
- * @example
- * const req = { seed, stream: NOISE_STREAM.estimation, inputIndex: 7, sampleStart: 0, sampleCount: 1000, dim: 784 };
  */
 export const NOISE_STREAM = Object.freeze({
   /** certify: the `sampleSize` (n0) samples that select the top class. */

@@ -12,9 +12,6 @@ import type { NoiseRequest } from '../noise/stream-layout.js';
  * Philox4x32-10 known-answer vectors (counter c0..c3, key k0 k1 -> x0..x3) from the Random123 1.14
  * distribution (tests/kat_vectors; Salmon et al., SC 2011); the same lines as
  * test/noise/philox4x32-10.kat.json.
- *
- * @example
- * PHILOX_KAT[0].expected; // [0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8]
  */
 export const PHILOX_KAT: ReadonlyArray<{ counter: readonly number[]; key: readonly number[]; expected: readonly number[] }> = Object.freeze([
   { counter: [0, 0, 0, 0], key: [0, 0], expected: [0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8] },
@@ -97,8 +94,5 @@ export async function knownAnswerDigest(fill: KnownAnswerFill): Promise<string> 
 /**
  * The known-answer digest of the stream layout (JS reference, WASM, threaded and WGSL generators
  * alike); it changes only when the layout does.
- *
- * @example
- * (await knownAnswerDigest(fill)) === NOISE_KNOWN_ANSWER_SHA256; // the source follows the layout
  */
 export const NOISE_KNOWN_ANSWER_SHA256 = '2cdf0756c507581b9d31d8941eef19249baa2182770a63b90f63667f4e56221c';

@@ -45,9 +45,6 @@ export interface BetaPrior {
 
 /**
  * Beta(1/2, 1/2): Jeffreys' prior, the Krichevsky-Trofimov mixture (Voracek 2024's choice).
- *
- * @example
- * const jeffreys = betaBinomialMixtureBound(0.001, [1000], JEFFREYS_PRIOR);
  */
 export const JEFFREYS_PRIOR: Readonly<BetaPrior> = Object.freeze({ a: 0.5, b: 0.5 });
 
@@ -56,9 +53,6 @@ export const JEFFREYS_PRIOR: Readonly<BetaPrior> = Object.freeze({ a: 0.5, b: 0.
  * of a smoothed classifier usually lies. With 100,000 hits out of 100,000 at alpha = 0.001 its
  * lower bound gives 98.9% of the fixed-n Clopper-Pearson radius (Jeffreys': 95.7%), and at
  * p <= 0.99 it stays within 0.003 sigma of Jeffreys'. Any prior gives a valid bound.
- *
- * @example
- * await g.certify(x, { n: 100_000, sequential: { radius: 0.5, bound: 'beta-binomial-mixture', prior: DEFAULT_MIXTURE_PRIOR } });
  */
 export const DEFAULT_MIXTURE_PRIOR: Readonly<BetaPrior> = Object.freeze({ a: 0.5, b: 0.1 });
 

@@ -19,25 +19,16 @@ export type CheckpointSpec = readonly number[] | { readonly first?: number | und
 
 /**
  * Default first checkpoint of the geometric schedule.
- *
- * @example
- * checkpointSchedule(1000, {})[0] === DEFAULT_FIRST_CHECKPOINT; // true
  */
 export const DEFAULT_FIRST_CHECKPOINT = 64;
 /**
  * Default growth ratio of the geometric schedule, per bound: each checkpoint costs the staged
  * Clopper-Pearson bound alpha (a sparser schedule), the mixture bound nothing (a denser one).
- *
- * @example
- * checkpointSchedule(100_000, {}, DEFAULT_CHECKPOINT_RATIO['clopper-pearson']);
  */
 export const DEFAULT_CHECKPOINT_RATIO = Object.freeze({ 'clopper-pearson': 1.5, 'beta-binomial-mixture': 1.1 } as const);
 
 /**
  * The most checkpoints a schedule may have (a guard against ratios such as 1 + 1e-9).
- *
- * @example
- * checkpointSchedule(1e9, { first: 1, ratio: 1.0000001 }); // RangeError: more than MAX_CHECKPOINTS
  */
 export const MAX_CHECKPOINTS = 10_000;
 

@@ -4,9 +4,6 @@ import { stagedClopperPearsonBound, type StagedSplit } from './staged-clopper-pe
 
 /**
  * The confidence bounds sequential certification can use.
- *
- * @example
- * SEQUENTIAL_BOUNDS.includes('clopper-pearson'); // true
  */
 export const SEQUENTIAL_BOUNDS = Object.freeze(['clopper-pearson', 'beta-binomial-mixture'] as const);
 /**

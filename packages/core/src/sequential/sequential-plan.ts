@@ -78,9 +78,6 @@ export function sequentialPlan(n: number, alpha: number, sigma: number | Sequent
 
 /**
  * Share of alpha the staged Clopper-Pearson bound spends at its first claiming checkpoint in radius mode.
- *
- * @example
- * stagedClopperPearsonBound(0.001, schedule, { lowerFrom, firstShare: RADIUS_MODE_FIRST_SHARE });
  */
 export const RADIUS_MODE_FIRST_SHARE = 0.5;
 

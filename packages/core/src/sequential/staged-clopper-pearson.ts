@@ -28,9 +28,6 @@ import { validateCheckpoints } from './validate-checkpoints.js';
 
 /**
  * How the staged Clopper-Pearson bound spends alpha (see {@link stagedClopperPearsonBound}).
- *
- * @example
- * stagedClopperPearsonBound(0.001, [100, 1000, 10_000], { lowerFrom: 1, firstShare: 0.5 } satisfies StagedSplit);
  */
 export interface StagedSplit {
   /** Index of the first checkpoint with a lower bound (default 0). */

@@ -2,11 +2,6 @@ import { RsRangeError } from '../errors.js';
 /**
  * Checks a bound's level and schedule, and returns the check of each `(k, t)` it is asked about:
  * `t` must be one of the checkpoints (a bound's guarantee covers those only) and `k` in [0, t].
- *
- * @example
- * const at = validateCheckpoints(0.001, [100, 1000]);
- * at(97, 100); // ok
- * at(5, 50);   // RangeError: t = 50 is not a checkpoint
  */
 export function validateCheckpoints(alpha: number, checkpoints: readonly number[]): (k: number, t: number) => void {
   if (typeof alpha !== 'number' || !(alpha > 0 && alpha < 1)) throw new RsRangeError('RS_INVALID_ARG_VALUE', `'alpha' must be in (0, 1), got ${String(alpha)}`);

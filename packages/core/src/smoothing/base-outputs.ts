@@ -8,9 +8,6 @@ import { crossEntropyRow } from './softmax.js';
 
 /**
  * The base classifier's logits (unsmoothed), `nbInputs * nbClasses`, preprocessing applied.
- *
- * @example
- * const logits = await predictLogits(config, x, { batchSize: 256 });
  */
 export async function predictLogits(config: SmoothingConfig, x: unknown, options: BatchOptions = {}): Promise<Float32Array> {
   const o = parseOptions(batchOptionsSchema, options, 'predictLogits options');
@@ -33,9 +30,6 @@ export async function predictLogits(config: SmoothingConfig, x: unknown, options
 
 /**
  * Per-input cross-entropy of the base classifier (ART's `compute_losses`), in float64.
- *
- * @example
- * const losses = await computeLosses(config, x, [3, 1]);
  */
 export async function computeLosses(config: SmoothingConfig, x: unknown, y: unknown, options: BatchOptions = {}): Promise<Float64Array> {
   const o = parseOptions(batchOptionsSchema, options, 'computeLosses options');
@@ -60,9 +54,6 @@ export async function computeLosses(config: SmoothingConfig, x: unknown, y: unkn
 
 /**
  * Cross-entropy with a reduction (ART's `compute_loss`; default `'none'` as there).
- *
- * @example
- * await computeLoss(config, x, y, { reduction: 'mean' }); // number
  */
 export async function computeLoss(
   config: SmoothingConfig,

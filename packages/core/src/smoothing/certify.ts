@@ -75,9 +75,6 @@ export function minimumSamplesToCertify(alpha: number): number {
  * estimate its probability with `n` fresh samples, lower-bound it (one-sided Clopper-Pearson at
  * `alpha`), and certify radius `sigma * Phi^-1(pALower)` (Gaussian, L2; other noise families and
  * norms: `certifiedRadius`); abstain (`-1`, radius 0) when pALower < 0.5.
- *
- * @example
- * const { prediction, radius } = await certify(config, x, { n: 10_000, batchSize: 1000 });
  */
 export async function certify(config: SmoothingConfig, x: unknown, options: CertifyOptions): Promise<CertifyResult> {
   const o = parseOptions(certifyOptionsSchema, options, 'certify options');

@@ -13,9 +13,6 @@ export interface CleanBatch {
  * Runs `fn` over the clean (un-noised) inputs in batches of at most `batchSize`, each batch
  * preprocessed into a scratch buffer (the caller's data is never modified). Between batches it
  * yields to the event loop and honours `guard.signal`.
- *
- * @example
- * await forEachCleanBatch(config, data, count, 256, async (x, rows, start) => { ... }, { signal });
  */
 export async function forEachCleanBatch(
   config: SmoothingConfig,
@@ -50,9 +47,6 @@ function positions(start: number, rows: number): number[] {
 /**
  * The base classifier's logits for a preprocessed batch, checked against the contract; the call is
  * raced against `guard` (abort, timeout).
- *
- * @example
- * const logits = await cleanLogits(config, x, rows, { signal }, { index: 0, start: 0 });
  */
 export async function cleanLogits(config: SmoothingConfig, x: Float32Array, rows: number, guard: CallGuard = {}, at?: CleanBatch): Promise<Float32Array> {
   let logits: Float32Array;
@@ -72,9 +66,6 @@ export async function cleanLogits(config: SmoothingConfig, x: Float32Array, rows
 
 /**
  * Calls the classifier's `vjp` (raced against `guard`) and checks its output length.
- *
- * @example
- * const g = await checkedVjp(config, x, rows, upstream, { signal });
  */
 export async function checkedVjp(
   config: SmoothingConfig,

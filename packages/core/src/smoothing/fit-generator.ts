@@ -40,9 +40,6 @@ function isIterable(s: unknown): s is Iterable<unknown> | AsyncIterable<unknown>
  * example gets fresh noise from the method's stream (example id = its position in the epoch,
  * sample index from the epoch), so a source that yields the data in order draws exactly the noise
  * of `fit(x, y, { shuffle: false })`; then `clipNoisy`, `preprocessing`, and one optimizer step per batch.
- *
- * @example
- * const { epochLosses } = await fitGenerator(config, source, { nbEpochs: 2, optimizer: 'adam', learningRate: 1e-3 });
  */
 export async function fitGenerator(config: SmoothingConfig, source: BatchSource, options: FitGeneratorOptions = {}): Promise<FitResult> {
   const training = requireCapability(config.classifier, 'training', 'fitGenerator');

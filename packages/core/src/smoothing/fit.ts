@@ -66,9 +66,6 @@ export function epochOrder(count: number, seed: bigint, epoch: number): Uint32Ar
  * example and the epoch; Gaussian augmentation draws the configured family, `noise`), runs its attack when it has one, clips when `clipNoisy`, preprocesses,
  * and the classifier's `training` capability takes one optimizer step with the method's loss head.
  * The learning rate of each epoch follows `learningRateSchedule`.
- *
- * @example
- * const { epochLosses, epochTerms } = await fit(config, xTrain, yTrain, { method: 'macer', nbEpochs: 2, batchSize: 64, optimizer: 'sgd', learningRate: 0.01 });
  */
 export async function fit(config: SmoothingConfig, x: unknown, y: unknown, options: FitOptions = {}): Promise<FitResult> {
   const training = requireCapability(config.classifier, 'training', 'fit');

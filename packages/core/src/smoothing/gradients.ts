@@ -30,9 +30,6 @@ function requireGradients(config: SmoothingConfig, method: string): void {
  *   noisy copies (noise stream `gradient`, clipped when `clipNoisy`, clip gradient zero outside the
  *   domain), computed in log space so no clamp is needed. Unlike ART (mean reduction over the batch),
  *   rows are not divided by the batch size.
- *
- * @example
- * const g = await lossGradient(config, x, [3, 1], { sampling: true }); // 2 x prod(inputShape)
  */
 export async function lossGradient(config: SmoothingConfig, x: unknown, y: unknown, options: GradientOptions = {}): Promise<Float32Array> {
   requireGradients(config, 'lossGradient');
@@ -51,9 +48,6 @@ export async function lossGradient(config: SmoothingConfig, x: unknown, y: unkno
  * - `sampling: true`: gradient of `log(mean_j softmax(f(x + e_j))[c])`, the log of the Monte-Carlo
  *   smoothed class probability, so that `lossGradient(sampling) = -classGradient(sampling, y)`.
  *   (ART's PyTorch randomized smoothing raises NotImplementedError here.)
- *
- * @example
- * const { data, shape } = await classGradient(config, x); // shape [K, nbClasses, ...inputShape]
  */
 export async function classGradient(
   config: SmoothingConfig,

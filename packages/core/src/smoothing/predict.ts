@@ -35,9 +35,6 @@ export function minimumSamplesToPredict(alpha: number): number {
 /**
  * Cohen et al.'s PREDICT: count the base classifier's classes over `n` noisy samples, return the
  * top class, or abstain (`-1`) when a two-sided binomial test of the top two counts has p-value > alpha.
- *
- * @example
- * const { prediction } = await predictClasses(config, x, { n: 1000 });
  */
 export async function predictClasses(config: SmoothingConfig, x: unknown, options: PredictOptions = {}): Promise<PredictResult> {
   const o = parseOptions(predictOptionsSchema, options, 'predict options');

@@ -110,9 +110,6 @@ export function resolveSmoothingConfig(classifier: Classifier, options: Smoothin
 
 /**
  * The seed of one call: the configured `seed`, or a fresh one from `crypto`.
- *
- * @example
- * const seed = callSeed(config); // bigint
  */
 export function callSeed(config: SmoothingConfig): bigint {
   return config.options.seed === undefined ? randomSeed() : seedFromNumber(config.options.seed);
@@ -120,9 +117,6 @@ export function callSeed(config: SmoothingConfig): bigint {
 
 /**
  * In-place `(x - sub) / div` over `rows` inputs, or null when there is no preprocessing to apply.
- *
- * @example
- * preprocessor(config)?.(buffer, rows);
  */
 export function preprocessor(config: SmoothingConfig): ((buffer: Float32Array, rows: number) => void) | null {
   const p = config.preprocessing;
@@ -139,9 +133,6 @@ export function preprocessor(config: SmoothingConfig): ((buffer: Float32Array, r
 
 /**
  * The sampling engine's context for one call.
- *
- * @example
- * const ctx = samplingContext(config, callSeed(config));
  */
 export function samplingContext(config: SmoothingConfig, seed: bigint): SamplingContext {
   return {
@@ -161,9 +152,6 @@ export function samplingContext(config: SmoothingConfig, seed: bigint): Sampling
 /**
  * Noise ids of `count` inputs: `inputIds` when given (validated: one per input, each < 2^32),
  * else `indexOffset + i`.
- *
- * @example
- * inputIdsFor(3, { indexOffset: 100 }); // [100, 101, 102]
  */
 export function inputIdsFor(count: number, o: { inputIds?: ArrayLike<number> | undefined; indexOffset?: number }): Uint32Array {
   const ids = new Uint32Array(count);

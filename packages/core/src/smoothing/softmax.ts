@@ -1,9 +1,6 @@
 /**
  * Numerically stable softmax of one row of logits, in float64, written to `out` (length nbClasses);
  * returns the row's log-sum-exp.
- *
- * @example
- * const p = new Float64Array(3); softmaxRow(new Float32Array([1, 2, 3]), 0, 3, p);
  */
 export function softmaxRow(logits: Float32Array, offset: number, nbClasses: number, out: Float64Array, outOffset = 0): number {
   let max = -Infinity;
@@ -20,9 +17,6 @@ export function softmaxRow(logits: Float32Array, offset: number, nbClasses: numb
 
 /**
  * Cross-entropy of one row of logits against class `label`: `logsumexp(z) - z[label]`, in float64.
- *
- * @example
- * crossEntropyRow(new Float32Array([0, 0]), 0, 2, 1); // log 2
  */
 export function crossEntropyRow(logits: Float32Array, offset: number, nbClasses: number, label: number): number {
   let max = -Infinity;

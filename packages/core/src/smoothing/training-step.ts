@@ -70,10 +70,6 @@ function trackedHead(head: LossHead, rows: number, nbClasses: number): { head: L
  * Creates the step of `fit` / `fitGenerator` for one call and one training method: checks the
  * capabilities the method needs, gathers each batch's clean inputs, lets the method build the rows
  * and loss head, applies the learning-rate schedule of the epoch and runs `training.step`.
- *
- * @example
- * const trainer = methodTrainer(config, training, seed, trainingMethod(o), o);
- * const { loss, terms } = await trainer.step(x, rows, (r) => order[r]!, (r) => order[r]!, labels, epoch, b);
  */
 export function methodTrainer(config: SmoothingConfig, training: TrainingCapability, seed: bigint, method: TrainingMethod, o: TrainerOptions): MethodTrainer {
   checkMethod(method, config, 'fit');
@@ -123,11 +119,6 @@ export function methodTrainer(config: SmoothingConfig, training: TrainingCapabil
 
 /**
  * Running sums of a method's loss terms over an epoch, weighted by the examples of each batch.
- *
- * @example
- * const sums = new TermSums(['classification', 'robustness']);
- * sums.add({ classification: 0.7, robustness: 0.1 }, 64);
- * sums.means(); // { classification: 0.7, robustness: 0.1 }
  */
 export class TermSums {
   readonly #sums = new Map<string, number>();
@@ -149,9 +140,6 @@ export class TermSums {
 /**
  * Runs `body`, then the training capability's `endFit` (whether `body` succeeded or not); an
  * `endFit` failure after a successful body is reported, one after a failed body is dropped.
- *
- * @example
- * return withEndFit(training, () => runEpochs());
  */
 export async function withEndFit<T>(training: TrainingCapability, body: () => Promise<T>): Promise<T> {
   let result: T;

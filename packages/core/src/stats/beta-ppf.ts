@@ -73,9 +73,6 @@ function nextPoint(lo: number, hi: number): number {
  * (increasing) or the upper tail 1 - I_x(a, b) (decreasing). Unvalidated:
  * a, b > 0 finite, 0 < target < 1. Returns the best double found (within a
  * few ulps of the exact root for all a, b tested up to 1e9).
- *
- * @example
- * solveBetaTail(2, 3, 0.6875, 'lower'); // 0.49999999999999994 (exact root 0.5)
  */
 export function solveBetaTail(a: number, b: number, target: number, tail: BetaTail): number {
   const increasing = tail === 'lower';

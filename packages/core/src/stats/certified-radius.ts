@@ -13,7 +13,7 @@ import { assertClosedUnit, assertPositiveFinite } from './validate.js';
 /** A threat model: the norm the radius is measured in. @example const n: RadiusNorm = 'linf'; */
 export type RadiusNorm = 'l1' | 'l2' | 'linf';
 
-/** The norms {@link certifiedRadius} knows. @example RADIUS_NORMS.includes('l1') */
+/** The norms {@link certifiedRadius} knows. */
 export const RADIUS_NORMS: readonly RadiusNorm[] = Object.freeze(['l1', 'l2', 'linf']);
 
 /** Options of {@link certifiedRadius}. @example const o: RadiusOptions = { noise: 'uniform', norm: 'l1', dim: 784 }; */

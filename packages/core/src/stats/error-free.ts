@@ -11,9 +11,6 @@ export interface DoubleDouble {
 
 /**
  * Exact sum: `a + b === hi + lo` exactly (Knuth's TwoSum).
- *
- * @example
- * twoSum(1, 1e-20); // { hi: 1, lo: 1e-20 }
  */
 export function twoSum(a: number, b: number): DoubleDouble {
   const hi = a + b;
@@ -33,9 +30,6 @@ function split(a: number): [number, number] {
 /**
  * Exact product: `a * b === hi + lo` exactly (Dekker's TwoProduct), barring
  * overflow/underflow.
- *
- * @example
- * const { hi, lo } = twoProduct(0.1, 3); // hi = 0.30000000000000004, lo = -2.7755575615628914e-17
  */
 export function twoProduct(a: number, b: number): DoubleDouble {
   const hi = a * b;

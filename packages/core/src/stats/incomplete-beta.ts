@@ -141,9 +141,6 @@ function tailFrom(prefix: ValueAndLog, fraction: number): ValueAndLog {
 
 /**
  * Both tails of I_x(a, b) (unvalidated; a, b > 0 finite, x in [0, 1]).
- *
- * @example
- * betaTails(0.5, 2, 3).lower; // 0.6875
  */
 export function betaTails(x: number, a: number, b: number): BetaTails {
   if (x <= 0) return { lower: 0, upper: 1, logLower: -Infinity, logUpper: 0, logPdf: a < 1 ? Infinity : a === 1 ? Math.log(b) : -Infinity };

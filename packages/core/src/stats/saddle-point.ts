@@ -64,9 +64,6 @@ export function stirlerr(n: number): number {
  * Deviance term `bd0(x, M) = x log(x/M) + M - x >= 0`, given `d = x - M`
  * computed accurately by the caller. Uses the series in `v = d / (x + M)` when
  * |v| < 1/2, so it has full relative accuracy when x ~ M.
- *
- * @example
- * bd0(10, 10, 0); // 0
  */
 export function bd0(x: number, M: number, d: number): number {
   if (x === 0) return M;
@@ -96,9 +93,6 @@ export interface KernelParts {
 /**
  * The saddle-point decomposition of the binomial-type kernel (see
  * `binomialKernel`); |lc| (in ulps) bounds the rounding error of exp(lc).
- *
- * @example
- * kernelParts(3, 7, 0.5); // { lc: -0.8540728572480457, f: 13.194689145077131 }
  */
 export function kernelParts(a: number, b: number, x: number): KernelParts {
   if (x <= 0) return { lc: a === 0 ? 0 : -Infinity, f: 1 };
@@ -135,9 +129,6 @@ export function kernelParts(a: number, b: number, x: number): KernelParts {
  * log of `Gamma(a+b+1) / (Gamma(a+1) Gamma(b+1)) * x^a * (1-x)^b` for real
  * a, b >= 0 and x in [0, 1] (the log binomial pmf when a, b are integers).
  * Finite where the value itself underflows.
- *
- * @example
- * logBinomialKernel(3, 7, 0.5); // -2.1439800628174073 = log(C(10,3) / 2^10)
  */
 export function logBinomialKernel(a: number, b: number, x: number): number {
   const { lc, f } = kernelParts(a, b, x);
@@ -148,9 +139,6 @@ export function logBinomialKernel(a: number, b: number, x: number): number {
  * `Gamma(a+b+1) / (Gamma(a+1) Gamma(b+1)) * x^a * (1-x)^b` for real a, b >= 0
  * and x in [0, 1] (the binomial pmf when a, b are integers), with relative
  * error ~(2 + |log value|) ulps.
- *
- * @example
- * binomialKernel(3, 7, 0.5); // 0.1171875 = C(10,3) / 2^10
  */
 export function binomialKernel(a: number, b: number, x: number): number {
   const { lc, f } = kernelParts(a, b, x);
@@ -167,9 +155,6 @@ export interface ValueAndLog {
 /**
  * The incomplete-beta prefactor `x^a (1-x)^b / B(a, b)` for a, b > 0 and
  * 0 < x < 1, as Loader's kernel times a b / (a + b).
- *
- * @example
- * betaPowerTerms(2, 3, 0.5).value; // 0.375 = 0.5^2 * 0.5^3 * 12
  */
 export function betaPowerTerms(a: number, b: number, x: number, parts: KernelParts = kernelParts(a, b, x)): ValueAndLog {
   const { lc, f } = parts;

@@ -54,9 +54,6 @@ const QUICK: Readonly<Record<string, Record<string, unknown>>> = {
  * the batch's forward logits and descends along it; the weight update is the VJP of the head's
  * gradient (linear in it: a step along `u` then one along `-u` comes back, a zero gradient changes
  * nothing); and every training method of core runs through it.
- *
- * @example
- * for (const check of trainingChecks()) await check.run(ctx);
  */
 export function trainingChecks(): ConformanceCheck[] {
   const absent = (c: { capabilityNotes?: { training?: string } }) =>

@@ -9,9 +9,6 @@ import type { MethodBatch } from './method.js';
 
 /**
  * L2 norm of row `i`.
- *
- * @example
- * rowNorm(Float64Array.of(3, 4), 0, 2); // 5
  */
 export function rowNorm(v: Float64Array, i: number, dim: number): number {
   let s = 0;
@@ -22,9 +19,6 @@ export function rowNorm(v: Float64Array, i: number, dim: number): number {
 /**
  * PyTorch's `renorm_(p=2, dim=0, maxnorm)` on row `i`: a row whose norm exceeds `maxnorm` is scaled
  * by `maxnorm / (norm + 1e-7)`.
- *
- * @example
- * renormRow(Float64Array.of(3, 4), 0, 2, 1); // row scaled to norm ~1
  */
 export function renormRow(v: Float64Array, i: number, dim: number, maxnorm: number): void {
   const norm = rowNorm(v, i, dim);
@@ -35,9 +29,6 @@ export function renormRow(v: Float64Array, i: number, dim: number, maxnorm: numb
 
 /**
  * Clamps `x` (row `i`) to the valid domain, when there is one (the papers clamp to [0, 1]).
- *
- * @example
- * clampRow(adv, i, dim, config.domain);
  */
 export function clampRow(v: Float64Array, i: number, dim: number, domain: { min: Float32Array; max: Float32Array } | null): void {
   if (!domain) return;
@@ -49,9 +40,6 @@ export function clampRow(v: Float64Array, i: number, dim: number, domain: { min:
 
 /**
  * Rounds half to even, as `torch.round`.
- *
- * @example
- * roundHalfEven(2.5); // 2
  */
 export function roundHalfEven(v: number): number {
   const f = Math.floor(v);
@@ -65,9 +53,6 @@ export function roundHalfEven(v: number): number {
  * Normalizes row `i` of the gradient `g` to unit L2 norm (Salman et al.'s attacks); a zero row gets
  * a random direction instead, as theirs do, drawn from the `attackDirection` stream (sample index
  * `epoch * numSteps + step`) so that it is reproducible, and not normalized (as theirs).
- *
- * @example
- * unitDirection(batch, g, i, 3, 10);
  */
 export function unitDirection(batch: MethodBatch, g: Float64Array, i: number, step: number, numSteps: number): void {
   const { dim } = batch.config;
@@ -93,9 +78,6 @@ export function unitDirection(batch: MethodBatch, g: Float64Array, i: number, st
 
 /**
  * The clean inputs as float64 rows (the attacks' iterates).
- *
- * @example
- * const x0 = toFloat64(batch.x, batch.count * dim);
  */
 export function toFloat64(x: Float32Array, length: number): Float64Array {
   return Float64Array.from(x.subarray(0, length));

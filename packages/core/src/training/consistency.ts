@@ -12,9 +12,6 @@ const nonNegative = () => realIn(0, Number.MAX_VALUE, { open: 'none' });
  * Options of consistency regularization (Jeong & Shin, NeurIPS 2020) with the authors' defaults
  * (`train_consistency.py`, `consistency_loss(loss='default')`): `numNoiseVec` (m, 2) noisy copies
  * per input, `lambda` (10) the weight of the KL term, `eta` (0.5) the weight of the entropy term.
- *
- * @example
- * z.object(consistencyOptionsShape).parse({ method: 'consistency' }); // { method: 'consistency', numNoiseVec: 2, lambda: 10, eta: 0.5 }
  */
 export const consistencyOptionsShape = {
   method: z.literal('consistency'),

@@ -33,9 +33,6 @@ export function crossEntropyHead(labels: Int32Array, nbClasses: number): LossHea
 
 /**
  * Softmax of `beta * z` for one row of logits, in float64, into `out` (length nbClasses).
- *
- * @example
- * const p = new Float64Array(10); softmaxScaled(logits, 0, 10, 16, p);
  */
 export function softmaxScaled(logits: Float32Array, offset: number, nbClasses: number, beta: number, out: Float64Array): void {
   let max = -Infinity;
@@ -51,9 +48,6 @@ export function softmaxScaled(logits: Float32Array, offset: number, nbClasses: n
 
 /**
  * Per-example label rows for `m` input-major copies: `labels[i]` repeated m times.
- *
- * @example
- * repeatLabels(Int32Array.of(3, 1), 2); // Int32Array [3, 3, 1, 1]
  */
 export function repeatLabels(labels: Int32Array, m: number): Int32Array {
   const out = new Int32Array(labels.length * m);

@@ -63,9 +63,6 @@ function union<E extends Record<string, z.ZodType>>(extra: E) {
  * `numNoiseVec` / `lambda` / `eta`), and the shared `batchSize` (inputs per step; a step runs
  * their noisy copies), `nbEpochs`, `shuffle`, `optimizer`, `learningRate`, `learningRateSchedule`,
  * `initialEpoch`, `onProgress`, `signal`.
- *
- * @example
- * parseOptions(fitOptionsSchema, { method: 'macer', nbEpochs: 2, batchSize: 64, optimizer: 'sgd', learningRate: 0.01 }, 'fit options');
  */
 export const fitOptionsSchema = union(trainingShape);
 /** Options of `fit`. */
@@ -76,9 +73,6 @@ export type ParsedFitOptions = z.output<typeof fitOptionsSchema>;
 const { batchSize: _b, shuffle: _s, ...generatorShape } = trainingShape;
 /**
  * Options of `fitGenerator`: `fit`'s without `batchSize` and `shuffle` (the source decides both).
- *
- * @example
- * parseOptions(fitGeneratorOptionsSchema, { method: 'consistency', nbEpochs: 2 }, 'fitGenerator options');
  */
 export const fitGeneratorOptionsSchema = union(generatorShape);
 /** Options of `fitGenerator`. */
@@ -88,9 +82,6 @@ export type FitGeneratorOptions = z.input<typeof fitGeneratorOptionsSchema>;
  * Options of `computeLoss(x, y, { method, ... })`: the method and its options, `epoch` (default 0:
  * the noise, warm-ups), `batchSize` (inputs per model pass, default 128), `indexOffset` / `inputIds`
  * (noise ids; default 0..K-1, as `fit` with `shuffle: false` uses them).
- *
- * @example
- * parseOptions(methodLossOptionsSchema, { method: 'macer', epoch: 3 }, 'computeLoss options');
  */
 export const methodLossOptionsSchema = union({
   epoch: integerAtLeast(0).default(0),

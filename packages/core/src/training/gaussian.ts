@@ -7,9 +7,6 @@ import { noisyCopies } from './noisy-copies.js';
 /**
  * Options of Gaussian data augmentation (Cohen et al. 2019; ART's `fit`): none beyond the shared
  * training options. `method` defaults to `'gaussian'`.
- *
- * @example
- * gaussianOptionsShape.method.parse(undefined); // 'gaussian'
  */
 export const gaussianOptionsShape = {
   method: z.literal('gaussian').default('gaussian'),

@@ -24,9 +24,6 @@ export type LearningRateSchedule =
 
 /**
  * The zod schema of {@link LearningRateSchedule}.
- *
- * @example
- * learningRateScheduleSchema.parse({ type: 'step', stepSize: 30, gamma: 0.1 });
  */
 export const learningRateScheduleSchema = z.union(
   [

@@ -14,9 +14,6 @@ import { noisyCopies } from './noisy-copies.js';
  * robustness term's softmax, `gamma` (8) its hinge, `lambda` (12) its weight (ART: `lmbda`);
  * `deferEpochs` (0) epochs trained with `lambda` 0 first (Jeong et al.'s `--deferred` MACER baseline
  * defers it to the first learning-rate step).
- *
- * @example
- * z.object(macerOptionsShape).parse({ method: 'macer' }); // { method: 'macer', gaussianSamples: 16, beta: 16, gamma: 8, lambda: 12, deferEpochs: 0 }
  */
 export const macerOptionsShape = {
   method: z.literal('macer'),

@@ -20,9 +20,6 @@ export interface MethodLoss {
  * for the inputs' noise ids (`indexOffset + i`, or `inputIds`), the attack for SmoothAdv /
  * SmoothMix (needs `gradients`), then the base classifier's logits (`forward`, in batches of
  * `batchSize` inputs) and the method's loss head. For monitoring training.
- *
- * @example
- * const { loss, terms } = await computeMethodLoss(config, x, y, { method: 'macer', epoch: 3 });
  */
 export async function computeMethodLoss(config: SmoothingConfig, x: unknown, y: unknown, options: MethodLossOptions): Promise<MethodLoss> {
   const o = parseTrainingOptions(methodLossOptionsSchema, options, 'computeLoss options');

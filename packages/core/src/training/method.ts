@@ -61,9 +61,6 @@ export interface TrainingMethod {
  * `computeLoss`): the capabilities it needs, and Gaussian noise for every method but Gaussian
  * augmentation (MACER's radius term, the attacks' soft classifier and the papers assume it; Gaussian
  * augmentation draws whichever family `noise` names). Throws naming the problem.
- *
- * @example
- * checkMethod(method, config, 'fit');
  */
 export function checkMethod(method: TrainingMethod, config: SmoothingConfig, call: string): void {
   for (const need of method.needs) requireCapability(config.classifier, need, `${call} with method '${method.name}'`);

@@ -14,9 +14,6 @@ import { smoothPgdAttack } from './smooth-pgd-attack.js';
  * (1) epochs over which epsilon grows linearly to its value; `attack` `'pgd'` (default, as ART) or
  * `'ddn'`, with DDN's `ddnGamma` (0.05) and `ddnLevels` (256; quantization of the `clipValues`
  * domain, 0 for none).
- *
- * @example
- * z.object(smoothAdvOptionsShape).parse({ method: 'smoothAdv', epsilon: 0.5, numNoiseVec: 4 });
  */
 export const smoothAdvOptionsShape = {
   method: z.literal('smoothAdv'),

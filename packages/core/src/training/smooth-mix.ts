@@ -17,9 +17,6 @@ const nonNegative = () => realIn(0, Number.MAX_VALUE, { open: 'none' });
  * attack step whose iterate is the clean side of the mix, `maxnormS` (default `stepSize * mixStep`)
  * and `maxnorm` (default none) the L2 bounds of the clean and adversarial sides; `stepSize` (the
  * authors' `alpha`, 1.0; ART passes its certification `alpha` here instead, a slip).
- *
- * @example
- * z.object(smoothMixOptionsShape).parse({ method: 'smoothMix', numNoiseVec: 2, numSteps: 4 });
  */
 export const smoothMixOptionsShape = {
   method: z.literal('smoothMix'),

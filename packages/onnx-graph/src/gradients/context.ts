@@ -13,20 +13,11 @@ import { makeTensor } from '../tensor.js';
  * A vector-Jacobian-product rule: given the node and the gradients flowing into its outputs
  * (undefined where none flows), returns the gradient for each input (undefined where not
  * needed or not differentiable). Rules only compute inputs for which `ctx.needs(i)` is true.
- * @example
- * ```ts
- * const negRule: GradRule = (ctx, _node, [g]) => [ctx.emit('Neg', [g!])];
- * ```
  */
 export type GradRule = (ctx: GradContext, node: Node, gy: (string | undefined)[]) => (string | undefined)[];
 
 /**
  * Emission helpers and forward-graph facts for gradient rules.
- *
- * @example
- * ```ts
- * const rule: GradRule = (ctx, node, [g]) => [ctx.emit('Neg', [g!])];
- * ```
  */
 export class GradContext {
   /** The node whose rule is running. */
@@ -48,37 +39,37 @@ export class GradContext {
     if (this.b.model.opsetVersion < v) this.b.model.opsetVersion = v;
   }
 
-  /** True when input `i` of the current node needs a gradient. @example if (ctx.needs(1)) ... */
+  /** True when input `i` of the current node needs a gradient. */
   needs(i: number): boolean {
     const x = this.node.inputs[i];
     return !!x && this.active.has(x);
   }
 
-  /** Name of input `i` of the current node; fails naming the node when it is absent. @example const x = ctx.input(0); */
+  /** Name of input `i` of the current node; fails naming the node when it is absent. */
   input(i: number): string {
     const x = this.node.inputs[i];
     if (!x) this.fail(`input ${i} is missing`);
     return x;
   }
 
-  /** Name of output `i` of the current node; fails naming the node when it is absent. @example const y = ctx.output(0); */
+  /** Name of output `i` of the current node; fails naming the node when it is absent. */
   output(i: number): string {
     const y = this.node.outputs[i];
     if (!y) this.fail(`output ${i} is missing`);
     return y;
   }
 
-  /** Dtype of a forward value (float32 if unknown). @example ctx.dtype('x') */
+  /** Dtype of a forward value (float32 if unknown). */
   dtype(name: string): DType {
     return this.analysis.info.get(name)?.dtype ?? 'float32';
   }
 
-  /** Inferred shape of a forward value (undefined if the rank is unknown). @example ctx.shape('x') */
+  /** Inferred shape of a forward value (undefined if the rank is unknown). */
   shape(name: string): Dim[] | undefined {
     return this.analysis.info.get(name)?.shape;
   }
 
-  /** Rank of a forward value; throws if unknown. @example ctx.rank('x') */
+  /** Rank of a forward value; throws if unknown. */
   rank(name: string): number {
     const s = this.shape(name);
     if (!s) this.fail(`the rank of '${name}' could not be inferred`);
@@ -88,11 +79,6 @@ export class GradContext {
   /**
    * Static dims of `name` at the given axes (all axes by default); throws an
    * UnsupportedOpError naming the node if any is not static.
-   *
-   * @example
-   * ```ts
-   * const [h, w] = ctx.staticDims('x', [2, 3]);
-   * ```
    */
   staticDims(name: string, axes?: number[]): number[] {
     const s = this.shape(name);
@@ -105,45 +91,35 @@ export class GradContext {
     });
   }
 
-  /** Throws an UnsupportedOpError for the current node. @example ctx.fail('training mode') */
+  /** Throws an UnsupportedOpError for the current node. */
   fail(detail: string): never {
     throw new UnsupportedOpError(this.node.opType, this.node.name, detail);
   }
 
   /**
    * Emits a node (named after the current forward node) and returns its first output.
-   *
-   * @example
-   * ```ts
-   * const gx = ctx.emit('Mul', [g, y]);
-   * ```
    */
   emit(opType: string, inputs: string[], attrs: Record<string, AttrInput | undefined> = {}): string {
     return this.b.node(opType, inputs, attrs, { name: `${this.node.name}/grad/${opType}` });
   }
 
-  /** Emits a multi-output node. @example const parts = ctx.emitMulti('Split', [g, sizes], { axis: 1 }, 2); */
+  /** Emits a multi-output node. */
   emitMulti(opType: string, inputs: string[], attrs: Record<string, AttrInput | undefined>, outputs: number): string[] {
     return this.b.nodeMulti(opType, inputs, attrs, { name: `${this.node.name}/grad/${opType}`, outputs });
   }
 
-  /** A scalar constant of the given float dtype. @example ctx.scalar(1, 'float32') */
+  /** A scalar constant of the given float dtype. */
   scalar(v: number, dtype: DType): string {
     return this.b.scalar(v, dtype);
   }
 
-  /** An int64 1-D constant. @example ctx.ints([0, 2, 3]) */
+  /** An int64 1-D constant. */
   ints(values: readonly number[]): string {
     return this.b.int64s(values, 'grad_ints');
   }
 
   /**
    * ReduceSum over `axes` (nothing emitted for no axes).
-   *
-   * @example
-   * ```ts
-   * const gb = ctx.reduceSum(g, [0, 2, 3], false);
-   * ```
    */
   reduceSum(x: string, axes: number[], keepdims: boolean): string {
     if (axes.length === 0) return x;
@@ -151,13 +127,13 @@ export class GradContext {
     return this.emit('ReduceSum', [x], { axes, keepdims: keepdims ? 1 : 0 });
   }
 
-  /** Unsqueeze with opset-appropriate axes. @example ctx.unsqueeze(g, [-1]) */
+  /** Unsqueeze with opset-appropriate axes. */
   unsqueeze(x: string, axes: number[]): string {
     if (this.opset >= 13) return this.emit('Unsqueeze', [x, this.ints(axes)]);
     return this.emit('Unsqueeze', [x], { axes });
   }
 
-  /** Squeeze with opset-appropriate axes. @example ctx.squeeze(g, [-1]) */
+  /** Squeeze with opset-appropriate axes. */
   squeeze(x: string, axes: number[]): string {
     if (this.opset >= 13) return this.emit('Squeeze', [x, this.ints(axes)]);
     return this.emit('Squeeze', [x], { axes });
@@ -166,11 +142,6 @@ export class GradContext {
   /**
    * The shape of forward value `like` as an int64 tensor: a constant when static, else a
    * Shape node.
-   *
-   * @example
-   * ```ts
-   * ctx.emit('Reshape', [g, ctx.shapeOf('x')]);
-   * ```
    */
   shapeOf(like: string): string {
     const s = this.shape(like);
@@ -178,7 +149,7 @@ export class GradContext {
     return this.emit('Shape', [like]);
   }
 
-  /** Reshapes `g` to the shape of forward value `like`. @example ctx.reshapeLike(g, 'x') */
+  /** Reshapes `g` to the shape of forward value `like`. */
   reshapeLike(g: string, like: string): string {
     return this.emit('Reshape', [g, this.shapeOf(like)]);
   }
@@ -186,11 +157,6 @@ export class GradContext {
   /**
    * Sums a gradient of shape `gShape` (a broadcast result) back to the shape of forward value
    * `target` (numpy broadcasting rules).
-   *
-   * @example
-   * ```ts
-   * const gb = ctx.reduceToShape(g, ctx.shape(node.outputs[0]), node.inputs[1]);
-   * ```
    */
   reduceToShape(g: string, gShape: Dim[] | undefined, target: string): string {
     const t = this.shape(target);
@@ -212,11 +178,6 @@ export class GradContext {
 
   /**
    * A zero tensor shaped like forward value `like`, of its dtype.
-   *
-   * @example
-   * ```ts
-   * const z = ctx.zerosLike('x');
-   * ```
    */
   zerosLike(like: string): string {
     const dt = this.dtype(like);
@@ -224,7 +185,7 @@ export class GradContext {
     return this.emit('ConstantOfShape', [this.shapeOf(like)], { value });
   }
 
-  /** Casts to a dtype. @example ctx.cast(mask, 'float32') */
+  /** Casts to a dtype. */
   cast(x: string, dtype: DType): string {
     return this.emit('Cast', [x], { to: dtypeToCode(dtype) });
   }

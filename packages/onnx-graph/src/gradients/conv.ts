@@ -9,10 +9,6 @@ import type { GradContext, GradRule } from './context.js';
  * Static geometry of a conv/pool window op: spatial input/output sizes, kernel, strides,
  * dilations (one entry per spatial axis each, checked by `resolvePads`) and explicit pads
  * ([begins..., ends...]).
- * @example
- * ```ts
- * const geo: WindowGeometry = windowGeometry(ctx, [3, 3]);
- * ```
  */
 export interface WindowGeometry {
   spatial: number[];
@@ -25,11 +21,6 @@ export interface WindowGeometry {
 
 /**
  * Reads the static window geometry of the current node (throws if spatial dims are not static).
- *
- * @example
- * ```ts
- * const geo = windowGeometry(ctx, kernelFromWeights);
- * ```
  */
 export function windowGeometry(ctx: GradContext, kernel: number[]): WindowGeometry {
   const node = ctx.node;
@@ -53,11 +44,6 @@ export function windowGeometry(ctx: GradContext, kernel: number[]): WindowGeomet
 /**
  * Pads and output_padding for a ConvTranspose that maps a window op's output grid back onto
  * an input of exactly `spatial` size.
- *
- * @example
- * ```ts
- * const { pads, outputPadding } = transposeGeometry(geo);
- * ```
  */
 export function transposeGeometry(geo: WindowGeometry): { pads: number[]; outputPadding: number[] } {
   const r = geo.spatial.length;
@@ -83,11 +69,6 @@ export function transposeGeometry(geo: WindowGeometry): { pads: number[]; output
  * Conv: dX = ConvTranspose(g, W) with the forward strides/dilations/groups and pads chosen to
  * reproduce X's size (for stride 1, an equivalent Conv with the flipped, transposed kernel); dW = a Conv that correlates X with g (batch and channels swapped,
  * strides and dilations exchanged, grouped via reshapes); dB = sum of g over batch and space.
- *
- * @example
- * ```ts
- * GRAD_RULES.Conv
- * ```
  */
 export const convGrad: GradRule = (ctx, node, [g]) => {
   const x = ctx.input(0);

@@ -7,13 +7,13 @@ import type { GradRule } from './context.js';
 
 const binaryShape = (ctx: Parameters<GradRule>[0]) => ctx.shape(ctx.output(0));
 
-/** d(a+b): g reduced to each operand's shape. @example GRAD_RULES.Add */
+/** d(a+b): g reduced to each operand's shape. */
 export const addGrad: GradRule = (ctx, _node, [g]) => {
   const ys = binaryShape(ctx);
   return [ctx.needs(0) ? ctx.reduceToShape(g!, ys, ctx.input(0)) : undefined, ctx.needs(1) ? ctx.reduceToShape(g!, ys, ctx.input(1)) : undefined];
 };
 
-/** d(a-b). @example GRAD_RULES.Sub */
+/** d(a-b). */
 export const subGrad: GradRule = (ctx, _node, [g]) => {
   const ys = binaryShape(ctx);
   return [
@@ -22,7 +22,7 @@ export const subGrad: GradRule = (ctx, _node, [g]) => {
   ];
 };
 
-/** d(a*b) = (g*b, g*a), reduced. @example GRAD_RULES.Mul */
+/** d(a*b) = (g*b, g*a), reduced. */
 export const mulGrad: GradRule = (ctx, _node, [g]) => {
   const ys = binaryShape(ctx);
   const a = ctx.input(0);
@@ -33,7 +33,7 @@ export const mulGrad: GradRule = (ctx, _node, [g]) => {
   ];
 };
 
-/** d(a/b) = (g/b, -g*y/b), reduced. @example GRAD_RULES.Div */
+/** d(a/b) = (g/b, -g*y/b), reduced. */
 export const divGrad: GradRule = (ctx, _node, [g]) => {
   const ys = binaryShape(ctx);
   const a = ctx.input(0);
@@ -45,13 +45,13 @@ export const divGrad: GradRule = (ctx, _node, [g]) => {
   ];
 };
 
-/** d(-x) = -g. @example GRAD_RULES.Neg */
+/** d(-x) = -g. */
 export const negGrad: GradRule = (ctx, _node, [g]) => [ctx.emit('Neg', [g!])];
 
-/** Identity-like ops (Identity, Dropout in inference): g. @example GRAD_RULES.Identity */
+/** Identity-like ops (Identity, Dropout in inference): g. */
 export const identityGrad: GradRule = (_ctx, _node, [g]) => [g];
 
-/** Dropout: identity in inference mode (training_mode input must be absent or false). @example GRAD_RULES.Dropout */
+/** Dropout: identity in inference mode (training_mode input must be absent or false). */
 export const dropoutGrad: GradRule = (ctx, node, [g]) => {
   if (node.inputs[2]) {
     const v = ctx.analysis.values.get(node.inputs[2])?.values[0];
@@ -60,10 +60,10 @@ export const dropoutGrad: GradRule = (ctx, node, [g]) => {
   return [g];
 };
 
-/** Cast between float types: cast the gradient back. @example GRAD_RULES.Cast */
+/** Cast between float types: cast the gradient back. */
 export const castGrad: GradRule = (ctx, _node, [g]) => [ctx.emit('Cast', [g!], { to: dtypeToCode(ctx.dtype(ctx.input(0))) })];
 
-/** Relu: g where x > 0, else 0. @example GRAD_RULES.Relu */
+/** Relu: g where x > 0, else 0. */
 export const reluGrad: GradRule = (ctx, _node, [g]) => {
   const x = ctx.input(0);
   const dt = ctx.dtype(x);
@@ -72,7 +72,7 @@ export const reluGrad: GradRule = (ctx, _node, [g]) => {
   return [ctx.emit('Where', [mask, g!, zero])];
 };
 
-/** LeakyRelu: g where x > 0, else alpha*g. @example GRAD_RULES.LeakyRelu */
+/** LeakyRelu: g where x > 0, else alpha*g. */
 export const leakyReluGrad: GradRule = (ctx, node, [g]) => {
   const x = ctx.input(0);
   const dt = ctx.dtype(x);
@@ -81,7 +81,7 @@ export const leakyReluGrad: GradRule = (ctx, node, [g]) => {
   return [ctx.emit('Where', [mask, g!, ctx.emit('Mul', [g!, ctx.scalar(alpha, dt)])])];
 };
 
-/** Sigmoid: g*y*(1-y). @example GRAD_RULES.Sigmoid */
+/** Sigmoid: g*y*(1-y). */
 export const sigmoidGrad: GradRule = (ctx, _node, [g]) => {
   const y = ctx.output(0);
   const dt = ctx.dtype(y);
@@ -89,7 +89,7 @@ export const sigmoidGrad: GradRule = (ctx, _node, [g]) => {
   return [ctx.emit('Mul', [g!, ctx.emit('Mul', [y, oneMinus])])];
 };
 
-/** Tanh: g*(1-y^2). @example GRAD_RULES.Tanh */
+/** Tanh: g*(1-y^2). */
 export const tanhGrad: GradRule = (ctx, _node, [g]) => {
   const y = ctx.output(0);
   const dt = ctx.dtype(y);
@@ -97,13 +97,13 @@ export const tanhGrad: GradRule = (ctx, _node, [g]) => {
   return [ctx.emit('Mul', [g!, d])];
 };
 
-/** Exp: g*y. @example GRAD_RULES.Exp */
+/** Exp: g*y. */
 export const expGrad: GradRule = (ctx, _node, [g]) => [ctx.emit('Mul', [g!, ctx.output(0)])];
 
-/** Log: g/x. @example GRAD_RULES.Log */
+/** Log: g/x. */
 export const logGrad: GradRule = (ctx, _node, [g]) => [ctx.emit('Div', [g!, ctx.input(0)])];
 
-/** Sqrt: g/(2y). @example GRAD_RULES.Sqrt */
+/** Sqrt: g/(2y). */
 export const sqrtGrad: GradRule = (ctx, _node, [g]) => {
   const y = ctx.output(0);
   return [ctx.emit('Div', [g!, ctx.emit('Mul', [y, ctx.scalar(2, ctx.dtype(y))])])];
@@ -121,7 +121,7 @@ function softmaxAxis(ctx: Parameters<GradRule>[0]): number {
   return axis;
 }
 
-/** Softmax: y*(g - sum(g*y, axis)). @example GRAD_RULES.Softmax */
+/** Softmax: y*(g - sum(g*y, axis)). */
 export const softmaxGrad: GradRule = (ctx, _node, [g]) => {
   const axis = softmaxAxis(ctx);
   const y = ctx.output(0);
@@ -129,7 +129,7 @@ export const softmaxGrad: GradRule = (ctx, _node, [g]) => {
   return [ctx.emit('Mul', [y, ctx.emit('Sub', [g!, s])])];
 };
 
-/** LogSoftmax: g - exp(y)*sum(g, axis). @example GRAD_RULES.LogSoftmax */
+/** LogSoftmax: g - exp(y)*sum(g, axis). */
 export const logSoftmaxGrad: GradRule = (ctx, _node, [g]) => {
   const axis = softmaxAxis(ctx);
   const y = ctx.output(0);

@@ -12,11 +12,6 @@ function scaled(ctx: GradContext, x: string, alpha: number, like: string): strin
 /**
  * Gemm: Y = alpha*A'B' + beta*C. dA/dB via Gemm with flipped transposes, dC = beta*g reduced
  * to C's shape.
- *
- * @example
- * ```ts
- * GRAD_RULES.Gemm
- * ```
  */
 export const gemmGrad: GradRule = (ctx, node, [g]) => {
   const a = ctx.input(0);
@@ -48,11 +43,6 @@ function swapLast(rank: number): number[] {
 
 /**
  * MatMul with numpy semantics (1-D operands, broadcast batch dims reduced back).
- *
- * @example
- * ```ts
- * GRAD_RULES.MatMul
- * ```
  */
 export const matmulGrad: GradRule = (ctx, _node, [g]) => {
   const a = ctx.input(0);

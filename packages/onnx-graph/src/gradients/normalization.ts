@@ -8,11 +8,6 @@ import type { GradRule } from './context.js';
  * BatchNormalization with running statistics (inference form):
  * y = (x - mean) / sqrt(var + eps) * scale + B. Gradients for x, scale and B (mean and var
  * are constants). Training mode (extra outputs or training_mode = 1) is rejected.
- *
- * @example
- * ```ts
- * GRAD_RULES.BatchNormalization
- * ```
  */
 export const batchNormGrad: GradRule = (ctx, node, [g]) => {
   if (attrInt(node, 'training_mode', 0) !== 0 || node.outputs.slice(1).some((o) => !!o)) {

@@ -11,11 +11,6 @@ import { transposeGeometry, windowGeometry } from './conv.js';
  * MaxPool: routes g to the argmax positions using MaxPool's Indices output (added to the
  * forward node if absent): ScatterElements into a flat zero tensor (with reduction 'add',
  * opset 16, when windows overlap), then Reshape to X's shape.
- *
- * @example
- * ```ts
- * GRAD_RULES.MaxPool
- * ```
  */
 export const maxPoolGrad: GradRule = (ctx, node, [g]) => {
   const x = ctx.input(0);
@@ -49,11 +44,6 @@ export const maxPoolGrad: GradRule = (ctx, node, [g]) => {
  * AveragePool: g divided by each window's element count (count_include_pad, ceil_mode and
  * border clipping as onnxruntime/PyTorch compute it), spread back with a ConvTranspose whose
  * kernel is all ones (channels folded into the batch).
- *
- * @example
- * ```ts
- * GRAD_RULES.AveragePool
- * ```
  */
 export const averagePoolGrad: GradRule = (ctx, node, [g]) => {
   const x = ctx.input(0);
@@ -109,11 +99,6 @@ export const averagePoolGrad: GradRule = (ctx, node, [g]) => {
 
 /**
  * GlobalAveragePool: g broadcast over the spatial dims, divided by their product.
- *
- * @example
- * ```ts
- * GRAD_RULES.GlobalAveragePool
- * ```
  */
 export const globalAveragePoolGrad: GradRule = (ctx, _node, [g]) => {
   const x = ctx.input(0);

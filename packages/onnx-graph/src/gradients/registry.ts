@@ -30,10 +30,6 @@ import { concatGrad, reshapeGrad, transposeGrad } from './shape.js';
 /**
  * A gradient rule with its differentiable input slots ('all' = every input) and
  * differentiable output slots.
- * @example
- * ```ts
- * const e: GradEntry = { rule: negGrad, inputs: [0], outputs: [0] };
- * ```
  */
 export interface GradEntry {
   rule: GradRule;
@@ -46,11 +42,6 @@ const binary = (rule: GradRule): GradEntry => ({ rule, inputs: [0, 1], outputs: 
 
 /**
  * Gradient rules by op type (default domain).
- *
- * @example
- * ```ts
- * GRAD_RULES.Conv.inputs; // [0, 1, 2]
- * ```
  */
 export const GRAD_RULES: Readonly<Record<string, GradEntry>> = {
   Add: binary(addGrad),

@@ -7,21 +7,11 @@ import type { GradRule } from './context.js';
 /**
  * Ops that only change the shape (Flatten, Reshape, Squeeze, Unsqueeze): reshape g back to
  * the input's shape. The shape input of Reshape gets no gradient.
- *
- * @example
- * ```ts
- * GRAD_RULES.Reshape
- * ```
  */
 export const reshapeGrad: GradRule = (ctx, _node, [g]) => [ctx.reshapeLike(g!, ctx.input(0))];
 
 /**
  * Transpose: transpose g with the inverse permutation.
- *
- * @example
- * ```ts
- * GRAD_RULES.Transpose
- * ```
  */
 export const transposeGrad: GradRule = (ctx, node, [g]) => {
   const rank = ctx.rank(ctx.input(0));
@@ -34,11 +24,6 @@ export const transposeGrad: GradRule = (ctx, node, [g]) => {
 /**
  * Concat: split g along the concat axis into the inputs' sizes (static sizes as constants,
  * otherwise read at run time).
- *
- * @example
- * ```ts
- * GRAD_RULES.Concat
- * ```
  */
 export const concatGrad: GradRule = (ctx, node, [g]) => {
   const rank = ctx.rank(ctx.input(0));

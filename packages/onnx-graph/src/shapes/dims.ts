@@ -7,11 +7,6 @@ import { attrInts, attrString, type Dim, type Node } from '../ir.js';
 
 /**
  * Broadcasts two dims (numpy rules); null when undecidable.
- *
- * @example
- * ```ts
- * broadcastDim(1, 'batch'); // 'batch'
- * ```
  */
 export function broadcastDim(a: Dim, b: Dim): Dim {
   if (a === 1) return b;
@@ -24,11 +19,6 @@ export function broadcastDim(a: Dim, b: Dim): Dim {
 
 /**
  * Broadcasts shapes (numpy rules).
- *
- * @example
- * ```ts
- * broadcastShapes(['batch', 3], [3]); // ['batch', 3]
- * ```
  */
 export function broadcastShapes(...shapes: (Dim[] | undefined)[]): Dim[] | undefined {
   const known: Dim[][] = [];
@@ -64,11 +54,6 @@ function dimProduct(dims: Dim[]): { num: number; syms: string[]; unknown: boolea
 
 /**
  * Multiplies dims into one dim (symbolic when exactly one symbol and numeric factor 1).
- *
- * @example
- * ```ts
- * productDim(['batch', 1]); // 'batch'
- * ```
  */
 export function productDim(dims: Dim[]): Dim {
   const p = dimProduct(dims);
@@ -80,11 +65,6 @@ export function productDim(dims: Dim[]): Dim {
 
 /**
  * Resolves a Reshape target against the input shape (0 = copy unless allowzero, -1 = infer).
- *
- * @example
- * ```ts
- * reshapeShape(['batch', 32, 7, 7], [0, -1]); // ['batch', 1568]
- * ```
  */
 export function reshapeShape(input: Dim[] | undefined, target: Dim[], allowzero = false): Dim[] {
   const out: Dim[] = target.map((t, i) => (t === 0 && !allowzero ? (input ? (input[i] ?? null) : null) : t));
@@ -116,11 +96,6 @@ export function reshapeShape(input: Dim[] | undefined, target: Dim[], allowzero 
 
 /**
  * Output spatial size of a convolution/pooling window (NOTSET padding).
- *
- * @example
- * ```ts
- * windowOutSize(28, 3, 1, 1, 1, 1, false); // 28
- * ```
  */
 export function windowOutSize(inSize: number, kernel: number, stride: number, padBegin: number, padEnd: number, dilation: number, ceilMode: boolean): number {
   const span = (kernel - 1) * dilation + 1;
@@ -134,11 +109,6 @@ export function windowOutSize(inSize: number, kernel: number, stride: number, pa
 /**
  * Checks that each per-axis attribute of a window node (kernel_shape, strides, dilations) has one
  * value per spatial axis; throws an InvalidModelError naming the node and the attribute.
- *
- * @example
- * ```ts
- * checkPerAxis(node, { strides: [2, 2] }, 2);
- * ```
  */
 export function checkPerAxis(node: Node, values: Readonly<Record<string, readonly unknown[]>>, r: number): void {
   for (const [name, v] of Object.entries(values)) {
@@ -149,11 +119,6 @@ export function checkPerAxis(node: Node, values: Readonly<Record<string, readonl
 /**
  * Explicit begin/end pads of a conv/pool node for a given input spatial shape, resolving
  * `auto_pad` (SAME_UPPER/SAME_LOWER/VALID). Returns [begins..., ends...].
- *
- * @example
- * ```ts
- * resolvePads(node, [28, 28], [3, 3], [1, 1], [1, 1]); // [1, 1, 1, 1]
- * ```
  */
 export function resolvePads(node: Node, spatial: number[], kernel: number[], strides: number[], dilations: number[]): number[] {
   const r = spatial.length;
@@ -186,11 +151,6 @@ export function resolvePads(node: Node, spatial: number[], kernel: number[], str
 
 /**
  * An axis counted from the end (negative) as counted from the start.
- *
- * @example
- * ```ts
- * normAxis(-1, 4); // 3
- * ```
  */
 export function normAxis(axis: number, rank: number): number {
   return axis < 0 ? axis + rank : axis;
@@ -198,11 +158,6 @@ export function normAxis(axis: number, rank: number): number {
 
 /**
  * Sum of dims (Concat's axis); null unless every dim is a number.
- *
- * @example
- * ```ts
- * sumDims([2, 3]); // 5
- * ```
  */
 export function sumDims(ds: Dim[]): Dim {
   let sum = 0;

@@ -9,11 +9,6 @@ import type { ShapeRule } from './rule.js';
 
 /**
  * Output shaped and typed like the first input (Relu, Softmax, BatchNormalization in inference, ...).
- *
- * @example
- * ```ts
- * SHAPE_RULES.Relu === sameAsInput; // true
- * ```
  */
 export const sameAsInput: ShapeRule = (_n, [s0], [d0]) => [{ dtype: d0, shape: s0 }];
 

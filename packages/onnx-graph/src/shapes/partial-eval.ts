@@ -141,11 +141,6 @@ const VALUE_RULES: Readonly<Record<string, ValueRule>> = {
 /**
  * Evaluates a node on the known values of its inputs (shape arithmetic); undefined when its
  * output's values cannot be told.
- *
- * @example
- * ```ts
- * evalValue(shapeNode, [undefined], [['batch', 1, 28, 28]], 13); // { shape: [4], values: ['batch', 1, 28, 28] }
- * ```
  */
 export function evalValue(node: Node, ins: (SymValue | undefined)[], shapes: (Dim[] | undefined)[], opset: number): SymValue | undefined {
   const rule = Object.hasOwn(VALUE_RULES, node.opType) ? VALUE_RULES[node.opType] : undefined;

@@ -11,11 +11,6 @@ import { globalPoolShape, windowShape } from './window.js';
 
 /**
  * Shape rules by op type.
- *
- * @example
- * ```ts
- * Object.hasOwn(SHAPE_RULES, 'Conv'); // true
- * ```
  */
 export const SHAPE_RULES: Readonly<Record<string, ShapeRule>> = Object.freeze({
   Relu: sameAsInput,

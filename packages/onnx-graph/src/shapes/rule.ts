@@ -9,22 +9,12 @@ import type { SymValue } from './partial-eval.js';
 /**
  * What a rule infers for one output: its dtype and (possibly partial) shape, either left out
  * when unknown; undefined for an output the rule says nothing about.
- *
- * @example
- * ```ts
- * const out: Inferred = { dtype: 'int64', shape: [4] };
- * ```
  */
 export type Inferred = { dtype?: DType; shape?: Dim[] } | undefined;
 
 /**
  * Infers a node's outputs from its inputs' shapes, dtypes and known values (small integer
  * tensors, see `evalValue`) at the model's default-domain opset.
- *
- * @example
- * ```ts
- * const same: ShapeRule = (_node, [s], [dtype]) => [{ dtype, shape: s }];
- * ```
  */
 export type ShapeRule = (
   node: Node,

@@ -9,11 +9,6 @@ import type { ShapeRule } from './rule.js';
  * Conv, MaxPool (with its int64 Indices output), AveragePool: `[N, C_out, ...spatial out]`,
  * the spatial sizes computed when the input's spatial dims and the kernel are static (or, with
  * `auto_pad` SAME_*, `ceil(in / stride)` where a dim is static).
- *
- * @example
- * ```ts
- * SHAPE_RULES.Conv === windowShape; // true
- * ```
  */
 export const windowShape: ShapeRule = (n, shapes, dtypes) => {
   const [s0, w] = shapes;

@@ -2,9 +2,6 @@ import type { Node } from '@rs/onnx-graph';
 
 /**
  * An int attribute of a node, or `dflt`.
- *
- * @example
- * attrIntOf(node, 'group', 1);
  */
 export function attrIntOf(node: Node, name: string, dflt: number): number {
   const a = node.attributes[name];
@@ -13,9 +10,6 @@ export function attrIntOf(node: Node, name: string, dflt: number): number {
 
 /**
  * A float attribute of a node, or `dflt`.
- *
- * @example
- * attrFloatOf(node, 'alpha', 0.01);
  */
 export function attrFloatOf(node: Node, name: string, dflt: number): number {
   return attrIntOf(node, name, dflt);
@@ -23,9 +17,6 @@ export function attrFloatOf(node: Node, name: string, dflt: number): number {
 
 /**
  * An ints attribute of a node, or undefined.
- *
- * @example
- * attrIntsOf(node, 'strides') ?? [1, 1];
  */
 export function attrIntsOf(node: Node, name: string): number[] | undefined {
   const a = node.attributes[name];
@@ -34,9 +25,6 @@ export function attrIntsOf(node: Node, name: string): number[] | undefined {
 
 /**
  * A string attribute of a node, or `dflt`.
- *
- * @example
- * attrStringOf(node, 'auto_pad', 'NOTSET');
  */
 export function attrStringOf(node: Node, name: string, dflt: string): string {
   const a = node.attributes[name];

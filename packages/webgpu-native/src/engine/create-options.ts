@@ -14,9 +14,6 @@ const positiveInt = z.number({ error: 'must be an integer >= 1' }).refine((v) =>
  * - `memoryBudget`: device bytes for one batch's activations (default 1 GiB): with the device's
  *   maxStorageBufferBindingSize, it bounds `maxBatchSize`.
  * - `gpu`: a GPU object to use instead of the environment's (navigator.gpu or Dawn for Node).
- *
- * @example
- * parseOptions(webGpuClassifierOptionsSchema, { model: 'model.onnx', powerPreference: 'high-performance' }, 'WebGpuClassifier options');
  */
 export const webGpuClassifierOptionsSchema = z
   .object({
@@ -41,9 +38,6 @@ export type ParsedWebGpuClassifierOptions = z.output<typeof webGpuClassifierOpti
  * Options of `WebGpuRandomizedSmoothing.create`: the base model's options plus `@rs/core`'s
  * smoothing options (`sampleSize`, `scale`, `alpha`, `clipValues`, `clipNoisy`, `seed`,
  * `channelsFirst`, `preprocessing`).
- *
- * @example
- * const opts: WebGpuRandomizedSmoothingOptions = { model: 'model.onnx', scale: 0.25, sampleSize: 100, alpha: 0.001, clipValues: [0, 1] };
  */
 export const webGpuRandomizedSmoothingOptionsSchema = webGpuClassifierOptionsSchema.extend(
   smoothingOptionsSchema.omit({ inputShape: true, nbClasses: true }).shape,

@@ -9,9 +9,6 @@ import { dispatchSize, type KernelSpec } from './kernels/wgsl.js';
 /**
  * Compute pipelines by WGSL source: a kernel compiled once serves every plan (batch size) that
  * generates the same code.
- *
- * @example
- * const pipeline = await cache.get(spec);
  */
 export class PipelineCache {
   readonly #dev: GpuDevice;
@@ -42,9 +39,6 @@ export class PipelineCache {
 
 /**
  * Float tensors uploaded to the device once (weights, folded constants), shared by every plan.
- *
- * @example
- * const buf = store.get(tensor);
  */
 export class WeightStore {
   readonly #dev: GpuDevice;
@@ -93,10 +87,6 @@ export class WeightStore {
 /**
  * A {@link GraphPlan} on the device: one buffer per activation storage, its pipelines and bind
  * groups; `encode` records every dispatch of a forward pass.
- *
- * @example
- * const exe = await GpuExecutable.create(dev, plan, pipelines, weights, prepared.weights);
- * const pass = encoder.beginComputePass(); exe.encode(pass); pass.end();
  */
 export class GpuExecutable {
   readonly plan: GraphPlan;
@@ -116,9 +106,6 @@ export class GpuExecutable {
 
   /**
    * Allocates the plan's buffers and compiles (or reuses) its pipelines.
-   *
-   * @example
-   * const exe = await GpuExecutable.create(dev, plan, pipelines, weights, prepared.weights);
    */
   static async create(
     dev: GpuDevice,

@@ -2,17 +2,14 @@ import type { Node } from '@rs/onnx-graph';
 import { attrIntOf, attrIntsOf, attrStringOf } from './attributes.js';
 import { MAX_TILED_TAPS } from './kernels/conv.js';
 
-/** An activation a kernel applies to its own output, in the same dispatch. @example const a: FusedActivation = 'Relu'; */
+/** An activation a kernel applies to its own output, in the same dispatch. */
 export type FusedActivation = 'Relu';
 
-/** Ops whose lowerings apply {@link LowerContext.activation} (any other op is never fused). @example FUSING_OPS.has('Conv') // true */
+/** Ops whose lowerings apply {@link LowerContext.activation} (any other op is never fused). */
 export const FUSING_OPS: ReadonlySet<string> = new Set(['Conv', 'Gemm']);
 
 /**
  * A node to lower, with what is fused into it (its outputs are then those of the last fused node).
- *
- * @example
- * const f: FusedNode = { node: conv, activation: 'Relu', pool: [2, 2] };
  */
 export interface FusedNode {
   node: Node;
@@ -42,9 +39,6 @@ function tilingMaxPool(node: Node): readonly [number, number] | undefined {
  * The fused node keeps the producer's name and writes the last folded op's output: dispatches and
  * intermediate buffers go away. `weightDims` gives an initializer's dims (the Conv kernel size).
  * Nodes must be in topological order.
- *
- * @example
- * fuseNodes(prepared.nodes, new Set([prepared.outputName]), (v) => prepared.weights.get(v)?.dims); // Conv(+Relu+MaxPool), ...
  */
 export function fuseNodes(nodes: readonly Node[], keep: ReadonlySet<string>, weightDims: (value: string) => readonly number[] | undefined): FusedNode[] {
   const uses = new Map<string, Node[]>();

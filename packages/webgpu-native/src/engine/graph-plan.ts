@@ -10,10 +10,6 @@ import type { PreparedModel } from './prepared-model.js';
 /**
  * The model compiled for one batch size: the dispatches in order, every value's shape, and the
  * storage (GPU buffer) each value lives in (views share their source's storage).
- *
- * @example
- * const plan = planGraph(prepared, [1, 28, 28], 64);
- * plan.kernels.length; // 6 for the fixture CNN (Relus fused)
  */
 export interface GraphPlan {
   batch: number;
@@ -35,9 +31,6 @@ export interface GraphPlan {
 
 /**
  * Options of {@link planGraph}.
- *
- * @example
- * const o: PlanOptions = { fuse: false };
  */
 export interface PlanOptions {
   /**
@@ -51,9 +44,6 @@ export interface PlanOptions {
 /**
  * Compiles a prepared model for `batch` inputs of shape `inputShape`, checking every op's
  * attributes and shapes (errors name the node).
- *
- * @example
- * const plan = planGraph(prepared, [1, 28, 28], 1000);
  */
 export function planGraph(pm: PreparedModel, inputShape: readonly number[], batch: number, options: PlanOptions = {}): GraphPlan {
   const shapes = new Map<string, readonly number[]>();

@@ -2,10 +2,6 @@
 /**
  * The WebGPU engine of `@rs/webgpu-native`, free of Node-only imports (it runs wherever a WebGPU
  * `GPU` object exists): pass `gpu: navigator.gpu` or call `setGpuEnvironment`.
- *
- * @example
- * import { WebGpuClassifier } from '@rs/webgpu-native/engine';
- * const f = await WebGpuClassifier.create({ model: bytes, gpu: navigator.gpu });
  */
 export { WebGpuClassifier, type WebGpuClassifierInit } from './webgpu-classifier.js';
 export { WebGpuRandomizedSmoothing } from './webgpu-randomized-smoothing.js';

@@ -14,9 +14,6 @@ export type ValueType = 'float' | 'int' | 'bool';
 /**
  * What an op lowering sees while the graph is compiled for one batch size: concrete shapes, host
  * constants, and the calls that declare outputs and emit kernels.
- *
- * @example
- * const relu: OpLowering = (ctx) => { const x = ctx.input(0); ctx.output(0, ctx.shape(x)); ctx.kernel(...); };
  */
 export interface LowerContext {
   readonly node: Node;
@@ -56,8 +53,5 @@ export interface LowerContext {
 
 /**
  * Lowers one ONNX node to WGSL dispatches.
- *
- * @example
- * const identity: OpLowering = (ctx) => ctx.alias(0, ctx.input(0), ctx.shape(ctx.input(0)));
  */
 export type OpLowering = (ctx: LowerContext) => void;

@@ -18,9 +18,6 @@ import { sliceLowering, splitLowering } from './kernels/slice-split.js';
 /**
  * The ONNX ops the WGSL engine runs (default domain), each lowered to WGSL dispatches. `Constant`
  * nodes are folded into constants before lowering.
- *
- * @example
- * Object.keys(LOWERINGS).includes('Conv'); // true
  */
 export const LOWERINGS: Readonly<Record<string, OpLowering>> = Object.freeze({
   Conv: convLowering,
@@ -61,8 +58,5 @@ export const LOWERINGS: Readonly<Record<string, OpLowering>> = Object.freeze({
 
 /**
  * Names of the supported ops (plus `Constant`), sorted.
- *
- * @example
- * WEBGPU_SUPPORTED_OPS.includes('Softmax'); // true
  */
 export const WEBGPU_SUPPORTED_OPS: readonly string[] = Object.freeze([...Object.keys(LOWERINGS), 'Constant'].sort());

@@ -6,7 +6,7 @@ import { planGraph } from './graph-plan.js';
 import { numel } from './kernels/wgsl.js';
 import type { PreparedModel } from './prepared-model.js';
 
-/** Default device memory for one plan's activations (bytes). @example DEFAULT_MEMORY_BUDGET === 1 << 30 */
+/** Default device memory for one plan's activations (bytes). */
 export const DEFAULT_MEMORY_BUDGET = 1 << 30;
 const MAX_CACHED_PLANS = 4;
 

@@ -5,9 +5,6 @@ import { elementwiseKernel, f32, numel, u32 } from './wgsl.js';
 /**
  * BatchNormalization in inference mode: `scale (x - mean) / sqrt(var + epsilon) + B` folded on
  * the host (float64) to one multiply-add per element with per-channel constants.
- *
- * @example
- * LOWERINGS.BatchNormalization = batchNormLowering;
  */
 export const batchNormLowering: OpLowering = (ctx) => {
   const { node } = ctx;

@@ -38,14 +38,11 @@ function broadcastAll(ctx: LowerContext, shapes: ReadonlyArray<readonly number[]
 
 const COMPARE: Record<string, string> = { Greater: '>', Less: '<', Equal: '==', GreaterOrEqual: '>=', LessOrEqual: '<=' };
 
-/** The comparison ops implemented. @example COMPARE_OPS.includes('Greater') */
+/** The comparison ops implemented. */
 export const COMPARE_OPS = Object.keys(COMPARE);
 
 /**
  * Greater, Less, Equal, GreaterOrEqual, LessOrEqual with broadcasting: a boolean (f32 0 / 1) output.
- *
- * @example
- * LOWERINGS.Greater = compareLowering;
  */
 export const compareLowering: OpLowering = (ctx) => {
   const a = ctx.input(0);
@@ -57,9 +54,6 @@ export const compareLowering: OpLowering = (ctx) => {
 
 /**
  * Where(condition, X, Y) with broadcasting.
- *
- * @example
- * LOWERINGS.Where = whereLowering;
  */
 export const whereLowering: OpLowering = (ctx) => {
   const [c, a, b] = [ctx.input(0), ctx.input(1), ctx.input(2)];
@@ -72,9 +66,6 @@ export const whereLowering: OpLowering = (ctx) => {
 
 /**
  * Sum of any number of inputs with broadcasting.
- *
- * @example
- * LOWERINGS.Sum = sumLowering;
  */
 export const sumLowering: OpLowering = (ctx) => {
   const inputs = ctx.node.inputs.filter((n) => n);
@@ -91,9 +82,6 @@ export const sumLowering: OpLowering = (ctx) => {
 
 /**
  * Expand(input, shape) (shape known when compiled): a broadcast copy.
- *
- * @example
- * LOWERINGS.Expand = expandLowering;
  */
 export const expandLowering: OpLowering = (ctx) => {
   const x = ctx.input(0);

@@ -12,9 +12,6 @@ function typeOfCode(ctx: LowerContext, code: number): ValueType {
 
 /**
  * Cast between float, integer and boolean tensors (bool -> float is a view: booleans are stored as f32 0 / 1).
- *
- * @example
- * LOWERINGS.Cast = castLowering;
  */
 export const castLowering: OpLowering = (ctx) => {
   const x = ctx.input(0);

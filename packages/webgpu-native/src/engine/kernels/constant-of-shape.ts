@@ -4,9 +4,6 @@ import { elementwiseKernel, f32, numel } from './wgsl.js';
 
 /**
  * ConstantOfShape(shape) (shape known when compiled): a device buffer filled with `value`.
- *
- * @example
- * LOWERINGS.ConstantOfShape = constantOfShapeLowering;
  */
 export const constantOfShapeLowering: OpLowering = (ctx) => {
   const dims = hostInts(ctx, ctx.input(0), 'shape');

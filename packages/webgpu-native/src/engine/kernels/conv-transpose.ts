@@ -5,9 +5,6 @@ import { elementwiseKernel, u32 } from './wgsl.js';
 /**
  * ConvTranspose (1-D and 2-D; strides, pads, dilations, groups, output_padding, output_shape,
  * bias): one thread per output element gathers the input pixels whose window covers it.
- *
- * @example
- * LOWERINGS.ConvTranspose = convTransposeLowering;
  */
 export const convTransposeLowering: OpLowering = (ctx) => {
   const { node } = ctx;

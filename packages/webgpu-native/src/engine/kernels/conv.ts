@@ -12,9 +12,6 @@ const MAX_UNROLLED_MACS = 2048;
  * Most taps (kernel height x width) of a tiled Conv, 5 x 5: larger kernels (the weight-gradient
  * convolutions of a gradient model, whose kernel is an activation map) loop over taps instead.
  * Also the limit for a MaxPool to be fused into a Conv.
- *
- * @example
- * MAX_TILED_TAPS; // 25
  */
 export const MAX_TILED_TAPS = 25;
 /** Widest row segment one invocation computes (rows up to 16 wide in one piece, 28 as 2 x 14). */
@@ -32,9 +29,6 @@ const MAX_TILE = 16;
  * per invocation. Masks use `&`, never short-circuit `&&` / `||`, whose branches make
  * SwiftShader's compile time explode. Each output sums bias, then input channels, kernel rows and
  * columns in order.
- *
- * @example
- * LOWERINGS.Conv = convLowering;
  */
 export const convLowering: OpLowering = (ctx) => {
   const { node } = ctx;

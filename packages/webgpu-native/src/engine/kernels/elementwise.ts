@@ -19,14 +19,11 @@ const UNARY: Record<string, (alpha: number) => string> = {
   Reciprocal: () => '1.0 / v',
 };
 
-/** The unary element-wise ops implemented. @example UNARY_OPS.includes('Relu') */
+/** The unary element-wise ops implemented. */
 export const UNARY_OPS = Object.keys(UNARY);
 
 /**
  * Unary element-wise ops (Relu, LeakyRelu, Sigmoid, Tanh, Exp, Log, Sqrt, Neg, Abs, Reciprocal).
- *
- * @example
- * LOWERINGS.Relu = unaryLowering;
  */
 export const unaryLowering: OpLowering = (ctx) => {
   const x = ctx.input(0);
@@ -48,14 +45,11 @@ export const unaryLowering: OpLowering = (ctx) => {
 
 const BINARY: Record<string, string> = { Add: 'a + b', Sub: 'a - b', Mul: 'a * b', Div: 'a / b' };
 
-/** The binary element-wise ops implemented. @example BINARY_OPS.includes('Add') */
+/** The binary element-wise ops implemented. */
 export const BINARY_OPS = Object.keys(BINARY);
 
 /**
  * Numpy broadcasting of two shapes; throws on incompatible shapes.
- *
- * @example
- * broadcast([4, 1, 3], [2, 3]); // [4, 2, 3]
  */
 export function broadcast(a: readonly number[], b: readonly number[]): number[] {
   const rank = Math.max(a.length, b.length);
@@ -71,9 +65,6 @@ export function broadcast(a: readonly number[], b: readonly number[]): number[] 
 
 /**
  * Strides of `shape` read through a broadcast to `out` (0 along broadcast dimensions).
- *
- * @example
- * broadcastStrides([3], [2, 3]); // [0, 1]
  */
 export function broadcastStrides(shape: readonly number[], out: readonly number[]): number[] {
   const s = stridesOf(shape);
@@ -85,9 +76,6 @@ export function broadcastStrides(shape: readonly number[], out: readonly number[
 
 /**
  * Add, Sub, Mul, Div with numpy broadcasting.
- *
- * @example
- * LOWERINGS.Add = binaryLowering;
  */
 export const binaryLowering: OpLowering = (ctx) => {
   const a = ctx.input(0);

@@ -11,9 +11,6 @@ function view(ctx: Parameters<OpLowering>[0], x: string, shape: readonly number[
 
 /**
  * Identity and Dropout (inference): the output is a view of the input.
- *
- * @example
- * LOWERINGS.Identity = identityLowering;
  */
 export const identityLowering: OpLowering = (ctx) => {
   if (ctx.node.opType === 'Dropout' && ctx.node.outputs[1]) throw ctx.fail(`Dropout's mask output is not supported (inference only)`);
@@ -23,9 +20,6 @@ export const identityLowering: OpLowering = (ctx) => {
 
 /**
  * Flatten at `axis` (a view).
- *
- * @example
- * LOWERINGS.Flatten = flattenLowering;
  */
 export const flattenLowering: OpLowering = (ctx) => {
   const x = ctx.input(0);
@@ -43,9 +37,6 @@ function constantInts(ctx: Parameters<OpLowering>[0], k: number, what: string): 
 
 /**
  * Reshape to a constant target shape (`0` copies a dimension unless allowzero, `-1` is inferred): a view.
- *
- * @example
- * LOWERINGS.Reshape = reshapeLowering;
  */
 export const reshapeLowering: OpLowering = (ctx) => {
   const x = ctx.input(0);
@@ -62,9 +53,6 @@ export const reshapeLowering: OpLowering = (ctx) => {
 
 /**
  * Squeeze and Unsqueeze (axes from the attribute, or the constant second input from opset 13): views.
- *
- * @example
- * LOWERINGS.Unsqueeze = squeezeLowering;
  */
 export const squeezeLowering: OpLowering = (ctx) => {
   const x = ctx.input(0);
@@ -90,9 +78,6 @@ export const squeezeLowering: OpLowering = (ctx) => {
 
 /**
  * Transpose with `perm` (default: reversed axes), one thread per output element.
- *
- * @example
- * LOWERINGS.Transpose = transposeLowering;
  */
 export const transposeLowering: OpLowering = (ctx) => {
   const x = ctx.input(0);
@@ -119,9 +104,6 @@ export const transposeLowering: OpLowering = (ctx) => {
 
 /**
  * Concat along `axis`: one copy dispatch per input into its slice of the output.
- *
- * @example
- * LOWERINGS.Concat = concatLowering;
  */
 export const concatLowering: OpLowering = (ctx) => {
   const inputs = ctx.node.inputs.filter((n) => n);

@@ -12,9 +12,6 @@ const GEMM_BLOCK: readonly [number, number] = [8, 8];
  * B serves 8 multiply-adds (loads dominate on SwiftShader); with B transposed and K a multiple of 4
  * the loads are vec4. M and K (the batch size, in a plan's forward or weight-gradient Gemm) are
  * uniforms, so the code is the same for every batch size. Each output sums its products in K order.
- *
- * @example
- * LOWERINGS.Gemm = gemmLowering;
  */
 export const gemmLowering: OpLowering = (ctx) => {
   const { node } = ctx;
@@ -101,9 +98,6 @@ const MATMUL_BLOCK: readonly [number, number] = [4, 4];
 /**
  * MatMul with numpy semantics (1-D operands promoted and squeezed, batch dimensions broadcast),
  * one invocation per block of 4 x 4 outputs (each output sums its products in K order).
- *
- * @example
- * LOWERINGS.MatMul = matmulLowering;
  */
 export const matmulLowering: OpLowering = (ctx) => {
   const a = ctx.input(0);

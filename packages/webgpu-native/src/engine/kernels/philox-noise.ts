@@ -7,9 +7,6 @@ import { f32, u32 } from './wgsl.js';
  * float32 Box-Muller of the layout, operation by operation in its documented order (musl logf
  * argument reduction and polynomial, sqrt, quadrant-reduced Cephes sin/cos polynomials), and the
  * layout's uniform and Laplace families (one value per Philox word).
- *
- * @example
- * const code = `${PHILOX_NORMAL_WGSL} ...`; // defines philox(), normals4(), uniforms4(), laplaces4()
  */
 export const PHILOX_NORMAL_WGSL = /* wgsl */ `
 fn mulhilo(a: u32, b: u32) -> vec2<u32> {

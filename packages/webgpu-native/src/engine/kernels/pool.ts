@@ -8,9 +8,6 @@ import { windowGeometry } from './window.js';
  * MaxPool, ceil_mode, count_include_pad), one thread per output element. Padding never wins a max;
  * AveragePool divides by the valid count, or with count_include_pad by the window clipped to the
  * padded input (ONNX Runtime's rule).
- *
- * @example
- * LOWERINGS.MaxPool = poolLowering;
  */
 export const poolLowering: OpLowering = (ctx) => {
   const { node } = ctx;
@@ -107,9 +104,6 @@ ${taps.join('\n')}
 
 /**
  * GlobalAveragePool and GlobalMaxPool over every spatial dimension, one thread per (n, c).
- *
- * @example
- * LOWERINGS.GlobalAveragePool = globalPoolLowering;
  */
 export const globalPoolLowering: OpLowering = (ctx) => {
   const x = ctx.input(0);

@@ -6,9 +6,6 @@ import { decompose, elementwiseKernel, numel, stridesOf, u32 } from './wgsl.js';
 /**
  * ReduceSum over `axes` (the second input from opset 13, else the attribute), keepdims and
  * noop_with_empty_axes; one thread per output element.
- *
- * @example
- * LOWERINGS.ReduceSum = reduceSumLowering;
  */
 export const reduceSumLowering: OpLowering = (ctx) => {
   const x = ctx.input(0);

@@ -6,9 +6,6 @@ import { decompose, elementwiseKernel, numel, stridesOf, u32 } from './wgsl.js';
 /**
  * ScatterElements(data, indices, updates) along `axis`, reduction 'none' or 'add' (float data:
  * a compare-and-swap loop makes the float additions atomic; their order, hence the last bits, may vary).
- *
- * @example
- * LOWERINGS.ScatterElements = scatterElementsLowering;
  */
 export const scatterElementsLowering: OpLowering = (ctx) => {
   const [data, indices, updates] = [ctx.input(0), ctx.input(1), ctx.input(2)];

@@ -5,9 +5,6 @@ import { numel } from './wgsl.js';
 
 /**
  * Shape (with start / end) and Size: computed on the host for the plan's batch size.
- *
- * @example
- * LOWERINGS.Shape = shapeLowering;
  */
 export const shapeLowering: OpLowering = (ctx) => {
   const xs = ctx.shape(ctx.input(0));

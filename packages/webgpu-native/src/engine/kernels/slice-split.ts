@@ -39,9 +39,6 @@ function sliceGeometry(ctx: LowerContext, xs: readonly number[]): { start: numbe
 /**
  * Slice (starts, ends, axes, steps known when compiled; negative steps too); computed on the host
  * when the data is a host constant (shape arithmetic).
- *
- * @example
- * LOWERINGS.Slice = sliceLowering;
  */
 export const sliceLowering: OpLowering = (ctx) => {
   const x = ctx.input(0);
@@ -87,9 +84,6 @@ export const sliceLowering: OpLowering = (ctx) => {
 
 /**
  * Split along `axis` (sizes from the second input, the `split` attribute, or equal parts): one copy per output.
- *
- * @example
- * LOWERINGS.Split = splitLowering;
  */
 export const splitLowering: OpLowering = (ctx) => {
   const x = ctx.input(0);

@@ -5,9 +5,6 @@ import { elementwiseKernel, numel, u32 } from './wgsl.js';
 /**
  * Softmax and LogSoftmax (opset 13: along `axis`; before 13: over the input flattened to 2-D at
  * `axis`), max-subtracted, one thread per row.
- *
- * @example
- * LOWERINGS.Softmax = softmaxLowering;
  */
 export const softmaxLowering: OpLowering = (ctx) => {
   const x = ctx.input(0);

@@ -26,9 +26,6 @@ export interface KernelBinding {
  * thread count. Sizes that change with the batch (the thread count) are not in `code` but in
  * `meta`, read by the kernel as the uniform `meta_` bound after the storage bindings: one
  * compiled pipeline then serves every batch size (SwiftShader compiles slowly).
- *
- * @example
- * const k: KernelSpec = { label: 'relu', code, bindings: [{ variable: 'x', value: 'a' }, { variable: 'y', value: 'b', write: true }], threads: 1024, meta: [1024] };
  */
 export interface KernelSpec {
   label: string;
@@ -42,7 +39,6 @@ export interface KernelSpec {
 /**
  * WGSL declaration of the `meta_` uniform of a kernel with `storageBindings` storage bindings before it.
  *
- * @example
  * metaDeclaration(2); // '@group(0) @binding(2) var<uniform> meta_: vec4<u32>;'
  */
 export function metaDeclaration(storageBindings: number): string {
@@ -52,9 +48,6 @@ export function metaDeclaration(storageBindings: number): string {
 /**
  * An exact f32 literal (the bit pattern of `Math.fround(v)`), so generated code loses nothing to
  * decimal formatting.
- *
- * @example
- * f32(0.1); // 'bitcast<f32>(0x3dcccccdu)'
  */
 export function f32(v: number): string {
   const b = new DataView(new ArrayBuffer(4));
@@ -65,9 +58,6 @@ export function f32(v: number): string {
 
 /**
  * A u32 literal.
- *
- * @example
- * u32(7); // '7u'
  */
 export function u32(v: number): string {
   if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new RsRangeError('RS_BATCH_TOO_LARGE', `value ${v} does not fit a u32 index`);
@@ -77,7 +67,6 @@ export function u32(v: number): string {
 /**
  * WGSL declarations of storage bindings, in order.
  *
- * @example
  * storageDeclarations([{ variable: 'x', value: 'a' }]); // '@group(0) @binding(0) var<storage, read> x: array<f32>;'
  */
 export function storageDeclarations(bindings: readonly KernelBinding[]): string {
@@ -92,9 +81,6 @@ export function storageDeclarations(bindings: readonly KernelBinding[]): string 
  * plans of every batch size share the pipeline) unless `bake` writes it into the code (kernels
  * bound by hand, without the uniform); `meta` adds up to 3 more sizes (`meta_.y`, `.z`, `.w`).
  * Dispatch it with {@link dispatchSize}.
- *
- * @example
- * elementwiseKernel('relu', [{ variable: 'x', value: 'a' }, { variable: 'y', value: 'b', write: true }], 1024, 'y[i] = max(x[i], 0.0);');
  */
 export function elementwiseKernel(
   label: string,
@@ -120,9 +106,6 @@ ${body}
 /**
  * Workgroup counts (x, y) covering `threads` threads, within `maxPerDimension` workgroups per
  * dimension (the device's maxComputeWorkgroupsPerDimension).
- *
- * @example
- * dispatchSize(10_000_000, 65535); // [65535, 3]
  */
 export function dispatchSize(threads: number, maxPerDimension: number): [number, number] {
   const groups = Math.max(1, Math.ceil(threads / WORKGROUP_SIZE));
@@ -139,9 +122,6 @@ export function dispatchSize(threads: number, maxPerDimension: number): [number,
 /**
  * WGSL statements decomposing the flat index `index` over `dims` (row-major) and accumulating
  * `sum_d coord_d * strides[k][d]` into each `targets[k]` (declared here as `var`, u32).
- *
- * @example
- * decompose('i', [2, 3], [['ia', [3, 1]], ['ib', [0, 1]]]);
  */
 export function decompose(index: string, dims: readonly number[], targets: ReadonlyArray<readonly [string, readonly number[]]>): string {
   const lines = [`  var rem_ = ${index};`, ...targets.map(([t]) => `  var ${t} = 0u;`)];
@@ -161,9 +141,6 @@ export function decompose(index: string, dims: readonly number[], targets: Reado
 
 /**
  * Row-major strides of a shape.
- *
- * @example
- * stridesOf([2, 3, 4]); // [12, 4, 1]
  */
 export function stridesOf(dims: readonly number[]): number[] {
   const s = new Array<number>(dims.length);
@@ -177,9 +154,6 @@ export function stridesOf(dims: readonly number[]): number[] {
 
 /**
  * Number of elements of a shape.
- *
- * @example
- * numel([2, 3]); // 6
  */
 export function numel(dims: readonly number[]): number {
   return dims.reduce((a, b) => a * b, 1);

@@ -17,9 +17,6 @@ export interface WindowGeometry {
 /**
  * Reads kernel_shape, strides, dilations, pads / auto_pad and ceil_mode and computes the output
  * size, for 1-D or 2-D spatial inputs (`spatial` = [H, W] or [W]).
- *
- * @example
- * windowGeometry(node, [28, 28], [3, 3]); // { out: [28, 28], padBegin: [1, 1], ... }
  */
 export function windowGeometry(node: Node, spatial: readonly number[], kernelShape: readonly number[], allowCeil = false): WindowGeometry {
   const r = spatial.length;
