@@ -86,7 +86,9 @@ for (const name of readdirSync(packagesDir)) {
         if (pub) examples.push({ where, spec: pub[0], text: exampleText(tag), pkg: pkg.name });
         else {
           internal.push({ file: file.fileName, start: tag.getStart(), end: tag.end });
-          problems.push(`${where}: @example on a declaration that is not public API (not exported from ${pkg.name}'s entry points; npm run lint:fix-examples removes it)`);
+          problems.push(
+            `${where}: @example on a declaration that is not public API (not exported from ${pkg.name}'s entry points; npm run lint:fix-examples removes it)`,
+          );
         }
       }
       ts.forEachChild(node, visit);
