@@ -71,7 +71,7 @@ describe('@rs/core + @rs/onnx (+ @rs/cli)', () => {
   beforeAll(() => {
     const p = scratchProject(
       join(work, 'onnx'),
-      [tarballs.core, tarballs['onnx-graph'], tarballs.onnx, tarballs.datasets, tarballs.queue, tarballs.cli],
+      [tarballs.core, tarballs['onnx-graph'], tarballs.onnx, tarballs.datasets, tarballs.defences, tarballs.queue, tarballs.cli],
       [v('onnxruntime-node')],
     );
     dir = p.dir;
@@ -169,6 +169,7 @@ describe('every package, installed together', () => {
   const checks: Record<PackageDir, { imports: string[]; example?: string; dom?: boolean }> = {
     core: { imports: ['@rs/core', '@rs/core/node', '@rs/core/testing'], example: 'core' },
     datasets: { imports: ['@rs/datasets'] },
+    defences: { imports: ['@rs/defences'] },
     'onnx-graph': { imports: ['@rs/onnx-graph'] },
     onnx: { imports: ['@rs/onnx'], example: 'onnx', dom: true },
     tfjs: { imports: ['@rs/tfjs'], example: 'tfjs', dom: true },

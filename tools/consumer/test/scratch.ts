@@ -8,7 +8,7 @@ import ts from 'typescript';
 export const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
 /** The publishable packages, by folder under packages/. */
-export const PACKAGES = ['core', 'datasets', 'onnx-graph', 'onnx', 'tfjs', 'webgpu-native', 'queue', 'cli'] as const;
+export const PACKAGES = ['core', 'datasets', 'defences', 'onnx-graph', 'onnx', 'tfjs', 'webgpu-native', 'queue', 'cli'] as const;
 export type PackageDir = (typeof PACKAGES)[number];
 
 /** The version the workspace has installed of a registry package, to install the same one. */
