@@ -18,4 +18,7 @@ await runCertifyWebGpuBench();
 console.log('');
 await runQueueOverheadBench();
 console.log('');
+// The full sequential bench (500 images at n 100,000) takes about 1.5 h here: npm run bench:sequential.
+// The overview runs it on 50 images unless BENCH_SEQUENTIAL_IMAGES says otherwise.
+process.env.BENCH_SEQUENTIAL_IMAGES ??= '50';
 await runCertifySequentialBench();
