@@ -1,4 +1,4 @@
-import { describeValue, RsRangeError, RsTypeError } from '../errors.js';
+import { describeValue, RsRangeError } from '../errors.js';
 import { hostValues } from './tensor-like.js';
 
 /** Validated inputs: `count` inputs of `dim` features in one `Float32Array`. */

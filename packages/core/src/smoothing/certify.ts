@@ -7,7 +7,6 @@ import { argmaxCounts, countPredictions, type SamplingJob } from '../sampling/in
 import type { NoiseFamily } from '../noise/families.js';
 import { clopperPearsonLower, type RadiusNorm } from '../stats/index.js';
 import { certificateFromCounts } from './certificate.js';
-import { soundPALower, soundPBUpper } from '../sound/sound-radius.js';
 import { soundSampling } from '../sound/sound-sampling.js';
 import { certifySequential, type SequentialCertifyInfo } from '../sequential/certify-sequential.js';
 import { callSeed, inputIdsFor, samplingContext, type SmoothingConfig } from './smoothing-config.js';

@@ -1,5 +1,5 @@
 import { requireCapability } from '../classifier/capabilities.js';
-import { ClassifierContractError, describeValue, RsRangeError, RsTypeError } from '../errors.js';
+import { ClassifierContractError, describeValue, RsRangeError } from '../errors.js';
 import type { CallGuard } from '../sampling/guarded-call.js';
 import { toInputBatch, toLabels, type InputBatch } from '../input/input-batch.js';
 import { gradientOptionsSchema, type GradientOptions } from '../options/run-options.js';
