@@ -125,6 +125,8 @@ export async function openQueueExecutor(spec: RunSpec, local: WorkerLocal): Prom
   return {
     async run(inputs, { signal }) {
       const m = await pool.acquire();
+      const what = `run ${runId.slice(0, 12)}: ${inputs.length === 1 ? `input ${inputs[0]}` : `inputs ${inputs.join(', ')}`}`;
+      local.log?.(`${what} started`);
       try {
         const t0 = performance.now();
         const ids = Uint32Array.from(inputs);
@@ -137,9 +139,7 @@ export async function openQueueExecutor(spec: RunSpec, local: WorkerLocal): Prom
         const results = await runner.run(m, x, ids, y, ctx);
         const seconds = (performance.now() - t0) / 1000;
         const samples = results.reduce((sum, r) => sum + (r.samples ?? samplesPerInput), 0);
-        local.log?.(
-          `run ${runId.slice(0, 12)}: ${inputs.length === 1 ? `input ${inputs[0]}` : `inputs ${inputs.join(', ')}`} done in ${seconds.toFixed(2)} s (${Math.round(samples / seconds).toLocaleString('en-US')} samples/s)`,
-        );
+        local.log?.(`${what} done in ${seconds.toFixed(2)} s (${Math.round(samples / seconds).toLocaleString('en-US')} samples/s)`);
         return {
           results: results.map((r) => {
             r.record.device = m.device;
