@@ -12,7 +12,7 @@ import {
   type FitOptions,
   type MethodBatch,
 } from '@rs/core';
-import { loadTrainingReference } from '@rs/fixtures';
+import { loadTrainingReference, worstTensorError } from '@rs/fixtures';
 import { getInitializers } from '@rs/onnx-graph';
 import { describe, expect, it } from 'vitest';
 import { OnnxClassifier, OnnxRandomizedSmoothing } from '../src/index.js';
@@ -26,24 +26,6 @@ const names = ref.expected.parameters;
 function flatWeights(bytes: Uint8Array): Float64Array {
   const all = getInitializers(bytes);
   return Float64Array.from(names.flatMap((n) => Array.from(all.get(n)!.data as Float32Array)));
-}
-
-/** max |a - b| / max |b| over each parameter tensor: the worst. */
-function worstTensorError(a: Float64Array, b: Float64Array): number {
-  let worst = 0;
-  let o = 0;
-  for (const n of names) {
-    const size = ref.expected.shapes[n]!.reduce((p, d) => p * d, 1);
-    let err = 0;
-    let scale = 0;
-    for (let i = o; i < o + size; i++) {
-      err = Math.max(err, Math.abs(a[i]! - b[i]!));
-      scale = Math.max(scale, Math.abs(b[i]!));
-    }
-    worst = Math.max(worst, err / Math.max(scale, 1e-30));
-    o += size;
-  }
-  return worst;
 }
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-12);
@@ -60,7 +42,7 @@ describe('one step of every training method agrees with PyTorch (the authors’ 
       await rs.save(path);
       const after = flatWeights(new Uint8Array(readFileSync(path)));
       const gradient = before.map((w, i) => (w - after[i]!) / s.learningRate);
-      const gradErr = worstTensorError(gradient, ref.gradient(key));
+      const gradErr = worstTensorError(ref.expected, gradient, ref.gradient(key));
       const termErrs = Object.entries(want.terms).map(([t, v]) => `${t} ${rel(epochTerms[t]![0]!, v).toExponential(1)}`);
       console.log(
         `[onnx] ${key}: loss ${epochLosses[0]!.toPrecision(8)} vs PyTorch ${want.loss.toPrecision(8)} (relative ${rel(epochLosses[0]!, want.loss).toExponential(1)}); terms ${termErrs.join(', ')}; weight gradient ${gradErr.toExponential(1)} of each tensor's largest`,

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FitOptions } from '@rs/core';
-import { loadTrainingReference } from '@rs/fixtures';
+import { loadTrainingReference, worstTensorError } from '@rs/fixtures';
 import { getInitializers } from '@rs/onnx-graph';
 import { describe, expect, it } from 'vitest';
 import { WebGpuRandomizedSmoothing } from '../src/index.js';
@@ -17,24 +17,6 @@ const names = ref.expected.parameters;
 function flatWeights(bytes: Uint8Array): Float64Array {
   const all = getInitializers(bytes);
   return Float64Array.from(names.flatMap((n) => Array.from(all.get(n)!.data as Float32Array)));
-}
-
-/** The worst over the parameter tensors of max |a - b| / max |b|. */
-function worstTensorError(a: Float64Array, b: Float64Array): number {
-  let worst = 0;
-  let o = 0;
-  for (const n of names) {
-    const size = ref.expected.shapes[n]!.reduce((p, d) => p * d, 1);
-    let err = 0;
-    let scale = 0;
-    for (let i = o; i < o + size; i++) {
-      err = Math.max(err, Math.abs(a[i]! - b[i]!));
-      scale = Math.max(scale, Math.abs(b[i]!));
-    }
-    worst = Math.max(worst, err / Math.max(scale, 1e-30));
-    o += size;
-  }
-  return worst;
 }
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-12);
@@ -53,6 +35,7 @@ describe.skipIf(!adapter.available)(
         await rs.save!(path);
         const after = flatWeights(new Uint8Array(readFileSync(path)));
         const gradErr = worstTensorError(
+          ref.expected,
           before.map((w, i) => (w - after[i]!) / s.learningRate),
           ref.gradient(key),
         );
