@@ -4,6 +4,7 @@ import type { ParsedCertifyOptions, ParsedSequentialOptions } from '../options/r
 import { argmaxCounts, countPredictions, NOISE_STREAM, type SamplingJob } from '../sampling/index.js';
 import type { Progress } from '../sampling/progress.js';
 import type { CertifyResult } from '../smoothing/certify.js';
+import { certifySettings } from '../smoothing/certify-settings.js';
 import { callSeed, inputIdsFor, samplingContext, type SmoothingConfig } from '../smoothing/smoothing-config.js';
 import { checkSequentialBudget, sequentialPlan } from './sequential-plan.js';
 import { planRound, type ScheduledInput } from './round-scheduler.js';
@@ -196,16 +197,7 @@ export async function certifySequential(
     countSelected,
     selectionCounts: selection,
     estimationCounts: estimation,
-    n: o.n,
-    n0,
-    alpha,
-    sigma,
-    noise: config.options.noise,
-    norm: o.norm,
-    radiusMethod: o.radius,
-    sound: ctx.sound ? { levels: ctx.sound.table.levels, tvBound: config.dim * ctx.sound.table.tv } : null,
-    seed,
-    inputIds: ids,
+    ...certifySettings(config, o, ctx, seed, ids),
     sequential: {
       mode: plan.mode,
       radius: plan.mode === 'radius' ? plan.target : null,

@@ -7,6 +7,7 @@ import { argmaxCounts, countPredictions, type SamplingJob } from '../sampling/in
 import type { NoiseFamily } from '../noise/families.js';
 import { clopperPearsonLower, type RadiusNorm } from '../stats/index.js';
 import { certificateFromCounts } from './certificate.js';
+import { certifySettings } from './certify-settings.js';
 import { soundSampling } from '../sound/sound-sampling.js';
 import { certifySequential, type SequentialCertifyInfo } from '../sequential/certify-sequential.js';
 import { callSeed, inputIdsFor, samplingContext, type SmoothingConfig } from './smoothing-config.js';
@@ -110,16 +111,7 @@ export async function certify(config: SmoothingConfig, x: unknown, options: Cert
     countSelected: new Int32Array(batch.count),
     selectionCounts: selection,
     estimationCounts: estimation,
-    n: o.n,
-    n0,
-    alpha,
-    sigma,
-    noise: config.options.noise,
-    norm: o.norm,
-    radiusMethod: o.radius,
-    sound: ctx.sound ? { levels: ctx.sound.table.levels, tvBound: config.dim * ctx.sound.table.tv } : null,
-    seed,
-    inputIds: ids,
+    ...certifySettings(config, o, ctx, seed, ids),
   };
   if (o.radius === 'top-two') result.pBUpper = new Float64Array(batch.count);
   for (let i = 0; i < batch.count; i++) {
